@@ -1,0 +1,148 @@
+import type { CategoricalSample, DriftSample, FeatureType, NumericSample } from './types.js';
+
+/** Sorted distinct values of a sorted array. */
+function uniqueSorted(sorted: Float64Array): Float64Array {
+  if (sorted.length === 0) return sorted;
+  let k = 1;
+  const out = new Float64Array(sorted.length);
+  out[0] = sorted[0];
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== out[k - 1]) out[k++] = sorted[i];
+  return out.slice(0, k);
+}
+
+function lowerBound(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function encodeAgainst(values: Float64Array, keys: Float64Array, counts: Float64Array): Int32Array {
+  const codes = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const c = lowerBound(keys, values[i]);
+    codes[i] = c;
+    counts[c]++;
+  }
+  return codes;
+}
+
+/** Treats each distinct number as a category (Evidently does this for low-cardinality numeric columns). */
+export function numericAsCategorical(sample: NumericSample): CategoricalSample {
+  const pooled = new Float64Array(sample.ref.length + sample.cur.length);
+  pooled.set(sample.ref);
+  pooled.set(sample.cur, sample.ref.length);
+  pooled.sort();
+  const keys = uniqueSorted(pooled);
+  const refCounts = new Float64Array(keys.length);
+  const curCounts = new Float64Array(keys.length);
+  const ref = encodeAgainst(sample.ref, keys, refCounts);
+  const cur = encodeAgainst(sample.cur, keys, curCounts);
+  return { labels: Array.from(keys), ref, cur, refCounts, curCounts };
+}
+
+function compareLabels(a: string | number, b: string | number): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'number') return -1;
+  if (typeof b === 'number') return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Merges two independently dictionary-encoded sides (code -1 = missing, dropped) into one sorted
+ * dictionary. Labels that never occur in the data are not kept.
+ */
+export function mergeCategorical(
+  refCodes: Int32Array,
+  refDict: ReadonlyArray<string | number>,
+  curCodes: Int32Array,
+  curDict: ReadonlyArray<string | number>,
+): CategoricalSample {
+  const refUsed = new Float64Array(refDict.length);
+  const curUsed = new Float64Array(curDict.length);
+  let nRef = 0;
+  let nCur = 0;
+  for (let i = 0; i < refCodes.length; i++) if (refCodes[i] >= 0) { refUsed[refCodes[i]]++; nRef++; }
+  for (let i = 0; i < curCodes.length; i++) if (curCodes[i] >= 0) { curUsed[curCodes[i]]++; nCur++; }
+  const index = new Map<string | number, number>();
+  const labels: (string | number)[] = [];
+  const collect = (dict: ReadonlyArray<string | number>, used: Float64Array) => {
+    for (let c = 0; c < dict.length; c++) {
+      if (used[c] > 0 && !index.has(dict[c])) {
+        index.set(dict[c], labels.length);
+        labels.push(dict[c]);
+      }
+    }
+  };
+  collect(refDict, refUsed);
+  collect(curDict, curUsed);
+  const order = labels.map((_, i) => i).sort((a, b) => compareLabels(labels[a], labels[b]));
+  const rank = new Int32Array(labels.length);
+  order.forEach((oldIndex, newIndex) => { rank[oldIndex] = newIndex; });
+  const sortedLabels = order.map((i) => labels[i]);
+  const remap = (dict: ReadonlyArray<string | number>) =>
+    Int32Array.from(dict, (label) => (index.has(label) ? rank[index.get(label)!] : -1));
+  const refMap = remap(refDict);
+  const curMap = remap(curDict);
+  const refCounts = new Float64Array(labels.length);
+  const curCounts = new Float64Array(labels.length);
+  const encode = (codes: Int32Array, map: Int32Array, n: number, counts: Float64Array) => {
+    const out = new Int32Array(n);
+    let k = 0;
+    for (let i = 0; i < codes.length; i++) {
+      if (codes[i] < 0) continue;
+      const c = map[codes[i]];
+      out[k++] = c;
+      counts[c]++;
+    }
+    return out;
+  };
+  return {
+    labels: sortedLabels,
+    ref: encode(refCodes, refMap, nRef, refCounts),
+    cur: encode(curCodes, curMap, nCur, curCounts),
+    refCounts,
+    curCounts,
+  };
+}
+
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
+export function numericDriftSample(sample: NumericSample, type: FeatureType = 'num'): DriftSample {
+  return { type, num: sample, cat: lazy(() => numericAsCategorical(sample)) };
+}
+
+export function categoricalDriftSample(make: () => CategoricalSample): DriftSample {
+  return { type: 'cat', cat: lazy(make) };
+}
+
+/** Builds a DriftSample from plain arrays, as the golden battery and unit tests describe inputs. */
+export function sampleFromArrays(
+  type: FeatureType,
+  ref: ReadonlyArray<string | number>,
+  cur: ReadonlyArray<string | number>,
+): DriftSample {
+  const allNumbers = ref.every((v) => typeof v === 'number') && cur.every((v) => typeof v === 'number');
+  if (allNumbers) return numericDriftSample({ ref: Float64Array.from(ref as number[]), cur: Float64Array.from(cur as number[]) }, type);
+  if (type === 'num') throw new TypeError('numeric stat test given non-numeric values');
+  return categoricalDriftSample(() => {
+    const dict: (string | number)[] = [];
+    const index = new Map<string | number, number>();
+    const encode = (values: ReadonlyArray<string | number>) =>
+      Int32Array.from(values, (v) => {
+        let c = index.get(v);
+        if (c === undefined) { c = dict.length; index.set(v, c); dict.push(v); }
+        return c;
+      });
+    const r = encode(ref);
+    const c = encode(cur);
+    return mergeCategorical(r, dict, c, dict);
+  });
+}
