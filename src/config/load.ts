@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { ConfigFile } from './schema.js';
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.length ? issue.path.join('.') : '(top level)';
+  return `${path}: ${issue.message}`;
+}
+
+/** Reads and validates a YAML or JSON config file; every problem is one ConfigError naming the file and key. */
+export async function loadConfig(path: string): Promise<ConfigFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(path, code === 'ENOENT' ? 'config file not found' : `cannot read config file (${code ?? (e as Error).message})`);
+  }
+  let data: unknown;
+  try {
+    data = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new ConfigError(path, `not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const parsed = ConfigFile.safeParse(data ?? {});
+  if (!parsed.success) throw new ConfigError(path, describeIssue(parsed.error.issues[0]));
+  return parsed.data;
+}

@@ -1,0 +1,210 @@
+import type { ColumnPlan } from '../data/typing.js';
+import type { ParsedColumn } from '../io/csv/types.js';
+import type { ColumnDrift, Distribution } from '../report/model.js';
+import { scoreToJson } from '../report/model.js';
+import { UsageError } from '../errors.js';
+import { categoricalDriftSample, mergeCategorical, numericDriftSample } from '../stats/sample.js';
+import type { CategoricalSample, DriftSample, FeatureType, StatResult } from '../stats/types.js';
+import { autoSelect, findStatTest, isDrift, type StatTestDef } from './registry.js';
+import type { DriftOptions } from './options.js';
+
+const HISTOGRAM_BINS = 10;
+const TOP_CATEGORIES = 20;
+
+/** Finite values only: missing, coerced text and ±inf are all dropped (Evidently's cleaning, applied always). */
+function cleanNumbers(col: ParsedColumn): Float64Array {
+  const v = col.numbers;
+  let n = 0;
+  for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i])) n++;
+  if (n === v.length) return v;
+  const out = new Float64Array(n);
+  let k = 0;
+  for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i])) out[k++] = v[i];
+  return out;
+}
+
+/**
+ * Dictionary codes for one side of a categorical column. Text cells keep the reader's codes; numeric cells
+ * (an integer-coded category, or a declared-categorical numeric column) become number labels.
+ */
+function sideCodes(col: ParsedColumn): { codes: Int32Array; dict: (string | number)[] } {
+  const dict: (string | number)[] = [...col.texts];
+  if (col.numericCount === 0 && col.textCodes) return { codes: col.textCodes, dict };
+  const codes = col.textCodes ? Int32Array.from(col.textCodes) : new Int32Array(col.numbers.length).fill(-1);
+  const index = new Map<number, number>();
+  const v = col.numbers;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (!Number.isFinite(x)) continue;
+    let c = index.get(x);
+    if (c === undefined) {
+      c = dict.length;
+      index.set(x, c);
+      dict.push(x);
+    }
+    codes[i] = c;
+  }
+  return { codes, dict };
+}
+
+export function buildSample(plan: ColumnPlan, type: FeatureType): DriftSample {
+  const ref = plan.ref!;
+  const cur = plan.cur!;
+  if (type === 'num') return numericDriftSample({ ref: cleanNumbers(ref), cur: cleanNumbers(cur) });
+  return categoricalDriftSample((): CategoricalSample => {
+    const r = sideCodes(ref);
+    const c = sideCodes(cur);
+    return mergeCategorical(r.codes, r.dict, c.codes, c.dict);
+  });
+}
+
+interface Resolved {
+  test: StatTestDef;
+  threshold: number;
+  source: ColumnDrift['stattest_source'];
+}
+
+function lookup(id: string, where: string): StatTestDef {
+  const test = findStatTest(id);
+  if (!test) throw new UsageError(`unknown stat test "${id}" in ${where}`);
+  return test;
+}
+
+/** Spec §1.2: per-column > type-specific > global > auto, separately for the test and the threshold. */
+export function resolveStatTest(column: string, type: FeatureType, options: DriftOptions, auto: () => StatTestDef): Resolved {
+  const typeTest = type === 'num' ? options.numStattest : options.catStattest;
+  const typeThreshold = type === 'num' ? options.numStattestThreshold : options.catStattestThreshold;
+  let test: StatTestDef;
+  let source: Resolved['source'];
+  if (options.perColumnStattest[column] !== undefined) {
+    test = lookup(options.perColumnStattest[column], `--per-column-stattest ${column}`);
+    source = 'per_column';
+  } else if (typeTest !== undefined) {
+    test = lookup(typeTest, `the ${type} stat test`);
+    source = 'type';
+  } else if (options.stattest !== undefined) {
+    test = lookup(options.stattest, '--stattest');
+    source = 'global';
+  } else {
+    test = auto();
+    source = 'auto';
+  }
+  const threshold = options.perColumnThreshold[column] ?? typeThreshold ?? options.stattestThreshold ?? test.defaultThreshold;
+  if (!(threshold > 0) || !Number.isFinite(threshold) || (test.scoreKind === 'p_value' && threshold > 1)) {
+    const range = test.scoreKind === 'p_value' ? 'in (0, 1]' : 'a positive number';
+    throw new UsageError(`threshold ${threshold} for column "${column}" (${test.id}) is out of range: a ${test.scoreKind.replace('_', '-')} threshold must be ${range}`);
+  }
+  return { test, threshold, source };
+}
+
+function numericDistribution(ref: Float64Array, cur: Float64Array): Distribution {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of [ref, cur]) for (let i = 0; i < v.length; i++) {
+    if (v[i] < min) min = v[i];
+    if (v[i] > max) max = v[i];
+  }
+  // numpy's convention for a degenerate range, so a constant column still gets a visible bar.
+  if (min === max) { min -= 0.5; max += 0.5; }
+  const width = (max - min) / HISTOGRAM_BINS;
+  const x = Array.from({ length: HISTOGRAM_BINS + 1 }, (_, i) => (i === HISTOGRAM_BINS ? max : min + i * width));
+  const count = (v: Float64Array) => {
+    const out = new Array<number>(HISTOGRAM_BINS).fill(0);
+    for (let i = 0; i < v.length; i++) {
+      const b = Math.min(HISTOGRAM_BINS - 1, Math.floor((v[i] - min) / width));
+      out[b]++;
+    }
+    return out;
+  };
+  return { kind: 'histogram', x, reference: count(ref), current: count(cur) };
+}
+
+function categoricalDistribution(s: CategoricalSample): Distribution {
+  const order = s.labels.map((_, i) => i).sort((a, b) => s.refCounts[b] + s.curCounts[b] - (s.refCounts[a] + s.curCounts[a]) || a - b);
+  const top = order.slice(0, TOP_CATEGORIES);
+  const dist: Distribution = {
+    kind: 'categories',
+    x: top.map((i) => s.labels[i]),
+    reference: top.map((i) => s.refCounts[i]),
+    current: top.map((i) => s.curCounts[i]),
+  };
+  if (order.length > TOP_CATEGORIES) {
+    const rest = order.slice(TOP_CATEGORIES);
+    dist.other = {
+      reference: rest.reduce((a, i) => a + s.refCounts[i], 0),
+      current: rest.reduce((a, i) => a + s.curCounts[i], 0),
+    };
+  }
+  return dist;
+}
+
+/**
+ * Distinct values over both sides, counted only as far as auto-selection needs (it asks "at most 5?"), so a
+ * million-row numeric column is not sorted just to learn that it has many values.
+ */
+function distinctUpTo(sample: DriftSample, limit: number): number {
+  if (!sample.num) return sample.cat().labels.length;
+  const seen = new Set<number>();
+  for (const v of [sample.num.ref, sample.num.cur]) {
+    for (let i = 0; i < v.length; i++) {
+      seen.add(v[i]);
+      if (seen.size > limit) return seen.size;
+    }
+  }
+  return seen.size;
+}
+
+/** Test details travel as JSON: non-finite numbers become the same strings as non-finite scores. */
+function jsonDetails(details: StatResult['details']): ColumnDrift['details'] {
+  const out: ColumnDrift['details'] = {};
+  for (const [k, v] of Object.entries(details ?? {})) out[k] = typeof v === 'number' ? scoreToJson(v) : v;
+  return out;
+}
+
+export class ColumnDriftError extends Error {
+  constructor(readonly column: string, readonly errorType: string, message: string) {
+    super(message);
+  }
+}
+
+/** Drift of one column (spec §1.3). Throws ColumnDriftError for a column that cannot be scored. */
+export function columnDrift(plan: ColumnPlan, options: DriftOptions): ColumnDrift {
+  const type = plan.type as FeatureType;
+  const sample = buildSample(plan, type);
+  const nRef = type === 'num' ? sample.num!.ref.length : sample.cat().ref.length;
+  const nCur = type === 'num' ? sample.num!.cur.length : sample.cat().cur.length;
+  for (const [n, side] of [[nRef, 'reference'], [nCur, 'current']] as const) {
+    if (n === 0) throw new ColumnDriftError(plan.name, 'EmptyColumn', `column "${plan.name}" has no non-missing values in the ${side} file`);
+  }
+  const { test, threshold, source } = resolveStatTest(plan.name, type, options, () => autoSelect(type, nRef, distinctUpTo(sample, 5)));
+  if (source !== 'auto' && !test.types.includes(type)) {
+    throw new ColumnDriftError(plan.name, 'UnsupportedType', `stat test ${test.id} does not apply to ${type === 'num' ? 'numerical' : 'categorical'} column "${plan.name}"`);
+  }
+  let result;
+  try {
+    result = test.fn(sample);
+  } catch (e) {
+    const err = e as Error & { pythonType?: string };
+    throw new ColumnDriftError(plan.name, err.pythonType ?? err.name, `${test.id} on column "${plan.name}": ${err.message}`);
+  }
+  const dropped = (col: ParsedColumn, n: number) => col.numbers.length - n;
+  return {
+    column: plan.name,
+    type,
+    role: plan.role,
+    stattest: test.id,
+    stattest_name: test.displayName,
+    stattest_source: source,
+    score_kind: test.scoreKind,
+    score: scoreToJson(result.score),
+    threshold,
+    drift_rule: test.rule,
+    drift_detected: isDrift(test.rule, result.score, threshold),
+    n_reference: nRef,
+    n_current: nCur,
+    missing_reference: dropped(plan.ref!, nRef),
+    missing_current: dropped(plan.cur!, nCur),
+    details: jsonDetails(result.details),
+    distribution: type === 'num' ? numericDistribution(sample.num!.ref, sample.num!.cur) : categoricalDistribution(sample.cat()),
+  };
+}

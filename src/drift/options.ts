@@ -1,0 +1,15 @@
+/** Drift settings after flags and config are merged (spec §1.2 precedence is applied per column). */
+export interface DriftOptions {
+  stattest?: string;
+  stattestThreshold?: number;
+  numStattest?: string;
+  catStattest?: string;
+  numStattestThreshold?: number;
+  catStattestThreshold?: number;
+  perColumnStattest: Record<string, string>;
+  perColumnThreshold: Record<string, number>;
+  /** Dataset drift is detected when the drifted share is at least this (inclusive, as Evidently). */
+  driftShare: number;
+}
+
+export const DEFAULT_DRIFT_SHARE = 0.5;

@@ -1,0 +1,87 @@
+import { performance } from 'node:perf_hooks';
+import { describeColumns, planColumns } from '../data/typing.js';
+import type { ColumnRoles } from '../data/roles.js';
+import { datasetDrift } from '../drift/dataset.js';
+import type { DriftOptions } from '../drift/options.js';
+import { readCsvFiles } from '../io/csv/index.js';
+import type { CsvOptions, ParsedTable } from '../io/csv/types.js';
+import { VERSION } from '../version.js';
+import { SCHEMA_VERSION, type Report } from './model.js';
+
+export interface ReportOptions {
+  reference: string;
+  current: string;
+  roles: ColumnRoles;
+  drift: DriftOptions;
+  csv: CsvOptions;
+  /** Read both files in worker threads (default true). */
+  parallelRead?: boolean;
+}
+
+export interface AnalyzeOptions {
+  roles: ColumnRoles;
+  drift: DriftOptions;
+  naValues: ReadonlyArray<string>;
+}
+
+const seconds = (ms: number) => Math.round(ms) / 1000;
+
+function inputInfo(t: ParsedTable) {
+  return { path: t.path, bytes: t.bytes, sha256: t.sha256, rows: t.rowCount, columns: t.columns.length, delimiter: t.delimiter };
+}
+
+/**
+ * The pure part of a report: parsed tables in, report model out. Timing fields are filled by the caller
+ * that knows what it measured.
+ */
+export function analyze(reference: ParsedTable, current: ParsedTable, options: AnalyzeOptions): Omit<Report, 'run'> {
+  const typing = planColumns(reference, current, options.roles);
+  const { drift, errors } = datasetDrift(typing.plans, options.drift);
+  const warnings = [...typing.warnings];
+  if (drift.number_of_columns === 0) warnings.push({ code: 'no_columns', message: 'no column could be compared for drift' });
+  return {
+    schema_version: SCHEMA_VERSION,
+    kind: 'mlobs.report',
+    inputs: { reference: inputInfo(reference), current: inputInfo(current) },
+    options: {
+      task: typing.task,
+      drift_share: options.drift.driftShare,
+      stattest: options.drift.stattest ?? null,
+      stattest_threshold: options.drift.stattestThreshold ?? null,
+      na_values: [...options.naValues],
+    },
+    columns: describeColumns(typing.plans),
+    drift,
+    errors,
+    warnings,
+  };
+}
+
+/** Reads both CSV files and runs the drift report: the library entry point behind `mlobs report`. */
+export async function runReport(options: ReportOptions): Promise<Report> {
+  const started = new Date();
+  const t0 = performance.now();
+  const [reference, current] = await readCsvFiles([options.reference, options.current], options.csv, {
+    parallel: options.parallelRead ?? true,
+  });
+  const t1 = performance.now();
+  const { schema_version, kind, ...body } = analyze(reference, current, {
+    roles: options.roles,
+    drift: options.drift,
+    naValues: options.csv.naValues,
+  });
+  const t2 = performance.now();
+  return {
+    schema_version,
+    kind,
+    run: {
+      mlobs_version: VERSION,
+      node_version: process.version,
+      started_at: started.toISOString(),
+      finished_at: new Date().toISOString(),
+      timings: { read_s: seconds(t1 - t0), drift_s: seconds(t2 - t1), total_s: seconds(t2 - t0) },
+      peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
+    },
+    ...body,
+  };
+}

@@ -1,0 +1,24 @@
+import { cdfDistance } from '../numeric/cdf_distance.js';
+import { npMean, npSum } from '../numeric/npsum.js';
+import { numericSides } from '../numeric/sorted.js';
+import type { StatTestFn } from '../types.js';
+
+/** Population standard deviation as pandas' Series.std(ddof=0) computes it (two pass, pairwise sums). */
+function populationStd(a: Float64Array): number {
+  const avg = npMean(a);
+  const sq = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) sq[i] = (avg - a[i]) ** 2;
+  return Math.sqrt(npSum(sq) / a.length);
+}
+
+/**
+ * Evidently's normed Wasserstein distance: scipy.stats.wasserstein_distance(ref, cur) divided by
+ * max(std(ref), 0.001), so the score is in units of the reference spread (and a constant reference does
+ * not divide by zero).
+ */
+export const wasserstein: StatTestFn = (sample) => {
+  const { ref, cur } = numericSides(sample, 'wasserstein');
+  const norm = Math.max(populationStd(ref), 0.001);
+  const distance = cdfDistance(1, ref, cur);
+  return { score: distance / norm, details: { distance, norm } };
+};

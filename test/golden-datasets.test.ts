@@ -1,0 +1,100 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, closeTo, readReport, runCli, tempDir } from './helpers/cli.js';
+
+const GOLDEN = join(FIXTURES, 'golden', 'datasets');
+
+interface GoldenColumn {
+  column: string;
+  type: 'num' | 'cat';
+  stattest_id: string[];
+  drift_score: number | string;
+  threshold: number;
+  drift_detected: boolean;
+}
+
+function argsFor(dir: string, out: string): string[] {
+  const c = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8'));
+  const cols = c.columns;
+  const args = ['report', '--reference', join(dir, 'reference.csv'), '--current', join(dir, 'current.csv'), '--out', out];
+  if (cols.numerical?.length) args.push('--numerical', cols.numerical.join(','));
+  if (cols.categorical?.length) args.push('--categorical', cols.categorical.join(','));
+  if (cols.target) args.push('--target', cols.target);
+  if (cols.prediction) args.push('--prediction', cols.prediction);
+  if (c.task) args.push('--task', c.task);
+  // The golden runs analyse exactly the listed columns; probability columns were not part of them.
+  const listed = new Set([...(cols.numerical ?? []), ...(cols.categorical ?? []), cols.target, cols.prediction].filter(Boolean));
+  const header = readFileSync(join(dir, 'reference.csv'), 'utf8').split('\n')[0].split(',');
+  const rest = header.filter((h) => !listed.has(h));
+  if (rest.length) args.push('--ignore', rest.join(','));
+  return args;
+}
+
+describe('golden datasets (Evidently 0.4.40): same test, same verdict, same score', () => {
+  for (const name of readdirSync(GOLDEN)) {
+    it(name, async () => {
+      const dir = join(GOLDEN, name);
+      const golden = JSON.parse(readFileSync(join(dir, 'evidently.json'), 'utf8'));
+      const out = tempDir();
+      const res = await runCli(argsFor(dir, out));
+      expect(res.stderr).toBe('');
+      expect(res.code).toBe(0);
+      const report = readReport(out);
+      const mine = new Map<string, any>(report.drift.columns.map((c: any) => [c.column, c]));
+      expect([...mine.keys()].sort()).toEqual(golden.columns.map((c: GoldenColumn) => c.column).sort());
+      for (const g of golden.columns as GoldenColumn[]) {
+        const m = mine.get(g.column);
+        expect({ column: g.column, type: m.type, stattest: m.stattest, threshold: m.threshold, drift: m.drift_detected }).toEqual({
+          column: g.column,
+          type: g.type,
+          stattest: g.stattest_id[0],
+          threshold: g.threshold,
+          drift: g.drift_detected,
+        });
+        expect(closeTo(m.score, g.drift_score), `${g.column}: ${m.score} vs ${g.drift_score}`).toBe(true);
+      }
+      const d = golden.dataset_drift;
+      expect(report.drift).toMatchObject({
+        dataset_drift: d.dataset_drift,
+        number_of_columns: d.number_of_columns,
+        number_of_drifted_columns: d.number_of_drifted_columns,
+        drift_share: d.drift_share,
+      });
+      expect(closeTo(report.drift.share_of_drifted_columns, d.share_of_drifted_columns)).toBe(true);
+      for (const t of golden.target_drift) {
+        const m = mine.get(t.column_name);
+        expect(m.stattest_name).toBe(t.stattest_name);
+        expect(closeTo(m.score, t.drift_score)).toBe(true);
+      }
+    });
+  }
+});
+
+describe('activities (the seed project data) against its oracle', () => {
+  it('reproduces the drift table and dataset drift', async () => {
+    const oracle = JSON.parse(readFileSync(join(FIXTURES, 'golden', 'activities', 'oracle.json'), 'utf8'));
+    const out = tempDir();
+    const res = await runCli([
+      'report', '--reference', 'fixtures/activities/reference.csv', '--current', 'fixtures/activities/current.csv',
+      '--target', 'Quality', '--task', 'regression', '--out', out,
+    ]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('Dataset drift: DETECTED');
+    const report = readReport(out);
+    expect(report.drift).toMatchObject({
+      dataset_drift: oracle.dataset_drift.dataset_drift,
+      number_of_columns: oracle.dataset_drift.number_of_columns,
+      number_of_drifted_columns: oracle.dataset_drift.number_of_drifted_columns,
+    });
+    for (const g of oracle.columns as GoldenColumn[]) {
+      const m = report.drift.columns.find((c: any) => c.column === g.column);
+      expect(m.stattest).toBe(g.stattest_id[0]);
+      expect(m.drift_detected).toBe(g.drift_detected);
+      expect(closeTo(m.score, g.drift_score), `${g.column}: ${m.score} vs ${g.drift_score}`).toBe(true);
+    }
+    expect(report.drift.columns[0]).toMatchObject({ column: 'Quality', role: 'target' });
+    expect(report.inputs.reference).toMatchObject({ rows: 1000, columns: 6 });
+    expect(report.inputs.reference.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
