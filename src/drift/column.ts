@@ -5,6 +5,7 @@ import { scoreToJson } from '../report/model.js';
 import { UsageError } from '../errors.js';
 import { categoricalDriftSample, mergeCategorical, numericDriftSample } from '../stats/sample.js';
 import type { CategoricalSample, DriftSample, FeatureType, StatResult } from '../stats/types.js';
+import { releaseSorted, sortedCopy } from '../stats/numeric/sorted.js';
 import { autoSelect, findStatTest, isDrift, type StatTestDef } from './registry.js';
 import type { DriftOptions } from './options.js';
 
@@ -97,22 +98,35 @@ export function resolveStatTest(column: string, type: FeatureType, options: Drif
   return { test, threshold, source };
 }
 
-function numericDistribution(ref: Float64Array, cur: Float64Array): Distribution {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of [ref, cur]) for (let i = 0; i < v.length; i++) {
-    if (v[i] < min) min = v[i];
-    if (v[i] > max) max = v[i];
+/** First index whose value is >= x in an ascending array. */
+function lowerBound(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
   }
+  return lo;
+}
+
+/** Shared-edge histogram from the sorted sides: binary searches instead of another pass over the data. */
+function numericDistribution(ref: Float64Array, cur: Float64Array): Distribution {
+  let min = Math.min(ref[0], cur[0]);
+  let max = Math.max(ref[ref.length - 1], cur[cur.length - 1]);
   // numpy's convention for a degenerate range, so a constant column still gets a visible bar.
-  if (min === max) { min -= 0.5; max += 0.5; }
+  if (min === max) {
+    min -= 0.5;
+    max += 0.5;
+  }
   const width = (max - min) / HISTOGRAM_BINS;
   const x = Array.from({ length: HISTOGRAM_BINS + 1 }, (_, i) => (i === HISTOGRAM_BINS ? max : min + i * width));
   const count = (v: Float64Array) => {
-    const out = new Array<number>(HISTOGRAM_BINS).fill(0);
-    for (let i = 0; i < v.length; i++) {
-      const b = Math.min(HISTOGRAM_BINS - 1, Math.floor((v[i] - min) / width));
-      out[b]++;
+    const out = new Array<number>(HISTOGRAM_BINS);
+    for (let b = 0; b < HISTOGRAM_BINS; b++) {
+      // Bins are half-open [a, b) except the last, which is closed, as numpy's.
+      const end = b === HISTOGRAM_BINS - 1 ? v.length : lowerBound(v, x[b + 1]);
+      out[b] = end - lowerBound(v, x[b]);
     }
     return out;
   };
@@ -188,6 +202,14 @@ export function columnDrift(plan: ColumnPlan, options: DriftOptions): ColumnDrif
     throw new ColumnDriftError(plan.name, err.pythonType ?? err.name, `${test.id} on column "${plan.name}": ${err.message}`);
   }
   const dropped = (col: ParsedColumn, n: number) => col.numbers.length - n;
+  let distribution: Distribution;
+  if (type === 'num') {
+    const { ref, cur } = sample.num!;
+    distribution = numericDistribution(sortedCopy(ref), sortedCopy(cur));
+    releaseSorted(ref, cur);
+  } else {
+    distribution = categoricalDistribution(sample.cat());
+  }
   return {
     column: plan.name,
     type,
@@ -205,6 +227,6 @@ export function columnDrift(plan: ColumnPlan, options: DriftOptions): ColumnDrif
     missing_reference: dropped(plan.ref!, nRef),
     missing_current: dropped(plan.cur!, nCur),
     details: jsonDetails(result.details),
-    distribution: type === 'num' ? numericDistribution(sample.num!.ref, sample.num!.cur) : categoricalDistribution(sample.cat()),
+    distribution,
   };
 }

@@ -9,18 +9,88 @@ export function numericSides(sample: DriftSample, test: string): NumericSample {
 
 const sortedCache = new WeakMap<Float64Array, Float64Array>();
 
+/** Below this size the engine's comparison sort beats the radix sort's fixed cost. */
+const RADIX_MIN = 2048;
+const DIGITS = 65536;
+
 /**
- * Ascending copy via the engine's native numeric typed-array sort (no boxing, O(n log n)). Sorting dominates
- * every rank/ECDF test on large columns, so the copy is remembered for as long as the input array lives and
- * shared by all tests run on the same column. Callers must treat it as read-only.
+ * Ascending copy of finite, non-NaN doubles by LSD radix sort on the IEEE-754 bits (16-bit digits, passes
+ * whose digit is the same for every value skipped): about twice as fast as the native typed-array sort on a
+ * million values, and sorting dominates the rank and ECDF tests on big columns. -0 and +0 are equal
+ * for every test, so their relative order does not matter.
+ */
+function radixSorted(src: Float64Array): Float64Array {
+  const n = src.length;
+  const a = new Float64Array(src);
+  if (n < RADIX_MIN) return a.sort();
+  const b = new Float64Array(n);
+  let from = new Uint32Array(a.buffer, 0, 2 * n);
+  let to = new Uint32Array(b.buffer, 0, 2 * n);
+  // Words are little-endian (lo, hi). Flipping makes unsigned integer order equal numeric order:
+  // negatives get every bit inverted, positives just the sign bit.
+  const counts = new Uint32Array(4 * DIGITS);
+  for (let i = 0; i < 2 * n; i += 2) {
+    let lo = from[i];
+    let hi = from[i + 1];
+    if (hi & 0x80000000) {
+      hi = ~hi >>> 0;
+      lo = ~lo >>> 0;
+      from[i] = lo;
+    } else hi = (hi | 0x80000000) >>> 0;
+    from[i + 1] = hi;
+    counts[lo & 0xffff]++;
+    counts[DIGITS + (lo >>> 16)]++;
+    counts[2 * DIGITS + (hi & 0xffff)]++;
+    counts[3 * DIGITS + (hi >>> 16)]++;
+  }
+  for (let pass = 0; pass < 4; pass++) {
+    const base = pass * DIGITS;
+    const word = pass >> 1;
+    const shift = (pass & 1) * 16;
+    if (counts[base + ((from[word] >>> shift) & 0xffff)] === n) continue;
+    let sum = 0;
+    for (let d = 0; d < DIGITS; d++) {
+      const c = counts[base + d];
+      counts[base + d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < 2 * n; i += 2) {
+      const lo = from[i];
+      const hi = from[i + 1];
+      const p = 2 * counts[base + (((word ? hi : lo) >>> shift) & 0xffff)]++;
+      to[p] = lo;
+      to[p + 1] = hi;
+    }
+    const t = from;
+    from = to;
+    to = t;
+  }
+  for (let i = 0; i < 2 * n; i += 2) {
+    const hi = from[i + 1];
+    if (hi & 0x80000000) from[i + 1] = hi & 0x7fffffff;
+    else {
+      from[i + 1] = ~hi >>> 0;
+      from[i] = ~from[i] >>> 0;
+    }
+  }
+  return new Float64Array(from.buffer, 0, n);
+}
+
+/**
+ * Ascending copy, remembered while the input array lives so that every test on a column sorts it once.
+ * Callers must treat it as read-only; `releaseSorted` ends its life early when a column is done.
  */
 export function sortedCopy(a: Float64Array): Float64Array {
   let sorted = sortedCache.get(a);
   if (!sorted) {
-    sorted = new Float64Array(a).sort();
+    sorted = radixSorted(a);
     sortedCache.set(a, sorted);
   }
   return sorted;
+}
+
+export function releaseSorted(...arrays: Float64Array[]): void {
+  for (const a of arrays) sortedCache.delete(a);
 }
 
 /** The k-th smallest (0-based) value of the union of two ascending arrays, by binary search on the split. */
