@@ -23,7 +23,7 @@ async function drift(c: (typeof golden.cases)[number]) {
     roles: c.feature_type === 'num' ? { numerical: ['x'] } : { categorical: ['x'] },
     drift: { perColumnStattest: {}, perColumnThreshold: {}, driftShare: 0.5 },
     csv: { naValues: DEFAULT_NA_VALUES },
-    parallelRead: false,
+    parallel: false,
   });
   return report.drift.columns[0];
 }

@@ -66,7 +66,7 @@ export const REPORT_OPTIONS: readonly OptionSpec[] = [
   { flags: '--na-values <tokens>', description: 'extra cell texts that mean missing (comma-separated; pandas defaults always apply unless --no-default-na)', config: 'csv.na_values', parse: list },
   { flags: '--no-default-na', description: "don't treat pandas' default tokens (NA, NaN, null, ...) as missing; only empty cells and --na-values", config: 'csv.keep_default_na' },
   { flags: '--fail-on <when>', description: 'exit 1 when: drift (dataset drift detected) or never', config: 'fail_on', defaultText: 'never' },
-  { flags: '--no-parallel', description: 'read the two files one after the other instead of in worker threads' },
+  { flags: '--no-parallel', description: 'work in one thread: read the files one after the other and score columns in turn' },
   { flags: '--quiet', description: 'print nothing but errors' },
   { flags: '--timings', description: 'print stage timings and peak memory as one JSON line on stderr after writing' },
   { flags: '--debug', description: 'print stack traces with errors' },

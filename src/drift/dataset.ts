@@ -12,24 +12,28 @@ export function driftColumns(plans: ColumnPlan[]): ColumnPlan[] {
     .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || (a.type === b.type ? 0 : a.type === 'num' ? -1 : 1) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/**
- * Dataset drift (spec §3). Unlike Evidently, one column that cannot be scored does not fail the whole
- * metric: it gets an error entry and is left out of the share's denominator.
- */
-export function datasetDrift(plans: ColumnPlan[], options: DriftOptions): { drift: Report['drift']; errors: ColumnIssue[] } {
-  const columns: ColumnDrift[] = [];
-  const errors: ColumnIssue[] = [];
-  for (const plan of driftColumns(plans)) {
-    try {
-      if (plan.type === 'unknown') {
-        throw new ColumnDriftError(plan.name, 'EmptyColumn', `column "${plan.name}" has no non-missing values in either file`);
-      }
-      columns.push(columnDrift(plan, options));
-    } catch (e) {
-      if (!(e instanceof ColumnDriftError)) throw e;
-      errors.push({ column: e.column, stage: 'drift', error_type: e.errorType, message: e.message });
+export type ColumnOutcome = { ok: true; drift: ColumnDrift } | { ok: false; issue: ColumnIssue };
+
+/** One column's drift, or its error entry: a column that cannot be scored does not stop the others. */
+export function scoreColumn(plan: ColumnPlan, options: DriftOptions): ColumnOutcome {
+  try {
+    if (plan.type === 'unknown') {
+      throw new ColumnDriftError(plan.name, 'EmptyColumn', `column "${plan.name}" has no non-missing values in either file`);
     }
+    return { ok: true, drift: columnDrift(plan, options) };
+  } catch (e) {
+    if (!(e instanceof ColumnDriftError)) throw e;
+    return { ok: false, issue: { column: e.column, stage: 'drift', error_type: e.errorType, message: e.message } };
   }
+}
+
+/**
+ * Dataset drift (spec §3) from per-column outcomes in column order. Unlike Evidently, a column that could
+ * not be scored does not fail the whole metric: it is reported and left out of the share's denominator.
+ */
+export function summarizeDrift(outcomes: ColumnOutcome[], options: DriftOptions): { drift: Report['drift']; errors: ColumnIssue[] } {
+  const columns = outcomes.flatMap((o) => (o.ok ? [o.drift] : []));
+  const errors = outcomes.flatMap((o) => (o.ok ? [] : [o.issue]));
   const drifted = columns.filter((c) => c.drift_detected).length;
   const share = columns.length ? drifted / columns.length : 0;
   return {
@@ -43,4 +47,8 @@ export function datasetDrift(plans: ColumnPlan[], options: DriftOptions): { drif
     },
     errors,
   };
+}
+
+export function datasetDrift(plans: ColumnPlan[], options: DriftOptions): { drift: Report['drift']; errors: ColumnIssue[] } {
+  return summarizeDrift(driftColumns(plans).map((p) => scoreColumn(p, options)), options);
 }

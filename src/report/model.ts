@@ -101,6 +101,7 @@ export const Report = z.object({
     finished_at: z.string(),
     timings: z.object({ read_s: z.number(), drift_s: z.number(), total_s: z.number() }),
     peak_rss_bytes: z.number().int().nonnegative(),
+    drift_threads: z.number().int().positive().describe('Threads that scored the columns (1 = in the main thread)'),
   }),
   inputs: z.object({ reference: InputInfo, current: InputInfo }),
   options: z.object({

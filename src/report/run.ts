@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { describeColumns, planColumns } from '../data/typing.js';
 import type { ColumnRoles } from '../data/roles.js';
-import { datasetDrift } from '../drift/dataset.js';
+import { computeDrift } from '../drift/parallel.js';
 import type { DriftOptions } from '../drift/options.js';
 import { readCsvFiles } from '../io/csv/index.js';
 import type { CsvOptions, ParsedTable } from '../io/csv/types.js';
@@ -14,14 +14,15 @@ export interface ReportOptions {
   roles: ColumnRoles;
   drift: DriftOptions;
   csv: CsvOptions;
-  /** Read both files in worker threads (default true). */
-  parallelRead?: boolean;
+  /** Read the files and compute drift on worker threads (default true). */
+  parallel?: boolean;
 }
 
 export interface AnalyzeOptions {
   roles: ColumnRoles;
   drift: DriftOptions;
   naValues: ReadonlyArray<string>;
+  parallel?: boolean;
 }
 
 const seconds = (ms: number) => Math.round(ms) / 1000;
@@ -34,9 +35,13 @@ function inputInfo(t: ParsedTable) {
  * The pure part of a report: parsed tables in, report model out. Timing fields are filled by the caller
  * that knows what it measured.
  */
-export function analyze(reference: ParsedTable, current: ParsedTable, options: AnalyzeOptions): Omit<Report, 'run'> {
+export async function analyze(
+  reference: ParsedTable,
+  current: ParsedTable,
+  options: AnalyzeOptions,
+): Promise<Omit<Report, 'run'> & { driftThreads: number }> {
   const typing = planColumns(reference, current, options.roles);
-  const { drift, errors } = datasetDrift(typing.plans, options.drift);
+  const { drift, errors, threads } = await computeDrift(typing.plans, options.drift, { parallel: options.parallel });
   const warnings = [...typing.warnings];
   if (drift.number_of_columns === 0) warnings.push({ code: 'no_columns', message: 'no column could be compared for drift' });
   return {
@@ -54,6 +59,7 @@ export function analyze(reference: ParsedTable, current: ParsedTable, options: A
     drift,
     errors,
     warnings,
+    driftThreads: threads,
   };
 }
 
@@ -62,13 +68,14 @@ export async function runReport(options: ReportOptions): Promise<Report> {
   const started = new Date();
   const t0 = performance.now();
   const [reference, current] = await readCsvFiles([options.reference, options.current], options.csv, {
-    parallel: options.parallelRead ?? true,
+    parallel: options.parallel ?? true,
   });
   const t1 = performance.now();
-  const { schema_version, kind, ...body } = analyze(reference, current, {
+  const { schema_version, kind, driftThreads, ...body } = await analyze(reference, current, {
     roles: options.roles,
     drift: options.drift,
     naValues: options.csv.naValues,
+    parallel: options.parallel ?? true,
   });
   const t2 = performance.now();
   return {
@@ -81,6 +88,7 @@ export async function runReport(options: ReportOptions): Promise<Report> {
       finished_at: new Date().toISOString(),
       timings: { read_s: seconds(t1 - t0), drift_s: seconds(t2 - t1), total_s: seconds(t2 - t0) },
       peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
+      drift_threads: driftThreads,
     },
     ...body,
   };

@@ -77,7 +77,7 @@ export async function resolveReportOptions(flags: Record<string, unknown>, given
       roles: { ...cfg.columns },
       drift: driftOptions,
       csv: { delimiter: cfg.csv?.delimiter, naValues: [...new Set(na)] },
-      parallelRead: flags.parallel !== false,
+      parallel: flags.parallel !== false,
     },
     outDir: cfg.output?.dir ?? join('reports', utcStamp(new Date())),
     formats,

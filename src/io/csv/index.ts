@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError, type InputLocation } from '../../errors.js';
+import { workerScript } from '../../workers.js';
 import { checkOptions, readCsvFile } from './reader.js';
 import type { CsvOptions, ParsedTable } from './types.js';
 
@@ -53,7 +52,7 @@ export async function readCsvFiles(
   { parallel = true }: { parallel?: boolean } = {},
 ): Promise<ParsedTable[]> {
   checkOptions(options);
-  const script = parallel && paths.length > 1 ? workerScript() : null;
+  const script = parallel && paths.length > 1 ? workerScript(import.meta.url, './worker.js') : null;
   if (script === null) {
     const tables: ParsedTable[] = [];
     for (const path of paths) tables.push(await readCsv(path, options));
@@ -63,16 +62,6 @@ export async function readCsvFiles(
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed !== undefined) throw failed.reason;
   return results.map((r) => (r as PromiseFulfilledResult<ParsedTable>).value);
-}
-
-function workerScript(): URL | null {
-  try {
-    const url = new URL('./worker.js', import.meta.url);
-    return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : null;
-  } catch {
-    // Bundled into one file, this module may have no URL of its own to find the worker from.
-    return null;
-  }
 }
 
 function readInWorker(script: URL, path: string, options: CsvOptions): Promise<ParsedTable> {

@@ -55,12 +55,12 @@ class ColumnBuilder {
 
   grow(capacity: number): void {
     if (this.numbers !== null) {
-      const numbers = new Float64Array(capacity);
+      const numbers = sharedFloat64(capacity);
       numbers.set(this.numbers);
       this.numbers = numbers;
     }
     if (this.codes !== null) {
-      const codes = new Int32Array(capacity);
+      const codes = sharedInt32(capacity);
       codes.set(this.codes);
       codes.fill(-1, this.codes.length);
       this.codes = codes;
@@ -345,7 +345,7 @@ export class CsvParser {
   }
 
   private allocNumbers(column: ColumnBuilder): Float64Array {
-    const numbers = new Float64Array(this.capacity);
+    const numbers = sharedFloat64(this.capacity);
     numbers.fill(NaN, 0, this.row);
     column.numbers = numbers;
     return numbers;
@@ -377,7 +377,7 @@ export class CsvParser {
     let dictionary = column.dictionary;
     if (dictionary === null) {
       dictionary = column.dictionary = new TextDictionary();
-      column.codes = new Int32Array(this.capacity).fill(-1);
+      column.codes = sharedInt32(this.capacity).fill(-1);
       column.firstTextLine = line;
     }
     column.codes![this.row] = dictionary.intern(buf, start, end);
@@ -406,7 +406,7 @@ export class CsvParser {
     let allMissing: Float64Array | null = null;
     const columns = this.columns.map((c): ParsedColumn => {
       // Columns without any number share one all-NaN array, so a text column costs its codes alone.
-      const numbers = c.numbers !== null ? trim(c.numbers, rowCount) : (allMissing ??= new Float64Array(rowCount).fill(NaN));
+      const numbers = c.numbers !== null ? trim(c.numbers, rowCount) : (allMissing ??= sharedFloat64(rowCount).fill(NaN));
       return {
         name: c.name,
         numbers,
@@ -429,8 +429,22 @@ export class CsvParser {
  * a large one is copied out, one column at a time so the peak stays near one extra column.
  */
 function trim<T extends Float64Array | Int32Array>(array: T, length: number): T {
-  if (array.length === length) return array;
-  return ((array.length - length) * 8 <= array.length ? array.subarray(0, length) : array.slice(0, length)) as T;
+  if (array.length === length || (array.length - length) * 8 <= array.length) return array.subarray(0, length) as T;
+  const copy = (array instanceof Float64Array ? sharedFloat64(length) : sharedInt32(length)) as T;
+  copy.set(array.subarray(0, length));
+  return copy;
+}
+
+/**
+ * Column arrays live in shared memory, so the thread that reads a file and the threads that later compute
+ * drift all use the same bytes: posting a table or a column between threads copies no data.
+ */
+function sharedFloat64(length: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
+}
+
+function sharedInt32(length: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(length * Int32Array.BYTES_PER_ELEMENT));
 }
 
 function describe(error: unknown): string {

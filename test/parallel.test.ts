@@ -1,0 +1,48 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readReport, runCli, tempDir } from './helpers/cli.js';
+
+// 100k rows x 6 columns per side: above the size at which drift is scored on worker threads.
+function writeData(path: string, rows: number, seed: number, shift: number) {
+  let s = seed;
+  const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const lines = ['a,b,c,d,e,f'];
+  for (let i = 0; i < rows; i++) {
+    const cat = `L${Math.floor(rand() ** (1 + shift) * 6)}`;
+    lines.push([rand() + shift, rand() * 10, Math.round(rand() * 4), rand() > 0.5 ? 'yes' : 'no', cat, i % 97 === 0 ? '' : rand().toFixed(3)].join(','));
+  }
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+describe('drift on worker threads', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir();
+    writeData(join(dir, 'ref.csv'), 100_000, 1, 0);
+    writeData(join(dir, 'cur.csv'), 100_000, 2, 0.05);
+  });
+
+  it('gives exactly the single-threaded result', async () => {
+    const par = tempDir();
+    const seq = tempDir();
+    const args = ['report', '-r', join(dir, 'ref.csv'), '-c', join(dir, 'cur.csv'), '--per-column-stattest', 'b=ks'];
+    const [p, q] = await Promise.all([runCli([...args, '-o', par]), runCli([...args, '-o', seq, '--no-parallel'])]);
+    expect(p.code, p.stderr).toBe(0);
+    expect(q.code, q.stderr).toBe(0);
+    const a = readReport(par);
+    const b = readReport(seq);
+    expect(a.drift.columns.map((c: any) => c.column)).toEqual(['a', 'b', 'c', 'f', 'd', 'e']);
+    expect(a.drift).toEqual(b.drift);
+    expect(a.run.drift_threads).toBeGreaterThan(1);
+    expect(b.run.drift_threads).toBe(1);
+    expect(a.drift.columns.find((c: any) => c.column === 'a').drift_detected).toBe(true);
+  });
+
+  it('a usage error found in a worker is still one line and exit 2', async () => {
+    const res = await runCli(['report', '-r', join(dir, 'ref.csv'), '-c', join(dir, 'cur.csv'), '--per-column-stattest', 'b=ks', '--stattest-threshold', '2', '-o', tempDir()]);
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toMatch(/out of range/);
+  });
+});
