@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { STAT_TEST_IDS } from '../drift/registry.js';
+import { FORMATS } from '../writers/index.js';
 
 /**
  * Every `mlobs report` flag in one table: its help text and the config-file key it overrides. Commander's
@@ -44,7 +45,7 @@ export const REPORT_OPTIONS: readonly OptionSpec[] = [
   { flags: '-c, --current <file>', description: 'current CSV (recent production data)', config: 'current' },
   { flags: '--config <file>', description: 'YAML or JSON config file; flags override its values' },
   { flags: '-o, --out <dir>', description: 'output directory', config: 'output.dir', defaultText: 'reports/<UTC timestamp>/' },
-  { flags: '-f, --format <formats>', description: 'output formats, comma-separated: json', config: 'output.format', parse: list, defaultText: 'json' },
+  { flags: '-f, --format <formats>', description: `output formats, comma-separated: ${FORMATS.join(', ')}`, config: 'output.format', parse: list, defaultText: 'json' },
   { flags: '--target <column>', description: 'target (label) column', config: 'columns.target' },
   { flags: '--prediction <columns>', description: 'prediction column, or several probability columns (comma-separated)', config: 'columns.prediction', parse: list },
   { flags: '--task <task>', description: 'classification or regression (inferred from the target when omitted)', config: 'columns.task' },

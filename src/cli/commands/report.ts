@@ -10,12 +10,10 @@ import { ConfigError, ExitCode, OutputError, UsageError } from '../../errors.js'
 import { ensureDir } from '../../io/atomic.js';
 import { DEFAULT_NA_VALUES } from '../../io/csv/index.js';
 import { runReport, type ReportOptions } from '../../report/run.js';
-import { writeJson } from '../../writers/json.js';
+import { FORMATS, WRITERS } from '../../writers/index.js';
 import { formatSummary } from '../summary.js';
 import { REPORT_OPTIONS, mergeFlags } from '../options.js';
 import type { CliIo } from '../io.js';
-
-const FORMATS = ['json'];
 
 function flagFor(path: PropertyKey[]): string {
   const key = path.join('.');
@@ -109,14 +107,15 @@ export function registerReport(program: Command, io: CliIo, setExit: (code: Exit
     await checkWritable(resolved.outDir);
     const report = await runReport(resolved.report);
     const writeStart = performance.now();
-    const written = await writeJson(report, resolved.outDir);
+    const written: string[] = [];
+    for (const format of resolved.formats) written.push(...(await WRITERS[format].write(report, resolved.outDir)));
     if (flags.timings) {
       const write_s = (performance.now() - writeStart) / 1000;
       const peak_rss_bytes = process.resourceUsage().maxRSS * 1024;
       io.stderr(`${JSON.stringify({ ...report.run.timings, write_s, peak_rss_bytes })}\n`);
     }
     if (!flags.quiet) {
-      io.stdout(`${formatSummary(report, { color: io.color })}\n\nReport written to ${written}\n`);
+      io.stdout(`${formatSummary(report, { color: io.color })}\n\nReport written to ${written.join(', ')}\n`);
     }
     setExit(resolved.failOn === 'drift' && report.drift.dataset_drift ? ExitCode.gateFailed : ExitCode.ok);
   });
