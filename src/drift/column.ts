@@ -5,7 +5,7 @@ import { scoreToJson } from '../report/model.js';
 import { UsageError } from '../errors.js';
 import { categoricalDriftSample, mergeCategorical, numericDriftSample } from '../stats/sample.js';
 import type { CategoricalSample, DriftSample, FeatureType, StatResult } from '../stats/types.js';
-import { releaseSorted, sortedCopy } from '../stats/numeric/sorted.js';
+import { lowerBound, releaseSorted, sortedCopy } from '../stats/numeric/sorted.js';
 import { autoSelect, findStatTest, isDrift, type StatTestDef } from './registry.js';
 import type { DriftOptions } from './options.js';
 
@@ -96,18 +96,6 @@ export function resolveStatTest(column: string, type: FeatureType, options: Drif
     throw new UsageError(`threshold ${threshold} for column "${column}" (${test.id}) is out of range: a ${test.scoreKind.replace('_', '-')} threshold must be ${range}`);
   }
   return { test, threshold, source };
-}
-
-/** First index whose value is >= x in an ascending array. */
-function lowerBound(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Shared-edge histogram from the sorted sides: binary searches instead of another pass over the data. */

@@ -1,3 +1,4 @@
+import { lowerBound } from './numeric/sorted.js';
 import type { CategoricalSample, DriftSample, FeatureType, NumericSample } from './types.js';
 
 /** Sorted distinct values of a sorted array. */
@@ -8,17 +9,6 @@ function uniqueSorted(sorted: Float64Array): Float64Array {
   out[0] = sorted[0];
   for (let i = 1; i < sorted.length; i++) if (sorted[i] !== out[k - 1]) out[k++] = sorted[i];
   return out.slice(0, k);
-}
-
-function lowerBound(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function encodeAgainst(values: Float64Array, keys: Float64Array, counts: Float64Array): Int32Array {

@@ -93,6 +93,18 @@ export function releaseSorted(...arrays: Float64Array[]): void {
   for (const a of arrays) sortedCache.delete(a);
 }
 
+/** First index whose value is >= x in an ascending array. */
+export function lowerBound(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The k-th smallest (0-based) value of the union of two ascending arrays, by binary search on the split. */
 export function kthOfSortedPair(x: Float64Array, y: Float64Array, k: number): number {
   // Take i values from x and k + 1 − i from y so that together they are the k + 1 smallest.
