@@ -68,6 +68,11 @@ function inferType(ref?: ParsedColumn, cur?: ParsedColumn): Type {
   return 'cat';
 }
 
+/** Every reference row distinct (and enough rows for that to mean something): an ID, not a category. */
+function looksLikeIdentifier(col: ParsedColumn): boolean {
+  return col.numericCount === 0 && col.textCount >= 20 && col.texts.length === col.textCount;
+}
+
 function distinctNumbers(cols: (ParsedColumn | undefined)[], limit: number): { count: number; min: number; max: number; floats: boolean } {
   const seen = new Set<number>();
   let min = Infinity;
@@ -185,6 +190,16 @@ export function planColumns(ref: ParsedTable, cur: ParsedTable, roles: ColumnRol
     }
     if (role === 'feature' && type === 'unknown' && r && c) {
       warnings.push({ code: 'column_all_missing', column: name, message: `column "${name}" has no values in either file` });
+    }
+    if (role === 'feature' && type === 'cat' && r && c) {
+      const numericOnly = (col: ParsedColumn) => col.textCount === 0 && col.numericCount > 0;
+      if (numericOnly(r) !== numericOnly(c) && typeSource === 'inferred') {
+        const [numSide, textSide] = numericOnly(r) ? ['reference', 'current'] : ['current', 'reference'];
+        warnings.push({ code: 'type_mismatch', column: name, message: `column "${name}" holds only numbers in the ${numSide} file but text in the ${textSide} file; it is compared as categorical` });
+      }
+      if (looksLikeIdentifier(r)) {
+        warnings.push({ code: 'identifier_like', column: name, message: `column "${name}" has a different value in every reference row; if it is an identifier, pass --id "${name}"` });
+      }
     }
     const coerceText = type === 'num';
     if (coerceText && typeSource === 'inferred' && ((r?.textCount ?? 0) + (c?.textCount ?? 0)) > 0) {
