@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { run } from '../src/cli/run.js';
+import type { CliIo } from '../src/cli/io.js';
+import { tempDir } from './helpers/cli.js';
+
+async function capture(args: string[], color: boolean) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), color };
+  const code = await run(args, io);
+  return { code, stdout, stderr };
+}
+
+const ARGS = ['report', '-r', 'fixtures/activities/reference.csv', '-c', 'fixtures/activities/current.csv', '--target', 'Quality', '--no-parallel'];
+
+describe('terminal summary', () => {
+  it('sorts drifted columns first, most severe first, and has no colour off a terminal', async () => {
+    const { code, stdout } = await capture([...ARGS, '-o', tempDir()], false);
+    expect(code).toBe(0);
+    expect(stdout).not.toMatch(/\u001b\[/);
+    const table = stdout.split('\n').filter((l) => / (DRIFT|ok)$/.test(l));
+    expect(table.map((l) => l.split(/\s{2,}/)[0])).toEqual([
+      'Distance (km)',
+      'Quality (target)',
+      'Climb (m)',
+      'Average Speed (km/h)',
+      'Calories Burned',
+      'Average Heart rate (tpm)',
+    ]);
+    expect(stdout).toMatch(/^Dataset drift: DETECTED: 3 of 6 columns drifted \(50%; dataset drift at 50%\)$/m);
+  });
+
+  it('colours the verdict and drifted rows on a terminal', async () => {
+    const { stdout } = await capture([...ARGS, '-o', tempDir()], true);
+    expect(stdout).toMatch(/\u001b\[1;31mDataset drift: DETECTED/);
+    expect(stdout).toMatch(/\u001b\[31mDistance \(km\)/);
+  });
+});
