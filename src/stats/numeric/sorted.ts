@@ -12,6 +12,8 @@ const sortedCache = new WeakMap<Float64Array, Float64Array>();
 /** Below this size the engine's comparison sort beats the radix sort's fixed cost. */
 const RADIX_MIN = 2048;
 const DIGITS = 65536;
+/** One scratch buffer per thread, grown to the largest column sorted so far, instead of one per sort. */
+let scratch = new Float64Array(0);
 
 /**
  * Ascending copy of finite, non-NaN doubles by LSD radix sort on the IEEE-754 bits (16-bit digits, passes
@@ -23,9 +25,9 @@ function radixSorted(src: Float64Array): Float64Array {
   const n = src.length;
   const a = new Float64Array(src);
   if (n < RADIX_MIN) return a.sort();
-  const b = new Float64Array(n);
+  if (scratch.length < n) scratch = new Float64Array(n);
   let from = new Uint32Array(a.buffer, 0, 2 * n);
-  let to = new Uint32Array(b.buffer, 0, 2 * n);
+  let to = new Uint32Array(scratch.buffer, 0, 2 * n);
   // Words are little-endian (lo, hi). Flipping makes unsigned integer order equal numeric order:
   // negatives get every bit inverted, positives just the sign bit.
   const counts = new Uint32Array(4 * DIGITS);
@@ -65,15 +67,19 @@ function radixSorted(src: Float64Array): Float64Array {
     from = to;
     to = t;
   }
+  // The result must live in `a`: the scratch buffer is reused by the next sort.
+  const out = new Uint32Array(a.buffer, 0, 2 * n);
   for (let i = 0; i < 2 * n; i += 2) {
     const hi = from[i + 1];
-    if (hi & 0x80000000) from[i + 1] = hi & 0x7fffffff;
-    else {
-      from[i + 1] = ~hi >>> 0;
-      from[i] = ~from[i] >>> 0;
+    if (hi & 0x80000000) {
+      out[i] = from[i];
+      out[i + 1] = hi & 0x7fffffff;
+    } else {
+      out[i] = ~from[i] >>> 0;
+      out[i + 1] = ~hi >>> 0;
     }
   }
-  return new Float64Array(from.buffer, 0, n);
+  return a;
 }
 
 /**
