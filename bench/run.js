@@ -29,7 +29,7 @@ for (const n of sizes) {
   process.stderr.write(`preparing ${n} rows...\n`);
   const { ref, cur } = await dataset(cache, n);
   const mb = (statSync(ref).size + statSync(cur).size) / 1e6;
-  for (const [label, extra] of [['parallel read', []], ['sequential read', ['--no-parallel']]]) {
+  for (const [label, extra] of [['threads', []], ['one thread', ['--no-parallel']]]) {
     const runs = Array.from({ length: repeats }, () => runOnce(ref, cur, extra));
     // The median run by wall time stands for the configuration.
     const med = runs.sort((a, b) => a.wall - b.wall)[Math.floor(runs.length / 2)];
