@@ -75,8 +75,9 @@ describe('column typing: one rule for both files', () => {
     expect(report.warnings.map((w: any) => w.code)).not.toContain('identifier_like');
   });
 
-  it('a column only in one file is reported, not silently dropped', async () => {
+  it('a column only in one file is reported, not silently dropped; tiny samples are flagged', async () => {
     const { report } = await fromText('a,b\n1,2\n2,3\n', 'a,c\n1,x\n3,y\n');
+    expect(report.warnings).toContainEqual(expect.objectContaining({ code: 'small_sample', column: 'a' }));
     const byName = Object.fromEntries(report.columns.map((c: any) => [c.name, c]));
     expect(byName.b).toMatchObject({ in_reference: true, in_current: false });
     expect(byName.c).toMatchObject({ in_reference: false, in_current: true });

@@ -46,9 +46,10 @@ export function formatSummary(report: Report, style: SummaryStyle): string {
     c.stattest,
     formatNumber(scoreFromJson(c.score)),
     `${{ lt: '<', le: '<=', ge: '>=', gt: '>' }[c.drift_rule]} ${formatNumber(c.threshold)}`,
+    `${c.n_reference}/${c.n_current}`,
     c.drift_detected ? 'DRIFT' : 'ok',
   ]);
-  out.push(...table(rows, ['column', 'type', 'test', 'score', 'drift if', 'drift'], style.color, (i) => sorted[i].drift_detected));
+  out.push(...table(rows, ['column', 'type', 'test', 'score', 'drift if', 'n ref/cur', 'drift'], style.color, (i) => sorted[i].drift_detected));
   for (const e of report.errors) out.push(paint(style.color, '33', `error: ${e.message}`));
   for (const w of report.warnings) out.push(paint(style.color, '33', `warning: ${w.message}`));
   return out.join('\n');

@@ -25,6 +25,9 @@ export interface AnalyzeOptions {
   parallel?: boolean;
 }
 
+/** Below this many values on a side, a verdict is flagged: Evidently happily reports drift from 8 rows. */
+export const SMALL_SAMPLE = 30;
+
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
 function inputInfo(t: ParsedTable) {
@@ -43,6 +46,13 @@ export async function analyze(
   const typing = planColumns(reference, current, options.roles);
   const { drift, errors, threads } = await computeDrift(typing.plans, options.drift, { parallel: options.parallel });
   const warnings = [...typing.warnings];
+  for (const c of drift.columns) {
+    const n = Math.min(c.n_reference, c.n_current);
+    if (n < SMALL_SAMPLE) {
+      const side = c.n_reference <= c.n_current ? 'reference' : 'current';
+      warnings.push({ code: 'small_sample', column: c.column, message: `column "${c.column}" has only ${n} ${side} values: its verdict rests on very little data` });
+    }
+  }
   if (drift.number_of_columns === 0) warnings.push({ code: 'no_columns', message: 'no column could be compared for drift' });
   return {
     schema_version: SCHEMA_VERSION,
