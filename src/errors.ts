@@ -10,6 +10,8 @@ export const ExitCode = {
   usage: 2,
   /** The report could not be written (permissions, full disk). */
   output: 3,
+  /** The report was written, but the Slack notification failed (bad token, unknown channel, Slack unreachable). */
+  notify: 4,
   /** An internal error: a bug in mlobs. */
   internal: 70,
 } as const;
@@ -55,4 +57,10 @@ export class InputError extends MlobsError {
 export class OutputError extends MlobsError {
   readonly exitCode = ExitCode.output;
   override name = 'OutputError';
+}
+
+/** Slack refused or could not be reached; the message never contains the token or the webhook URL. */
+export class NotifyError extends MlobsError {
+  readonly exitCode = ExitCode.notify;
+  override name = 'NotifyError';
 }

@@ -1,9 +1,7 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, closeTo, readReport, runCli, tempDir } from './helpers/cli.js';
-
-const GOLDEN = join(FIXTURES, 'golden', 'datasets');
+import { closeTo, readReport, runCli, tempDir } from './helpers/cli.js';
+import { ACTIVITIES_ORACLE, activitiesArgs, goldenArgs, goldenCases, readGolden } from './helpers/golden.js';
 
 interface GoldenColumn {
   column: string;
@@ -14,30 +12,12 @@ interface GoldenColumn {
   drift_detected: boolean;
 }
 
-function argsFor(dir: string, out: string): string[] {
-  const c = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8'));
-  const cols = c.columns;
-  const args = ['report', '--reference', join(dir, 'reference.csv'), '--current', join(dir, 'current.csv'), '--out', out];
-  if (cols.numerical?.length) args.push('--numerical', cols.numerical.join(','));
-  if (cols.categorical?.length) args.push('--categorical', cols.categorical.join(','));
-  if (cols.target) args.push('--target', cols.target);
-  if (cols.prediction) args.push('--prediction', cols.prediction);
-  if (c.task) args.push('--task', c.task);
-  // The golden runs analyse exactly the listed columns; probability columns were not part of them.
-  const listed = new Set([...(cols.numerical ?? []), ...(cols.categorical ?? []), cols.target, cols.prediction].filter(Boolean));
-  const header = readFileSync(join(dir, 'reference.csv'), 'utf8').split('\n')[0].split(',');
-  const rest = header.filter((h) => !listed.has(h));
-  if (rest.length) args.push('--ignore', rest.join(','));
-  return args;
-}
-
 describe('golden datasets (Evidently 0.4.40): same test, same verdict, same score', () => {
-  for (const name of readdirSync(GOLDEN)) {
+  for (const { name, dir } of goldenCases()) {
     it(name, async () => {
-      const dir = join(GOLDEN, name);
-      const golden = JSON.parse(readFileSync(join(dir, 'evidently.json'), 'utf8'));
+      const golden = readGolden(dir);
       const out = tempDir();
-      const res = await runCli(argsFor(dir, out));
+      const res = await runCli(goldenArgs('report', dir, out));
       expect(res.stderr).toBe('');
       expect(res.code).toBe(0);
       const report = readReport(out);
@@ -73,12 +53,9 @@ describe('golden datasets (Evidently 0.4.40): same test, same verdict, same scor
 
 describe('activities (the seed project data) against its oracle', () => {
   it('reproduces the drift table and dataset drift', async () => {
-    const oracle = JSON.parse(readFileSync(join(FIXTURES, 'golden', 'activities', 'oracle.json'), 'utf8'));
+    const oracle = JSON.parse(readFileSync(ACTIVITIES_ORACLE, 'utf8'));
     const out = tempDir();
-    const res = await runCli([
-      'report', '--reference', 'fixtures/activities/reference.csv', '--current', 'fixtures/activities/current.csv',
-      '--target', 'Quality', '--task', 'regression', '--out', out,
-    ]);
+    const res = await runCli(activitiesArgs('report', out));
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('Dataset drift: DETECTED');
     const report = readReport(out);

@@ -34,6 +34,7 @@ describe('drift on worker threads', () => {
     const b = readReport(seq);
     expect(a.drift.columns.map((c: any) => c.column)).toEqual(['a', 'b', 'c', 'f', 'd', 'e']);
     expect(a.drift).toEqual(b.drift);
+    expect(a.quality).toEqual(b.quality);
     expect(a.run.drift_threads).toBeGreaterThan(1);
     expect(b.run.drift_threads).toBe(1);
     expect(a.drift.columns.find((c: any) => c.column === 'a').drift_detected).toBe(true);

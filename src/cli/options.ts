@@ -1,6 +1,10 @@
+import type { Command } from 'commander';
+import { overlay } from '../config/monitors.js';
 import { UsageError } from '../errors.js';
 import { STAT_TEST_IDS } from '../drift/registry.js';
+import { DEFAULT_NOTIFY_TIMEOUT_S } from '../notify/index.js';
 import { FORMATS } from '../writers/index.js';
+import { DEFAULT_PROM_MAX_COLUMNS } from '../writers/prom/metrics.js';
 
 /**
  * Every `mlobs report` flag in one table: its help text and the config-file key it overrides. Commander's
@@ -40,6 +44,17 @@ function pairs<T>(flag: string, value: (raw: string) => T) {
 
 const tests = STAT_TEST_IDS.join(', ');
 
+/** Slack notification: `mlobs report` and `mlobs notify` both take these. */
+export const NOTIFY_OPTIONS: readonly OptionSpec[] = [
+  { flags: '--slack-channel <channel>', description: 'post a summary to this Slack channel (name or id) with the bot token in SLACK_BOT_TOKEN; without it, --notify posts through SLACK_WEBHOOK_URL', config: 'notify.slack_channel' },
+  { flags: '--notify <when>', description: 'when to post to Slack: always, drift (dataset drift), failure (anything but all clear), change (the status differs from the previous report\'s)', config: 'notify.when', defaultText: 'always with --slack-channel, else off' },
+  { flags: '--notify-optional', description: 'missing Slack credentials or a failed post are a warning, not exit 4', config: 'notify.optional' },
+  { flags: '--report-url <template>', description: 'link to the full report in the Slack message; {monitor}, {path} (the report directory) and {timestamp} (run start) are filled in', config: 'notify.report_url' },
+  { flags: '--slack-upload', description: 'upload the run\'s report.html and PNG charts into the message\'s thread (bot token only)', config: 'notify.upload' },
+  { flags: '--notify-timeout <seconds>', description: 'give up on Slack after this long, retries and rate-limit waits included', config: 'notify.timeout', parse: number('--notify-timeout'), defaultText: String(DEFAULT_NOTIFY_TIMEOUT_S) },
+  { flags: '--previous <file>', description: 'the report.json that --notify change compares with', defaultText: 'the newest other report.json of the same monitor in the sibling run directories' },
+];
+
 export const REPORT_OPTIONS: readonly OptionSpec[] = [
   { flags: '-r, --reference <file>', description: 'reference CSV (training data or a known-good period)', config: 'reference' },
   { flags: '-c, --current <file>', description: 'current CSV (recent production data)', config: 'current' },
@@ -67,33 +82,64 @@ export const REPORT_OPTIONS: readonly OptionSpec[] = [
   { flags: '--na-values <tokens>', description: 'extra cell texts that mean missing (comma-separated; pandas defaults always apply unless --no-default-na)', config: 'csv.na_values', parse: list },
   { flags: '--no-default-na', description: "don't treat pandas' default tokens (NA, NaN, null, ...) as missing; only empty cells and --na-values", config: 'csv.keep_default_na' },
   { flags: '--fail-on <when>', description: 'exit 1 when: drift (dataset drift detected) or never', config: 'fail_on', defaultText: 'never' },
+  { flags: '--grafana-url <url>', description: 'Grafana dashboard the HTML report links to', config: 'links.grafana' },
+  { flags: '--prometheus-url <url>', description: 'Prometheus the HTML report links to', config: 'links.prometheus' },
+  { flags: '--alertmanager-url <url>', description: 'Alertmanager the HTML report links to', config: 'links.alertmanager' },
+  { flags: '--monitor <name>', description: 'with `monitors:` in the config, run only this one; otherwise the name of this run\'s monitor (the `monitor` label and textfile name)', config: 'monitor', defaultText: 'all monitors, or "default"' },
+  { flags: '--textfile-dir <dir>', description: 'also write <dir>/mlobs_<monitor>.prom for node_exporter\'s textfile collector, on failed runs too', config: 'prometheus.textfile_dir' },
+  { flags: '--prom-max-columns <n>', description: 'columns that get per-column Prometheus series: target and prediction first, then the most drifted', config: 'prometheus.max_columns', parse: number('--prom-max-columns'), defaultText: String(DEFAULT_PROM_MAX_COLUMNS) },
+  ...NOTIFY_OPTIONS,
   { flags: '--no-parallel', description: 'work in one thread: read the files one after the other and score columns in turn' },
   { flags: '--quiet', description: 'print nothing but errors' },
   { flags: '--timings', description: 'print stage timings and peak memory as one JSON line on stderr after writing' },
   { flags: '--debug', description: 'print stack traces with errors' },
 ];
 
+const byFlag = (...names: string[]) => REPORT_OPTIONS.filter((o) => names.includes(longFlag(o.flags)));
+
+/** `mlobs notify`: the notification flags, the monitor the report is about, and the output switches. */
+export const NOTIFY_COMMAND_OPTIONS: readonly OptionSpec[] = [
+  ...NOTIFY_OPTIONS,
+  { flags: '--monitor <name>', description: 'the monitor the report is about, named in the message', defaultText: '"default"' },
+  ...byFlag('--quiet', '--debug'),
+];
+
+/** `mlobs schedule` takes these and every `mlobs report` flag, which it passes on to each run. */
+export const SCHEDULE_OPTIONS: readonly OptionSpec[] = [
+  { flags: '--cron <expression>', description: 'when to run, in UTC: 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first' },
+  { flags: '--log-format <format>', description: 'one line per run, as text or json', defaultText: 'text' },
+];
+
+/** The long form of a flag: `-o, --out <dir>` → `--out`. */
+export function longFlag(flags: string): string {
+  return flags.split(/[ ,|]+/).find((f) => f.startsWith('--'))!;
+}
+
 /** Commander's attribute name for a flag: `--per-column-stattest` → `perColumnStattest`, `--no-default-na` → `defaultNa`. */
 export function attributeName(flags: string): string {
-  const long = flags.split(/[ ,|]+/).find((f) => f.startsWith('--'))!;
-  return long.replace(/^--(no-)?/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  return longFlag(flags).replace(/^--(no-)?/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+export function addOptions(cmd: Command, specs: readonly OptionSpec[]): void {
+  for (const spec of specs) {
+    const description = spec.defaultText ? `${spec.description} (default: ${spec.defaultText})` : spec.description;
+    if (spec.parse) cmd.option(spec.flags, description, spec.parse as (v: string, p: unknown) => unknown);
+    else cmd.option(spec.flags, description);
+  }
 }
 
 /** Deep-sets flag values into a copy of the config, so flags override file values key by key. */
 export function mergeFlags(config: Record<string, unknown>, flags: Record<string, unknown>, given: (name: string) => boolean): Record<string, unknown> {
-  const merged = structuredClone(config);
+  const fromFlags: Record<string, unknown> = {};
   for (const spec of REPORT_OPTIONS) {
     if (!spec.config) continue;
     const name = attributeName(spec.flags);
     if (!given(name)) continue;
     const path = spec.config.split('.');
-    let node = merged;
+    let node = fromFlags;
     for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
-    const key = path[path.length - 1];
-    const value = flags[name];
-    const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-    // Per-column maps merge, so one --per-column-threshold does not drop the file's other columns.
-    node[key] = isRecord(value) && isRecord(node[key]) ? { ...node[key], ...value } : value;
+    node[path[path.length - 1]] = flags[name];
   }
-  return merged;
+  // Per-column maps merge too, so one --per-column-threshold does not drop the file's other columns.
+  return overlay(config, fromFlags);
 }

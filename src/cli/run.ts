@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
-import { ExitCode, MlobsError } from '../errors.js';
+import { ExitCode } from '../errors.js';
 import { VERSION } from '../version.js';
+import { registerRender } from './commands/render.js';
+import { registerNotify } from './commands/notify.js';
 import { registerReport } from './commands/report.js';
-import { processIo, type CliIo } from './io.js';
+import { registerSchedule } from './commands/schedule.js';
+import { printError, processIo, type CliIo } from './io.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -10,7 +13,9 @@ Exit codes:
   1   a --fail-on gate tripped (e.g. dataset drift detected with --fail-on drift)
   2   usage, config or input error (bad flag, unreadable or malformed CSV, unknown column or stat test)
   3   the report could not be written (output directory missing permissions, disk full)
-  70  internal error (a bug in mlobs: please report it with the --debug output)`;
+  4   the report was written but the Slack notification failed (bad token, unknown channel, Slack unreachable)
+  70  internal error (a bug in mlobs: please report it with the --debug output)
+With several monitors the highest of their codes.`;
 
 /** Runs the CLI on `argv` (without node and script) and resolves to the exit code; never calls process.exit. */
 export async function run(argv: string[], io: CliIo = processIo): Promise<ExitCode> {
@@ -24,6 +29,9 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<ExitCo
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run with --help for usage)');
   registerReport(program, io, (code) => { exit = code; });
+  registerRender(program, io, (code) => { exit = code; });
+  registerNotify(program, io, (code) => { exit = code; });
+  registerSchedule(program, io, (code) => { exit = code; }, argv, (args, runIo) => run(['report', ...args], runIo));
   program.commands.forEach((c) => c.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).addHelpText('after', EXIT_CODES_HELP));
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -33,14 +41,6 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<ExitCo
       // Commander already printed its message; help and version are successful exits.
       return e.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
-    if (e instanceof MlobsError) {
-      io.stderr(`mlobs: error: ${e.message}\n`);
-      if (debug && e.stack) io.stderr(`${e.stack}\n`);
-      return e.exitCode;
-    }
-    const err = e as Error;
-    io.stderr(`mlobs: internal error: ${err?.message ?? String(e)}${debug ? '' : ' (run with --debug for details)'}\n`);
-    if (debug && err?.stack) io.stderr(`${err.stack}\n`);
-    return ExitCode.internal;
+    return printError(e, io, debug);
   }
 }

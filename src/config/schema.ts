@@ -1,13 +1,26 @@
 import { z } from 'zod';
+import { ReportLinks } from '../report/model.js';
 
 const names = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v]));
 const threshold = z.number().positive().finite();
 
+/** Slack notification of a run (src/notify); per monitor, like every other key. */
+export const NotifyConfig = z
+  .object({
+    slack_channel: z.string().min(1).optional(),
+    when: z.enum(['always', 'drift', 'failure', 'change']).optional(),
+    optional: z.boolean().optional(),
+    report_url: z.string().min(1).optional(),
+    upload: z.boolean().optional(),
+    timeout: z.number().positive().finite().optional(),
+  })
+  .strict();
+
 /**
- * The config file (YAML or JSON). Every key has a flag of the same meaning (see src/cli/options.ts); flags win.
+ * The keys of one run. Every key has a flag of the same meaning (see src/cli/options.ts); flags win.
  * Unknown keys are errors, so a typo is never silently ignored.
  */
-export const ConfigFile = z
+const RunConfig = z
   .object({
     reference: z.string().min(1).optional(),
     current: z.string().min(1).optional(),
@@ -53,8 +66,36 @@ export const ConfigFile = z
       })
       .strict()
       .optional(),
+    prometheus: z
+      .object({
+        textfile_dir: z.string().min(1).optional(),
+        max_columns: z.number().int().nonnegative().optional(),
+      })
+      .strict()
+      .optional(),
     fail_on: z.enum(['drift', 'never']).optional(),
+    links: ReportLinks.optional(),
+    notify: NotifyConfig.optional(),
   })
   .strict();
+
+const monitorName = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, "_", "." and "-" (the name is part of file names)');
+
+/** One monitored model or dataset under `monitors:`; the top-level keys are defaults for every monitor. */
+const Monitor = RunConfig.extend({ name: monitorName });
+
+/** The config file (YAML or JSON): one run, or several `monitors:` that `mlobs report` runs in turn. */
+export const ConfigFile = RunConfig.extend({
+  /** With `monitors:` the one to run; without, the name of the single run's monitor. */
+  monitor: monitorName.optional(),
+  monitors: z
+    .array(Monitor)
+    .min(1)
+    .refine((ms) => new Set(ms.map((m) => m.name)).size === ms.length, 'monitor names must be unique')
+    .optional(),
+});
 
 export type ConfigFile = z.infer<typeof ConfigFile>;

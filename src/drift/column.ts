@@ -1,4 +1,5 @@
 import type { ColumnPlan } from '../data/typing.js';
+import { finiteNumbers, sideCodes } from '../data/values.js';
 import type { ParsedColumn } from '../io/csv/types.js';
 import type { ColumnDrift, Distribution } from '../report/model.js';
 import { scoreToJson } from '../report/model.js';
@@ -12,46 +13,10 @@ import type { DriftOptions } from './options.js';
 const HISTOGRAM_BINS = 10;
 const TOP_CATEGORIES = 20;
 
-/** Finite values only: missing, coerced text and ±inf are all dropped (Evidently's cleaning, applied always). */
-function cleanNumbers(col: ParsedColumn): Float64Array {
-  const v = col.numbers;
-  let n = 0;
-  for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i])) n++;
-  if (n === v.length) return v;
-  const out = new Float64Array(n);
-  let k = 0;
-  for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i])) out[k++] = v[i];
-  return out;
-}
-
-/**
- * Dictionary codes for one side of a categorical column. Text cells keep the reader's codes; numeric cells
- * (an integer-coded category, or a declared-categorical numeric column) become number labels.
- */
-function sideCodes(col: ParsedColumn): { codes: Int32Array; dict: (string | number)[] } {
-  const dict: (string | number)[] = [...col.texts];
-  if (col.numericCount === 0 && col.textCodes) return { codes: col.textCodes, dict };
-  const codes = col.textCodes ? Int32Array.from(col.textCodes) : new Int32Array(col.numbers.length).fill(-1);
-  const index = new Map<number, number>();
-  const v = col.numbers;
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
-    if (!Number.isFinite(x)) continue;
-    let c = index.get(x);
-    if (c === undefined) {
-      c = dict.length;
-      index.set(x, c);
-      dict.push(x);
-    }
-    codes[i] = c;
-  }
-  return { codes, dict };
-}
-
 export function buildSample(plan: ColumnPlan, type: FeatureType): DriftSample {
   const ref = plan.ref!;
   const cur = plan.cur!;
-  if (type === 'num') return numericDriftSample({ ref: cleanNumbers(ref), cur: cleanNumbers(cur) });
+  if (type === 'num') return numericDriftSample({ ref: finiteNumbers(ref), cur: finiteNumbers(cur) });
   return categoricalDriftSample((): CategoricalSample => {
     const r = sideCodes(ref);
     const c = sideCodes(cur);

@@ -1,12 +1,11 @@
-/** Drift worker thread: scores one column per message (see parallel.ts). */
+/** Column worker thread: analyses one column per message (see parallel.ts). */
 import { parentPort } from 'node:worker_threads';
-import { scoreColumn } from './dataset.js';
-import type { DriftReply, DriftTask } from './parallel.js';
+import { analyseColumn, type ColumnReply, type ColumnTask } from './parallel.js';
 
-parentPort!.on('message', ({ index, plan, options }: DriftTask) => {
-  let reply: DriftReply;
+parentPort!.on('message', ({ index, ...task }: ColumnTask) => {
+  let reply: ColumnReply;
   try {
-    reply = { index, outcome: scoreColumn(plan, options) };
+    reply = { index, result: analyseColumn(task) };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     reply = { index, error: { name: err.name, message: err.message, stack: err.stack } };

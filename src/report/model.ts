@@ -5,7 +5,7 @@ import { z } from 'zod';
  * consumes. It is defined once, here, as a zod schema: the TypeScript types are inferred from it and
  * schema/report.schema.json is generated from it, so the three cannot disagree.
  */
-export const SCHEMA_VERSION = '1.0.0';
+export const SCHEMA_VERSION = '1.1.0';
 
 /** JSON has no NaN or infinity; like the golden files, non-finite numbers travel as these strings. */
 export const Score = z
@@ -91,6 +91,113 @@ const Warning = z.object({
   column: z.string().optional(),
 });
 
+const HttpUrl = z.string().regex(/^https?:\/\/[^\s"<>]+$/, 'must be an http:// or https:// URL').describe('An http(s) URL');
+
+/** Where a reader of the report goes next; only http(s), since the HTML report turns these into links. */
+export const ReportLinks = z
+  .object({ grafana: HttpUrl.optional(), prometheus: HttpUrl.optional(), alertmanager: HttpUrl.optional() })
+  .strict();
+
+// ---- Data quality (Evidently's DataQualityPreset: ColumnSummary, DatasetSummary, DatasetMissingValues) ----
+
+const Count = z.number().int().nonnegative();
+const Percentage = z.number().describe('A percentage (0-100) rounded half to even to 2 decimals, as Evidently');
+
+const ColumnStats = z
+  .object({
+    number_of_rows: Count,
+    count: Count.describe('Non-missing cells'),
+    missing: Count,
+    missing_percentage: Percentage,
+    unique: Count.describe('Distinct non-missing values'),
+    unique_percentage: Percentage,
+    most_common: z
+      .union([z.number(), z.string(), z.null()])
+      .describe('The most frequent value, missing included (written "nan"), ties broken as pandas 1.5 does. Numerical: rounded to 5 decimals, ±inf as "inf"/"-inf"'),
+    most_common_percentage: Percentage,
+    infinite_count: Count.optional(),
+    infinite_percentage: Percentage.optional(),
+    min: Score.optional(),
+    max: Score.optional(),
+    mean: Score.optional(),
+    std: Score.optional().describe('Sample standard deviation (ddof = 1)'),
+    p25: Score.optional(),
+    p50: Score.optional(),
+    p75: Score.optional(),
+    new_in_current_values_count: Count.nullable().optional().describe('Categorical, current side: values not seen in the reference'),
+    unused_in_current_values_count: Count.nullable().optional().describe('Categorical, current side: reference values absent from the current'),
+    first: z.string().nullable().optional(),
+    last: z.string().nullable().optional(),
+  })
+  .describe('Evidently ColumnSummaryMetric characteristics of one side; numbers rounded to 2 decimals');
+
+const ColumnQuality = z.object({
+  column: z.string(),
+  role: ColumnRole,
+  type: ColumnType,
+  reference: ColumnStats,
+  current: ColumnStats,
+  out_of_range: z
+    .object({ left: Score, right: Score, count: Count, total: Count, share: Score })
+    .optional()
+    .describe('Numerical: current non-missing values outside [reference min, reference max]'),
+  out_of_list: z
+    .object({ count: Count, total: Count, share: Score })
+    .optional()
+    .describe('Categorical: current rows (missing included) whose value the reference does not have'),
+});
+
+const MissingValues = z
+  .object({
+    different_missing_values: z.record(z.string(), Count).describe('Cells per kind: "" (empty text), "Infinity", "-Infinity", "null" (missing)'),
+    number_of_different_missing_values: Count,
+    different_missing_values_by_column: z.record(z.string(), z.record(z.string(), Count)),
+    number_of_different_missing_values_by_column: z.record(z.string(), Count),
+    number_of_missing_values: Count,
+    share_of_missing_values: z.number(),
+    number_of_missing_values_by_column: z.record(z.string(), Count),
+    share_of_missing_values_by_column: z.record(z.string(), z.number()),
+    number_of_rows: Count,
+    number_of_rows_with_missing_values: Count,
+    share_of_rows_with_missing_values: z.number(),
+    number_of_columns: Count,
+    columns_with_missing_values: z.array(z.string()),
+    number_of_columns_with_missing_values: Count,
+    share_of_columns_with_missing_values: z.number(),
+  })
+  .describe('Evidently DatasetMissingValuesMetric: missing cells and ±inf count as missing values');
+
+const DatasetStats = z
+  .object({
+    number_of_columns: Count,
+    number_of_rows: Count,
+    number_of_missing_values: Count,
+    number_of_numeric_columns: Count,
+    number_of_categorical_columns: Count,
+    number_of_datetime_columns: Count,
+    number_of_text_columns: Count,
+    number_of_constant_columns: Count.describe('At most one distinct value (all-missing columns included)'),
+    number_of_almost_constant_columns: Count.describe('One value fills at least 95% of the rows'),
+    number_of_duplicated_columns: Count.describe('Pairs of columns with the same type and identical cells'),
+    number_of_almost_duplicated_columns: Count.describe('Pairs of columns with the same type and at least 95% equal cells'),
+    number_of_empty_rows: Count,
+    number_of_empty_columns: Count,
+    number_of_duplicated_rows: Count.describe('Rows equal to an earlier row'),
+    nans_by_columns: z.record(z.string(), Count),
+    number_uniques_by_columns: z.record(z.string(), Count),
+    columns_type: z.record(z.string(), z.string()).describe('pandas dtype per column: int64, float64, bool_, object_'),
+    missing_values: MissingValues,
+  })
+  .describe('Evidently DatasetSummaryMetric over every column of one file');
+
+const DataQuality = z.object({
+  almost_constant_threshold: z.number(),
+  almost_duplicated_threshold: z.number(),
+  reference: DatasetStats,
+  current: DatasetStats,
+  columns: z.array(ColumnQuality).describe('Every analysed column present in both files (not ignored or identifier columns)'),
+});
+
 export const Report = z.object({
   schema_version: z.literal(SCHEMA_VERSION),
   kind: z.literal('mlobs.report'),
@@ -120,11 +227,16 @@ export const Report = z.object({
     dataset_drift: z.boolean(),
     columns: z.array(ColumnDrift),
   }),
+  quality: DataQuality.optional().describe('Data quality of both files (spec §5); present since schema 1.1'),
   errors: z.array(ColumnIssue),
   warnings: z.array(Warning),
+  links: ReportLinks.optional().describe('Monitoring pages the HTML report links to, when configured'),
 });
 
 export type Report = z.infer<typeof Report>;
+export type DataQuality = z.infer<typeof DataQuality>;
+export type ColumnStats = z.infer<typeof ColumnStats>;
+export type DatasetStats = z.infer<typeof DatasetStats>;
 export type ColumnDrift = z.infer<typeof ColumnDrift>;
 export type ColumnInfo = z.infer<typeof ColumnInfo>;
 export type ColumnIssue = z.infer<typeof ColumnIssue>;
@@ -132,6 +244,7 @@ export type ReportWarning = z.infer<typeof Warning>;
 export type Distribution = z.infer<typeof Distribution>;
 export type SideCounts = z.infer<typeof SideCounts>;
 export type ScoreValue = z.infer<typeof Score>;
+export type ReportLinks = z.infer<typeof ReportLinks>;
 
 export function scoreToJson(x: number): ScoreValue {
   if (Number.isNaN(x)) return 'nan';

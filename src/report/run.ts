@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { describeColumns, planColumns } from '../data/typing.js';
 import type { ColumnRoles } from '../data/roles.js';
-import { computeDrift } from '../drift/parallel.js';
+import { computeColumns } from '../drift/parallel.js';
 import type { DriftOptions } from '../drift/options.js';
 import { readCsvFiles } from '../io/csv/index.js';
+import { dataQuality } from '../quality/summary.js';
 import type { CsvOptions, ParsedTable } from '../io/csv/types.js';
 import { VERSION } from '../version.js';
 import { SCHEMA_VERSION, type Report } from './model.js';
@@ -44,7 +45,7 @@ export async function analyze(
   options: AnalyzeOptions,
 ): Promise<Omit<Report, 'run'> & { driftThreads: number }> {
   const typing = planColumns(reference, current, options.roles);
-  const { drift, errors, threads } = await computeDrift(typing.plans, options.drift, { parallel: options.parallel });
+  const { drift, errors, threads, quality } = await computeColumns(typing.plans, options.drift, { parallel: options.parallel });
   const warnings = [...typing.warnings];
   for (const c of drift.columns) {
     const n = Math.min(c.n_reference, c.n_current);
@@ -67,6 +68,7 @@ export async function analyze(
     },
     columns: describeColumns(typing.plans),
     drift,
+    quality: dataQuality(reference, current, typing.plans, quality),
     errors,
     warnings,
     driftThreads: threads,

@@ -1,5 +1,9 @@
 import type { Report } from '../report/model.js';
+import { writeHtml } from './html.js';
 import { writeJson } from './json.js';
+import { loadCanvas, writePng } from './png.js';
+import type { PromOptions } from './prom/metrics.js';
+import { writePromFile } from './prom/textfile.js';
 
 /**
  * Output formats. Each writer turns the one report model into files in the output directory (atomically)
@@ -7,11 +11,19 @@ import { writeJson } from './json.js';
  */
 export interface Writer {
   description: string;
-  write(report: Report, dir: string): Promise<string[]>;
+  /** Fails before any data is read when this format cannot be written here (a native module is missing). */
+  preflight?(): Promise<unknown>;
+  write(report: Report, dir: string, context: WriteContext): Promise<string[]>;
 }
+
+/** What a run knows beyond the report: which monitor it is, and its Prometheus options. */
+export type WriteContext = PromOptions;
 
 export const WRITERS: Record<string, Writer> = {
   json: { description: 'report.json, the versioned report document', write: async (r, dir) => [await writeJson(r, dir)] },
+  html: { description: 'report.html, one self-contained page (opens offline)', write: async (r, dir) => [await writeHtml(r, dir)] },
+  png: { description: 'drift-scores.png and drift-distributions.png, chart images', preflight: loadCanvas, write: writePng },
+  prom: { description: 'metrics.prom, the run as Prometheus metrics (the same text as the --textfile-dir file)', write: async (r, dir, c) => [await writePromFile(r, dir, c)] },
 };
 
 export const FORMATS = Object.keys(WRITERS);

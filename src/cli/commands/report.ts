@@ -4,16 +4,20 @@ import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { ConfigFile } from '../../config/schema.js';
 import { loadConfig } from '../../config/load.js';
+import { DEFAULT_MONITOR, selectMonitors } from '../../config/monitors.js';
 import { DEFAULT_DRIFT_SHARE, type DriftOptions } from '../../drift/options.js';
 import { findStatTest, STAT_TEST_IDS } from '../../drift/registry.js';
-import { ConfigError, ExitCode, OutputError, UsageError } from '../../errors.js';
+import { ConfigError, ExitCode, NotifyError, OutputError, UsageError } from '../../errors.js';
 import { ensureDir } from '../../io/atomic.js';
 import { DEFAULT_NA_VALUES } from '../../io/csv/index.js';
+import { historyFor, prepareNotifier } from '../../notify/index.js';
 import { runReport, type ReportOptions } from '../../report/run.js';
 import { FORMATS, WRITERS } from '../../writers/index.js';
+import { DEFAULT_PROM_MAX_COLUMNS } from '../../writers/prom/metrics.js';
+import { writeFailedRunTextfile, writeTextfile } from '../../writers/prom/textfile.js';
 import { formatSummary } from '../summary.js';
-import { REPORT_OPTIONS, mergeFlags } from '../options.js';
-import type { CliIo } from '../io.js';
+import { REPORT_OPTIONS, addOptions, mergeFlags } from '../options.js';
+import { printError, type CliIo } from '../io.js';
 
 function flagFor(path: PropertyKey[]): string {
   const key = path.join('.');
@@ -36,17 +40,40 @@ export interface ResolvedReport {
   outDir: string;
   formats: string[];
   failOn: 'drift' | 'never';
+  promMaxColumns: number;
 }
 
-/** Config file + flags → validated options. Everything wrong with them is found here, before any data is read. */
-export async function resolveReportOptions(flags: Record<string, unknown>, given: (name: string) => boolean): Promise<ResolvedReport> {
+/** One monitor's run: its name and its config with the flags applied, valid as far as the schema goes. */
+export interface PlannedRun {
+  monitor: string;
+  config: ConfigFile;
+}
+
+/**
+ * Config file + flags → the runs to make: the file's `monitors:` (each over the top-level keys), or one run.
+ * `several` says the runs come from `monitors:`, so each writes into its own subdirectory of the output directory.
+ */
+export async function planRuns(flags: Record<string, unknown>, given: (name: string) => boolean): Promise<{ runs: PlannedRun[]; several: boolean }> {
   const file = flags.config ? await loadConfig(flags.config as string) : {};
-  const merged = ConfigFile.safeParse(mergeFlags(file as Record<string, unknown>, flags, given));
-  if (!merged.success) {
-    const issue = merged.error.issues[0];
-    throw new ConfigError(undefined, `${flagFor(issue.path)}: ${issue.message}`);
+  const validate = (config: Record<string, unknown>): ConfigFile => {
+    const merged = ConfigFile.safeParse(mergeFlags(config, flags, given));
+    if (!merged.success) {
+      const issue = merged.error.issues[0];
+      throw new ConfigError(undefined, `${flagFor(issue.path)}: ${issue.message}`);
+    }
+    return merged.data;
+  };
+  if (!file.monitors) {
+    const config = validate(file);
+    return { runs: [{ monitor: config.monitor ?? DEFAULT_MONITOR, config }], several: false };
   }
-  const cfg = merged.data;
+  const only = given('monitor') ? (flags.monitor as string) : file.monitor;
+  const runs = selectMonitors({ ...file, monitors: file.monitors }, only).map((m) => ({ monitor: m.name, config: validate(m.config) }));
+  return { runs, several: true };
+}
+
+/** One run's config → validated options. Everything wrong with them is found here, before any data is read. */
+export function resolveReportOptions(cfg: ConfigFile, flags: Record<string, unknown>, outDir: string): ResolvedReport {
   if (!cfg.reference) throw new UsageError('missing --reference <file> (or `reference:` in the config file)');
   if (!cfg.current) throw new UsageError('missing --current <file> (or `current:` in the config file)');
   const drift = cfg.drift ?? {};
@@ -77,9 +104,10 @@ export async function resolveReportOptions(flags: Record<string, unknown>, given
       csv: { delimiter: cfg.csv?.delimiter, naValues: [...new Set(na)] },
       parallel: flags.parallel !== false,
     },
-    outDir: cfg.output?.dir ?? join('reports', utcStamp(new Date())),
+    outDir,
     formats,
     failOn: cfg.fail_on ?? 'never',
+    promMaxColumns: cfg.prometheus?.max_columns ?? DEFAULT_PROM_MAX_COLUMNS,
   };
 }
 
@@ -92,31 +120,87 @@ async function checkWritable(dir: string): Promise<void> {
   }
 }
 
-export function registerReport(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
-  const cmd = program
-    .command('report')
-    .description('compare a current CSV with a reference CSV and write a drift report');
-  for (const spec of REPORT_OPTIONS) {
-    const description = spec.defaultText ? `${spec.description} (default: ${spec.defaultText})` : spec.description;
-    if (spec.parse) cmd.option(spec.flags, description, spec.parse as (v: string, p: unknown) => unknown);
-    else cmd.option(spec.flags, description);
-  }
-  cmd.action(async (flags: Record<string, unknown>) => {
-    const given = (name: string) => cmd.getOptionValueSource(name) === 'cli';
-    const resolved = await resolveReportOptions(flags, given);
+interface RunContext {
+  flags: Record<string, unknown>;
+  io: CliIo;
+  /** The output directory when the config names none: one timestamp for every monitor of the invocation. */
+  defaultOutDir: string;
+  several: boolean;
+}
+
+/**
+ * Runs one monitor and returns its exit code. If it fails after its config is known, its textfile still
+ * records the failed run (so the run-failing alert can fire) before the error goes up.
+ */
+async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
+  const { flags, io } = ctx;
+  const started = performance.now();
+  const textfileDir = run.config.prometheus?.textfile_dir;
+  try {
+    const dir = run.config.output?.dir ?? ctx.defaultOutDir;
+    const resolved = resolveReportOptions(run.config, flags, ctx.several ? join(dir, run.monitor) : dir);
     await checkWritable(resolved.outDir);
-    const report = await runReport(resolved.report);
+    for (const format of resolved.formats) await WRITERS[format].preflight?.();
+    const notifier = await prepareNotifier(run.config.notify ?? {}, {
+      io,
+      env: process.env,
+      quiet: !!flags.quiet,
+      debug: !!flags.debug,
+      previous: flags.previous as string | undefined,
+      history: historyFor(dir, resolved.outDir),
+    });
+    const report = { ...(await runReport(resolved.report)), ...(run.config.links && { links: run.config.links }) };
     const writeStart = performance.now();
+    const prom = { monitor: run.monitor, maxColumns: resolved.promMaxColumns };
     const written: string[] = [];
-    for (const format of resolved.formats) written.push(...(await WRITERS[format].write(report, resolved.outDir)));
+    for (const format of resolved.formats) written.push(...(await WRITERS[format].write(report, resolved.outDir, prom)));
+    if (textfileDir) written.push(await writeTextfile(report, textfileDir, prom));
     if (flags.timings) {
       const write_s = (performance.now() - writeStart) / 1000;
       const peak_rss_bytes = process.resourceUsage().maxRSS * 1024;
-      io.stderr(`${JSON.stringify({ ...report.run.timings, write_s, peak_rss_bytes })}\n`);
+      io.stderr(`${JSON.stringify({ ...(ctx.several ? { monitor: run.monitor } : {}), ...report.run.timings, write_s, peak_rss_bytes })}\n`);
     }
     if (!flags.quiet) {
-      io.stdout(`${formatSummary(report, { color: io.color })}\n\nReport written to ${written.join(', ')}\n`);
+      const heading = ctx.several ? `Monitor ${run.monitor}\n` : '';
+      io.stdout(`${heading}${formatSummary(report, { color: io.color })}\n\nReport written to ${written.join(', ')}\n`);
     }
-    setExit(resolved.failOn === 'drift' && report.drift.dataset_drift ? ExitCode.gateFailed : ExitCode.ok);
+    await notifier?.send(report, { monitor: run.monitor, dir: resolved.outDir, files: written });
+    return resolved.failOn === 'drift' && report.drift.dataset_drift ? ExitCode.gateFailed : ExitCode.ok;
+  } catch (e) {
+    // A failed Slack post comes after a complete run, whose textfile is already written.
+    if (textfileDir && !(e instanceof NotifyError)) {
+      const failed = { endedAt: new Date(), durationSeconds: Math.round(performance.now() - started) / 1000 };
+      await writeFailedRunTextfile(textfileDir, run.monitor, failed).catch((w: Error) => io.stderr(`mlobs: warning: ${w.message}\n`));
+    }
+    throw e;
+  }
+}
+
+export function registerReport(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
+  const cmd = program
+    .command('report')
+    .description('compare a current CSV with a reference CSV and write a drift report (for each monitor of the config)');
+  addOptions(cmd, REPORT_OPTIONS);
+  cmd.action(async (flags: Record<string, unknown>) => {
+    const given = (name: string) => cmd.getOptionValueSource(name) === 'cli';
+    const { runs, several } = await planRuns(flags, given);
+    const ctx: RunContext = { flags, io, defaultOutDir: join('reports', utcStamp(new Date())), several };
+    if (!several) {
+      setExit(await runMonitor(runs[0], ctx));
+      return;
+    }
+    // One monitor's failure does not stop the others; the exit code is the worst of them (70 > 4 > 3 > 2 > 1 > 0).
+    let worst: ExitCode = ExitCode.ok;
+    for (const [i, run] of runs.entries()) {
+      if (i > 0 && !flags.quiet) io.stdout('\n');
+      let code: ExitCode;
+      try {
+        code = await runMonitor(run, ctx);
+      } catch (e) {
+        code = printError(e, io, !!flags.debug, `monitor "${run.monitor}": `);
+      }
+      worst = Math.max(worst, code) as ExitCode;
+    }
+    setExit(worst);
   });
 }

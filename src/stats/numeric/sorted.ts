@@ -111,6 +111,33 @@ export function lowerBound(sorted: Float64Array, x: number): number {
   return lo;
 }
 
+/** First index whose value is > x in an ascending array. */
+export function upperBound(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * numpy's 'linear' percentile (`np.percentile(..., q * 100)`) of `n` ordered values, the k-th smallest read
+ * through `at(k)`: virtual index (n - 1)·q and numpy's two-sided lerp, which rounds differently above and
+ * below the midpoint.
+ */
+export function linearQuantile(n: number, q: number, at: (k: number) => number): number {
+  const vi = (n - 1) * q;
+  const lo = Math.floor(vi);
+  const gamma = vi - lo;
+  const a = at(lo);
+  const b = at(Math.min(lo + 1, n - 1));
+  const diff = b - a;
+  return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
+}
+
 /** The k-th smallest (0-based) value of the union of two ascending arrays, by binary search on the split. */
 export function kthOfSortedPair(x: Float64Array, y: Float64Array, k: number): number {
   // Take i values from x and k + 1 − i from y so that together they are the k + 1 smallest.

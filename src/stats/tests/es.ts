@@ -2,26 +2,16 @@ import { chi2Sf } from '../distributions.js';
 import { StatTestError } from '../errors.js';
 import { symmetricEigen } from '../numeric/linalg.js';
 import { npSum } from '../numeric/npsum.js';
-import { kthOfSortedPair, numericSides, sortedCopy } from '../numeric/sorted.js';
+import { kthOfSortedPair, linearQuantile, numericSides, sortedCopy } from '../numeric/sorted.js';
 import type { StatTestFn } from '../types.js';
 
 const T = [0.4, 0.8];
 const DIM = 2 * T.length;
 const EPS = 2 ** -52;
 
-/**
- * numpy.percentile(concat(x, y), 100·q), method 'linear' with numpy's two-sided lerp, read off the two
- * sorted sides without building the pooled sample.
- */
+/** numpy.percentile(concat(x, y), 100·q), read off the two sorted sides without building the pooled sample. */
 function pooledPercentile(x: Float64Array, y: Float64Array, q: number): number {
-  const n = x.length + y.length;
-  const vi = (n - 1) * q;
-  const lo = Math.floor(vi);
-  const gamma = vi - lo;
-  const a = kthOfSortedPair(x, y, lo);
-  const b = kthOfSortedPair(x, y, Math.min(lo + 1, n - 1));
-  const diff = b - a;
-  return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
+  return linearQuantile(x.length + y.length, q, (k) => kthOfSortedPair(x, y, k));
 }
 
 /**

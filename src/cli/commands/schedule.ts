@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { ExitCode, UsageError } from '../../errors.js';
+import { parseCron } from '../../schedule/cron.js';
+import { runSchedule, type RunLog } from '../../schedule/loop.js';
+import type { CliIo } from '../io.js';
+import { REPORT_OPTIONS, SCHEDULE_OPTIONS, addOptions, longFlag } from '../options.js';
+
+/** Runs `mlobs report` with these arguments in this process; injected so this module need not import the CLI. */
+export type ReportRunner = (args: string[], io: CliIo) => Promise<ExitCode>;
+
+const LOG_FORMATS = ['text', 'json'] as const;
+type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** Everything after `schedule` but the schedule's own options: the report's arguments, exactly as typed. */
+function reportArgs(raw: string[]): string[] {
+  const own = SCHEDULE_OPTIONS.map((s) => longFlag(s.flags));
+  const args = raw.slice(raw.indexOf('schedule') + 1);
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (own.includes(args[i])) i++;
+    else if (!own.some((f) => args[i].startsWith(`${f}=`))) out.push(args[i]);
+  }
+  return out;
+}
+
+function formatLine(format: LogFormat, entry: Record<string, unknown>): string {
+  if (format === 'json') return `${JSON.stringify(entry)}\n`;
+  const { time, event, ...rest } = entry;
+  const fields = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' && /[\s"=]/.test(v) ? JSON.stringify(v) : String(v)}`);
+  return `${[time, event, ...fields].join(' ')}\n`;
+}
+
+/** `argv` is the whole command line (from `schedule` on, the report's arguments are passed through untouched). */
+export function registerSchedule(program: Command, io: CliIo, setExit: (code: ExitCode) => void, argv: string[], runReport: ReportRunner): void {
+  const cmd = program
+    .command('schedule')
+    .description('run the report (every monitor of the config) on a cron schedule in one long-lived process; SIGTERM or SIGINT stop it after the current run');
+  addOptions(cmd, [...SCHEDULE_OPTIONS, ...REPORT_OPTIONS]);
+  cmd.action(async (flags: Record<string, unknown>) => {
+    if (typeof flags.cron !== 'string') throw new UsageError('missing --cron "<expression>", e.g. --cron "*/15 * * * *"');
+    const cron = parseCron(flags.cron);
+    const format = (flags.logFormat ?? 'text') as LogFormat;
+    if (!LOG_FORMATS.includes(format)) throw new UsageError(`--log-format must be one of ${LOG_FORMATS.join(', ')}, got "${format}"`);
+    const args = reportArgs(argv);
+    const log = (entry: Record<string, unknown>) => io.stdout(formatLine(format, entry));
+    const stop = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) => {
+      log({ time: new Date().toISOString(), event: 'stop', signal });
+      stop.abort();
+    };
+    process.once('SIGTERM', onSignal).once('SIGINT', onSignal);
+    try {
+      log({ time: new Date().toISOString(), event: 'start', cron: flags.cron, next: cron.next(new Date()).toISOString() });
+      await runSchedule({
+        cron,
+        stop: stop.signal,
+        log: (entry: RunLog) => log({ ...entry }),
+        runOnce: async () => {
+          // The run's own output would bury the one line per run; what it says on stderr goes into that line.
+          let stderr = '';
+          const code = await runReport(args, { stdout: () => undefined, stderr: (t) => (stderr += t), color: false });
+          const message = stderr.trim().split('\n').map((l) => l.replace(/^mlobs: /, '')).join(' | ');
+          return { code, ...(message ? { message } : {}) };
+        },
+      });
+    } finally {
+      process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
+    }
+    setExit(ExitCode.ok);
+  });
+}

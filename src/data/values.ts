@@ -1,0 +1,60 @@
+import type { ParsedColumn } from '../io/csv/types.js';
+import { releaseSorted } from '../stats/numeric/sorted.js';
+
+const finiteCache = new WeakMap<ParsedColumn, Float64Array>();
+
+/**
+ * A column's finite values in row order: missing, coerced text and ±inf dropped (Evidently's drift cleaning).
+ * Drift and data quality read the same array, so the sorted copy one of them makes serves the other;
+ * `releaseValues` ends that sharing when the column is done.
+ */
+export function finiteNumbers(col: ParsedColumn): Float64Array {
+  let out = finiteCache.get(col);
+  if (out) return out;
+  const v = col.numbers;
+  let n = 0;
+  for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i])) n++;
+  if (n === v.length) {
+    out = v;
+  } else {
+    out = new Float64Array(n);
+    let k = 0;
+    for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i])) out[k++] = v[i];
+  }
+  finiteCache.set(col, out);
+  return out;
+}
+
+export function releaseValues(...cols: (ParsedColumn | undefined)[]): void {
+  for (const col of cols) {
+    const finite = col && finiteCache.get(col);
+    if (!finite) continue;
+    releaseSorted(finite);
+    finiteCache.delete(col);
+  }
+}
+
+/**
+ * Dictionary codes for one side of a categorical column (-1 = missing). Text cells keep the reader's codes;
+ * numeric cells (an integer-coded category, or a declared-categorical numeric column) become number labels,
+ * appended to the dictionary in first-seen order.
+ */
+export function sideCodes(col: ParsedColumn): { codes: Int32Array; dict: (string | number)[] } {
+  const dict: (string | number)[] = [...col.texts];
+  if (col.numericCount === 0 && col.textCodes) return { codes: col.textCodes, dict };
+  const codes = col.textCodes ? Int32Array.from(col.textCodes) : new Int32Array(col.numbers.length).fill(-1);
+  const index = new Map<number, number>();
+  const v = col.numbers;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (!Number.isFinite(x)) continue;
+    let c = index.get(x);
+    if (c === undefined) {
+      c = dict.length;
+      index.set(x, c);
+      dict.push(x);
+    }
+    codes[i] = c;
+  }
+  return { codes, dict };
+}

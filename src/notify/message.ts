@@ -1,0 +1,176 @@
+import { basename } from 'node:path';
+import { formatNumber, severity } from '../cli/summary.js';
+import { scoreFromJson, type ColumnDrift, type ColumnIssue, type Report } from '../report/model.js';
+import { RULE_SYMBOL } from '../writers/drift-view.js';
+
+/**
+ * The Slack summary of a report: what a person needs to decide whether to look, in one message that stays
+ * within Block Kit's limits however many columns drift (docs.slack.dev block reference; bolt-js#2509 for
+ * the total-size limit that bites below the documented per-block ones).
+ */
+
+/** drift: dataset drift; failing: tests failed or columns could not be scored; clear: neither. */
+export type Status = 'drift' | 'failing' | 'clear';
+
+export interface FailedTest {
+  name: string;
+  description: string;
+}
+
+export interface QualityChange {
+  metric: string;
+  reference: number;
+  current: number;
+}
+
+/** A report as the message shows it. Test and model-quality parts are filled once the report carries them. */
+export interface NotifySummary {
+  monitor: string;
+  /** When the run finished (ISO 8601 UTC). */
+  time: string;
+  drift: Report['drift'];
+  errors: ColumnIssue[];
+  inputs: { reference: { path: string; rows: number }; current: { path: string; rows: number } };
+  tests?: { total: number; failed: FailedTest[] };
+  quality?: QualityChange[];
+  reportUrl?: string;
+}
+
+export function summarize(report: Report, monitor: string, reportUrl?: string): NotifySummary {
+  const side = (i: Report['inputs']['reference']) => ({ path: i.path, rows: i.rows });
+  return {
+    monitor,
+    time: report.run.finished_at,
+    drift: report.drift,
+    errors: report.errors,
+    inputs: { reference: side(report.inputs.reference), current: side(report.inputs.current) },
+    reportUrl,
+  };
+}
+
+export function status(s: NotifySummary): Status {
+  if (s.drift.dataset_drift) return 'drift';
+  return (s.tests?.failed.length ?? 0) > 0 || s.errors.length > 0 ? 'failing' : 'clear';
+}
+
+interface Text {
+  type: 'mrkdwn';
+  text: string;
+}
+export type Block =
+  | { type: 'header'; text: { type: 'plain_text'; text: string; emoji: true } }
+  | { type: 'context'; elements: Text[] }
+  | { type: 'section'; text: Text }
+  | { type: 'section'; fields: Text[] };
+
+export interface SlackMessage {
+  /** The notification and screen-reader text, and what clients without Block Kit show. */
+  text: string;
+  blocks: Block[];
+}
+
+export const LIMITS = {
+  blocks: 50,
+  headerText: 150,
+  sectionText: 3000,
+  fields: 10,
+  fieldText: 2000,
+  /** Slack answers msg_blocks_too_long near 13.2k characters of blocks (bolt-js#2509): stay well below. */
+  totalText: 12_000,
+  fallbackText: 3000,
+};
+/** Rows listed per section; the rest are counted, and the report link has them all. */
+const TOP_COLUMNS = 10;
+const TOP_TESTS = 10;
+const TOP_QUALITY = 10;
+const TOP_ERRORS = 5;
+/** Longest column or test name shown, so that ten rows always fit a section. */
+const NAME_CHARS = 80;
+const LINE_CHARS = 250;
+
+/** Cuts to `max` characters with an ellipsis, never splitting a surrogate pair. */
+export function clip(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let cut = max - 1;
+  if (/[\uD800-\uDBFF]/.test(s[cut - 1])) cut -= 1;
+  return `${s.slice(0, cut)}…`;
+}
+
+/** Slack's three control characters in text (the rest of mrkdwn markup is harmless inside code spans). */
+export const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** A name as inline code: a backtick would end the span, so it becomes a look-alike. */
+const code = (name: string) => `\`${escapeText(clip(name, NAME_CHARS)).replace(/`/g, 'ˋ')}\``;
+const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+const count = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
+
+function headline(s: NotifySummary): string {
+  const failed = s.tests?.failed.length ?? 0;
+  switch (status(s)) {
+    case 'drift':
+      return ':red_circle: Dataset drift detected';
+    case 'failing':
+      return failed > 0 ? `:large_orange_circle: ${plural(failed, 'test')} failing` : `:large_orange_circle: ${plural(s.errors.length, 'column')} could not be scored`;
+    case 'clear':
+      return ':large_green_circle: All clear';
+  }
+}
+
+function driftCounts(d: Report['drift']): string {
+  return `${d.number_of_drifted_columns} of ${plural(d.number_of_columns, 'column')} drifted (${pct(d.share_of_drifted_columns)}; dataset drift at ${pct(d.drift_share)})`;
+}
+
+function inputLine(side: string, i: { path: string; rows: number }): string {
+  return `${side}: ${code(basename(i.path))}, ${plural(i.rows, 'row')}`;
+}
+
+function columnLine(c: ColumnDrift): string {
+  const role = c.role === 'feature' ? '' : ` (${c.role})`;
+  return `• ${code(c.column)}${role}: ${escapeText(c.stattest_name)} ${formatNumber(scoreFromJson(c.score))} ${RULE_SYMBOL[c.drift_rule]} ${formatNumber(c.threshold)}`;
+}
+
+function qualityLine(q: QualityChange): string {
+  const change = q.reference === 0 ? '' : ` (${q.current >= q.reference ? '+' : ''}${pct((q.current - q.reference) / Math.abs(q.reference))})`;
+  return `• ${escapeText(clip(q.metric, NAME_CHARS))}: ${formatNumber(q.reference)} → ${formatNumber(q.current)}${change}`;
+}
+
+/** A titled list that fits one section: at most `top` lines, then how many more there are. */
+function listSection(title: string, lines: string[], top: number): Block {
+  const shown = lines.slice(0, top).map((l) => clip(l, LINE_CHARS));
+  if (lines.length > top) shown.push(`_…and ${count(lines.length - top)} more_`);
+  return { type: 'section', text: { type: 'mrkdwn', text: clip(`*${title}*\n${shown.join('\n')}`, LIMITS.sectionText) } };
+}
+
+function fallback(s: NotifySummary, drifted: ColumnDrift[]): string {
+  const parts = [`mlobs ${clip(s.monitor, NAME_CHARS)}: ${headline(s).replace(/^:[a-z_]+: /, '')}.`, `${driftCounts(s.drift)}.`];
+  if (drifted.length > 0) parts.push(`Top drifted: ${drifted.slice(0, 5).map((c) => clip(c.column, NAME_CHARS)).join(', ')}.`);
+  if (s.reportUrl) parts.push(`Report: ${s.reportUrl}`);
+  return clip(escapeText(parts.join(' ')), LIMITS.fallbackText);
+}
+
+export function buildMessage(s: NotifySummary): SlackMessage {
+  const drifted = s.drift.columns.filter((c) => c.drift_detected).sort((a, b) => severity(b) - severity(a));
+  const time = `${s.time.slice(0, 19).replace('T', ' ')} UTC`;
+  const fields = [
+    `*Dataset drift*\n${s.drift.dataset_drift ? 'Detected' : 'Not detected'}: ${driftCounts(s.drift)}`,
+    `*Inputs*\n${inputLine('Reference', s.inputs.reference)}\n${inputLine('Current', s.inputs.current)}`,
+  ];
+  if (s.tests) fields.push(`*Tests*\n${s.tests.failed.length} of ${plural(s.tests.total, 'test')} failed`);
+  const blocks: Block[] = [
+    { type: 'header', text: { type: 'plain_text', text: clip(`${headline(s)}: ${s.monitor}`, LIMITS.headerText), emoji: true } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: `Monitor ${code(s.monitor)} · finished ${time}` }] },
+    { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text: clip(text, LIMITS.fieldText) })) },
+  ];
+  if (drifted.length > 0) blocks.push(listSection('Top drifted columns', drifted.map(columnLine), TOP_COLUMNS));
+  if (s.tests && s.tests.failed.length > 0) {
+    const lines = s.tests.failed.map((t) => `• *${escapeText(clip(t.name, NAME_CHARS))}*: ${escapeText(t.description)}`);
+    blocks.push(listSection('Failed tests', lines, TOP_TESTS));
+  }
+  if (s.quality && s.quality.length > 0) blocks.push(listSection('Model quality (reference → current)', s.quality.map(qualityLine), TOP_QUALITY));
+  if (s.errors.length > 0) {
+    const lines = s.errors.map((e) => `• ${code(e.column)}: ${escapeText(e.message)}`);
+    blocks.push(listSection('Columns that could not be scored', lines, TOP_ERRORS));
+  }
+  if (s.reportUrl) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `<${s.reportUrl}|Open the full report>` } });
+  return { text: fallback(s, drifted), blocks };
+}

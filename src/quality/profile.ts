@@ -1,0 +1,298 @@
+import type { ColumnPlan } from '../data/typing.js';
+import { finiteNumbers, sideCodes } from '../data/values.js';
+import type { ParsedColumn } from '../io/csv/types.js';
+import { npSum } from '../stats/numeric/npsum.js';
+import { pandasMostCommonIndex } from '../stats/numeric/npsort.js';
+import { linearQuantile, lowerBound, sortedCopy, upperBound } from '../stats/numeric/sorted.js';
+import { pandasDtype, type PandasDtype } from './dtype.js';
+
+/** A value as pandas' value_counts(dropna=False) sees it; null is the missing value (NaN). */
+export type CellValue = string | number | null;
+
+/**
+ * What data quality needs from one side of one column, in one pass over its values plus the sorted copy
+ * drift makes anyway. Every field is a count, an extreme or a statistic of the whole side, so a future
+ * chunked reader can merge counts, extremes and value tallies; the moments and quartiles need the whole side.
+ */
+export interface SideProfile {
+  rows: number;
+  /** Missing cells (missing-value tokens, and the stray text of numeric columns). */
+  missing: number;
+  posInf: number;
+  negInf: number;
+  /** Distinct non-missing values (pandas nunique). */
+  unique: number;
+  /** First entry of value_counts(dropna=False): the most frequent value, ties to the first seen in the file. */
+  mostCommon: CellValue;
+  mostCommonCount: number;
+  /** The largest count of a non-missing value (0 when there is none): almost-constant columns. */
+  maxValueCount: number;
+  dtype: PandasDtype;
+  /** Numerical columns: pandas describe() of the non-missing values (infinities included). */
+  numeric?: { min: number; max: number; mean: number; std: number; p25: number; p50: number; p75: number };
+  /** Datetime columns: the earliest and latest text (ISO text sorts in time order). */
+  first?: string;
+  last?: string;
+}
+
+/** Per-column results that compare the two sides (Evidently's ColumnValueRange / ColumnValueList metrics). */
+export interface ColumnQuality {
+  ref?: SideProfile;
+  cur?: SideProfile;
+  /** Numerical: current non-missing values outside [reference min, reference max]. */
+  outOfRange?: { left: number; right: number; count: number; total: number };
+  /** Categorical: current rows (missing included) whose value is not a reference value. */
+  outOfList?: { count: number; total: number };
+  /** Categorical: distinct current values not in the reference (missing counted as a value), and the converse. */
+  newInCurrent?: number;
+  unusedInCurrent?: number;
+}
+
+/**
+ * The most common key (an index into `counts`; -1 is the missing value, counted `missing` times) and the
+ * largest count of a real value. A tie is left to `settle`, which gets the tied count.
+ */
+function mostCommonKey(counts: Float64Array, missing: number, settle: (max: number) => number): { key: number; count: number; maxValue: number } {
+  let maxValue = 0;
+  let tied = 0;
+  let key = -1;
+  for (let k = 0; k < counts.length; k++) {
+    const c = counts[k];
+    if (c > maxValue) {
+      maxValue = c;
+      tied = 1;
+      key = k;
+    } else if (c === maxValue && c > 0) tied++;
+  }
+  if (missing > maxValue) return { key: -1, count: missing, maxValue };
+  if (missing === maxValue && missing > 0) tied++;
+  return { key: tied > 1 ? settle(maxValue) : key, count: maxValue, maxValue };
+}
+
+/**
+ * Settles a tie as pandas' value_counts(dropna=False) does: keys in first-seen order (`keyOf(row)` gives a
+ * row's key, -1 when missing), then numpy's unstable sort by count, so its introsort picks the winner.
+ */
+function pandasTieBreak(counts: Float64Array, missing: number, rows: number, keyOf: (row: number) => number): number {
+  const keys = counts.length;
+  const total = keys + (missing > 0 ? 1 : 0);
+  const seen = new Uint8Array(keys + 1);
+  const ordered = new Float64Array(total);
+  const order = new Int32Array(total);
+  let n = 0;
+  for (let r = 0; r < rows && n < total; r++) {
+    const k = keyOf(r);
+    const slot = k < 0 ? keys : k;
+    if (!seen[slot]) {
+      seen[slot] = 1;
+      ordered[n] = k < 0 ? missing : counts[k];
+      order[n++] = k;
+    }
+  }
+  return order[pandasMostCommonIndex(ordered.subarray(0, n))];
+}
+
+/** The first key in row order with the tied count `max`. */
+function firstTied(counts: Float64Array, missing: number, max: number, rows: number, keyOf: (row: number) => number): number {
+  for (let r = 0; r < rows; r++) {
+    const k = keyOf(r);
+    if ((k < 0 ? missing : counts[k]) === max) return k;
+  }
+  return -1;
+}
+
+/**
+ * Above this many rows a numerical side settles most-common ties by first appearance instead of replaying
+ * pandas, whose choice among equally common values is an accident of numpy's unstable sort: the replay
+ * looks up every row (tens of milliseconds per million) (docs/compatibility.md).
+ */
+export const REPLAYED_TIES_MAX_ROWS = 100_000;
+
+/** Per-thread buffers, grown to the longest side seen: the variance terms and the value counts. */
+let scratch = new Float64Array(0);
+let distinct = new Float64Array(0);
+let tallies = new Float64Array(0);
+
+/** Distinct non-missing values (ascending, infinities included) and their counts, in the per-thread buffers. */
+function numericValueCounts(sorted: Float64Array, negInf: number, posInf: number): { keys: Float64Array; counts: Float64Array } {
+  const f = sorted.length;
+  if (distinct.length < f + 2) {
+    distinct = new Float64Array(f + 2);
+    tallies = new Float64Array(f + 2);
+  }
+  let u = 0;
+  if (negInf) {
+    distinct[u] = -Infinity;
+    tallies[u++] = negInf;
+  }
+  for (let i = 0; i < f; ) {
+    let j = i + 1;
+    while (j < f && sorted[j] === sorted[i]) j++;
+    distinct[u] = sorted[i];
+    tallies[u++] = j - i;
+    i = j;
+  }
+  if (posInf) {
+    distinct[u] = Infinity;
+    tallies[u++] = posInf;
+  }
+  return { keys: distinct.subarray(0, u), counts: tallies.subarray(0, u) };
+}
+
+function numericProfile(col: ParsedColumn, dtype: PandasDtype): SideProfile {
+  const v = col.numbers;
+  const rows = v.length;
+  const sorted = sortedCopy(finiteNumbers(col));
+  const f = sorted.length;
+  // A numeric cell is NaN exactly when it was missing or text, so only infinities need a look at the data.
+  const missing = col.missingCount + col.textCount;
+  let posInf = 0;
+  let negInf = 0;
+  if (rows - missing > f) {
+    for (let i = 0; i < rows; i++) {
+      if (v[i] === Infinity) posInf++;
+      else if (v[i] === -Infinity) negInf++;
+    }
+  }
+  const count = rows - missing;
+  const at = (k: number) => (k < negInf ? -Infinity : k < negInf + f ? sorted[k - negInf] : Infinity);
+
+  // pandas nanmean / nanvar(ddof=1): missing cells count as 0 in numpy's pairwise sums, then the two-pass
+  // variance; reproducing the order makes describe() agree to the last bit before its rounding.
+  if (scratch.length < rows) scratch = new Float64Array(rows);
+  const sq = scratch;
+  let mean: number;
+  if (missing) {
+    for (let i = 0; i < rows; i++) sq[i] = v[i] === v[i] ? v[i] : 0;
+    mean = npSum(sq, 0, rows) / count;
+  } else {
+    mean = npSum(v) / count;
+  }
+  for (let i = 0; i < rows; i++) {
+    const x = v[i];
+    sq[i] = x === x ? (mean - x) * (mean - x) : 0;
+  }
+  const std = count > 1 ? Math.sqrt(npSum(sq, 0, rows) / (count - 1)) : NaN;
+
+  const { keys, counts } = numericValueCounts(sorted, negInf, posInf);
+  const keyOf = (r: number) => (v[r] === v[r] ? lowerBound(keys, v[r]) : -1);
+  const best = mostCommonKey(counts, missing, (max) =>
+    rows <= REPLAYED_TIES_MAX_ROWS ? pandasTieBreak(counts, missing, rows, keyOf) : firstTied(counts, missing, max, rows, keyOf),
+  );
+  return {
+    rows,
+    missing,
+    posInf,
+    negInf,
+    unique: keys.length,
+    mostCommon: best.key < 0 ? null : keys[best.key],
+    mostCommonCount: best.count,
+    maxValueCount: best.maxValue,
+    dtype,
+    numeric: {
+      min: count ? at(0) : NaN,
+      max: count ? at(count - 1) : NaN,
+      mean,
+      std,
+      p25: count ? linearQuantile(count, 0.25, at) : NaN,
+      p50: count ? linearQuantile(count, 0.5, at) : NaN,
+      p75: count ? linearQuantile(count, 0.75, at) : NaN,
+    },
+  };
+}
+
+interface Tally {
+  codes: Int32Array;
+  dict: (string | number)[];
+  counts: Float64Array;
+}
+
+function tally(col: ParsedColumn): Tally {
+  const { codes, dict } = sideCodes(col);
+  if (col.numericCount === 0) return { codes, dict, counts: Float64Array.from(col.textCounts) };
+  const counts = new Float64Array(dict.length);
+  for (let i = 0; i < codes.length; i++) if (codes[i] >= 0) counts[codes[i]]++;
+  return { codes, dict, counts };
+}
+
+function categoricalProfile(col: ParsedColumn, dtype: PandasDtype, t: Tally, bounds: boolean): SideProfile {
+  const rows = col.numbers.length;
+  let present = 0;
+  let unique = 0;
+  for (const c of t.counts) {
+    present += c;
+    if (c > 0) unique++;
+  }
+  const missing = rows - present;
+  const best = mostCommonKey(t.counts, missing, () => pandasTieBreak(t.counts, missing, rows, (r) => t.codes[r]));
+  const mostCommon = best.key < 0 ? null : t.dict[best.key];
+  const profile: SideProfile = { rows, missing, posInf: 0, negInf: 0, unique, mostCommon, mostCommonCount: best.count, maxValueCount: best.maxValue, dtype };
+  if (bounds) {
+    const texts = col.texts.filter((_, i) => col.textCounts[i] > 0).sort();
+    if (texts.length) {
+      profile.first = texts[0];
+      profile.last = texts[texts.length - 1];
+    }
+  }
+  return profile;
+}
+
+/** Current values outside the reference's [min, max] (pandas between(inclusive="both"), infinities included). */
+function outOfRange(ref: SideProfile, cur: SideProfile, curCol: ParsedColumn): ColumnQuality['outOfRange'] {
+  const left = ref.numeric!.min;
+  const right = ref.numeric!.max;
+  const sorted = sortedCopy(finiteNumbers(curCol));
+  const total = cur.rows - cur.missing;
+  let inside = 0;
+  if (left === left && right === right) {
+    inside = Math.max(0, upperBound(sorted, right) - lowerBound(sorted, left));
+    if (left === -Infinity) inside += cur.negInf;
+    if (right === Infinity) inside += cur.posInf;
+  }
+  return { left, right, count: total - inside, total };
+}
+
+/**
+ * One column's data quality on both sides. Numerical columns sort their finite values through the shared
+ * cache, so drift scoring the same column afterwards reuses the sort.
+ */
+export function profileColumn(plan: ColumnPlan): ColumnQuality {
+  const numeric = plan.type === 'num' || plan.type === 'unknown';
+  const out: ColumnQuality = {};
+  if (numeric) {
+    if (plan.ref) out.ref = numericProfile(plan.ref, pandasDtype(plan.ref, true));
+    if (plan.cur) out.cur = numericProfile(plan.cur, pandasDtype(plan.cur, true));
+    if (out.ref && out.cur && plan.type === 'num') out.outOfRange = outOfRange(out.ref, out.cur, plan.cur!);
+    return out;
+  }
+  const bounds = plan.type === 'datetime';
+  const refTally = plan.ref && tally(plan.ref);
+  const curTally = plan.cur && tally(plan.cur);
+  if (refTally) out.ref = categoricalProfile(plan.ref!, pandasDtype(plan.ref!, false), refTally, bounds);
+  if (curTally) out.cur = categoricalProfile(plan.cur!, pandasDtype(plan.cur!, false), curTally, bounds);
+  if (refTally && curTally && plan.type === 'cat') Object.assign(out, compareValues(refTally, curTally, out.ref!, out.cur!));
+  return out;
+}
+
+/**
+ * New and unused values, and the out-of-list share. Evidently's set differences of unique() hold NaN on
+ * each side that has a missing value and cancel one pair when both do: missing counts as a new value only
+ * when the reference has none, and as unused only when the current has none. Every missing current row is
+ * out of the list.
+ */
+function compareValues(ref: Tally, cur: Tally, refProfile: SideProfile, curProfile: SideProfile): Partial<ColumnQuality> {
+  const refValues = new Set(ref.dict.filter((_, c) => ref.counts[c] > 0));
+  const curValues = new Set(cur.dict.filter((_, c) => cur.counts[c] > 0));
+  let inList = 0;
+  let newInCurrent = 0;
+  cur.dict.forEach((value, c) => {
+    if (cur.counts[c] === 0) return;
+    if (refValues.has(value)) inList += cur.counts[c];
+    else newInCurrent++;
+  });
+  let unusedInCurrent = 0;
+  for (const value of refValues) if (!curValues.has(value)) unusedInCurrent++;
+  if (curProfile.missing > 0 && refProfile.missing === 0) newInCurrent++;
+  if (refProfile.missing > 0 && curProfile.missing === 0) unusedInCurrent++;
+  return { newInCurrent, unusedInCurrent, outOfList: { count: curProfile.rows - inList, total: curProfile.rows } };
+}

@@ -1,0 +1,74 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ExitCode } from '../errors.js';
+import type { Cron } from './cron.js';
+
+export interface RunOutcome {
+  code: ExitCode;
+  /** What the run said on stderr (errors, warnings), if anything. */
+  message?: string;
+}
+
+export interface RunLog {
+  time: string;
+  event: 'run';
+  /** The cron time this run was for. */
+  scheduled: string;
+  /** ExitCode's name for the run's exit code: ok, gateFailed, usage, output, notify, internal. */
+  status: string;
+  exit_code: number;
+  duration_s: number;
+  next: string;
+  message?: string;
+}
+
+export interface ScheduleOptions {
+  cron: Cron;
+  runOnce: () => Promise<RunOutcome>;
+  log: (entry: RunLog) => void;
+  /** Aborting lets the current run finish, then the loop returns. */
+  stop: AbortSignal;
+}
+
+/** setTimeout holds at most 2^31-1 ms (24.8 days); a monthly or yearly schedule waits in such steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Waits until `at`; false when stopped first. */
+async function waitUntil(at: number, stop: AbortSignal): Promise<boolean> {
+  for (let left = at - Date.now(); left > 0; left = at - Date.now()) {
+    try {
+      await sleep(Math.min(left, MAX_TIMER_MS), undefined, { signal: stop });
+    } catch {
+      return false;
+    }
+  }
+  return !stop.aborted;
+}
+
+const statusName = (code: number): string => Object.entries(ExitCode).find(([, v]) => v === code)?.[0] ?? `exit ${code}`;
+
+/**
+ * Runs `runOnce` at every cron time until stopped. Runs never overlap: the next time is taken after a run
+ * ends, so times that pass during a long run are skipped, not queued. A failed run is logged like any other.
+ */
+export async function runSchedule({ cron, runOnce, log, stop }: ScheduleOptions): Promise<void> {
+  let last = 0;
+  while (!stop.aborted) {
+    // Never the same cron time twice, even if a timer fires a hair early and the run is instant.
+    const due = cron.next(new Date(Math.max(Date.now(), last))).getTime();
+    if (!(await waitUntil(due, stop))) return;
+    last = due;
+    const started = Date.now();
+    const outcome = await runOnce().catch((e: Error): RunOutcome => ({ code: ExitCode.internal, message: String(e?.message ?? e) }));
+    const finished = new Date();
+    log({
+      time: finished.toISOString(),
+      event: 'run',
+      scheduled: new Date(due).toISOString(),
+      status: statusName(outcome.code),
+      exit_code: outcome.code,
+      duration_s: (finished.getTime() - started) / 1000,
+      next: cron.next(new Date(Math.max(finished.getTime(), due))).toISOString(),
+      ...(outcome.message ? { message: outcome.message } : {}),
+    });
+  }
+}

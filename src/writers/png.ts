@@ -1,0 +1,233 @@
+import { join } from 'node:path';
+import type { Canvas } from '@napi-rs/canvas';
+import type { ChartConfiguration, Plugin } from 'chart.js';
+import { formatNumber, severity } from '../cli/summary.js';
+import { OutputError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { scoreFromJson, type ColumnDrift, type Report } from '../report/model.js';
+import { distributionSeries, mostDriftedFirst, RULE_SYMBOL } from './drift-view.js';
+
+export const SCORES_PNG = 'drift-scores.png';
+export const DISTRIBUTIONS_PNG = 'drift-distributions.png';
+
+/** Most columns the score chart lists, and most distributions drawn: enough for a chat message, not a wall. */
+const MAX_SCORE_BARS = 25;
+const MAX_DISTRIBUTIONS = 6;
+/** Scores this far past or short of the threshold are drawn at the edge, so one extreme does not flatten the rest. */
+const RATIO_LIMITS = [1e-3, 1e4] as const;
+
+const COLORS = {
+  text: '#1f2328',
+  muted: '#59636e',
+  grid: 'rgba(31, 35, 40, 0.12)',
+  drift: '#b3261e',
+  ok: '#8c959f',
+  ref: 'rgba(0, 114, 178, 0.35)',
+  refLine: '#0072b2',
+  cur: 'rgba(213, 94, 0, 0.85)',
+  curLine: '#a84900',
+};
+const FONT = "'Liberation Sans', 'DejaVu Sans', Arial, sans-serif";
+
+type CanvasModule = typeof import('@napi-rs/canvas');
+let canvasModule: Promise<CanvasModule> | undefined;
+
+/**
+ * The native canvas module loads only when PNGs are asked for; a build without it (the standalone binary)
+ * still writes every other format, and says in one line why it cannot write this one.
+ */
+export function loadCanvas(): Promise<CanvasModule> {
+  canvasModule ??= import('@napi-rs/canvas').catch((e: Error) => {
+    canvasModule = undefined;
+    const reason = String(e?.message ?? e).split('\n')[0];
+    throw new OutputError(`--format png needs the native module @napi-rs/canvas, which failed to load (${reason}); use --format html or json`);
+  });
+  return canvasModule;
+}
+
+const whiteBackground: Plugin = {
+  id: 'whiteBackground',
+  beforeDraw: (chart) => {
+    const { ctx, width, height } = chart;
+    ctx.save();
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, width, height);
+    ctx.restore();
+  },
+};
+
+/** Draws one chart into a fresh canvas; without a DOM, Chart.js falls back to its basic platform and draws synchronously. */
+async function drawChart(config: ChartConfiguration, width: number, height: number): Promise<Canvas> {
+  const [{ createCanvas }, { Chart }] = await Promise.all([loadCanvas(), import('chart.js/auto')]);
+  Chart.defaults.font.family = FONT;
+  Chart.defaults.color = COLORS.muted;
+  const canvas = createCanvas(width, height);
+  const chart = new Chart(canvas as never, {
+    ...config,
+    options: { ...config.options, responsive: false, animation: false, devicePixelRatio: 1 },
+    plugins: [whiteBackground, ...(config.plugins ?? [])],
+  });
+  // destroy() clears the canvas it drew on, and keeping the chart would keep it in Chart.js's registry.
+  const picture = createCanvas(width, height);
+  picture.getContext('2d').drawImage(canvas, 0, 0);
+  chart.destroy();
+  return picture;
+}
+
+/** "× threshold" on one log axis for p-values and distances alike: past 1 means drift, further means more. */
+function pastThreshold(c: ColumnDrift): number {
+  const [lo, hi] = RATIO_LIMITS;
+  return Math.min(hi, Math.max(lo, Math.exp(severity(c))));
+}
+
+const scoreText = (c: ColumnDrift) =>
+  `${c.stattest} ${formatNumber(scoreFromJson(c.score))} ${c.drift_detected ? RULE_SYMBOL[c.drift_rule] : 'vs'} ${formatNumber(c.threshold)}`;
+
+function scoresChart(report: Report): { config: ChartConfiguration; height: number } {
+  const shown = report.drift.columns.filter((c) => !Number.isNaN(scoreFromJson(c.score))).sort(mostDriftedFirst).slice(0, MAX_SCORE_BARS);
+  const d = report.drift;
+  const thresholdLine: Plugin = {
+    id: 'thresholdLine',
+    afterDatasetsDraw: (chart) => {
+      const { ctx, chartArea, scales } = chart;
+      const x = scales.x.getPixelForValue(1);
+      ctx.save();
+      ctx.strokeStyle = COLORS.text;
+      ctx.setLineDash([6, 4]);
+      ctx.beginPath();
+      ctx.moveTo(x, chartArea.top);
+      ctx.lineTo(x, chartArea.bottom);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = COLORS.text;
+      ctx.font = `12px ${FONT}`;
+      ctx.textAlign = 'center';
+      ctx.fillText('threshold', x, chartArea.top - 6);
+      // Each bar says its score and threshold in words, so the chart does not depend on its colours.
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'middle';
+      ctx.strokeStyle = '#ffffff';
+      ctx.lineWidth = 4;
+      chart.getDatasetMeta(0).data.forEach((bar, i) => {
+        // A white halo keeps the label legible where it crosses the threshold line.
+        ctx.strokeText(scoreText(shown[i]), bar.x + 6, bar.y);
+        ctx.fillStyle = shown[i].drift_detected ? COLORS.drift : COLORS.muted;
+        ctx.fillText(scoreText(shown[i]), bar.x + 6, bar.y);
+      });
+      ctx.restore();
+    },
+  };
+  const config: ChartConfiguration = {
+    type: 'bar',
+    data: {
+      labels: shown.map((c) => `${c.drift_detected ? '▲ ' : ''}${c.column}`),
+      datasets: [{
+        data: shown.map(pastThreshold),
+        backgroundColor: shown.map((c) => (c.drift_detected ? COLORS.drift : COLORS.ok)),
+        barPercentage: 0.8,
+        categoryPercentage: 1,
+      }],
+    },
+    options: {
+      indexAxis: 'y',
+      layout: { padding: { top: 8, right: 16, left: 8 } },
+      scales: {
+        // The decade past the longest bar leaves room for its label.
+        x: {
+          type: 'logarithmic',
+          min: RATIO_LIMITS[0],
+          max: 10 * Math.max(10, ...shown.map(pastThreshold)),
+          grid: { color: COLORS.grid },
+          title: { display: true, text: 'score relative to its threshold (past 1 = drift; log scale)' },
+          ticks: { maxRotation: 0, callback: (v) => (Number.isInteger(Math.log10(Number(v))) ? `${formatNumber(Number(v))}×` : '') },
+        },
+        y: { grid: { display: false }, ticks: { color: COLORS.text, font: { size: 13 } } },
+      },
+      plugins: {
+        legend: { display: false },
+        title: {
+          display: true,
+          color: COLORS.text,
+          font: { size: 18, weight: 'bold' },
+          // Room above the chart for the threshold line's label.
+          padding: { top: 0, bottom: shown.length < d.columns.length ? 4 : 22 },
+          text: `${d.dataset_drift ? 'Dataset drift detected' : 'No dataset drift'}: ${d.number_of_drifted_columns} of ${d.number_of_columns} columns drifted (▲)`,
+        },
+        subtitle: {
+          display: shown.length < d.columns.length,
+          padding: { bottom: 22 },
+          text: `the top ${shown.length} of ${d.columns.length} columns, most drifted first`,
+        },
+      },
+    },
+    plugins: [thresholdLine],
+  };
+  return { config, height: 110 + 26 * shown.length };
+}
+
+function distributionChart(c: ColumnDrift): ChartConfiguration {
+  const s = distributionSeries(c.distribution);
+  const wide = c.distribution.kind === 'histogram' ? 1 : 0.9;
+  return {
+    type: 'bar',
+    data: {
+      labels: s.labels,
+      datasets: [
+        { label: 'current', data: s.current, backgroundColor: COLORS.cur, borderColor: COLORS.curLine, borderWidth: 1, barPercentage: 0.45, categoryPercentage: 1, grouped: false, order: 1 },
+        { label: 'reference', data: s.reference, backgroundColor: COLORS.ref, borderColor: COLORS.refLine, borderWidth: 1, barPercentage: wide, categoryPercentage: wide, grouped: false, order: 2 },
+      ],
+    },
+    options: {
+      layout: { padding: 12 },
+      scales: {
+        x: { grid: { display: false }, ticks: { maxRotation: 45, autoSkip: true } },
+        y: { beginAtZero: true, suggestedMax: s.axisMax, grid: { color: COLORS.grid }, ticks: { callback: (v) => `${v}%` } },
+      },
+      plugins: {
+        legend: { reverse: true, labels: { boxWidth: 14 } },
+        title: { display: true, color: c.drift_detected ? COLORS.drift : COLORS.text, font: { size: 15, weight: 'bold' }, text: `${c.drift_detected ? '▲ DRIFT' : 'no drift'}: ${c.column}` },
+        subtitle: { display: true, text: `${scoreText(c)} · share of ${c.distribution.kind === 'histogram' ? 'values per bin' : 'rows per category'}` },
+      },
+    },
+  };
+}
+
+const PANEL = { width: 600, height: 320, columns: 2 };
+
+async function distributionsImage(report: Report): Promise<Canvas> {
+  const { createCanvas } = await loadCanvas();
+  const shown = [...report.drift.columns].sort(mostDriftedFirst).slice(0, MAX_DISTRIBUTIONS);
+  const panels = await Promise.all(shown.map((c) => drawChart(distributionChart(c), PANEL.width, PANEL.height)));
+  const header = 48;
+  const across = Math.min(PANEL.columns, Math.max(1, panels.length));
+  const canvas = createCanvas(across * PANEL.width, header + Math.ceil(panels.length / across) * PANEL.height);
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.fillStyle = COLORS.text;
+  ctx.font = `bold 18px ${FONT}`;
+  ctx.textBaseline = 'middle';
+  const drifted = shown.filter((c) => c.drift_detected).length;
+  const title = panels.length === 0
+    ? 'No column could be compared'
+    : drifted > 0 ? `Reference vs current: the ${drifted === 1 ? 'drifted column' : `${drifted} most drifted columns`}${drifted < shown.length ? ' and the nearest to drifting' : ''}` : 'Reference vs current: no column drifted; these came nearest';
+  ctx.fillText(title, 16, header / 2);
+  panels.forEach((p, i) => ctx.drawImage(p, (i % across) * PANEL.width, header + Math.floor(i / across) * PANEL.height));
+  return canvas;
+}
+
+/** Chart images for chat messages and tickets: drift scores against thresholds, and the top columns' distributions. */
+export async function writePng(report: Report, dir: string): Promise<string[]> {
+  const { config, height } = scoresChart(report);
+  const images: [string, Canvas][] = [
+    [SCORES_PNG, await drawChart(config, 1000, height)],
+    [DISTRIBUTIONS_PNG, await distributionsImage(report)],
+  ];
+  const written: string[] = [];
+  for (const [name, canvas] of images) {
+    const path = join(dir, name);
+    await writeFileAtomic(path, await canvas.encode('png'));
+    written.push(path);
+  }
+  return written;
+}

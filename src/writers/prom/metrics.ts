@@ -1,0 +1,166 @@
+import { scoreFromJson, type ColumnDrift, type Report } from '../../report/model.js';
+import { VERSION } from '../../version.js';
+import { mostDriftedFirst } from '../drift-view.js';
+import { parseSamples, renderExposition, type Family, type FamilySpec, type Sample } from './exposition.js';
+
+/**
+ * The report as Prometheus metrics. Every family carries a `monitor` label (never `job`, which Prometheus
+ * sets itself), so the files of several monitors merge in one node_exporter; HELP texts are constants for the
+ * same reason. docs/prometheus.md lists the families; the alert rules and the Grafana dashboard in
+ * deploy/compose/ query them by these names.
+ */
+export const DEFAULT_PROM_MAX_COLUMNS = 50;
+
+export interface PromOptions {
+  monitor: string;
+  /** Columns that get per-column series; the rest are counted in mlobs_omitted_columns. */
+  maxColumns: number;
+}
+
+const spec = (name: string, help: string, labels: string[] = []): FamilySpec => ({ name, help, labels: ['monitor', ...labels] });
+
+/** Batch-job status: written on every run, failed ones included. */
+const RUN = {
+  buildInfo: spec('mlobs_build_info', 'mlobs build that wrote this file; always 1', ['version', 'node_version']),
+  lastRun: spec('mlobs_last_run_timestamp_seconds', 'Unix time the last run ended, successful or not'),
+  lastSuccess: spec('mlobs_last_success_timestamp_seconds', 'Unix time the last successful run ended; 0 if none has succeeded'),
+  success: spec('mlobs_last_run_success', 'Whether the last run succeeded: 1 yes, 0 no'),
+  duration: spec('mlobs_run_duration_seconds', 'Wall time of the last run, reading and scoring'),
+};
+
+/**
+ * What a successful run measured. A failed run carries these over from the previous file, so alerts and
+ * panels keep the last known state instead of resolving; the quality and test-suite families join this table.
+ */
+const REPORT_FAMILIES = {
+  rows: spec('mlobs_rows', 'Data rows read, per dataset (reference or current)', ['dataset']),
+  datasetDrift: spec('mlobs_dataset_drift_detected', 'Whether dataset drift was detected: 1 yes, 0 no'),
+  comparedColumns: spec('mlobs_compared_columns', 'Columns compared for drift'),
+  driftedColumns: spec('mlobs_drifted_columns', 'Columns whose drift test detected drift'),
+  driftedRatio: spec('mlobs_drifted_columns_ratio', 'Drifted columns as a share of compared columns, 0-1'),
+  driftShare: spec('mlobs_dataset_drift_threshold_ratio', 'Share of drifted columns at which the dataset counts as drifted, 0-1'),
+  columnErrors: spec('mlobs_column_errors', 'Columns that could not be scored'),
+  omittedColumns: spec('mlobs_omitted_columns', 'Columns left out of the per-column series by the column cap'),
+  driftScore: spec(
+    'mlobs_drift_score',
+    'Drift score of a column in its test\'s own unit: a p-value (drift when low) or a distance (drift when high), per score_kind',
+    ['column', 'role', 'stattest', 'score_kind'],
+  ),
+  driftThreshold: spec('mlobs_drift_threshold', 'Threshold the column\'s drift score is compared with', ['column', 'role', 'stattest', 'score_kind']),
+  driftDetected: spec('mlobs_drift_detected', 'Whether drift was detected in a column: 1 yes, 0 no', ['column', 'role', 'stattest', 'score_kind']),
+  missingRatio: spec(
+    'mlobs_missing_ratio',
+    'Share of a column\'s cells that are missing (missing-value tokens and text in numeric columns), 0-1, per dataset',
+    ['column', 'dataset'],
+  ),
+} satisfies Record<string, FamilySpec>;
+
+const F = REPORT_FAMILIES;
+const MODEL_ROLES = new Set(['target', 'prediction', 'prediction_proba']);
+
+const family = (s: FamilySpec, samples: Sample[]): Family => ({ ...s, samples });
+const unixSeconds = (iso: string) => Date.parse(iso) / 1000;
+
+/**
+ * The columns that get per-column series, best first: target and prediction (alerts watch them), then drifted
+ * columns, then the rest, each by how far past its threshold; columns that were not scored come last.
+ */
+function selectColumns(report: Report, max: number): { drift: ColumnDrift[]; names: string[]; omitted: number } {
+  const ranked = [...report.drift.columns].sort(
+    (a, b) => Number(MODEL_ROLES.has(b.role)) - Number(MODEL_ROLES.has(a.role)) || mostDriftedFirst(a, b),
+  );
+  const scored = new Set(ranked.map((c) => c.column));
+  const others = report.columns.filter((c) => c.role !== 'ignored' && !scored.has(c.name)).map((c) => c.name);
+  const names = [...ranked.map((c) => c.column), ...others];
+  const kept = new Set(names.slice(0, max));
+  return { drift: ranked.filter((c) => kept.has(c.column)), names: names.filter((n) => kept.has(n)), omitted: names.length - kept.size };
+}
+
+function reportFamilies(report: Report, options: PromOptions): Family[] {
+  const m = { monitor: options.monitor };
+  const one = (s: FamilySpec, value: number) => family(s, [{ labels: m, value }]);
+  const d = report.drift;
+  const { drift, names, omitted } = selectColumns(report, options.maxColumns);
+  const columnInfo = new Map(report.columns.map((c) => [c.name, c]));
+  const testLabels = (c: ColumnDrift) => ({ ...m, column: c.column, role: c.role, stattest: c.stattest, score_kind: c.score_kind });
+  const missing: Sample[] = [];
+  for (const name of names) {
+    const info = columnInfo.get(name);
+    for (const dataset of ['reference', 'current'] as const) {
+      const counts = info?.[dataset];
+      if (counts && counts.rows > 0) missing.push({ labels: { ...m, column: name, dataset }, value: (counts.missing + counts.coerced) / counts.rows });
+    }
+  }
+  return [
+    family(F.rows, [
+      { labels: { ...m, dataset: 'reference' }, value: report.inputs.reference.rows },
+      { labels: { ...m, dataset: 'current' }, value: report.inputs.current.rows },
+    ]),
+    one(F.datasetDrift, Number(d.dataset_drift)),
+    one(F.comparedColumns, d.number_of_columns),
+    one(F.driftedColumns, d.number_of_drifted_columns),
+    one(F.driftedRatio, d.share_of_drifted_columns),
+    one(F.driftShare, d.drift_share),
+    one(F.columnErrors, report.errors.length),
+    one(F.omittedColumns, omitted),
+    family(F.driftScore, drift.map((c) => ({ labels: testLabels(c), value: scoreFromJson(c.score) }))),
+    family(F.driftThreshold, drift.map((c) => ({ labels: testLabels(c), value: c.threshold }))),
+    family(F.driftDetected, drift.map((c) => ({ labels: testLabels(c), value: Number(c.drift_detected) }))),
+    family(F.missingRatio, missing),
+  ];
+}
+
+interface RunStatus {
+  endedAt: number;
+  lastSuccessAt: number;
+  success: boolean;
+  durationSeconds: number;
+  mlobsVersion: string;
+  nodeVersion: string;
+}
+
+function runFamilies(monitor: string, run: RunStatus): Family[] {
+  const m = { monitor };
+  return [
+    family(RUN.buildInfo, [{ labels: { ...m, version: run.mlobsVersion, node_version: run.nodeVersion }, value: 1 }]),
+    family(RUN.lastRun, [{ labels: m, value: run.endedAt }]),
+    family(RUN.lastSuccess, [{ labels: m, value: run.lastSuccessAt }]),
+    family(RUN.success, [{ labels: m, value: Number(run.success) }]),
+    family(RUN.duration, [{ labels: m, value: run.durationSeconds }]),
+  ];
+}
+
+/** The metrics of a successful run: the text of both metrics.prom and the textfile. */
+export function renderReportMetrics(report: Report, options: PromOptions): string {
+  const ended = unixSeconds(report.run.finished_at);
+  const run: RunStatus = {
+    endedAt: ended,
+    lastSuccessAt: ended,
+    success: true,
+    durationSeconds: report.run.timings.total_s,
+    mlobsVersion: report.run.mlobs_version,
+    nodeVersion: report.run.node_version,
+  };
+  return renderExposition([...runFamilies(options.monitor, run), ...reportFamilies(report, options)]);
+}
+
+/**
+ * The metrics of a failed run: success 0 and this run's time, with the last success and the last successful
+ * run's measurements read back from the file it replaces (`previous`, the text of that file if there is one).
+ */
+export function renderFailedRunMetrics(monitor: string, failed: { endedAt: Date; durationSeconds: number }, previous?: string): string {
+  const before = parseSamples(previous ?? '');
+  const lastSuccess = before.get(RUN.lastSuccess.name)?.find((s) => s.labels.monitor === monitor)?.value ?? 0;
+  const run: RunStatus = {
+    endedAt: failed.endedAt.getTime() / 1000,
+    lastSuccessAt: lastSuccess,
+    success: false,
+    durationSeconds: failed.durationSeconds,
+    mlobsVersion: VERSION,
+    nodeVersion: process.version,
+  };
+  const carried = Object.values(REPORT_FAMILIES).map((s) =>
+    family(s, (before.get(s.name) ?? []).filter((x) => x.labels.monitor === monitor)),
+  );
+  return renderExposition([...runFamilies(monitor, run), ...carried]);
+}

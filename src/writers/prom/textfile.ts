@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ensureDir, writeFileAtomic } from '../../io/atomic.js';
+import type { Report } from '../../report/model.js';
+import { renderFailedRunMetrics, renderReportMetrics, type PromOptions } from './metrics.js';
+
+const PROM_FILE = 'metrics.prom';
+
+/** node_exporter reads only names ending in `.prom`; the temp file writeFileAtomic uses ends in `.tmp`. */
+const textfilePath = (dir: string, monitor: string) => join(dir, `mlobs_${monitor}.prom`);
+
+async function writeMetrics(path: string, text: string): Promise<string> {
+  // node_exporter runs as another user (nobody in its image): the file must be world-readable.
+  await writeFileAtomic(path, text, 0o644);
+  return path;
+}
+
+/** `--format prom`: metrics.prom beside the report. */
+export function writePromFile(report: Report, dir: string, options: PromOptions): Promise<string> {
+  return writeMetrics(join(dir, PROM_FILE), renderReportMetrics(report, options));
+}
+
+/** `--textfile-dir`: the monitor's file for node_exporter's textfile collector. */
+export async function writeTextfile(report: Report, dir: string, options: PromOptions): Promise<string> {
+  await ensureDir(dir);
+  return writeMetrics(textfilePath(dir, options.monitor), renderReportMetrics(report, options));
+}
+
+/** Records a failed run in the monitor's textfile, keeping what the file it replaces knew. */
+export async function writeFailedRunTextfile(dir: string, monitor: string, failed: { endedAt: Date; durationSeconds: number }): Promise<string> {
+  await ensureDir(dir);
+  const path = textfilePath(dir, monitor);
+  const previous = await readFile(path, 'utf8').catch(() => undefined);
+  return writeMetrics(path, renderFailedRunMetrics(monitor, failed, previous));
+}

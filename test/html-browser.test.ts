@@ -1,0 +1,146 @@
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, ROOT, runCli, tempDir } from './helpers/cli.js';
+import { writeWideDataset } from './helpers/wide-dataset.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const present = existsSync(CHROMIUM);
+if (!present) console.warn(`SKIPPED: the headless Chromium tests of report.html need ${CHROMIUM} (Debian package "chromium"); CI installs it`);
+
+/** Everything the page asks for or complains about; the page may load its own file and nothing else. */
+interface Watch {
+  requests: string[];
+  problems: string[];
+}
+
+async function openReport(browser: Browser, file: string, options: { colorScheme?: 'light' | 'dark'; javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; watch: Watch; loadMs: number }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const watch: Watch = { requests: [], problems: [] };
+  const url = pathToFileURL(file).href;
+  await context.route('**/*', (route) => (route.request().url() === url ? route.continue() : (watch.requests.push(route.request().url()), route.abort())));
+  const page = await context.newPage();
+  page.on('request', (r) => { if (r.url() !== url) watch.requests.push(r.url()); });
+  page.on('requestfailed', (r) => watch.problems.push(`request failed: ${r.url()}`));
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') watch.problems.push(`console ${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => watch.problems.push(`page error: ${e.message}`));
+  await page.goto(url, { waitUntil: 'load' });
+  const loadMs = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd);
+  return { page, watch, loadMs };
+}
+
+/** Pixels a chart drew: Chart.js leaves the canvas transparent where it draws nothing. */
+function drawnPixels(page: Page, selector: string): Promise<number> {
+  return page.evaluate((sel) => {
+    const canvas = document.querySelector(sel) as HTMLCanvasElement;
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+    return n;
+  }, selector);
+}
+
+describe.skipIf(!present)('report.html in headless Chromium', () => {
+  let browser: Browser;
+  let activities: string;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const dir = tempDir();
+    const r = await runCli(['report', '-r', join(FIXTURES, 'activities', 'reference.csv'), '-c', join(FIXTURES, 'activities', 'current.csv'), '--target', 'Quality', '--format', 'html', '-o', dir, '--quiet']);
+    expect(r.code).toBe(0);
+    activities = join(dir, 'report.html');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('opens from disk with no request and no error, and a row opens to a drawn chart', async () => {
+    const { page, watch } = await openReport(browser, activities);
+    expect(await page.locator('h1').textContent()).toMatch(/Dataset drift detected/);
+    const first = page.locator('#drift-0');
+    const detail = page.locator('#drift-0-detail');
+    expect(await detail.isVisible()).toBe(false);
+    await first.locator('button.expand').click();
+    await detail.waitFor({ state: 'visible' });
+    expect(await first.locator('button.expand').getAttribute('aria-expanded')).toBe('true');
+    await page.waitForFunction(() => (window as unknown as { Chart: { instances: object } }).Chart && Object.keys((window as unknown as { Chart: { instances: object } }).Chart.instances).length === 1);
+    expect(await drawnPixels(page, '#drift-0-detail canvas')).toBeGreaterThan(5000);
+    // Closed rows draw nothing: charts cost only when read.
+    expect(await drawnPixels(page, '#drift-5-detail canvas')).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'report-activities.png'), fullPage: true });
+    expect(watch).toEqual({ requests: [], problems: [] });
+    await page.context().close();
+  });
+
+  it('sorts and filters the drift table', async () => {
+    const { page, watch } = await openReport(browser, activities);
+    const names = () => page.locator('#drift-table tbody tr.row:visible button.expand').allTextContents();
+    expect(await names()).toEqual(['Distance (km)', 'Quality', 'Climb (m)', 'Average Speed (km/h)', 'Calories Burned', 'Average Heart rate (tpm)']);
+    await page.locator('#drift-table thead button', { hasText: 'Column' }).click();
+    expect(await names()).toEqual(['Average Heart rate (tpm)', 'Average Speed (km/h)', 'Calories Burned', 'Climb (m)', 'Distance (km)', 'Quality']);
+    expect(await page.locator('#drift-table thead th').nth(1).getAttribute('aria-sort')).toBe('ascending');
+    await page.locator('#drift-table thead button', { hasText: /^Score$/ }).click();
+    expect((await names())[0]).toBe('Distance (km)');
+    await page.selectOption('#drift-verdict', 'drift');
+    await page.fill('#drift-filter', 'cl');
+    expect(await names()).toEqual(['Climb (m)']);
+    expect(await page.locator('#drift-count').textContent()).toBe('showing 1 of 6 columns');
+    expect(watch).toEqual({ requests: [], problems: [] });
+    await page.context().close();
+  });
+
+  it('a link from the verdict opens its column', async () => {
+    const { page } = await openReport(browser, activities);
+    await page.locator('.verdict .top a', { hasText: 'Climb (m)' }).click();
+    await page.locator('#drift-2-detail').waitFor({ state: 'visible' });
+    await page.context().close();
+  });
+
+  it('reads without JavaScript, follows the dark colour scheme and prints without controls', async () => {
+    const nojs = await openReport(browser, activities, { javaScriptEnabled: false });
+    expect(await nojs.page.locator('#drift-table tbody tr.row').count()).toBe(6);
+    // Without scripts the explanations and the canvas's fallback tables are shown for every column.
+    expect(await nojs.page.locator('#drift-5-detail').isVisible()).toBe(true);
+    expect(await nojs.page.locator('#drift-5-detail table.bins').isVisible()).toBe(true);
+    expect(await nojs.page.locator('.controls').isVisible()).toBe(false);
+    await nojs.page.context().close();
+
+    const background = async (scheme: 'light' | 'dark') => {
+      const { page } = await openReport(browser, activities, { colorScheme: scheme });
+      const color = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      if (scheme === 'dark') await page.screenshot({ path: join(ARTIFACTS, 'report-activities-dark.png') });
+      await page.emulateMedia({ media: 'print' });
+      expect(await page.locator('.controls').isVisible()).toBe(false);
+      await page.context().close();
+      return color;
+    };
+    expect(await background('light')).toBe('rgb(255, 255, 255)');
+    expect(await background('dark')).toBe('rgb(13, 17, 23)');
+  });
+
+  it('a 100-column report is under 1.5 MB and loads in under 2 s', async () => {
+    const dir = tempDir();
+    const { reference, current } = writeWideDataset(dir, 100);
+    const r = await runCli(['report', '-r', reference, '-c', current, '--format', 'html', '-o', dir, '--quiet']);
+    expect(r.code).toBe(0);
+    const file = join(dir, 'report.html');
+    expect(statSync(file).size).toBeLessThan(1.5e6);
+    const { page, watch, loadMs } = await openReport(browser, file);
+    expect(loadMs).toBeLessThan(2000);
+    expect(await page.locator('#drift-table tbody tr.row').count()).toBe(100);
+    await page.locator('#drift-expand').click();
+    await page.waitForFunction(() => Object.keys((window as unknown as { Chart: { instances: object } }).Chart.instances).length > 0);
+    await page.screenshot({ path: join(ARTIFACTS, 'report-100-columns.png') });
+    expect(watch).toEqual({ requests: [], problems: [] });
+    await page.context().close();
+  });
+});

@@ -1,0 +1,158 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Report, SCHEMA_VERSION } from '../src/report/model.js';
+import { renderHtml } from '../src/writers/html.js';
+import { FIXTURES, runCli, tempDir } from './helpers/cli.js';
+
+const ACTIVITIES = ['-r', join(FIXTURES, 'activities', 'reference.csv'), '-c', join(FIXTURES, 'activities', 'current.csv'), '--target', 'Quality'];
+
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#x27;': "'", '&#x3D;': '=', '&#x60;': '`' };
+const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&[#\w]+;/g, (e) => ENTITIES[e] ?? e).replace(/\s+/g, ' ').trim();
+const all = (html: string, re: RegExp) => [...html.matchAll(re)];
+
+/**
+ * The page's structure without its volatile parts (times, sizes, hashes, Chart.js): what the snapshot pins
+ * down is which sections, headings, table columns and rows a reader gets.
+ */
+function digest(html: string): string {
+  const body = html.replace(/<script([^>]*)>[\s\S]*?<\/script>/g, '<script$1></script>').replace(/<style>[\s\S]*?<\/style>/g, '<style></style>');
+  const out: string[] = [];
+  const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(body)![1].replace(/&#x27;/g, "'").replace(/'sha256-[^']+'/g, "'sha256'");
+  out.push(`csp: ${csp}`);
+  out.push(`h1: ${text(/<h1[\s\S]*?<\/h1>/.exec(body)![0])}`);
+  out.push(`facts: ${all(body, /<li class="fact[^"]*">([\s\S]*?)<\/li>/g).map((m) => text(m[1])).join(' | ')}`);
+  out.push(`nav: ${all(/<nav[\s\S]*?<\/nav>/.exec(body)![0], /<a [^>]*>([^<]*)<\/a>/g).map((m) => m[1]).join(' | ')}`);
+  for (const [, id, section] of all(body, /<section id="([^"]+)"[^>]*>([\s\S]*?)<\/section>/g)) {
+    out.push(`section #${id}: ${all(section, /<h[23][^>]*>([\s\S]*?)<\/h[23]>/g).map((m) => text(m[1])).join(' / ')}`);
+    for (const [, table] of all(section, /<table [^>]*class="data"[^>]*>([\s\S]*?)<\/table>\s*<\/div>/g)) {
+      out.push(`  table: ${all(/<thead>[\s\S]*?<\/thead>/.exec(table)![0], /<th[^>]*>([\s\S]*?)<\/th>/g).map((m) => text(m[1])).join(' | ')}`);
+      for (const [, tr] of all(table, /<tr class="row[^"]*"[^>]*>([\s\S]*?)<\/tr>/g)) {
+        out.push(`    row: ${all(tr, /<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g).map((m) => text(m[1])).join(' | ')}`);
+      }
+      const plain = all(table, /<tbody>([\s\S]*)<\/tbody>/g)[0]?.[1] ?? '';
+      if (!plain.includes('class="row')) out.push(`    rows: ${all(plain, /<tr>/g).length}`);
+      const details = all(table, /<tr class="detail"[\s\S]*?<canvas data-chart="(\d+)">([\s\S]*?)<\/canvas>/g);
+      if (details.length) out.push(`    details: ${details.map((m) => `chart ${m[1]} (${all(m[2], /<tr><th scope="row">/g).length} bins)`).join(', ')}`);
+    }
+  }
+  out.push(`scripts: ${all(body, /<script([^>]*)>/g).map((m) => m[1].trim() || 'inline').join(', ')}`);
+  return out.join('\n');
+}
+
+describe('--format html', () => {
+  let dir: string;
+  let html: string;
+  let report: Report;
+
+  beforeAll(async () => {
+    dir = tempDir();
+    const r = await runCli(['report', ...ACTIVITIES, '--format', 'json,html', '-o', dir, '--grafana-url', 'http://127.0.0.1:3000/d/mlobs?orgId=1&from=now-7d']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    html = readFileSync(join(dir, 'report.html'), 'utf8');
+    report = Report.parse(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')));
+  });
+
+  it('writes report.html beside report.json and says so', async () => {
+    const r = await runCli(['report', ...ACTIVITIES, '--format', 'html', '-o', dir, '--quiet']);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/);
+  });
+
+  it('has the structure a reader expects', () => {
+    expect(digest(html)).toMatchInlineSnapshot(`
+      "csp: default-src 'none'; script-src 'sha256' 'sha256' 'sha256'; style-src 'sha256'; img-src data:; base-uri 'none'; form-action 'none'
+      h1: ▲ Dataset drift detected
+      facts: 3 drifted | 3 not drifted | 0 errors | 0 warnings
+      nav: Data drift | Columns | Run
+      section #drift: Data drift
+        table: Verdict | Column | Role | Type | Test | Score kind | Score | Drift if | n | Missing
+          row: ▲ Drift | Distance (km) | feature | numerical | ks | p-value | 9.05e-7 | ≤ 0.05 | 1,000 / 50 | 0 / 0
+          row: ▲ Drift | Quality | target | numerical | ks | p-value | 1.61e-5 | ≤ 0.05 | 1,000 / 50 | 0 / 0
+          row: ▲ Drift | Climb (m) | feature | numerical | ks | p-value | 0.007542 | ≤ 0.05 | 1,000 / 50 | 0 / 0
+          row: ✓ No drift | Average Speed (km/h) | feature | numerical | ks | p-value | 0.06102 | ≤ 0.05 | 1,000 / 50 | 0 / 0
+          row: ✓ No drift | Calories Burned | feature | numerical | ks | p-value | 0.09682 | ≤ 0.05 | 1,000 / 50 | 0 / 0
+          row: ✓ No drift | Average Heart rate (tpm) | feature | numerical | ks | p-value | 0.3502 | ≤ 0.05 | 1,000 / 50 | 0 / 0
+          details: chart 0 (10 bins), chart 1 (10 bins), chart 2 (10 bins), chart 3 (10 bins), chart 4 (10 bins), chart 5 (10 bins)
+      section #columns: Columns
+        table: Column | Role | Type | Why this type | In | Missing | Non-numeric | Infinite | Notes
+          rows: 6
+      section #run: Run
+        table: File | Path | Size | Rows | Columns | Delimiter | SHA-256
+          rows: 2
+      scripts: inline, type="application/json" id="chart-data", inline, inline"
+    `);
+  });
+
+  it('is one self-contained file: nothing to fetch, and a policy that forbids fetching', () => {
+    const markup = html.replace(/<script[^>]*>[\s\S]*?<\/script>/g, '').replace(/<style>[\s\S]*?<\/style>/g, '');
+    expect(markup).not.toMatch(/<(link|img|iframe|object|embed)\b/i);
+    expect(markup).not.toMatch(/\s(src|srcset|action)=/i);
+    expect(html).not.toMatch(/url\(|@import|sourceMappingURL/);
+    expect(html).toContain("default-src &#x27;none&#x27;");
+    expect(html).toContain('Chart.js v4');
+  });
+
+  it('links to Grafana when configured, escaped, and keeps the link in report.json', () => {
+    expect(report.links).toEqual({ grafana: 'http://127.0.0.1:3000/d/mlobs?orgId=1&from=now-7d' });
+    expect(html).toContain('<a href="http://127.0.0.1:3000/d/mlobs?orgId&#x3D;1&amp;from&#x3D;now-7d" rel="noopener noreferrer" target="_blank">Grafana');
+    expect(html).not.toMatch(/Prometheus<|Alertmanager</);
+  });
+
+  it('escapes whatever the data holds: a column name cannot inject markup or end a script', async () => {
+    const evil = '</script><img src=x onerror=alert(1)>';
+    const tampered = structuredClone(report);
+    tampered.drift.columns[0].column = evil;
+    tampered.columns[0].name = evil;
+    tampered.drift.columns[0].distribution = { kind: 'categories', x: [evil, 'b'], reference: [1, 2], current: [2, 1] };
+    const page = await renderHtml(tampered);
+    expect(page).not.toContain('<img');
+    expect(page.match(/<\/script>/g)).toHaveLength(4);
+    const data = JSON.parse(/<script type="application\/json" id="chart-data">([\s\S]*?)<\/script>/.exec(page)![1]);
+    expect(data.map((c: { labels: string[] }) => c.labels[0])).toContain(evil);
+  });
+
+  it('leaves out the errors section when there is nothing to say, and shows it when there is', async () => {
+    expect(html).not.toContain('id="issues"');
+    const withIssues = { ...report, warnings: [{ code: 'type_mismatch', column: 'Climb (m)', message: 'column "Climb (m)" is odd' }] };
+    const page = await renderHtml(withIssues);
+    expect(page).toContain('<section id="issues"');
+    expect(text(page)).toContain('1 warning');
+    expect(text(/<table class="data" id="columns-table">[\s\S]*?<\/table>/.exec(page)![0])).toContain('column "Climb (m)" is odd');
+  });
+});
+
+describe('mlobs render', () => {
+  it('re-renders the same page from a saved report.json, with link flags added', async () => {
+    const dir = tempDir();
+    expect((await runCli(['report', ...ACTIVITIES, '--format', 'json,html', '-o', dir, '--quiet'])).code).toBe(0);
+    const out = join(dir, 'again');
+    const r = await runCli(['render', join(dir, 'report.json'), '--format', 'html', '-o', out]);
+    expect(r).toMatchObject({ code: 0, stderr: '', stdout: `Report written to ${join(out, 'report.html')}\n` });
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toBe(readFileSync(join(dir, 'report.html'), 'utf8'));
+
+    expect((await runCli(['render', join(dir, 'report.json'), '--alertmanager-url', 'https://alerts.example/#/alerts', '--quiet'])).code).toBe(0);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('href="https://alerts.example/#/alerts"');
+  });
+
+  it('refuses what is not a valid report, in one line, with exit 2', async () => {
+    const dir = tempDir();
+    const cases: [string, string, RegExp][] = [
+      ['missing.json', '', /missing\.json: cannot read the report \(ENOENT\)$/],
+      ['text.json', 'not json', /text\.json: not valid JSON: /],
+      ['other.json', '{"kind":"something"}', /other\.json: not an mlobs report of schema /],
+      ['old.json', '{"kind":"mlobs.report","schema_version":"0.9.0"}', new RegExp(`old\\.json: not an mlobs report of schema ${SCHEMA_VERSION}: schema_version: `)],
+      ['broken.json', `{"kind":"mlobs.report","schema_version":"${SCHEMA_VERSION}","run":{}}`, /broken\.json: not an mlobs report of schema .*: run\.mlobs_version: /],
+    ];
+    for (const [file, content, message] of cases) {
+      if (content) writeFileSync(join(dir, file), content);
+      const r = await runCli(['render', join(dir, file)]);
+      expect(r.code, file).toBe(2);
+      expect(r.stderr.trimEnd().split('\n'), file).toHaveLength(1);
+      expect(r.stderr.trimEnd(), file).toMatch(message);
+    }
+    const bad = await runCli(['render', join(dir, 'missing.json'), '--grafana-url', 'javascript:alert(1)']);
+    expect(bad).toMatchObject({ code: 2, stderr: 'mlobs: error: --grafana-url: must be an http:// or https:// URL\n' });
+  });
+});

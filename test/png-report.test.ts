@@ -1,0 +1,65 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, ROOT, runCli, tempDir } from './helpers/cli.js';
+
+const ACTIVITIES = ['-r', join(FIXTURES, 'activities', 'reference.csv'), '-c', join(FIXTURES, 'activities', 'current.csv'), '--target', 'Quality'];
+
+/** Decodes a PNG and counts its pixels that are not white, and those in the drift red of the score bars. */
+async function inspect(path: string): Promise<{ width: number; height: number; inked: number; red: number }> {
+  const image = await loadImage(path);
+  const canvas = createCanvas(image.width, image.height);
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(image, 0, 0);
+  const { data } = ctx.getImageData(0, 0, image.width, image.height);
+  let inked = 0;
+  let red = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i] < 245 || data[i + 1] < 245 || data[i + 2] < 245) inked++;
+    if (data[i] === 0xb3 && data[i + 1] === 0x26 && data[i + 2] === 0x1e) red++;
+  }
+  return { width: image.width, height: image.height, inked, red };
+}
+
+describe('--format png', () => {
+  it('draws the drift scores and the top distributions beside the report', async () => {
+    const dir = tempDir();
+    const r = await runCli(['report', ...ACTIVITIES, '--format', 'json,png', '-o', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${join(dir, 'drift-scores.png')}, ${join(dir, 'drift-distributions.png')}`);
+
+    const scores = await inspect(join(dir, 'drift-scores.png'));
+    // One bar per column (6 here) under a title: the height follows the number of bars.
+    expect(scores).toMatchObject({ width: 1000, height: 110 + 26 * 6 });
+    expect(scores.inked).toBeGreaterThan(20_000);
+    expect(scores.red).toBeGreaterThan(5_000);
+
+    const distributions = await inspect(join(dir, 'drift-distributions.png'));
+    // Six columns, two panels of 600 × 320 across, under a 48 px heading.
+    expect(distributions).toMatchObject({ width: 1200, height: 48 + 3 * 320 });
+    expect(distributions.inked).toBeGreaterThan(100_000);
+  });
+
+  it('renders the same images again from report.json', async () => {
+    const dir = tempDir();
+    expect((await runCli(['report', ...ACTIVITIES, '--format', 'json', '-o', dir, '--quiet'])).code).toBe(0);
+    const r = await runCli(['render', join(dir, 'report.json'), '--format', 'html,png']);
+    expect(r.code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['drift-distributions.png', 'drift-scores.png', 'report.html', 'report.json']);
+  });
+
+  it('without the native canvas module: one clear error line, exit 3, before any data is read', async () => {
+    const dir = join(tempDir(), 'out');
+    const env = { NODE_OPTIONS: `--import=${pathToFileURL(join(ROOT, 'test', 'helpers', 'no-canvas.mjs')).href}` };
+    const r = await runCli(['report', ...ACTIVITIES, '--format', 'json,png', '-o', dir], { env });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(
+      "mlobs: error: --format png needs the native module @napi-rs/canvas, which failed to load (Cannot find module '@napi-rs/canvas'); use --format html or json\n",
+    );
+    expect(existsSync(join(dir, 'report.json'))).toBe(false);
+    // The other formats do not need it.
+    expect((await runCli(['report', ...ACTIVITIES, '--format', 'json,html', '-o', dir, '--quiet'], { env })).code).toBe(0);
+  });
+});

@@ -1,0 +1,80 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, ROOT, runCli, tempDir } from './helpers/cli.js';
+
+interface Line {
+  event: string;
+  status?: string;
+  exit_code?: number;
+  message?: string;
+  signal?: string;
+}
+
+describe('mlobs schedule', () => {
+  it('survives a failing run; SIGTERM mid-run lets that run finish, then exits 0', async () => {
+    const dir = tempDir();
+    // The current file is a FIFO that does not exist yet: the first runs fail (missing input); once it
+    // exists, a run blocks reading it until this test writes the data, so SIGTERM lands mid-run for sure.
+    const current = join(dir, 'current.csv');
+    const out = join(dir, 'out');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'schedule', '--cron', '* * * * * *', '--log-format', 'json', '-r', 'fixtures/activities/reference.csv', '-c', current, '--target', 'Quality', '-o', out],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const lines: Line[] = [];
+    let stderr = '';
+    let buffered = '';
+    const waiters: { test: (l: Line) => boolean; resolve: () => void }[] = [];
+    child.stdout.on('data', (d: Buffer) => {
+      buffered += d;
+      const parts = buffered.split('\n');
+      buffered = parts.pop()!;
+      for (const text of parts) {
+        const line = JSON.parse(text) as Line;
+        lines.push(line);
+        for (const w of waiters.filter((x) => x.test(line))) w.resolve();
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const seen = (test: (l: Line) => boolean) =>
+      lines.some(test) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ test, resolve }));
+
+    try {
+      await seen((l) => l.event === 'run' && l.exit_code === 2);
+      execFileSync('mkfifo', [current]);
+      // Opening the write end waits for a run to open the read end: from here a run is in progress.
+      const fifo = await open(current, 'w');
+      child.kill('SIGTERM');
+      await seen((l) => l.event === 'stop');
+      await fifo.writeFile(readFileSync(join(ROOT, 'fixtures/activities/current.csv')));
+      await fifo.close();
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect(stderr).toBe('');
+    expect(lines[0].event).toBe('start');
+    const failed = lines.find((l) => l.event === 'run')!;
+    expect(failed).toMatchObject({ status: 'usage', exit_code: 2 });
+    expect(failed.message).toMatch(/^error: .*current\.csv/);
+    const stopAt = lines.findIndex((l) => l.event === 'stop');
+    expect(lines[stopAt].signal).toBe('SIGTERM');
+    // The run in flight when the signal came is the last line: it finished, and nothing ran after it.
+    expect(lines.slice(stopAt + 1)).toEqual([expect.objectContaining({ event: 'run', status: 'ok', exit_code: 0 })]);
+    expect(existsSync(join(out, 'report.json'))).toBe(true);
+  }, 60_000);
+
+  it('a bad cron expression or report flag fails at once, exit 2', async () => {
+    const cron = await runCli(['schedule', '--cron', '61 * * * *', '-r', 'a.csv', '-c', 'b.csv']);
+    expect(cron.code).toBe(2);
+    expect(cron.stderr).toMatch(/^mlobs: error: cron expression "61 \* \* \* \*": minute "61": 61 is outside 0-59\n$/);
+    const flag = await runCli(['schedule', '--cron', '* * * * *', '--refrence', 'a.csv']);
+    expect(flag.code).toBe(2);
+    expect((await runCli(['schedule', '-r', 'a.csv'])).stderr).toMatch(/missing --cron/);
+  });
+});
