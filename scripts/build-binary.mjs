@@ -63,7 +63,7 @@ try {
     outfile: bundle,
     inject: [join(ROOT, 'scripts/sea/runtime.ts')],
     alias: { '@napi-rs/canvas': join(ROOT, 'scripts/sea/no-canvas.ts') },
-    define: { MLOBS_SEA_ASSETS: JSON.stringify(ASSETS), MLOBS_SEA_HASH: JSON.stringify(hash.digest('hex').slice(0, 16)) },
+    define: { MLOBS_SEA_ASSETS: JSON.stringify(JSON.stringify(ASSETS)), MLOBS_SEA_HASH: JSON.stringify(hash.digest('hex').slice(0, 16)) },
     plugins: [moduleUrls],
     logLevel: 'warning',
   });
@@ -78,7 +78,8 @@ try {
     assets: Object.fromEntries(ASSETS.map((name) => [name, join(ROOT, name)])),
   };
   writeFileSync(join(work, 'sea-config.json'), JSON.stringify(config, null, 2));
-  execFileSync(process.execPath, ['--experimental-sea-config', join(work, 'sea-config.json')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // Its one line of success talk goes; a failure still throws with node's message.
+  execFileSync(process.execPath, ['--experimental-sea-config', join(work, 'sea-config.json')], { stdio: 'pipe' });
 
   mkdirSync(dirname(output), { recursive: true });
   rmSync(output, { force: true });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_DRIFT_SHARE } from '../src/drift/options.js';
 import { DEFAULT_NA_VALUES } from '../src/io/csv/index.js';
 import { analyze } from '../src/report/run.js';
+import { numericCorrelation } from '../src/quality/correlations.js';
 import { npArgsortLast, pandasMostCommonIndex } from '../src/stats/numeric/npsort.js';
 import { parse } from './csv/helpers.js';
 
@@ -78,5 +79,53 @@ describe("numpy's quicksort tie-breaking", () => {
   it('picks the value pandas value_counts() lists first', () => {
     // Counts in first-seen order; with few keys the earliest of the tied maxima wins.
     expect(pandasMostCommonIndex([1, 2, 2, 1])).toBe(1);
+  });
+});
+
+describe('correlations', () => {
+  /** Kendall's tau-b by its definition, over all pairs. */
+  function tauB(x: number[], y: number[]): number {
+    let s = 0;
+    let tx = 0;
+    let ty = 0;
+    let n0 = 0;
+    for (let i = 0; i < x.length; i++) {
+      for (let j = i + 1; j < x.length; j++) {
+        n0++;
+        const a = Math.sign(x[i] - x[j]);
+        const b = Math.sign(y[i] - y[j]);
+        s += a * b;
+        if (a === 0) tx++;
+        if (b === 0) ty++;
+      }
+    }
+    return s / Math.sqrt((n0 - tx) * (n0 - ty));
+  }
+
+  it("Kendall's tau-b counts discordant pairs and ties exactly", () => {
+    let seed = 7;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const x = Array.from({ length: 300 }, () => Math.floor(rand() * 12));
+    const y = x.map((v) => Math.floor(v / 2 + rand() * 5));
+    expect(numericCorrelation('kendall', Float64Array.from(x), Float64Array.from(y))).toBeCloseTo(tauB(x, y), 12);
+  });
+
+  it('uses the rows where both columns have a value, and is NaN for a constant column', () => {
+    const a = Float64Array.from([1, 2, NaN, 4, 5]);
+    const b = Float64Array.from([2, 4, 6, NaN, 10]);
+    expect(numericCorrelation('pearson', a, b)).toBeCloseTo(1, 12);
+    expect(numericCorrelation('spearman', a, Float64Array.from([5, 4, 3, 2, 1]))).toBeCloseTo(-1, 12);
+    expect(numericCorrelation('kendall', a, Float64Array.from([3, 3, 3, 3, 3]))).toBeNaN();
+  });
+
+  it("reports Cramér's V for a categorical target", async () => {
+    const rows = (pairs: string[]) => `y,c,x\n${pairs.map((p, i) => `${p},${i}`).join('\n')}\n`;
+    const report = await analyze(await parse(rows(['a,u', 'a,u', 'b,v', 'b,v'])), await parse(rows(['a,u', 'b,u', 'a,v', 'b,v'])), {
+      roles: { target: 'y', categorical: ['c'], ignore: ['x'] },
+      drift: { perColumnStattest: {}, perColumnThreshold: {}, driftShare: DEFAULT_DRIFT_SHARE },
+      naValues: DEFAULT_NA_VALUES,
+      parallel: false,
+    });
+    expect(report.target_drift!.columns).toEqual([{ column: 'y', role: 'target', type: 'cat', correlations: [{ kind: 'cramer_v', feature: 'c', reference: 1, current: 0 }] }]);
   });
 });

@@ -1,13 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { NOTIFY_COMMAND_OPTIONS, SCHEDULE_OPTIONS, longFlag } from '../src/cli/options.js';
+import { run } from '../src/cli/run.js';
+import { ExitCode } from '../src/errors.js';
 import { DEFAULT_NA_VALUES } from '../src/io/csv/index.js';
 import { redactor } from '../src/notify/deliver.js';
-import { buildMessage, clip, LIMITS, status, summarize, type Block, type NotifySummary, type SlackMessage } from '../src/notify/message.js';
+import { buildMessage, clip, LIMITS, status, summarize, type Block, type SlackMessage } from '../src/notify/message.js';
 import type { ColumnDrift, Report } from '../src/report/model.js';
 import { runReport } from '../src/report/run.js';
+import { ROOT } from './helpers/cli.js';
 
 const ACTIVITIES = 'fixtures/activities';
 
-/** A real report of the fixtures, with the run's clock fields pinned so payloads compare exactly. */
+/**
+ * A real report of the fixtures, with the run's clock fields pinned so payloads compare exactly. The test
+ * suite and model quality are left out: their wording belongs to their own tests, and `withSuite` below
+ * gives these snapshots fixed ones.
+ */
 async function fixtureReport(current: string, extra: { categorical?: string[]; id?: string[]; threshold?: number } = {}): Promise<Report> {
   const report = await runReport({
     reference: `${ACTIVITIES}/${current === 'current.csv' ? 'reference.csv' : 'activities_full.csv'}`,
@@ -17,7 +27,8 @@ async function fixtureReport(current: string, extra: { categorical?: string[]; i
     csv: { naValues: DEFAULT_NA_VALUES },
     parallel: false,
   });
-  return { ...report, run: { ...report.run, started_at: '2026-11-26T09:30:00.000Z', finished_at: '2026-11-26T09:30:01.250Z' } };
+  const { tests: _tests, model_quality: _quality, ...rest } = report;
+  return { ...rest, run: { ...report.run, started_at: '2026-11-26T09:30:00.000Z', finished_at: '2026-11-26T09:30:01.250Z' } };
 }
 
 const drifting = () => fixtureReport('current.csv');
@@ -46,22 +57,25 @@ function withErrors(report: Report): Report {
   return { ...report, errors };
 }
 
-/** Tests and model quality are not in the report model yet; the message already shows them when given. */
-function failingTests(summary: NotifySummary): NotifySummary {
-  return {
-    ...summary,
-    tests: {
-      total: 24,
-      failed: [
-        { name: 'Share of Drifted Columns', description: 'The drift is detected for 50% features. The test threshold is lt=0.3.' },
-        { name: 'Mean Value of Column Quality', description: 'The mean value of the column **Quality** is 72.1. The test threshold is eq=80.2 ± 8.02.' },
-      ],
-    },
-    quality: [
-      { metric: 'RMSE', reference: 4.12, current: 6.31 },
-      { metric: 'R2 score', reference: 0.81, current: 0.55 },
-    ],
-  };
+type Suite = NonNullable<Report['tests']>;
+type Test = Suite['tests'][number];
+
+/** A test suite with every status, and regression quality on both sides (only the fields the message reads). */
+function withSuite(report: Report): Report {
+  const test = (status: Test['status'], name: string, column: string | null, description: string): Test => ({
+    id: name.toLowerCase().replace(/\W+/g, '_'), name, group: 'data_quality', column, label: null, status, critical: status !== 'WARNING',
+    description, value: 1, condition: null, condition_source: 'default', parameters: {},
+  });
+  const tests = [
+    test('SUCCESS', 'Number of Rows', null, 'The number of rows is 10. The test threshold is eq=1000 ± 100.'),
+    test('FAIL', 'Share of Drifted Columns', null, 'The drift is detected for 50% features. The test threshold is lt=0.3.'),
+    test('WARNING', 'Share of Missing Values', null, 'Non-critical: the share of missing values is 0.01.'),
+    test('ERROR', 'Mean Value', 'Quality', 'Test failed: the column has no values.'),
+  ];
+  const summary = { all_passed: false, total_tests: 4, success_tests: 2, failed_tests: 2, by_status: { SUCCESS: 1, FAIL: 1, WARNING: 1, ERROR: 1 } };
+  const side = (rmse: number, mae: number, r2: number | 'nan') => ({ rows: 10, rmse, mean_abs_error: mae, r2_score: r2 });
+  const model_quality = { task: 'regression', target: 'Quality', prediction: ['Predicted'], regression: { reference: side(4.12, 3.2, 0.81), current: side(6.31, 3.2, 'nan') } };
+  return { ...report, tests: { presets: ['DataQuality'], defaults: 'evidently', summary, tests }, model_quality: model_quality as unknown as Report['model_quality'] };
 }
 
 function textOf(block: Block): string[] {
@@ -124,9 +138,11 @@ describe('Slack message (exact Block Kit payloads)', () => {
     await expect(`${JSON.stringify(m, null, 2)}\n`).toMatchFileSnapshot('__snapshots__/slack/errors.json');
   });
 
-  it('failing tests and model quality change, once the report has them', async () => {
-    const s = failingTests(summarize(await stable(), 'requests', URL));
+  it('failing tests (FAIL and ERROR, not WARNING) and model quality change', async () => {
+    const s = summarize(withSuite(await stable()), 'requests', URL);
     expect(status(s)).toBe('failing');
+    expect(s.tests).toEqual({ total: 4, failed: [expect.objectContaining({ name: 'Share of Drifted Columns' }), expect.objectContaining({ name: 'Mean Value (Quality)' })] });
+    expect(s.quality?.map((q) => q.metric)).toEqual(['RMSE', 'MAE', 'R²']);
     const m = buildMessage(s);
     expectWithinLimits(m);
     await expect(`${JSON.stringify(m, null, 2)}\n`).toMatchFileSnapshot('__snapshots__/slack/failing-tests.json');
@@ -149,5 +165,20 @@ describe('secrets in text', () => {
     expect(bot('Bearer xoxb-123-456-abcdef failed; xoxp-999-other')).toBe('Bearer [redacted] failed; [redacted]');
     const hook = redactor({ kind: 'webhook', url: 'http://127.0.0.1:9/services/T1/B2/sEcReT42' });
     expect(hook('POST http://127.0.0.1:9/services/T1/B2/sEcReT42 and /services/T1/B2/sEcReT42')).not.toMatch(/sEcReT42/);
+  });
+});
+
+describe('documentation', () => {
+  it('README: exit code 4, every notify and schedule flag, the Slack, scheduling and binary sections', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(`| ${ExitCode.notify} |`);
+    for (const o of [...NOTIFY_COMMAND_OPTIONS, ...SCHEDULE_OPTIONS]) expect(readme, o.flags).toContain(longFlag(o.flags));
+    for (const h of ['## Slack summaries', '## Scheduled runs', '## Standalone binary']) expect(readme).toContain(h);
+  });
+
+  it('--help lists exit code 4', async () => {
+    let out = '';
+    expect(await run(['--help'], { stdout: (t) => (out += t), stderr: () => undefined, color: false })).toBe(0);
+    expect(out).toMatch(/^ {2}4 {3}the report was written but the Slack notification failed/m);
   });
 });

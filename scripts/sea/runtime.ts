@@ -11,13 +11,14 @@ import { pathToFileURL } from 'node:url';
  * `import.meta.url` becomes the URL its module would have there. No compiled worker script lands there,
  * so work that would go to worker threads stays in the main thread (src/workers.ts).
  */
-declare const MLOBS_SEA_ASSETS: string[];
+/** The assets' paths as JSON, and a hash of their contents: defined at build time. */
+declare const MLOBS_SEA_ASSETS: string;
 declare const MLOBS_SEA_HASH: string;
 
 let root: string | undefined;
 
 function extract(dir: string): void {
-  for (const name of MLOBS_SEA_ASSETS) {
+  for (const name of JSON.parse(MLOBS_SEA_ASSETS) as string[]) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), new Uint8Array(getAsset(name)));
   }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { overlay } from '../config/monitors.js';
 import { UsageError } from '../errors.js';
 import { STAT_TEST_IDS } from '../drift/registry.js';
+import { PRESETS } from '../suite/presets.js';
 import { DEFAULT_NOTIFY_TIMEOUT_S } from '../notify/index.js';
 import { FORMATS } from '../writers/index.js';
 import { DEFAULT_PROM_MAX_COLUMNS } from '../writers/prom/metrics.js';
@@ -81,7 +82,11 @@ export const REPORT_OPTIONS: readonly OptionSpec[] = [
   { flags: '--delimiter <char>', description: 'CSV delimiter: "," ";" "\\t" or "|"', config: 'csv.delimiter', parse: (raw) => (raw === '\\t' || raw === 'tab' ? '\t' : raw), defaultText: 'sniffed' },
   { flags: '--na-values <tokens>', description: 'extra cell texts that mean missing (comma-separated; pandas defaults always apply unless --no-default-na)', config: 'csv.na_values', parse: list },
   { flags: '--no-default-na', description: "don't treat pandas' default tokens (NA, NaN, null, ...) as missing; only empty cells and --na-values", config: 'csv.keep_default_na' },
-  { flags: '--fail-on <when>', description: 'exit 1 when: drift (dataset drift detected) or never', config: 'fail_on', defaultText: 'never' },
+  { flags: '--pos-label <label>', description: 'the positive class of a binary classification', config: 'model.pos_label', defaultText: '1' },
+  { flags: '--probas-threshold <p>', description: 'binary classification from probabilities: predict the positive class at or above this probability', config: 'model.probas_threshold', parse: number('--probas-threshold'), defaultText: '0.5' },
+  { flags: '--preset <presets>', description: `test presets, comma-separated: ${PRESETS.join(', ')}`, config: 'tests.presets', parse: list, defaultText: 'data_stability, data_quality, data_drift, and the model preset for the task' },
+  { flags: '--one-sided', description: "judge model metrics against the reference one-sidedly (only getting worse fails) instead of Evidently's ±10 %/±20 %", config: 'tests.one_sided' },
+  { flags: '--fail-on <when>', description: 'exit 1 when: drift (dataset drift detected), tests (a critical test failed or could not run) or never', config: 'fail_on', defaultText: 'never for report, tests for test' },
   { flags: '--grafana-url <url>', description: 'Grafana dashboard the HTML report links to', config: 'links.grafana' },
   { flags: '--prometheus-url <url>', description: 'Prometheus the HTML report links to', config: 'links.prometheus' },
   { flags: '--alertmanager-url <url>', description: 'Alertmanager the HTML report links to', config: 'links.alertmanager' },

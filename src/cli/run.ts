@@ -5,12 +5,13 @@ import { registerRender } from './commands/render.js';
 import { registerNotify } from './commands/notify.js';
 import { registerReport } from './commands/report.js';
 import { registerSchedule } from './commands/schedule.js';
+import { registerTest } from './commands/test.js';
 import { printError, processIo, type CliIo } from './io.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
   0   done (no gate tripped)
-  1   a --fail-on gate tripped (e.g. dataset drift detected with --fail-on drift)
+  1   a --fail-on gate tripped (dataset drift with --fail-on drift; a critical test failed with --fail-on tests, the default of mlobs test)
   2   usage, config or input error (bad flag, unreadable or malformed CSV, unknown column or stat test)
   3   the report could not be written (output directory missing permissions, disk full)
   4   the report was written but the Slack notification failed (bad token, unknown channel, Slack unreachable)
@@ -29,6 +30,7 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<ExitCo
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run with --help for usage)');
   registerReport(program, io, (code) => { exit = code; });
+  registerTest(program, io, (code) => { exit = code; });
   registerRender(program, io, (code) => { exit = code; });
   registerNotify(program, io, (code) => { exit = code; });
   registerSchedule(program, io, (code) => { exit = code; }, argv, (args, runIo) => run(['report', ...args], runIo));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ReportLinks } from '../report/model.js';
+import { ModelConfig, TestsConfig } from '../suite/config.js';
 
 const names = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v]));
 const threshold = z.number().positive().finite();
@@ -73,7 +74,9 @@ const RunConfig = z
       })
       .strict()
       .optional(),
-    fail_on: z.enum(['drift', 'never']).optional(),
+    fail_on: z.enum(['drift', 'tests', 'never']).optional(),
+    model: ModelConfig.optional(),
+    tests: TestsConfig.optional(),
     links: ReportLinks.optional(),
     notify: NotifyConfig.optional(),
   })

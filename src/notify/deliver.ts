@@ -61,8 +61,7 @@ function networkReason(e: unknown): string {
 const TRANSIENT_PLATFORM_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'not_allowed_token_type']);
 
-function webApiFailure(e: unknown, channel: string): Failure {
-  if (!(e instanceof SlackError)) throw e;
+function webApiFailure(e: SlackError, channel: string): Failure {
   if (e instanceof WebAPIRateLimitedError) return new Failure(`Slack rate-limited the request (Retry-After: ${e.retryAfter} s)`, true, e.retryAfter);
   if (e instanceof WebAPIRequestError) return new Failure(`cannot reach the Slack API (${networkReason(e.original)})`, true);
   if (e instanceof WebAPIHTTPError) {
@@ -170,7 +169,7 @@ export async function deliver(target: Target, message: SlackMessage, options: De
         try {
           return await run(client(t));
         } catch (e) {
-          throw webApiFailure(e, target.channel);
+          throw e instanceof SlackError ? webApiFailure(e, target.channel) : e;
         }
       });
     const posted = await call((c) => c.chat.postMessage({ channel: target.channel, ...message, unfurl_links: false, unfurl_media: false }));

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { formatNumber, severity } from '../cli/summary.js';
-import { scoreFromJson, type ColumnDrift, type ColumnIssue, type Report } from '../report/model.js';
+import { scoreFromJson, type ColumnDrift, type ColumnIssue, type ModelQuality, type Report, type ScoreValue } from '../report/model.js';
 import { RULE_SYMBOL } from '../writers/drift-view.js';
 
 /**
@@ -23,7 +23,7 @@ export interface QualityChange {
   current: number;
 }
 
-/** A report as the message shows it. Test and model-quality parts are filled once the report carries them. */
+/** A report as the message shows it; tests and model quality when the report has those sections. */
 export interface NotifySummary {
   monitor: string;
   /** When the run finished (ISO 8601 UTC). */
@@ -36,14 +36,41 @@ export interface NotifySummary {
   reportUrl?: string;
 }
 
+/** The headline metrics of each task, in the order a reader scans them. */
+const QUALITY_METRICS: Record<ModelQuality['task'], [key: string, label: string][]> = {
+  regression: [['rmse', 'RMSE'], ['mean_abs_error', 'MAE'], ['mean_abs_perc_error', 'MAPE (%)'], ['mean_error', 'Mean error'], ['r2_score', 'R²']],
+  classification: [['accuracy', 'Accuracy'], ['precision', 'Precision'], ['recall', 'Recall'], ['f1', 'F1'], ['roc_auc', 'ROC AUC'], ['log_loss', 'Log loss']],
+};
+
+function qualityChanges(mq: ModelQuality | undefined): QualityChange[] | undefined {
+  const sides = mq && (mq.task === 'regression' ? mq.regression : mq.classification);
+  if (!mq || !sides?.reference || !sides.current) return undefined;
+  const [ref, cur] = [sides.reference, sides.current] as Record<string, unknown>[];
+  return QUALITY_METRICS[mq.task]
+    .filter(([key]) => ref[key] != null && cur[key] != null)
+    .map(([key, metric]) => ({ metric, reference: scoreFromJson(ref[key] as ScoreValue), current: scoreFromJson(cur[key] as ScoreValue) }));
+}
+
 export function summarize(report: Report, monitor: string, reportUrl?: string): NotifySummary {
   const side = (i: Report['inputs']['reference']) => ({ path: i.path, rows: i.rows });
+  const suite = report.tests;
+  const quality = qualityChanges(report.model_quality);
   return {
     monitor,
     time: report.run.finished_at,
     drift: report.drift,
     errors: report.errors,
     inputs: { reference: side(report.inputs.reference), current: side(report.inputs.current) },
+    // Failed means FAIL or ERROR; a WARNING is a non-critical failure and does not make the run fail.
+    ...(suite && {
+      tests: {
+        total: suite.summary.total_tests,
+        failed: suite.tests
+          .filter((t) => t.status === 'FAIL' || t.status === 'ERROR')
+          .map((t) => ({ name: t.column === null ? t.name : `${t.name} (${t.column})`, description: t.description })),
+      },
+    }),
+    ...(quality && { quality }),
     reportUrl,
   };
 }
@@ -130,7 +157,8 @@ function columnLine(c: ColumnDrift): string {
 }
 
 function qualityLine(q: QualityChange): string {
-  const change = q.reference === 0 ? '' : ` (${q.current >= q.reference ? '+' : ''}${pct((q.current - q.reference) / Math.abs(q.reference))})`;
+  const comparable = Number.isFinite(q.reference) && Number.isFinite(q.current) && q.reference !== 0;
+  const change = comparable ? ` (${q.current >= q.reference ? '+' : ''}${pct((q.current - q.reference) / Math.abs(q.reference))})` : '';
   return `• ${escapeText(clip(q.metric, NAME_CHARS))}: ${formatNumber(q.reference)} → ${formatNumber(q.current)}${change}`;
 }
 

@@ -198,6 +198,135 @@ const DataQuality = z.object({
   columns: z.array(ColumnQuality).describe('Every analysed column present in both files (not ignored or identifier columns)'),
 });
 
+// ---- Target and prediction drift (Evidently's TargetDriftPreset: ColumnDrift + ColumnCorrelations) ----
+
+const TargetDrift = z
+  .object({
+    columns: z.array(
+      z.object({
+        column: z.string(),
+        role: z.enum(['target', 'prediction']),
+        type: z.enum(['num', 'cat']),
+        correlations: z
+          .array(
+            z.object({
+              kind: z.enum(['pearson', 'spearman', 'kendall', 'cramer_v']),
+              feature: z.string(),
+              reference: Score,
+              current: Score,
+            }),
+          )
+          .describe('Numerical column: Pearson, Spearman and Kendall with each numerical feature; categorical: Cramér\'s V with each categorical feature'),
+      }),
+    ),
+  })
+  .describe('The drift of target and prediction is in drift.columns; this adds how they relate to the features on each side');
+
+// ---- Model quality (Evidently's RegressionPreset / ClassificationPreset metrics, both sides) ----
+
+const Label = z.union([z.string(), z.number()]);
+const Rates = z.object({ mean_error: Score, std_error: Score });
+
+const RegressionQuality = z
+  .object({
+    rows: Count.describe('Rows where target and prediction are both finite'),
+    r2_score: Score,
+    rmse: Score,
+    mean_error: Score.describe('Mean of prediction − target'),
+    mean_abs_error: Score,
+    mean_abs_perc_error: Score.describe('100 · mean(|error| / max(target, ε)), Evidently\'s MAPE (not |target|)'),
+    abs_error_max: Score,
+    error_std: Score,
+    abs_error_std: Score,
+    abs_perc_error_std: Score.describe('Standard deviation of |error| / max(target, ε), a fraction'),
+    underperformance: z
+      .object({ majority: Rates, underestimation: Rates, overestimation: Rates })
+      .describe('Errors at or below their 5th percentile, at or above their 95th, and between'),
+    error_normality: z.object({ slope: Score, intercept: Score, r: Score }).describe('Normal probability plot fit of the errors (scipy probplot)'),
+  })
+  .nullable();
+
+const ClassificationQuality = z
+  .object({
+    rows: Count,
+    accuracy: Score,
+    precision: Score.describe('Binary: of the positive label; multiclass: macro average'),
+    recall: Score,
+    f1: Score,
+    roc_auc: Score.nullable().describe('With probabilities only'),
+    log_loss: Score.nullable(),
+    tpr: Score.nullable().describe('Binary only'),
+    tnr: Score.nullable(),
+    fpr: Score.nullable(),
+    fnr: Score.nullable(),
+    confusion_matrix: z.object({ labels: z.array(Label), values: z.array(z.array(Count)) }).describe('Rows: actual, columns: predicted'),
+    by_class: z.array(z.object({ label: Label, precision: Score, recall: Score, f1: Score, support: Count, roc_auc: Score.nullable() })),
+  })
+  .nullable();
+
+const ModelQuality = z.object({
+  task: z.enum(['classification', 'regression']),
+  target: z.string(),
+  prediction: z.array(z.string()),
+  regression: z.object({ reference: RegressionQuality, current: RegressionQuality }).optional(),
+  classification: z
+    .object({
+      type: z.enum(['binary', 'multiclass']),
+      prediction_type: z.enum(['labels', 'probabilities']),
+      labels: z.array(Label),
+      pos_label: Label.nullable(),
+      probas_threshold: z.number().nullable(),
+      reference: ClassificationQuality,
+      current: ClassificationQuality,
+      error: z.string().nullable().describe('Why the metrics could not be computed'),
+    })
+    .optional(),
+});
+
+// ---- Test suites (Evidently's test presets: pass/fail verdicts over all of the above) ----
+
+const ApproxBound = z.object({ value: z.number(), relative: z.number(), absolute: z.number() }).describe('approx(value): within max(|value|·relative, absolute)');
+const TestCondition = z
+  .object({
+    eq: z.union([Score, ApproxBound]).optional(),
+    gt: z.union([Score, ApproxBound]).optional(),
+    gte: z.union([Score, ApproxBound]).optional(),
+    lt: z.union([Score, ApproxBound]).optional(),
+    lte: z.union([Score, ApproxBound]).optional(),
+    not_eq: z.union([Score, ApproxBound]).optional(),
+    is_in: z.array(z.union([z.number(), z.string(), z.boolean()])).optional(),
+    not_in: z.array(z.union([z.number(), z.string(), z.boolean()])).optional(),
+  })
+  .describe('All operators must hold');
+
+const TestResult = z.object({
+  id: z.string().describe('mlobs\' test id, as in the config file'),
+  name: z.string().describe('Evidently\'s test name'),
+  group: z.enum(['data_integrity', 'data_quality', 'data_drift', 'regression', 'classification']),
+  column: z.string().nullable(),
+  label: Label.nullable(),
+  status: z.enum(['SUCCESS', 'FAIL', 'WARNING', 'ERROR']).describe('WARNING: failed, but not critical'),
+  critical: z.boolean(),
+  description: z.string(),
+  value: Score.nullable(),
+  condition: TestCondition.nullable().describe('Null for tests with their own rule (drift verdict, column types, mean in n sigmas)'),
+  condition_source: z.enum(['default', 'one_sided', 'user']).nullable(),
+  parameters: z.record(z.string(), z.unknown()),
+});
+
+const TestSuite = z.object({
+  presets: z.array(z.string()),
+  defaults: z.enum(['evidently', 'one_sided']),
+  summary: z.object({
+    all_passed: z.boolean().describe('Every test SUCCESS or WARNING'),
+    total_tests: Count,
+    success_tests: Count.describe('SUCCESS and WARNING'),
+    failed_tests: Count,
+    by_status: z.record(z.string(), Count),
+  }),
+  tests: z.array(TestResult),
+});
+
 export const Report = z.object({
   schema_version: z.literal(SCHEMA_VERSION),
   kind: z.literal('mlobs.report'),
@@ -228,6 +357,9 @@ export const Report = z.object({
     columns: z.array(ColumnDrift),
   }),
   quality: DataQuality.optional().describe('Data quality of both files (spec §5); present since schema 1.1'),
+  target_drift: TargetDrift.optional().describe('Present when there is a target or a single prediction column'),
+  model_quality: ModelQuality.optional().describe('Present when there is a target and a prediction'),
+  tests: TestSuite.optional().describe('Test suites (spec §6)'),
   errors: z.array(ColumnIssue),
   warnings: z.array(Warning),
   links: ReportLinks.optional().describe('Monitoring pages the HTML report links to, when configured'),
@@ -235,6 +367,9 @@ export const Report = z.object({
 
 export type Report = z.infer<typeof Report>;
 export type DataQuality = z.infer<typeof DataQuality>;
+export type TargetDrift = z.infer<typeof TargetDrift>;
+export type ModelQuality = z.infer<typeof ModelQuality>;
+export type TestSuite = z.infer<typeof TestSuite>;
 export type ColumnStats = z.infer<typeof ColumnStats>;
 export type DatasetStats = z.infer<typeof DatasetStats>;
 export type ColumnDrift = z.infer<typeof ColumnDrift>;
@@ -257,5 +392,13 @@ export function scoreFromJson(x: ScoreValue): number {
   if (x === 'nan') return NaN;
   if (x === 'inf') return Infinity;
   if (x === '-inf') return -Infinity;
+  return x;
+}
+
+/** A value for the JSON report with every number, however deep, through scoreToJson. */
+export function toJsonNumbers<T>(x: T): any {
+  if (typeof x === 'number') return scoreToJson(x);
+  if (Array.isArray(x)) return x.map(toJsonNumbers);
+  if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, toJsonNumbers(v)]));
   return x;
 }

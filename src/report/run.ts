@@ -4,7 +4,10 @@ import type { ColumnRoles } from '../data/roles.js';
 import { computeColumns } from '../drift/parallel.js';
 import type { DriftOptions } from '../drift/options.js';
 import { readCsvFiles } from '../io/csv/index.js';
+import { modelQuality, type ModelOptions } from '../model_quality/index.js';
+import { targetDrift } from '../quality/correlations.js';
 import { dataQuality } from '../quality/summary.js';
+import { runSuite, type SuiteOptions } from '../suite/run.js';
 import type { CsvOptions, ParsedTable } from '../io/csv/types.js';
 import { VERSION } from '../version.js';
 import { SCHEMA_VERSION, type Report } from './model.js';
@@ -17,6 +20,8 @@ export interface ReportOptions {
   csv: CsvOptions;
   /** Read the files and compute drift on worker threads (default true). */
   parallel?: boolean;
+  model?: ModelOptions;
+  suite?: SuiteOptions;
 }
 
 export interface AnalyzeOptions {
@@ -24,6 +29,8 @@ export interface AnalyzeOptions {
   drift: DriftOptions;
   naValues: ReadonlyArray<string>;
   parallel?: boolean;
+  model?: ModelOptions;
+  suite?: SuiteOptions;
 }
 
 /** Below this many values on a side, a verdict is flagged: Evidently happily reports drift from 8 rows. */
@@ -55,7 +62,7 @@ export async function analyze(
     }
   }
   if (drift.number_of_columns === 0) warnings.push({ code: 'no_columns', message: 'no column could be compared for drift' });
-  return {
+  const body: Omit<Report, 'run'> = {
     schema_version: SCHEMA_VERSION,
     kind: 'mlobs.report',
     inputs: { reference: inputInfo(reference), current: inputInfo(current) },
@@ -69,10 +76,12 @@ export async function analyze(
     columns: describeColumns(typing.plans),
     drift,
     quality: dataQuality(reference, current, typing.plans, quality),
+    target_drift: targetDrift(typing.plans),
+    model_quality: modelQuality(typing.plans, typing.task, options.model ?? {}),
     errors,
     warnings,
-    driftThreads: threads,
   };
+  return { ...body, tests: runSuite(body, options.suite), driftThreads: threads };
 }
 
 /** Reads both CSV files and runs the drift report: the library entry point behind `mlobs report`. */
@@ -88,6 +97,8 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     drift: options.drift,
     naValues: options.csv.naValues,
     parallel: options.parallel ?? true,
+    model: options.model,
+    suite: options.suite,
   });
   const t2 = performance.now();
   return {

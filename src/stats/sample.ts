@@ -35,7 +35,8 @@ export function numericAsCategorical(sample: NumericSample): CategoricalSample {
   return { labels: Array.from(keys), ref, cur, refCounts, curCounts };
 }
 
-function compareLabels(a: string | number, b: string | number): number {
+/** Label order: numbers ascending, then strings by code point. */
+export function compareLabels(a: string | number, b: string | number): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a === 'number') return -1;
   if (typeof b === 'number') return 1;

@@ -11,11 +11,13 @@ import { ConfigError, ExitCode, NotifyError, OutputError, UsageError } from '../
 import { ensureDir } from '../../io/atomic.js';
 import { DEFAULT_NA_VALUES } from '../../io/csv/index.js';
 import { historyFor, prepareNotifier } from '../../notify/index.js';
+import type { Report } from '../../report/model.js';
 import { runReport, type ReportOptions } from '../../report/run.js';
+import { gateTripped, modelOptions, suiteOptions, type FailOn } from '../../suite/config.js';
 import { FORMATS, WRITERS } from '../../writers/index.js';
 import { DEFAULT_PROM_MAX_COLUMNS } from '../../writers/prom/metrics.js';
 import { writeFailedRunTextfile, writeTextfile } from '../../writers/prom/textfile.js';
-import { formatSummary } from '../summary.js';
+import { formatSummary, type SummaryStyle } from '../summary.js';
 import { REPORT_OPTIONS, addOptions, mergeFlags } from '../options.js';
 import { printError, type CliIo } from '../io.js';
 
@@ -39,7 +41,7 @@ export interface ResolvedReport {
   report: ReportOptions;
   outDir: string;
   formats: string[];
-  failOn: 'drift' | 'never';
+  failOn: FailOn;
   promMaxColumns: number;
 }
 
@@ -73,7 +75,7 @@ export async function planRuns(flags: Record<string, unknown>, given: (name: str
 }
 
 /** One run's config → validated options. Everything wrong with them is found here, before any data is read. */
-export function resolveReportOptions(cfg: ConfigFile, flags: Record<string, unknown>, outDir: string): ResolvedReport {
+export function resolveReportOptions(cfg: ConfigFile, flags: Record<string, unknown>, outDir: string, defaultFailOn: FailOn = 'never'): ResolvedReport {
   if (!cfg.reference) throw new UsageError('missing --reference <file> (or `reference:` in the config file)');
   if (!cfg.current) throw new UsageError('missing --current <file> (or `current:` in the config file)');
   const drift = cfg.drift ?? {};
@@ -103,10 +105,12 @@ export function resolveReportOptions(cfg: ConfigFile, flags: Record<string, unkn
       drift: driftOptions,
       csv: { delimiter: cfg.csv?.delimiter, naValues: [...new Set(na)] },
       parallel: flags.parallel !== false,
+      model: modelOptions(cfg.model),
+      suite: suiteOptions(cfg.tests),
     },
     outDir,
     formats,
-    failOn: cfg.fail_on ?? 'never',
+    failOn: cfg.fail_on ?? defaultFailOn,
     promMaxColumns: cfg.prometheus?.max_columns ?? DEFAULT_PROM_MAX_COLUMNS,
   };
 }
@@ -120,7 +124,16 @@ async function checkWritable(dir: string): Promise<void> {
   }
 }
 
+/** What sets `mlobs test` apart from `mlobs report`: its terminal summary and its default exit gate. */
+export interface ReportCommand {
+  name: string;
+  description: string;
+  summary: (report: Report, style: SummaryStyle) => string;
+  failOn: FailOn;
+}
+
 interface RunContext {
+  command: ReportCommand;
   flags: Record<string, unknown>;
   io: CliIo;
   /** The output directory when the config names none: one timestamp for every monitor of the invocation. */
@@ -138,7 +151,7 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
   const textfileDir = run.config.prometheus?.textfile_dir;
   try {
     const dir = run.config.output?.dir ?? ctx.defaultOutDir;
-    const resolved = resolveReportOptions(run.config, flags, ctx.several ? join(dir, run.monitor) : dir);
+    const resolved = resolveReportOptions(run.config, flags, ctx.several ? join(dir, run.monitor) : dir, ctx.command.failOn);
     await checkWritable(resolved.outDir);
     for (const format of resolved.formats) await WRITERS[format].preflight?.();
     const notifier = await prepareNotifier(run.config.notify ?? {}, {
@@ -162,10 +175,10 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
     }
     if (!flags.quiet) {
       const heading = ctx.several ? `Monitor ${run.monitor}\n` : '';
-      io.stdout(`${heading}${formatSummary(report, { color: io.color })}\n\nReport written to ${written.join(', ')}\n`);
+      io.stdout(`${heading}${ctx.command.summary(report, { color: io.color })}\n\nReport written to ${written.join(', ')}\n`);
     }
     await notifier?.send(report, { monitor: run.monitor, dir: resolved.outDir, files: written });
-    return resolved.failOn === 'drift' && report.drift.dataset_drift ? ExitCode.gateFailed : ExitCode.ok;
+    return gateTripped(resolved.failOn, report) ? ExitCode.gateFailed : ExitCode.ok;
   } catch (e) {
     // A failed Slack post comes after a complete run, whose textfile is already written.
     if (textfileDir && !(e instanceof NotifyError)) {
@@ -176,15 +189,14 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
   }
 }
 
-export function registerReport(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
-  const cmd = program
-    .command('report')
-    .description('compare a current CSV with a reference CSV and write a drift report (for each monitor of the config)');
+/** Registers a command that runs the report for each monitor of the config (`mlobs report`, `mlobs test`). */
+export function registerReportCommand(program: Command, io: CliIo, setExit: (code: ExitCode) => void, command: ReportCommand): void {
+  const cmd = program.command(command.name).description(command.description);
   addOptions(cmd, REPORT_OPTIONS);
   cmd.action(async (flags: Record<string, unknown>) => {
     const given = (name: string) => cmd.getOptionValueSource(name) === 'cli';
     const { runs, several } = await planRuns(flags, given);
-    const ctx: RunContext = { flags, io, defaultOutDir: join('reports', utcStamp(new Date())), several };
+    const ctx: RunContext = { command, flags, io, defaultOutDir: join('reports', utcStamp(new Date())), several };
     if (!several) {
       setExit(await runMonitor(runs[0], ctx));
       return;
@@ -202,5 +214,14 @@ export function registerReport(program: Command, io: CliIo, setExit: (code: Exit
       worst = Math.max(worst, code) as ExitCode;
     }
     setExit(worst);
+  });
+}
+
+export function registerReport(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
+  registerReportCommand(program, io, setExit, {
+    name: 'report',
+    description: 'compare a current CSV with a reference CSV and write a drift report (for each monitor of the config)',
+    summary: formatSummary,
+    failOn: 'never',
   });
 }

@@ -44,11 +44,14 @@ export function registerSchedule(program: Command, io: CliIo, setExit: (code: Ex
     const args = reportArgs(argv);
     const log = (entry: Record<string, unknown>) => io.stdout(formatLine(format, entry));
     const stop = new AbortController();
-    const onSignal = (signal: NodeJS.Signals) => {
+    const release = () => process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
+    // The first signal lets the current run finish; with the handlers gone, a second one ends the process.
+    function onSignal(signal: NodeJS.Signals) {
+      release();
       log({ time: new Date().toISOString(), event: 'stop', signal });
       stop.abort();
-    };
-    process.once('SIGTERM', onSignal).once('SIGINT', onSignal);
+    }
+    process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
     try {
       log({ time: new Date().toISOString(), event: 'start', cron: flags.cron, next: cron.next(new Date()).toISOString() });
       await runSchedule({
@@ -64,7 +67,7 @@ export function registerSchedule(program: Command, io: CliIo, setExit: (code: Ex
         },
       });
     } finally {
-      process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
+      release();
     }
     setExit(ExitCode.ok);
   });

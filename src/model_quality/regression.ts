@@ -1,0 +1,88 @@
+import { normalPpf } from '../stats/distributions.js';
+import { npMean, npSum, npVar } from '../stats/numeric/npsum.js';
+import { linearQuantile } from '../stats/numeric/sorted.js';
+
+export interface RegressionQuality {
+  rows: number;
+  r2_score: number;
+  rmse: number;
+  mean_error: number;
+  mean_abs_error: number;
+  mean_abs_perc_error: number;
+  abs_error_max: number;
+  error_std: number;
+  abs_error_std: number;
+  abs_perc_error_std: number;
+  underperformance: Record<'majority' | 'underestimation' | 'overestimation', { mean_error: number; std_error: number }>;
+  error_normality: { slope: number; intercept: number; r: number };
+}
+
+/** The rows where both target and prediction are finite (Evidently drops NaN and ±inf in either). */
+export function finitePairs(target: Float64Array, prediction: Float64Array): { y: Float64Array; p: Float64Array } {
+  const keep: number[] = [];
+  for (let i = 0; i < target.length; i++) if (Number.isFinite(target[i]) && Number.isFinite(prediction[i])) keep.push(i);
+  return { y: Float64Array.from(keep, (i) => target[i]), p: Float64Array.from(keep, (i) => prediction[i]) };
+}
+
+const map = (a: Float64Array, f: (x: number, i: number) => number) => Float64Array.from(a, f);
+const std1 = (a: Float64Array) => Math.sqrt(npVar(a, 1));
+
+/**
+ * scipy's probplot(e, dist="norm") fit: Filliben's order-statistic medians through the normal quantile
+ * against the sorted errors, then a least-squares line and its correlation (scipy's linregress).
+ */
+function normality(errors: Float64Array): RegressionQuality['error_normality'] {
+  const n = errors.length;
+  const last = 0.5 ** (1 / n);
+  const osm = Float64Array.from({ length: n }, (_, i) => normalPpf(i === n - 1 ? last : i === 0 ? 1 - last : (i + 1 - 0.3175) / (n + 0.365)));
+  const osr = Float64Array.from(errors).sort();
+  const mx = npMean(osm);
+  const my = npMean(osr);
+  const sxy = npSum(map(osm, (x, i) => (x - mx) * (osr[i] - my))) / n;
+  const sxx = npSum(map(osm, (x) => (x - mx) ** 2)) / n;
+  const syy = npSum(map(osr, (y) => (y - my) ** 2)) / n;
+  const slope = sxy / sxx;
+  const r = sxx === 0 || syy === 0 ? 0 : Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
+  return { slope, intercept: my - slope * mx, r };
+}
+
+/**
+ * Evidently's RegressionQualityMetric on one side (spec §7.2) with e = prediction − target. MAPE divides by
+ * max(target, ε), not |target|, as Evidently does, and its standard deviation stays a fraction.
+ */
+export function regressionQuality(target: Float64Array, prediction: Float64Array): RegressionQuality {
+  const { y, p } = finitePairs(target, prediction);
+  const n = y.length;
+  const e = map(p, (x, i) => x - y[i]);
+  const abs = map(e, Math.abs);
+  const perc = map(abs, (a, i) => a / Math.max(y[i], Number.EPSILON));
+  const sorted = Float64Array.from(e).sort();
+  const q5 = linearQuantile(n, 0.05, (k) => sorted[k]);
+  const q95 = linearQuantile(n, 0.95, (k) => sorted[k]);
+  const group = (keep: (x: number) => boolean) => {
+    const part = e.filter(keep);
+    return { mean_error: npMean(part), std_error: std1(part) };
+  };
+  const yMean = npMean(y);
+  const residual = npSum(map(e, (x) => x * x));
+  const total = npSum(map(y, (x) => (x - yMean) ** 2));
+  return {
+    rows: n,
+    // sklearn keeps r2 finite for a constant target: 1 for a perfect fit, else 0.
+    r2_score: total === 0 ? (residual === 0 ? 1 : 0) : 1 - residual / total,
+    rmse: Math.sqrt(residual / n),
+    mean_error: npMean(e),
+    mean_abs_error: npMean(abs),
+    mean_abs_perc_error: 100 * npMean(perc),
+    abs_error_max: abs.reduce((a, b) => Math.max(a, b), -Infinity),
+    error_std: std1(e),
+    abs_error_std: std1(abs),
+    abs_perc_error_std: std1(perc),
+    underperformance: {
+      majority: group((x) => x > q5 && x < q95),
+      underestimation: group((x) => x <= q5),
+      overestimation: group((x) => x >= q95),
+    },
+    error_normality: normality(e),
+  };
+}
