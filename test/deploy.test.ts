@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
-import { ROOT, tempDir } from './helpers/cli.js';
+import { ROOT, runCli, tempDir } from './helpers/cli.js';
 import { COMPOSE, installed, tool } from './helpers/prom.js';
 
 const RULES = join(COMPOSE, 'prometheus', 'rules');
@@ -115,6 +115,14 @@ describe('deploy/compose: the compose file', () => {
     const mlobs = readYaml(join(COMPOSE, 'mlobs', 'mlobs.yaml'));
     expect(mlobs.prometheus.textfile_dir).toBe('/textfile');
     expect(mlobs.monitors.length).toBeGreaterThan(0);
+  });
+
+  it('runs mlobs schedule with flags the CLI has, on the config the stack mounts', async () => {
+    const command: string[] = compose.services.mlobs.command;
+    expect(command[0]).toBe('schedule');
+    expect(command[command.indexOf('--config') + 1]).toBe('/etc/mlobs/mlobs.yaml');
+    const help = (await runCli(['schedule', '--help'])).stdout;
+    for (const flag of command.filter((a) => a.startsWith('--'))) expect(help).toContain(flag);
   });
 
   it('builds mlobs with a multi-stage Dockerfile on Node 20 slim that runs as a non-root user', () => {

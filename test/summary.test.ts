@@ -29,7 +29,7 @@ describe('terminal summary', () => {
     ]);
     expect(stdout).toMatch(/^Dataset drift: DETECTED: 3 of 6 columns drifted \(50%; dataset drift at 50%\)$/m);
     expect(stdout).toMatch(/^column +type +test +score +drift if +n ref\/cur +drift$/m);
-    expect(stdout).toMatch(/^Distance \(km\) +num +ks +9\.05e-7 +<= 0\.05 +1000\/50 +DRIFT$/m);
+    expect(stdout).toMatch(/^Distance \(km\) +num +ks +9\.05e-7 +≤ 0\.05 +1000\/50 +DRIFT$/m);
   });
 
   it('colours the verdict and drifted rows on a terminal', async () => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { z } from 'zod';
 import { overlay } from '../config/monitors.js';
 import { UsageError } from '../errors.js';
 import { STAT_TEST_IDS } from '../drift/registry.js';
@@ -123,6 +124,26 @@ export function longFlag(flags: string): string {
 /** Commander's attribute name for a flag: `--per-column-stattest` → `perColumnStattest`, `--no-default-na` → `defaultNa`. */
 export function attributeName(flags: string): string {
   return longFlag(flags).replace(/^--(no-)?/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * The flags of one config section given on the command line, as that section's keys (over `defaults`), checked
+ * by the section's schema; a problem names the flag. For commands that take a section's flags without a config.
+ */
+export function sectionFlags<T>(specs: readonly OptionSpec[], flags: Record<string, unknown>, section: string, schema: z.ZodType<T>, defaults: Record<string, unknown> = {}): T {
+  const prefix = `${section}.`;
+  const given: Record<string, unknown> = { ...defaults };
+  for (const spec of specs) {
+    const value = flags[attributeName(spec.flags)];
+    if (spec.config?.startsWith(prefix) && value !== undefined) given[spec.config.slice(prefix.length)] = value;
+  }
+  const parsed = schema.safeParse(given);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const spec = specs.find((o) => o.config === `${prefix}${String(issue.path[0])}`);
+    throw new UsageError(`${spec ? longFlag(spec.flags) : `${section}.${String(issue.path[0])}`}: ${issue.message}`);
+  }
+  return parsed.data;
 }
 
 export function addOptions(cmd: Command, specs: readonly OptionSpec[]): void {

@@ -1,10 +1,11 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { CliIo } from '../cli/io.js';
 import type { NotifyConfig } from '../config/schema.js';
 import { NotifyError, UsageError } from '../errors.js';
-import { Report } from '../report/model.js';
+import type { Report } from '../report/model.js';
+import { readReportFile } from '../report/read.js';
 import type { Target } from './deliver.js';
 import { buildMessage, status, summarize, type Status } from './message.js';
 
@@ -87,28 +88,6 @@ function checkReportUrl(template: string): void {
   const sample = renderReportUrl(template, { monitor: 'm', path: 'p', timestamp: 't' });
   // Slack's link syntax <url|text> ends at "|" or ">", so such a URL would be cut short.
   if (!/^https?:\/\/[^\s<>|]+$/.test(sample)) throw new UsageError('--report-url must be an http(s) URL without spaces, "<", ">" or "|"');
-}
-
-/** Reads and validates a saved report.json; every problem is one UsageError naming the file. */
-export async function readReportFile(path: string): Promise<Report> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`${path}: cannot read the report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${path}: not valid JSON: ${(e as Error).message}`);
-  }
-  const parsed = Report.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UsageError(`${path}: not an mlobs report of schema ${Report.shape.schema_version.value}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-  }
-  return parsed.data;
 }
 
 /**

@@ -1,7 +1,6 @@
 import { basename } from 'node:path';
-import { formatNumber, severity } from '../cli/summary.js';
+import { formatNumber, mostDriftedFirst, RULE_SYMBOL } from '../report/format.js';
 import { scoreFromJson, type ColumnDrift, type ColumnIssue, type ModelQuality, type Report, type ScoreValue } from '../report/model.js';
-import { RULE_SYMBOL } from '../writers/drift-view.js';
 
 /**
  * The Slack summary of a report: what a person needs to decide whether to look, in one message that stays
@@ -177,7 +176,7 @@ function fallback(s: NotifySummary, drifted: ColumnDrift[]): string {
 }
 
 export function buildMessage(s: NotifySummary): SlackMessage {
-  const drifted = s.drift.columns.filter((c) => c.drift_detected).sort((a, b) => severity(b) - severity(a));
+  const drifted = s.drift.columns.filter((c) => c.drift_detected).sort(mostDriftedFirst);
   const time = `${s.time.slice(0, 19).replace('T', ' ')} UTC`;
   const fields = [
     `*Dataset drift*\n${s.drift.dataset_drift ? 'Detected' : 'Not detected'}: ${driftCounts(s.drift)}`,
@@ -191,7 +190,8 @@ export function buildMessage(s: NotifySummary): SlackMessage {
   ];
   if (drifted.length > 0) blocks.push(listSection('Top drifted columns', drifted.map(columnLine), TOP_COLUMNS));
   if (s.tests && s.tests.failed.length > 0) {
-    const lines = s.tests.failed.map((t) => `• *${escapeText(clip(t.name, NAME_CHARS))}*: ${escapeText(t.description)}`);
+    // Test descriptions mark names **like this**, as Evidently's do; Slack's bold is a single asterisk.
+    const lines = s.tests.failed.map((t) => `• *${escapeText(clip(t.name, NAME_CHARS))}*: ${escapeText(t.description).replace(/\*\*(.+?)\*\*/g, '*$1*')}`);
     blocks.push(listSection('Failed tests', lines, TOP_TESTS));
   }
   if (s.quality && s.quality.length > 0) blocks.push(listSection('Model quality (reference → current)', s.quality.map(qualityLine), TOP_QUALITY));

@@ -1,4 +1,4 @@
-import { formatNumber, severity } from '../cli/summary.js';
+import { formatNumber, RULE_SYMBOL } from '../report/format.js';
 import { scoreFromJson, type ColumnDrift, type Distribution } from '../report/model.js';
 
 /**
@@ -17,11 +17,6 @@ export interface Series {
   counts: { reference: number[]; current: number[] };
   /** Top of the share axis: a little above the tallest bar so it does not touch the frame, but never past 100 %. */
   axisMax: number;
-}
-
-/** Drifted columns first, then by how far past (or short of) their threshold: the terminal summary's order. */
-export function mostDriftedFirst(a: ColumnDrift, b: ColumnDrift): number {
-  return Number(b.drift_detected) - Number(a.drift_detected) || severity(b) - severity(a);
 }
 
 /** Bin edges to text with as few digits as keep neighbouring edges apart (narrow bins far from zero need more). */
@@ -72,7 +67,6 @@ export function largestShift(s: Series): { label: string; reference: number; cur
   return best < 0 ? undefined : { label: s.labels[best], reference: s.reference[best], current: s.current[best] };
 }
 
-export const RULE_SYMBOL: Record<ColumnDrift['drift_rule'], string> = { lt: '<', le: '≤', ge: '≥', gt: '>' };
 
 const HOLDS: Record<ColumnDrift['drift_rule'], string> = { lt: 'below', le: 'at or below', ge: 'at or above', gt: 'above' };
 const FAILS: Record<ColumnDrift['drift_rule'], string> = { lt: 'at or above', le: 'above', ge: 'below', gt: 'at or below' };

@@ -4,10 +4,10 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Handlebars from 'handlebars';
-import { formatNumber } from '../cli/summary.js';
+import { formatNumber, mostDriftedFirst, RULE_SYMBOL } from '../report/format.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { scoreFromJson, type ColumnDrift, type ColumnInfo, type Report, type SideCounts } from '../report/model.js';
-import { distributionSeries, explainVerdict, largestShift, mostDriftedFirst, RULE_SYMBOL } from './drift-view.js';
+import { distributionSeries, explainVerdict, largestShift } from './drift-view.js';
 
 export const HTML_FILE = 'report.html';
 

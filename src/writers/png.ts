@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import type { Canvas } from '@napi-rs/canvas';
 import type { ChartConfiguration, Plugin } from 'chart.js';
-import { formatNumber, severity } from '../cli/summary.js';
+import { formatNumber, mostDriftedFirst, RULE_SYMBOL, severity } from '../report/format.js';
 import { OutputError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { scoreFromJson, type ColumnDrift, type Report } from '../report/model.js';
-import { distributionSeries, mostDriftedFirst, RULE_SYMBOL } from './drift-view.js';
+import { distributionSeries } from './drift-view.js';
 
 export const SCORES_PNG = 'drift-scores.png';
 export const DISTRIBUTIONS_PNG = 'drift-distributions.png';

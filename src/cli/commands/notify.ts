@@ -3,10 +3,11 @@ import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_MONITOR } from '../../config/monitors.js';
 import { NotifyConfig } from '../../config/schema.js';
-import { ExitCode, UsageError } from '../../errors.js';
-import { historyFor, prepareNotifier, readReportFile } from '../../notify/index.js';
+import { ExitCode } from '../../errors.js';
+import { historyFor, prepareNotifier } from '../../notify/index.js';
+import { readReportFile } from '../../report/read.js';
 import type { CliIo } from '../io.js';
-import { NOTIFY_COMMAND_OPTIONS, NOTIFY_OPTIONS, addOptions, attributeName, longFlag } from '../options.js';
+import { NOTIFY_COMMAND_OPTIONS, addOptions, sectionFlags } from '../options.js';
 
 export function registerNotify(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   const cmd = program
@@ -15,20 +16,10 @@ export function registerNotify(program: Command, io: CliIo, setExit: (code: Exit
     .description('post the Slack summary of a saved report.json (again); HTML and PNG files beside it are what --slack-upload sends');
   addOptions(cmd, NOTIFY_COMMAND_OPTIONS);
   cmd.action(async (file: string, flags: Record<string, unknown>) => {
-    const settings: Record<string, unknown> = { when: 'always' };
-    for (const spec of NOTIFY_OPTIONS) {
-      const value = flags[attributeName(spec.flags)];
-      if (spec.config && value !== undefined) settings[spec.config.replace(/^notify\./, '')] = value;
-    }
-    const parsed = NotifyConfig.safeParse(settings);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const spec = NOTIFY_OPTIONS.find((s) => s.config === `notify.${String(issue.path[0])}`);
-      throw new UsageError(`${spec ? longFlag(spec.flags) : String(issue.path[0])}: ${issue.message}`);
-    }
+    const settings = sectionFlags(NOTIFY_COMMAND_OPTIONS, flags, 'notify', NotifyConfig, { when: 'always' });
     const report = await readReportFile(file);
     const dir = dirname(file);
-    const notifier = await prepareNotifier(parsed.data, {
+    const notifier = await prepareNotifier(settings, {
       io,
       env: process.env,
       quiet: !!flags.quiet,

@@ -3,11 +3,11 @@ import type { Command } from 'commander';
 import { DEFAULT_MONITOR } from '../../config/monitors.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { ensureDir } from '../../io/atomic.js';
-import { readReportFile } from '../../notify/index.js';
+import { readReportFile } from '../../report/read.js';
 import { ReportLinks, type Report } from '../../report/model.js';
 import { FORMATS, WRITERS } from '../../writers/index.js';
 import { DEFAULT_PROM_MAX_COLUMNS } from '../../writers/prom/metrics.js';
-import { REPORT_OPTIONS, addOptions, attributeName, longFlag } from '../options.js';
+import { REPORT_OPTIONS, addOptions, longFlag, sectionFlags } from '../options.js';
 import type { CliIo } from '../io.js';
 
 /** `report`'s flags that mean the same here; only the defaults differ, since there is a report to start from. */
@@ -22,22 +22,6 @@ const RENDER_DEFAULTS: Record<string, string | undefined> = {
 };
 const RENDER_OPTIONS = REPORT_OPTIONS.filter((s) => longFlag(s.flags) in RENDER_DEFAULTS).map((s) => ({ ...s, defaultText: RENDER_DEFAULTS[longFlag(s.flags)] }));
 
-/** The link flags given, checked like the config keys they mirror; they override the saved report's links one by one. */
-function linkFlags(flags: Record<string, unknown>): ReportLinks {
-  const given: Record<string, unknown> = {};
-  for (const spec of RENDER_OPTIONS) {
-    const value = flags[attributeName(spec.flags)];
-    if (spec.config?.startsWith('links.') && value !== undefined) given[spec.config.slice('links.'.length)] = value;
-  }
-  const parsed = ReportLinks.safeParse(given);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const spec = RENDER_OPTIONS.find((o) => o.config === `links.${String(issue.path[0])}`)!;
-    throw new UsageError(`${longFlag(spec.flags)}: ${issue.message}`);
-  }
-  return parsed.data;
-}
-
 export function registerRender(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   const cmd = program
     .command('render')
@@ -48,7 +32,8 @@ export function registerRender(program: Command, io: CliIo, setExit: (code: Exit
     const formats = (flags.format as string[] | undefined) ?? ['html'];
     for (const f of formats) if (!FORMATS.includes(f)) throw new UsageError(`unknown format "${f}"; available: ${FORMATS.join(', ')}`);
     const outDir = (flags.out as string | undefined) ?? dirname(path);
-    const links = linkFlags(flags);
+    // The link flags given override the saved report's links one by one.
+    const links = sectionFlags(RENDER_OPTIONS, flags, 'links', ReportLinks);
     const saved = await readReportFile(path);
     const report: Report = Object.keys(links).length ? { ...saved, links: { ...saved.links, ...links } } : saved;
     for (const f of formats) await WRITERS[f].preflight?.();

@@ -1,6 +1,6 @@
 import { scoreFromJson, type ColumnDrift, type Report } from '../../report/model.js';
 import { VERSION } from '../../version.js';
-import { mostDriftedFirst } from '../drift-view.js';
+import { mostDriftedFirst } from '../../report/format.js';
 import { parseSamples, renderExposition, type Family, type FamilySpec, type Sample } from './exposition.js';
 
 /**

@@ -1,0 +1,27 @@
+/** How a report's numbers and verdicts read: one place, so the terminal, HTML, PNG and Slack agree. */
+import { scoreFromJson, type ColumnDrift } from './model.js';
+
+/** How far past (positive) or short of (negative) its threshold a score is, in log units, comparable across tests. */
+export function severity(c: ColumnDrift): number {
+  const score = scoreFromJson(c.score);
+  if (Number.isNaN(score)) return -Infinity;
+  const ratio = c.score_kind === 'p_value' ? c.threshold / Math.max(score, 1e-300) : Math.max(score, 1e-300) / c.threshold;
+  return Math.log(ratio);
+}
+
+export function formatNumber(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a < 1e-3 || a >= 1e6) return x.toExponential(2);
+  return Number(x.toPrecision(4)).toString();
+}
+
+/** Drifted columns first, then by how far past (or short of) their threshold: the terminal summary's order. */
+export function mostDriftedFirst(a: ColumnDrift, b: ColumnDrift): number {
+  return Number(b.drift_detected) - Number(a.drift_detected) || severity(b) - severity(a);
+}
+
+/** Drift when `score <symbol> threshold`. */
+export const RULE_SYMBOL: Record<ColumnDrift['drift_rule'], string> = { lt: '<', le: '≤', ge: '≥', gt: '>' };
