@@ -70,7 +70,7 @@ function withSuite(report: Report): Report {
     test('SUCCESS', 'Number of Rows', null, 'The number of rows is 10. The test threshold is eq=1000 ± 100.'),
     test('FAIL', 'Share of Drifted Columns', null, 'The drift is detected for 50% features. The test threshold is lt=0.3.'),
     test('WARNING', 'Share of Missing Values', null, 'Non-critical: the share of missing values is 0.01.'),
-    test('ERROR', 'Mean Value', 'Quality', 'Test failed: the column has no values.'),
+    test('ERROR', 'Mean Value', 'Quality', 'Test failed: the column **Quality** has no values.'),
   ];
   const summary = { all_passed: false, total_tests: 4, success_tests: 2, failed_tests: 2, by_status: { SUCCESS: 1, FAIL: 1, WARNING: 1, ERROR: 1 } };
   const side = (rmse: number, mae: number, r2: number | 'nan') => ({ rows: 10, rmse, mean_abs_error: mae, r2_score: r2 });

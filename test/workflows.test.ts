@@ -89,6 +89,13 @@ describe('.github/workflows/ci.yml', () => {
   });
 });
 
+describe('.github/dependabot.yml', () => {
+  it('keeps the pinned action commits current', () => {
+    const config = parse(readFileSync(join(ROOT, '.github/dependabot.yml'), 'utf8'));
+    expect(config.updates).toContainEqual(expect.objectContaining({ 'package-ecosystem': 'github-actions', directory: '/' }));
+  });
+});
+
 describe('.github/workflows/drift-report.yml', () => {
   const { text, wf } = load('drift-report.yml');
   const byName = (name: string) => steps(wf).find((s) => s.name === name)!;
