@@ -1,10 +1,14 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DRIFT_SHARE } from '../src/drift/options.js';
 import { DEFAULT_NA_VALUES } from '../src/io/csv/index.js';
 import { analyze } from '../src/report/run.js';
 import { numericCorrelation } from '../src/quality/correlations.js';
+import { REPLAYED_TIES_MAX_ROWS } from '../src/quality/profile.js';
 import { npArgsortLast, pandasMostCommonIndex } from '../src/stats/numeric/npsort.js';
 import { parse } from './csv/helpers.js';
+import { readReport, runCli, tempDir } from './helpers/cli.js';
 
 async function quality(reference: string, current: string, roles = {}) {
   const report = await analyze(await parse(reference), await parse(current), {
@@ -36,6 +40,20 @@ describe('column summary', () => {
     expect(c.current).toMatchObject({ most_common: 'b', new_in_current_values_count: 1, unused_in_current_values_count: 0 });
     // Every missing current row is out of the reference list, and so is "z".
     expect(c.out_of_list).toEqual({ count: 2, total: 4, share: 0.5 });
+  });
+
+  it('settles ties on big sides by first appearance', async () => {
+    // 10 values seen once, then 50,000 values seen three times each: 150,010 rows, past the replay limit.
+    const once = Array.from({ length: 10 }, (_, i) => 1e6 + i);
+    const thrice = Array.from({ length: 50_000 }, (_, i) => (i * 7919) % 50_000);
+    const dir = tempDir();
+    const file = join(dir, 'big.csv');
+    writeFileSync(file, `x,k\n${[...once, ...thrice, ...thrice, ...thrice].map((x) => `${x},a`).join('\n')}\n`);
+    expect(150_010).toBeGreaterThan(REPLAYED_TIES_MAX_ROWS);
+    const res = await runCli(['report', '-r', file, '-c', file, '-o', dir, '--quiet']);
+    expect(res.code, res.stderr).toBe(0);
+    const x = readReport(dir).quality.columns.find((c: any) => c.column === 'x');
+    expect(x.reference).toMatchObject({ most_common: thrice[0], most_common_percentage: 0, unique: 50_010 });
   });
 
   it('new and unused values count a missing value only when the other side has none', async () => {

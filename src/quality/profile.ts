@@ -10,9 +10,9 @@ import { pandasDtype, type PandasDtype } from './dtype.js';
 export type CellValue = string | number | null;
 
 /**
- * What data quality needs from one side of one column, in one pass over its values plus the sorted copy
- * drift makes anyway. Every field is a count, an extreme or a statistic of the whole side, so a future
- * chunked reader can merge counts, extremes and value tallies; the moments and quartiles need the whole side.
+ * What data quality needs from one side of one column. Numerical sides read the sorted copy drift makes
+ * anyway, plus the sums of pandas' mean and variance. Counts and extremes add up across chunks of a side;
+ * moments, quartiles and the most common value need the whole side (its sorted copy or its value counts).
  */
 export interface SideProfile {
   rows: number;
@@ -22,7 +22,7 @@ export interface SideProfile {
   negInf: number;
   /** Distinct non-missing values (pandas nunique). */
   unique: number;
-  /** First entry of value_counts(dropna=False): the most frequent value, ties to the first seen in the file. */
+  /** First entry of pandas' value_counts(dropna=False): the most frequent value, ties settled as pandas does. */
   mostCommon: CellValue;
   mostCommonCount: number;
   /** The largest count of a non-missing value (0 when there is none): almost-constant columns. */
@@ -50,9 +50,9 @@ export interface ColumnQuality {
 
 /**
  * The most common key (an index into `counts`; -1 is the missing value, counted `missing` times) and the
- * largest count of a real value. A tie is left to `settle`, which gets the tied count.
+ * largest count of a real value. A tie is left to `settle`.
  */
-function mostCommonKey(counts: Float64Array, missing: number, settle: (max: number) => number): { key: number; count: number; maxValue: number } {
+function mostCommonKey(counts: Float64Array, missing: number, settle: () => number): { key: number; count: number; maxValue: number } {
   let maxValue = 0;
   let tied = 0;
   let key = -1;
@@ -66,7 +66,7 @@ function mostCommonKey(counts: Float64Array, missing: number, settle: (max: numb
   }
   if (missing > maxValue) return { key: -1, count: missing, maxValue };
   if (missing === maxValue && missing > 0) tied++;
-  return { key: tied > 1 ? settle(maxValue) : key, count: maxValue, maxValue };
+  return { key: tied > 1 ? settle() : key, count: maxValue, maxValue };
 }
 
 /**
@@ -92,15 +92,6 @@ function pandasTieBreak(counts: Float64Array, missing: number, rows: number, key
   return order[pandasMostCommonIndex(ordered.subarray(0, n))];
 }
 
-/** The first key in row order with the tied count `max`. */
-function firstTied(counts: Float64Array, missing: number, max: number, rows: number, keyOf: (row: number) => number): number {
-  for (let r = 0; r < rows; r++) {
-    const k = keyOf(r);
-    if ((k < 0 ? missing : counts[k]) === max) return k;
-  }
-  return -1;
-}
-
 /**
  * Above this many rows a numerical side settles most-common ties by first appearance instead of replaying
  * pandas, whose choice among equally common values is an accident of numpy's unstable sort: the replay
@@ -108,35 +99,48 @@ function firstTied(counts: Float64Array, missing: number, max: number, rows: num
  */
 export const REPLAYED_TIES_MAX_ROWS = 100_000;
 
-/** Per-thread buffers, grown to the longest side seen: the variance terms and the value counts. */
+/** Row scratch for the variance, one per thread, grown to the longest side seen. */
 let scratch = new Float64Array(0);
-let distinct = new Float64Array(0);
-let tallies = new Float64Array(0);
 
-/** Distinct non-missing values (ascending, infinities included) and their counts, in the per-thread buffers. */
-function numericValueCounts(sorted: Float64Array, negInf: number, posInf: number): { keys: Float64Array; counts: Float64Array } {
-  const f = sorted.length;
-  if (distinct.length < f + 2) {
-    distinct = new Float64Array(f + 2);
-    tallies = new Float64Array(f + 2);
-  }
-  let u = 0;
-  if (negInf) {
-    distinct[u] = -Infinity;
-    tallies[u++] = negInf;
-  }
-  for (let i = 0; i < f; ) {
+/** Calls `visit` for each distinct non-missing value, ascending (infinities included), with its count. */
+function forEachValue(sorted: Float64Array, negInf: number, posInf: number, visit: (value: number, count: number) => void): void {
+  if (negInf) visit(-Infinity, negInf);
+  for (let i = 0; i < sorted.length; ) {
     let j = i + 1;
-    while (j < f && sorted[j] === sorted[i]) j++;
-    distinct[u] = sorted[i];
-    tallies[u++] = j - i;
+    while (j < sorted.length && sorted[j] === sorted[i]) j++;
+    visit(sorted[i], j - i);
     i = j;
   }
-  if (posInf) {
-    distinct[u] = Infinity;
-    tallies[u++] = posInf;
+  if (posInf) visit(Infinity, posInf);
+}
+
+/**
+ * The most common value of a numerical side when several share the top count `max` (null: the missing
+ * value): pandas' choice replayed for sides of up to REPLAYED_TIES_MAX_ROWS rows, else the first of them in
+ * row order, found by matching rows against the tied values only.
+ */
+function settleNumericTie(v: Float64Array, sorted: Float64Array, negInf: number, posInf: number, missing: number, max: number): number | null {
+  if (v.length <= REPLAYED_TIES_MAX_ROWS) {
+    const keys: number[] = [];
+    const counts: number[] = [];
+    forEachValue(sorted, negInf, posInf, (value, n) => {
+      keys.push(value);
+      counts.push(n);
+    });
+    const keyArray = Float64Array.from(keys);
+    const k = pandasTieBreak(Float64Array.from(counts), missing, v.length, (r) => (v[r] === v[r] ? lowerBound(keyArray, v[r]) : -1));
+    return k < 0 ? null : keyArray[k];
   }
-  return { keys: distinct.subarray(0, u), counts: tallies.subarray(0, u) };
+  const tied: number[] = [];
+  forEachValue(sorted, negInf, posInf, (value, n) => n === max && tied.push(value));
+  const ties = Float64Array.from(tied);
+  for (let r = 0; r < v.length; r++) {
+    const x = v[r];
+    if (x !== x) {
+      if (missing === max) return null;
+    } else if (ties[lowerBound(ties, x)] === x) return x;
+  }
+  return null;
 }
 
 function numericProfile(col: ParsedColumn, dtype: PandasDtype): SideProfile {
@@ -174,20 +178,30 @@ function numericProfile(col: ParsedColumn, dtype: PandasDtype): SideProfile {
   }
   const std = count > 1 ? Math.sqrt(npSum(sq, 0, rows) / (count - 1)) : NaN;
 
-  const { keys, counts } = numericValueCounts(sorted, negInf, posInf);
-  const keyOf = (r: number) => (v[r] === v[r] ? lowerBound(keys, v[r]) : -1);
-  const best = mostCommonKey(counts, missing, (max) =>
-    rows <= REPLAYED_TIES_MAX_ROWS ? pandasTieBreak(counts, missing, rows, keyOf) : firstTied(counts, missing, max, rows, keyOf),
-  );
+  let unique = 0;
+  let maxValue = 0;
+  let tied = 0;
+  let top = NaN;
+  forEachValue(sorted, negInf, posInf, (value, n) => {
+    unique++;
+    if (n > maxValue) {
+      maxValue = n;
+      tied = 1;
+      top = value;
+    } else if (n === maxValue) tied++;
+  });
+  let mostCommon: number | null = top;
+  if (missing > maxValue || unique === 0) mostCommon = null;
+  else if (tied + (missing === maxValue ? 1 : 0) > 1) mostCommon = settleNumericTie(v, sorted, negInf, posInf, missing, maxValue);
   return {
     rows,
     missing,
     posInf,
     negInf,
-    unique: keys.length,
-    mostCommon: best.key < 0 ? null : keys[best.key],
-    mostCommonCount: best.count,
-    maxValueCount: best.maxValue,
+    unique,
+    mostCommon,
+    mostCommonCount: Math.max(missing, maxValue),
+    maxValueCount: maxValue,
     dtype,
     numeric: {
       min: count ? at(0) : NaN,

@@ -107,22 +107,23 @@ function matchHashes(h: Int32Array, g: Int32Array | null, same: (k: number, j: n
   }
 }
 
-/** How many of the most distinct columns narrow the rows down before all columns are compared. */
-const SCREEN_COLUMNS = 3;
-
 /**
  * Rows equal to an earlier row (pandas `df.duplicated().sum()`, keep='first'). Two rows can only be equal if
- * they agree on the few most distinct columns, so those screen all rows first; the survivors are then
- * hashed over every column and compared cell by cell, so a hash collision never counts as a duplicate.
+ * they agree on the most distinct columns, so enough of those to leave few candidates (about one expected
+ * chance pair) screen all rows first; the candidates are then hashed over every column and compared cell
+ * by cell, so a hash collision never counts as a duplicate.
  */
 export function duplicatedRows(columns: CellColumn[], rows: number, distinct: number[]): number {
   if (rows < 2 || columns.length === 0) return 0;
-  if (distinct.some((d) => d === rows)) return 0;
-  const screen = columns
-    .map((c, k) => ({ c, d: distinct[k] }))
-    .sort((a, b) => b.d - a.d)
-    .slice(0, SCREEN_COLUMNS)
-    .map((e) => e.c);
+  const ranked = columns.map((c, k) => ({ c, d: distinct[k] })).sort((a, b) => b.d - a.d);
+  if (ranked[0].d === rows) return 0;
+  const screen: CellColumn[] = [];
+  let combinations = 1;
+  for (const { c, d } of ranked) {
+    if (combinations >= rows * rows) break;
+    screen.push(c);
+    combinations *= Math.max(d, 1);
+  }
   const candidate = new Uint8Array(rows);
   matchHashes(hashRows(screen, null, rows, 0x9e3779b1), null, () => true, (k, j) => {
     candidate[k] = 1;
@@ -170,29 +171,47 @@ export function missingRows(columns: CellColumn[], rows: number, missingBy: numb
 }
 
 /**
+ * Compares two columns cell by cell: whether they are identical (missing equal to missing) and how many
+ * rows differ with missing never equal, stopping once they are not identical and more than `allowed` differ.
+ */
+function comparePair(x: CellColumn, y: CellColumn, rows: number, allowed: number): { identical: boolean; unequal: number } {
+  let identical = true;
+  let unequal = 0;
+  if (!x.textIds && !y.textIds) {
+    // Both numeric: the common case, compared on the numbers alone.
+    const a = x.col.numbers;
+    const b = y.col.numbers;
+    for (let i = 0; i < rows && (identical || unequal <= allowed); i++) {
+      if (a[i] === b[i]) continue;
+      unequal++;
+      if (a[i] === a[i] || b[i] === b[i]) identical = false;
+    }
+    return { identical, unequal };
+  }
+  for (let i = 0; i < rows && (identical || unequal <= allowed); i++) {
+    if (!sameCell(x, i, y, i)) {
+      identical = false;
+      unequal++;
+    } else if (isMissing(x, i)) {
+      unequal++;
+    }
+  }
+  return { identical, unequal };
+}
+
+/**
  * Duplicated column pairs (identical cells, same dtype: pandas `equals`) and almost duplicated pairs (same
- * dtype, equal cells in at least `threshold` of the rows, missing never equal). Comparison of a pair stops
- * as soon as neither can hold any more.
+ * dtype, equal cells in at least `threshold` of the rows, missing never equal).
  */
 export function duplicatedColumns(columns: CellColumn[], rows: number, threshold: number): { duplicated: number; almost: number } {
   let duplicated = 0;
   let almost = 0;
-  const allowed = rows - Math.ceil(threshold * rows);
+  // One more than the most differing rows that can still pass, with room for the float comparison below.
+  const allowed = Math.floor(rows * (1 - threshold)) + 1;
   for (let a = 0; a < columns.length; a++) {
     for (let b = a + 1; b < columns.length; b++) {
-      const x = columns[a];
-      const y = columns[b];
-      if (x.dtype !== y.dtype) continue;
-      let identical = true;
-      let unequal = 0;
-      for (let i = 0; i < rows && (identical || unequal <= allowed); i++) {
-        if (!sameCell(x, i, y, i)) {
-          identical = false;
-          unequal++;
-        } else if (isMissing(x, i)) {
-          unequal++;
-        }
-      }
+      if (columns[a].dtype !== columns[b].dtype) continue;
+      const { identical, unequal } = comparePair(columns[a], columns[b], rows, allowed);
       if (identical) duplicated++;
       if (rows > 0 && (rows - unequal) / rows >= threshold) almost++;
     }

@@ -1,17 +1,14 @@
 import { z } from 'zod';
 import type { ModelOptions } from '../model_quality/index.js';
 import type { Report } from '../report/model.js';
-import { APPROX_ABSOLUTE, APPROX_RELATIVE } from './condition.js';
+import { APPROX_ABSOLUTE, APPROX_RELATIVE, approx, type Bound } from './condition.js';
 import { PRESETS } from './presets.js';
 import type { SuiteOptions, UserTest } from './run.js';
 import { TEST_IDS } from './tests.js';
 
 /** `{ approx: 120, relative: 0.1 }` in the config is Evidently's approx(120, relative=0.1). */
-const ApproxConfig = z
-  .object({ approx: z.number(), relative: z.number().positive().optional(), absolute: z.number().nonnegative().optional() })
-  .strict()
-  .transform(({ approx, relative, absolute }) => ({ value: approx, relative: relative ?? APPROX_RELATIVE, absolute: absolute ?? APPROX_ABSOLUTE }));
-const Bound = z.union([z.number(), ApproxConfig]);
+const ApproxConfig = z.object({ approx: z.number(), relative: z.number().positive().optional(), absolute: z.number().nonnegative().optional() }).strict();
+const BoundConfig = z.union([z.number(), ApproxConfig]);
 const Items = z.array(z.union([z.number(), z.string(), z.boolean()]));
 
 const TestEntry = z
@@ -21,12 +18,12 @@ const TestEntry = z
     label: z.union([z.string(), z.number()]).optional(),
     critical: z.boolean().optional(),
     n_sigmas: z.number().positive().optional(),
-    eq: Bound.optional(),
-    gt: Bound.optional(),
-    gte: Bound.optional(),
-    lt: Bound.optional(),
-    lte: Bound.optional(),
-    not_eq: Bound.optional(),
+    eq: BoundConfig.optional(),
+    gt: BoundConfig.optional(),
+    gte: BoundConfig.optional(),
+    lt: BoundConfig.optional(),
+    lte: BoundConfig.optional(),
+    not_eq: BoundConfig.optional(),
     is_in: Items.optional(),
     not_in: Items.optional(),
   })
@@ -49,11 +46,19 @@ export const ModelConfig = z
   })
   .strict();
 
+
+
+const bound = (b: z.infer<typeof BoundConfig>): Bound => (typeof b === 'number' ? b : approx(b.approx, b.relative ?? APPROX_RELATIVE, b.absolute ?? APPROX_ABSOLUTE));
+
 export function suiteOptions(tests: z.infer<typeof TestsConfig> | undefined): SuiteOptions {
   return {
     presets: tests?.presets,
     oneSided: tests?.one_sided,
-    tests: tests?.conditions as UserTest[] | undefined,
+    tests: tests?.conditions?.map((entry) => {
+      const { eq, gt, gte, lt, lte, not_eq, ...rest } = entry;
+      const bounds = Object.entries({ eq, gt, gte, lt, lte, not_eq }).filter(([, b]) => b !== undefined).map(([op, b]) => [op, bound(b!)]);
+      return { ...rest, ...Object.fromEntries(bounds) } as UserTest;
+    }),
   };
 }
 

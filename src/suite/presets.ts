@@ -43,19 +43,19 @@ type Columns = ReturnType<typeof suiteColumns>;
 const each = (id: TestId, columns: string[]): TestInstance[] => columns.map((column) => ({ id, column }));
 const one = (id: TestId, column?: string): TestInstance[] => (column === undefined ? [] : [{ id, column }]);
 
+/** The per-column part that DataStability and NoTargetPerformance share. */
+const columnChecks = (c: Columns): TestInstance[] => [
+  ...each('column_share_of_missing_values', c.all),
+  ...each('share_of_out_of_range_values', c.num),
+  ...each('share_of_out_of_list_values', c.cat),
+  ...each('mean_in_n_sigmas', c.num),
+];
+
 /** The tests of one preset, in Evidently's order. */
 export function presetTests(preset: PresetId, c: Columns): TestInstance[] {
   switch (preset) {
     case 'data_stability':
-      return [
-        { id: 'number_of_rows' },
-        { id: 'number_of_columns' },
-        { id: 'column_types' },
-        ...each('column_share_of_missing_values', c.all),
-        ...each('share_of_out_of_range_values', c.num),
-        ...each('share_of_out_of_list_values', c.cat),
-        ...each('mean_in_n_sigmas', c.num),
-      ];
+      return [{ id: 'number_of_rows' }, { id: 'number_of_columns' }, { id: 'column_types' }, ...columnChecks(c)];
     case 'data_quality':
       return [
         ...each('column_share_of_missing_values', c.all),
@@ -73,15 +73,7 @@ export function presetTests(preset: PresetId, c: Columns): TestInstance[] {
         ...each('column_drift', c.num),
       ];
     case 'no_target_performance':
-      return [
-        ...one('column_drift', c.predictedLabels),
-        { id: 'share_of_drifted_columns' },
-        { id: 'column_types' },
-        ...each('column_share_of_missing_values', c.all),
-        ...each('share_of_out_of_range_values', c.num),
-        ...each('share_of_out_of_list_values', c.cat),
-        ...each('mean_in_n_sigmas', c.num),
-      ];
+      return [...one('column_drift', c.predictedLabels), { id: 'share_of_drifted_columns' }, { id: 'column_types' }, ...columnChecks(c)];
     case 'regression':
       return [{ id: 'value_mean_error' }, { id: 'value_mae' }, { id: 'value_rmse' }, { id: 'value_mape' }];
     case 'binary_classification':

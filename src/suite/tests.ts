@@ -123,6 +123,26 @@ function regressionTest(name: string, short: string, field: 'mean_abs_error' | '
   };
 }
 
+/** Current values outside the reference's range (numerical) or list of values (categorical). */
+function outsideShare(name: string, what: 'range' | 'list', gap: string): TestDef {
+  return {
+    name,
+    group: 'data_quality',
+    conditions: true,
+    evaluate(r, t) {
+      const q = columnQuality(r, t.column!);
+      const part = need(what === 'range' ? q.out_of_range : q.out_of_list, `column "${t.column}" is not ${what === 'range' ? 'numerical' : 'categorical'}`);
+      return {
+        kind: 'check',
+        value: num(part.share),
+        condition: { eq: approx(0) },
+        describe: (v, c) => `The share of values out of ${what} in the column **${t.column}** is ${formatG(v)} (${part.count} out of ${part.total}).${gap}The test threshold is ${c}.`,
+        parameters: { column_name: t.column },
+      };
+    },
+  };
+}
+
 type ScoreField = 'accuracy' | 'precision' | 'recall' | 'f1' | 'roc_auc' | 'log_loss' | 'tpr' | 'tnr' | 'fpr' | 'fnr';
 
 function classificationTest(name: string, field: ScoreField, better: 'higher' | 'lower', missing?: string): TestDef {
@@ -219,36 +239,9 @@ export const TESTS = {
       };
     },
   },
-  share_of_out_of_range_values: {
-    name: 'Share of Out-of-Range Values',
-    group: 'data_quality',
-    conditions: true,
-    evaluate(r, t) {
-      const range = need(columnQuality(r, t.column!).out_of_range, `column "${t.column}" is not numerical`);
-      return {
-        kind: 'check',
-        value: num(range.share),
-        condition: { eq: approx(0) },
-        describe: (v, c) => `The share of values out of range in the column **${t.column}** is ${formatG(v)} (${range.count} out of ${range.total}).  The test threshold is ${c}.`,
-        parameters: { left: num(range.left), right: num(range.right), column_name: t.column },
-      };
-    },
-  },
-  share_of_out_of_list_values: {
-    name: 'Share of Out-of-List Values',
-    group: 'data_quality',
-    conditions: true,
-    evaluate(r, t) {
-      const list = need(columnQuality(r, t.column!).out_of_list, `column "${t.column}" is not categorical`);
-      return {
-        kind: 'check',
-        value: num(list.share),
-        condition: { eq: approx(0) },
-        describe: (v, c) => `The share of values out of list in the column **${t.column}** is ${formatG(v)} (${list.count} out of ${list.total}). The test threshold is ${c}.`,
-        parameters: { column_name: t.column },
-      };
-    },
-  },
+  // Evidently's out-of-range description has two spaces before "The test threshold".
+  share_of_out_of_range_values: outsideShare('Share of Out-of-Range Values', 'range', '  '),
+  share_of_out_of_list_values: outsideShare('Share of Out-of-List Values', 'list', ' '),
   mean_in_n_sigmas: {
     name: 'Mean Value Stability',
     group: 'data_quality',
