@@ -37,4 +37,17 @@ describe('terminal summary', () => {
     expect(stdout).toMatch(/\u001b\[1;31mDataset drift: DETECTED/);
     expect(stdout).toMatch(/\u001b\[31mDistance \(km\)/);
   });
+
+  it('adds the failed tests and the model-quality change when the report has them', async () => {
+    const dir = 'fixtures/golden/datasets/birthwt_maternal_age_split_regression';
+    const { code, stdout } = await capture(
+      ['report', '-r', `${dir}/reference.csv`, '-c', `${dir}/current.csv`, '--target', 'bwt', '--prediction', 'prediction', '--task', 'regression', '--no-parallel', '-o', tempDir()],
+      false,
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Tests: 22 of 57 failed \(35 SUCCESS, 22 FAIL\)$/m);
+    expect(stdout).toMatch(/^ {2}FAIL {3}The mean value of the column age is 27\.4\. The expected range is from 14\.7 to 23\.3$/m);
+    expect(stdout).toMatch(/^ {2}\.\.\. and 12 more$/m);
+    expect(stdout).toMatch(/^Model quality \(regression, reference → current\): RMSE 578\.9 → 837\.7 \(\+44\.7%\), MAE 470\.1 → 646\.2/m);
+  });
 });

@@ -1,4 +1,4 @@
-import { formatNumber, mostDriftedFirst, RULE_SYMBOL } from '../report/format.js';
+import { formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL } from '../report/format.js';
 import { scoreFromJson, type Report } from '../report/model.js';
 
 export interface SummaryStyle {
@@ -11,6 +11,33 @@ function table(rows: string[][], header: string[], color: boolean, highlight: (i
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
   const line = (r: string[]) => r.map((cell, j) => cell.padEnd(widths[j])).join('  ').trimEnd();
   return [paint(color, '1', line(header)), ...rows.map((r, i) => (highlight(i) ? paint(color, '31', line(r)) : line(r)))];
+}
+
+/** Failed tests shown by name; the rest are counted, and all are in report.json and the HTML. */
+const TOP_FAILED_TESTS = 10;
+
+function suiteLines(report: Report, color: boolean): string[] {
+  const suite = report.tests;
+  if (!suite) return [];
+  const { failed_tests, total_tests, by_status } = suite.summary;
+  const counts = Object.entries(by_status).map(([status, n]) => `${n} ${status}`).join(', ');
+  const head = `Tests: ${failed_tests} of ${total_tests} failed (${counts})`;
+  const failed = suite.tests.filter((t) => t.status === 'FAIL' || t.status === 'ERROR');
+  const lines = [failed.length ? paint(color, '1;31', head) : paint(color, '1;32', head)];
+  // Evidently's descriptions carry Markdown emphasis, which a terminal shows as literal asterisks.
+  for (const t of failed.slice(0, TOP_FAILED_TESTS)) lines.push(`  ${t.status.padEnd(5)}  ${t.description.replace(/\*\*/g, '').replace(/\s+/g, ' ')}`);
+  if (failed.length > TOP_FAILED_TESTS) lines.push(`  ... and ${failed.length - TOP_FAILED_TESTS} more`);
+  return ['', ...lines];
+}
+
+function qualityLine(report: Report): string[] {
+  const mq = report.model_quality;
+  const changes = qualityChanges(mq)?.slice(0, 3);
+  if (!mq || !changes?.length) return [];
+  const change = (r: number, c: number) =>
+    Number.isFinite(r) && Number.isFinite(c) && r !== 0 ? ` (${c >= r ? '+' : ''}${Math.round(((c - r) / Math.abs(r)) * 1000) / 10}%)` : '';
+  const parts = changes.map((q) => `${q.metric} ${formatNumber(q.reference)} → ${formatNumber(q.current)}${change(q.reference, q.current)}`);
+  return ['', `Model quality (${mq.task}, reference → current): ${parts.join(', ')}`];
 }
 
 /** The compact terminal view of a report: verdict, then the columns most past their thresholds first. */
@@ -34,6 +61,7 @@ export function formatSummary(report: Report, style: SummaryStyle): string {
     c.drift_detected ? 'DRIFT' : 'ok',
   ]);
   out.push(...table(rows, ['column', 'type', 'test', 'score', 'drift if', 'n ref/cur', 'drift'], style.color, (i) => sorted[i].drift_detected));
+  out.push(...suiteLines(report, style.color), ...qualityLine(report));
   for (const e of report.errors) out.push(paint(style.color, '33', `error: ${e.message}`));
   for (const w of report.warnings) out.push(paint(style.color, '33', `warning: ${w.message}`));
   return out.join('\n');

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
-import { formatNumber, mostDriftedFirst, RULE_SYMBOL } from '../report/format.js';
-import { scoreFromJson, type ColumnDrift, type ColumnIssue, type ModelQuality, type Report, type ScoreValue } from '../report/model.js';
+import { formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL, type QualityChange } from '../report/format.js';
+import { scoreFromJson, type ColumnDrift, type ColumnIssue, type Report } from '../report/model.js';
 
 /**
  * The Slack summary of a report: what a person needs to decide whether to look, in one message that stays
@@ -16,12 +16,6 @@ export interface FailedTest {
   description: string;
 }
 
-export interface QualityChange {
-  metric: string;
-  reference: number;
-  current: number;
-}
-
 /** A report as the message shows it; tests and model quality when the report has those sections. */
 export interface NotifySummary {
   monitor: string;
@@ -33,21 +27,6 @@ export interface NotifySummary {
   tests?: { total: number; failed: FailedTest[] };
   quality?: QualityChange[];
   reportUrl?: string;
-}
-
-/** The headline metrics of each task, in the order a reader scans them. */
-const QUALITY_METRICS: Record<ModelQuality['task'], [key: string, label: string][]> = {
-  regression: [['rmse', 'RMSE'], ['mean_abs_error', 'MAE'], ['mean_abs_perc_error', 'MAPE (%)'], ['mean_error', 'Mean error'], ['r2_score', 'R²']],
-  classification: [['accuracy', 'Accuracy'], ['precision', 'Precision'], ['recall', 'Recall'], ['f1', 'F1'], ['roc_auc', 'ROC AUC'], ['log_loss', 'Log loss']],
-};
-
-function qualityChanges(mq: ModelQuality | undefined): QualityChange[] | undefined {
-  const sides = mq && (mq.task === 'regression' ? mq.regression : mq.classification);
-  if (!mq || !sides?.reference || !sides.current) return undefined;
-  const [ref, cur] = [sides.reference, sides.current] as Record<string, unknown>[];
-  return QUALITY_METRICS[mq.task]
-    .filter(([key]) => ref[key] != null && cur[key] != null)
-    .map(([key, metric]) => ({ metric, reference: scoreFromJson(ref[key] as ScoreValue), current: scoreFromJson(cur[key] as ScoreValue) }));
 }
 
 export function summarize(report: Report, monitor: string, reportUrl?: string): NotifySummary {

@@ -1,5 +1,5 @@
 /** How a report's numbers and verdicts read: one place, so the terminal, HTML, PNG and Slack agree. */
-import { scoreFromJson, type ColumnDrift } from './model.js';
+import { scoreFromJson, type ColumnDrift, type ModelQuality, type ScoreValue } from './model.js';
 
 /** How far past (positive) or short of (negative) its threshold a score is, in log units, comparable across tests. */
 export function severity(c: ColumnDrift): number {
@@ -25,3 +25,25 @@ export function mostDriftedFirst(a: ColumnDrift, b: ColumnDrift): number {
 
 /** Drift when `score <symbol> threshold`. */
 export const RULE_SYMBOL: Record<ColumnDrift['drift_rule'], string> = { lt: '<', le: '≤', ge: '≥', gt: '>' };
+
+export interface QualityChange {
+  metric: string;
+  reference: number;
+  current: number;
+}
+
+/** The headline metrics of each task, in the order a reader scans them. */
+const QUALITY_METRICS: Record<ModelQuality['task'], [key: string, label: string][]> = {
+  regression: [['rmse', 'RMSE'], ['mean_abs_error', 'MAE'], ['mean_abs_perc_error', 'MAPE (%)'], ['mean_error', 'Mean error'], ['r2_score', 'R²']],
+  classification: [['accuracy', 'Accuracy'], ['precision', 'Precision'], ['recall', 'Recall'], ['f1', 'F1'], ['roc_auc', 'ROC AUC'], ['log_loss', 'Log loss']],
+};
+
+/** Reference → current of the headline metrics, where both sides have them. */
+export function qualityChanges(mq: ModelQuality | undefined): QualityChange[] | undefined {
+  const sides = mq && (mq.task === 'regression' ? mq.regression : mq.classification);
+  if (!mq || !sides?.reference || !sides.current) return undefined;
+  const [ref, cur] = [sides.reference, sides.current] as Record<string, unknown>[];
+  return QUALITY_METRICS[mq.task]
+    .filter(([key]) => ref[key] != null && cur[key] != null)
+    .map(([key, metric]) => ({ metric, reference: scoreFromJson(ref[key] as ScoreValue), current: scoreFromJson(cur[key] as ScoreValue) }));
+}
