@@ -2,11 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readReport, runCli, tempDir } from './helpers/cli.js';
+import { mulberry32 } from './helpers/random.js';
 
 // 100k rows x 6 columns per side: above the size at which drift is scored on worker threads.
 function writeData(path: string, rows: number, seed: number, shift: number) {
-  let s = seed;
-  const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const rand = mulberry32(seed);
   const lines = ['a,b,c,d,e,f'];
   for (let i = 0; i < rows; i++) {
     const cat = `L${Math.floor(rand() ** (1 + shift) * 6)}`;

@@ -7,16 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_NA_VALUES } from '../../src/io/csv/index.js';
 import { readCsvFile } from '../../src/io/csv/reader.js';
 import { type Cell, tableCells, tempFile } from './helpers.js';
+import { mulberry32 } from '../helpers/random.js';
 
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(s ^ (s >>> 15), s | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NUMBERS = [
   '0', '-0', '12.3456', '-7', '+3', '.5', '5.', '1e5', '1E-7', '-2.5e+3', '1e400', '-1e400', '4.9e-324',
@@ -51,7 +43,7 @@ interface Generated {
 }
 
 function generate(seed: number): Generated {
-  const rand = random(seed);
+  const rand = mulberry32(seed);
   const delimiter = [',', ';', '\t', '|'][Math.floor(rand() * 4)];
   const nl = rand() < 0.5 ? '\n' : '\r\n';
   const ncols = 1 + Math.floor(rand() * 6);

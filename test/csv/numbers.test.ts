@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { infinitySign, NumberScanner } from '../../src/io/csv/numbers.js';
+import { mulberry32 } from '../helpers/random.js';
 
 const scanner = new NumberScanner();
 
@@ -17,16 +18,6 @@ function expectExact(text: string): void {
   expect(Object.is(got, want), `${text}: got ${String(got)}, Number() gives ${want}`).toBe(true);
 }
 
-/** Deterministic generator (mulberry32) so failures reproduce. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(s ^ (s >>> 15), s | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('NumberScanner', () => {
   it('rounds tricky inputs exactly as Number() does', () => {
@@ -45,7 +36,7 @@ describe('NumberScanner', () => {
   });
 
   it('matches Number() on random decimal strings of every length and exponent', () => {
-    const rand = random(42);
+    const rand = mulberry32(42);
     const digits = (n: number) => Array.from({ length: n }, () => Math.floor(rand() * 10)).join('');
     for (let k = 0; k < 20000; k++) {
       const sign = ['', '-', '+'][Math.floor(rand() * 3)];
@@ -58,7 +49,7 @@ describe('NumberScanner', () => {
   });
 
   it('matches Number() on the shortest representation of random doubles', () => {
-    const rand = random(7);
+    const rand = mulberry32(7);
     const view = new DataView(new ArrayBuffer(8));
     for (let k = 0; k < 20000; k++) {
       view.setUint32(0, Math.floor(rand() * 2 ** 32));

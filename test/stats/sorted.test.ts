@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { releaseSorted, sortedCopy } from '../../src/stats/numeric/sorted.js';
-
-function lcg(seed: number) {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
+import { mulberry32 } from '../helpers/random.js';
 
 describe('sortedCopy (radix sort on IEEE bits)', () => {
   it('matches the native sort on large mixed-sign data with ties, subnormals and extremes', () => {
-    const rand = lcg(7);
+    const rand = mulberry32(7);
     const n = 50_000;
     const a = new Float64Array(n);
     for (let i = 0; i < n; i++) {
