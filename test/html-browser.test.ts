@@ -98,6 +98,35 @@ describe.skipIf(!present)('report.html in headless Chromium', () => {
     await page.context().close();
   });
 
+  it('filters the test suite by status and text, and lists every test without JavaScript', async () => {
+    const dir = tempDir();
+    const golden = join(FIXTURES, 'golden', 'datasets', 'crabs_size_split_classification');
+    const r = await runCli(['report', '-r', join(golden, 'reference.csv'), '-c', join(golden, 'current.csv'), '--target', 'orange', '--prediction', 'prediction', '--task', 'classification', '--ignore', 'prob_0,prob_1', '--format', 'html', '-o', dir, '--quiet']);
+    expect(r.code).toBe(0);
+    const file = join(dir, 'report.html');
+    const { page, watch } = await openReport(browser, file);
+    const shown = () => page.locator('#tests-table tbody tr:visible');
+    expect(await shown().count()).toBe(46);
+    await page.selectOption('#tests-status', 'FAIL');
+    expect(await shown().count()).toBe(24);
+    expect(new Set(await shown().locator('.badge').allTextContents())).toEqual(new Set(['✕ Fail']));
+    await page.fill('#tests-filter', 'drift per');
+    expect(await shown().count()).toBe(6);
+    expect(await page.locator('#tests-count').textContent()).toBe('showing 6 of 46 tests');
+    await page.selectOption('#tests-status', 'SUCCESS');
+    expect(await shown().locator('td:nth-child(3)').allTextContents()).toEqual(['orange', 'sex']);
+    await page.locator('.verdict a[href="#tests"]').click();
+    expect(await page.evaluate(() => location.hash)).toBe('#tests');
+    await page.screenshot({ path: join(ARTIFACTS, 'report-crabs.png'), fullPage: true });
+    expect(watch).toEqual({ requests: [], problems: [] });
+    await page.context().close();
+
+    const nojs = await openReport(browser, file, { javaScriptEnabled: false });
+    expect(await nojs.page.locator('#tests-table tbody tr:visible').count()).toBe(46);
+    expect(await nojs.page.locator('#model table.matrix').count()).toBe(2);
+    await nojs.page.context().close();
+  });
+
   it('a link from the verdict opens its column', async () => {
     const { page } = await openReport(browser, activities);
     await page.locator('.verdict .top a', { hasText: 'Climb (m)' }).click();
@@ -111,7 +140,7 @@ describe.skipIf(!present)('report.html in headless Chromium', () => {
     // Without scripts the explanations and the canvas's fallback tables are shown for every column.
     expect(await nojs.page.locator('#drift-5-detail').isVisible()).toBe(true);
     expect(await nojs.page.locator('#drift-5-detail table.bins').isVisible()).toBe(true);
-    expect(await nojs.page.locator('.controls').isVisible()).toBe(false);
+    expect(await nojs.page.locator('.controls:visible').count()).toBe(0);
     await nojs.page.context().close();
 
     const background = async (scheme: 'light' | 'dark') => {
@@ -119,7 +148,7 @@ describe.skipIf(!present)('report.html in headless Chromium', () => {
       const color = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       if (scheme === 'dark') await page.screenshot({ path: join(ARTIFACTS, 'report-activities-dark.png') });
       await page.emulateMedia({ media: 'print' });
-      expect(await page.locator('.controls').isVisible()).toBe(false);
+      expect(await page.locator('.controls:visible').count()).toBe(0);
       await page.context().close();
       return color;
     };

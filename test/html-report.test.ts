@@ -23,21 +23,31 @@ function digest(html: string): string {
   out.push(`h1: ${text(/<h1[\s\S]*?<\/h1>/.exec(body)![0])}`);
   out.push(`facts: ${all(body, /<li class="fact[^"]*">([\s\S]*?)<\/li>/g).map((m) => text(m[1])).join(' | ')}`);
   out.push(`nav: ${all(/<nav[\s\S]*?<\/nav>/.exec(body)![0], /<a [^>]*>([^<]*)<\/a>/g).map((m) => m[1]).join(' | ')}`);
+  out.push(...sectionDigest(body));
+  out.push(`scripts: ${all(body, /<script([^>]*)>/g).map((m) => m[1].trim() || 'inline').join(', ')}`);
+  return out.join('\n');
+}
+
+/** Each section's headings and tables: header cells, then drift rows in full and other rows counted (or in full too). */
+function sectionDigest(body: string, full = false): string[] {
+  const out: string[] = [];
   for (const [, id, section] of all(body, /<section id="([^"]+)"[^>]*>([\s\S]*?)<\/section>/g)) {
     out.push(`section #${id}: ${all(section, /<h[23][^>]*>([\s\S]*?)<\/h[23]>/g).map((m) => text(m[1])).join(' / ')}`);
-    for (const [, table] of all(section, /<table [^>]*class="data"[^>]*>([\s\S]*?)<\/table>\s*<\/div>/g)) {
+    for (const [, table] of all(section, /<table [^>]*class="data[^"]*"[^>]*>([\s\S]*?)<\/table>\s*<\/div>/g)) {
       out.push(`  table: ${all(/<thead>[\s\S]*?<\/thead>/.exec(table)![0], /<th[^>]*>([\s\S]*?)<\/th>/g).map((m) => text(m[1])).join(' | ')}`);
       for (const [, tr] of all(table, /<tr class="row[^"]*"[^>]*>([\s\S]*?)<\/tr>/g)) {
         out.push(`    row: ${all(tr, /<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g).map((m) => text(m[1])).join(' | ')}`);
       }
+      const tests = all(table, /<tr class="test" data-status="(\w+)">/g).map((m) => m[1]);
+      if (tests.length) out.push(`    tests: ${[...new Set(tests)].map((s) => `${s} ×${tests.filter((t) => t === s).length}`).join(', ')}, in that order`);
       const plain = all(table, /<tbody>([\s\S]*)<\/tbody>/g)[0]?.[1] ?? '';
-      if (!plain.includes('class="row')) out.push(`    rows: ${all(plain, /<tr>/g).length}`);
+      if (full) for (const [, tr] of all(plain, /<tr>([\s\S]*?)<\/tr>/g)) out.push(`    row: ${all(tr, /<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g).map((m) => text(m[1])).join(' | ')}`);
+      else if (!plain.includes('class="row') && !tests.length) out.push(`    rows: ${all(plain, /<tr>/g).length}`);
       const details = all(table, /<tr class="detail"[\s\S]*?<canvas data-chart="(\d+)">([\s\S]*?)<\/canvas>/g);
       if (details.length) out.push(`    details: ${details.map((m) => `chart ${m[1]} (${all(m[2], /<tr><th scope="row">/g).length} bins)`).join(', ')}`);
     }
   }
-  out.push(`scripts: ${all(body, /<script([^>]*)>/g).map((m) => m[1].trim() || 'inline').join(', ')}`);
-  return out.join('\n');
+  return out;
 }
 
 describe('--format html', () => {
@@ -64,8 +74,11 @@ describe('--format html', () => {
     expect(digest(html)).toMatchInlineSnapshot(`
       "csp: default-src 'none'; script-src 'sha256' 'sha256' 'sha256'; style-src 'sha256'; img-src data:; base-uri 'none'; form-action 'none'
       h1: ▲ Dataset drift detected
-      facts: 3 drifted | 3 not drifted | 0 errors | 0 warnings
-      nav: Data drift | Columns | Run
+      facts: 3 drifted | 3 not drifted | 0 errors | 0 warnings | 12 of 35 tests failed
+      nav: Test suite | Data drift | Target and prediction drift | Data quality | Columns | Run
+      section #tests: Test suite
+        table: Status | Test | Column | Group | Description
+          tests: FAIL ×12, SUCCESS ×23, in that order
       section #drift: Data drift
         table: Verdict | Column | Role | Type | Test | Score kind | Score | Drift if | n | Missing
           row: ▲ Drift | Distance (km) | feature | numerical | ks | p-value | 9.05e-7 | ≤ 0.05 | 1,000 / 50 | 0 / 0
@@ -75,6 +88,16 @@ describe('--format html', () => {
           row: ✓ No drift | Calories Burned | feature | numerical | ks | p-value | 0.09682 | ≤ 0.05 | 1,000 / 50 | 0 / 0
           row: ✓ No drift | Average Heart rate (tpm) | feature | numerical | ks | p-value | 0.3502 | ≤ 0.05 | 1,000 / 50 | 0 / 0
           details: chart 0 (10 bins), chart 1 (10 bins), chart 2 (10 bins), chart 3 (10 bins), chart 4 (10 bins), chart 5 (10 bins)
+      section #target: Target and prediction drift / Correlations of Quality (target)
+        table: Verdict | Column | Role | Test | Score | Drift if
+          rows: 1
+        table: Feature | Correlation | Reference | Current | Change
+          rows: 15
+      section #quality: Data quality / Dataset summary / Columns
+        table: Measure | Reference | Current
+          rows: 14
+        table: Column | File | Count | Missing | Unique | Most common | Min | Max | Mean | Std | 25% | Median | 75%
+          rows: 6
       section #columns: Columns
         table: Column | Role | Type | Why this type | In | Missing | Non-numeric | Infinite | Notes
           rows: 6
@@ -120,6 +143,97 @@ describe('--format html', () => {
     expect(page).toContain('<section id="issues"');
     expect(text(page)).toContain('1 warning');
     expect(text(/<table class="data" id="columns-table">[\s\S]*?<\/table>/.exec(page)![0])).toContain('column "Climb (m)" is odd');
+  });
+});
+
+const GOLDEN = join(FIXTURES, 'golden', 'datasets');
+const CRABS = ['-r', join(GOLDEN, 'crabs_size_split_classification', 'reference.csv'), '-c', join(GOLDEN, 'crabs_size_split_classification', 'current.csv'), '--target', 'orange', '--prediction', 'prediction', '--task', 'classification', '--ignore', 'prob_0,prob_1'];
+const BIRTHWT = ['-r', join(GOLDEN, 'birthwt_maternal_age_split_regression', 'reference.csv'), '-c', join(GOLDEN, 'birthwt_maternal_age_split_regression', 'current.csv'), '--target', 'bwt', '--prediction', 'prediction', '--task', 'regression'];
+
+async function reportFor(args: string[]): Promise<{ html: string; report: Report }> {
+  const dir = tempDir();
+  const r = await runCli(['report', ...args, '--format', 'json,html', '-o', dir, '--quiet']);
+  expect(r.stderr).toBe('');
+  return { html: readFileSync(join(dir, 'report.html'), 'utf8'), report: Report.parse(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))) };
+}
+
+const section = (html: string, id: string) => /<section id="([^"]+)"[^>]*>[\s\S]*?<\/section>/g.exec(html.slice(html.indexOf(`<section id="${id}"`)))![0];
+
+describe('--format html: suite, quality and model sections', () => {
+  it('classification: the verdict names the failed tests and the accuracy change; matrices and per-class metrics as tables', async () => {
+    const { html, report } = await reportFor(CRABS);
+    const verdict = text(/<section class="verdict[\s\S]*?<\/section>/.exec(html)![0]);
+    expect(verdict).toContain(`${report.tests!.summary.failed_tests} of ${report.tests!.summary.total_tests} tests failed`);
+    expect(verdict).toContain('Model quality, accuracy: 0.9417 → 0.6375 (-0.3042, ▼ worse ), reference → current.');
+    expect(html).toContain('<a href="#tests">');
+    expect(sectionDigest(section(html, 'model'), true).join('\n')).toMatchInlineSnapshot(`
+      "section #model: Model quality / Confusion matrices / Per class
+        table: Metric | Reference | Current | Change
+          row: Accuracy | 0.9417 | 0.6375 | -0.3042 worse
+          row: Precision | 0.9818 | 0.5797 | -0.4021 worse
+          row: Recall | 0.9 | 1 | +0.1 better
+          row: F1 | 0.9391 | 0.7339 | -0.2052 worse
+          row: True positive rate | 0.9 | 1 | +0.1 better
+          row: True negative rate | 0.9833 | 0.275 | -0.7083 worse
+          row: False positive rate | 0.01667 | 0.725 | +0.7083 worse
+          row: False negative rate | 0.1 | 0 | -0.1 better
+        table: actual \\ predicted | 0 | 1
+          row: 0 | 59 | 1
+          row: 1 | 6 | 54
+        table: actual \\ predicted | 0 | 1
+          row: 0 | 11 | 29
+          row: 1 | 0 | 40
+        table: Class | Precision | Recall | F1 | Support
+          row: 0 | 0.9077 / 1 | 0.9833 / 0.275 | 0.944 / 0.4314 | 60 / 40
+          row: 1 | 0.9818 / 0.5797 | 0.9 / 1 | 0.9391 / 0.7339 | 60 / 40"
+    `);
+    expect(text(section(html, 'target'))).toContain("sex Cramér's V 0.01672 0.0363 +0.01957");
+  });
+
+  it('regression: metrics side by side, MAE in the verdict', async () => {
+    const { html } = await reportFor(BIRTHWT);
+    expect(text(/<section class="verdict[\s\S]*?<\/section>/.exec(html)![0])).toContain('Model quality, mean absolute error: 470.1 → 646.2 (+176.1, ▼ worse )');
+    expect(sectionDigest(section(html, 'model'), true).join('\n')).toMatchInlineSnapshot(`
+      "section #model: Model quality
+        table: Metric | Reference | Current | Change
+          row: Mean absolute error (MAE) | 470.1 | 646.2 | +176.1 worse
+          row: Root mean square error (RMSE) | 578.9 | 837.7 | +258.8 worse
+          row: Mean error (ME), prediction − target | -98.68 | 374.2 | +472.9
+          row: Mean absolute percentage error (MAPE, %) | 16.51 | 31.25 | +14.75 worse
+          row: R² | 0.1546 | -0.06323 | -0.2178 worse
+          row: Largest absolute error | 1371 | 2634 | +1263 worse
+          row: Error standard deviation | 573.5 | 753.5 | +180 worse
+          row: Absolute error standard deviation | 339.7 | 535.9 | +196.2 worse"
+    `);
+  });
+
+  it('the data quality table puts each column\'s reference above its current values and flags values outside the reference', async () => {
+    const { html } = await reportFor(BIRTHWT);
+    const quality = section(html, 'quality');
+    const age = /<tbody>\s*<tr>\s*<th scope="rowgroup"[^>]*><a href="#drift-\d+">age<\/a>([\s\S]*?)<\/tbody>/.exec(quality)![0];
+    expect(all(age, /<tr[^>]*>([\s\S]*?)<\/tr>/g).map((m) => text(m[1]))).toEqual([
+      'age numerical 95 of 95 outside 14 – 22 reference 94 0 9 (9.57%) 20 (19.15%) 14 22 18.99 2.14 17 19 21',
+      'current 95 0 15 (15.79%) 25 (15.79%) 23 45 27.44 3.96 24 26 30',
+    ]);
+    expect(text(quality)).toContain('Duplicated rows 5 0 (changed)');
+  });
+
+  it('escapes test descriptions while keeping their bold column names', async () => {
+    const { report } = await reportFor(BIRTHWT);
+    const tampered = structuredClone(report);
+    tampered.tests!.tests[0].description = 'The column **<img src=x>** is **odd**.';
+    const page = await renderHtml(tampered);
+    expect(page).not.toContain('<img');
+    expect(page).toContain('The column <strong>&lt;img src&#x3D;x&gt;</strong> is <strong>odd</strong>.');
+  });
+
+  it('leaves out each section the report does not have', async () => {
+    const { report } = await reportFor(BIRTHWT);
+    const bare = { ...report, tests: undefined, quality: undefined, target_drift: undefined, model_quality: undefined };
+    const page = await renderHtml(bare);
+    for (const id of ['tests', 'target', 'quality', 'model']) expect(page).not.toContain(`id="${id}"`);
+    expect(page).not.toContain('tests failed');
+    expect(page).not.toContain('Model quality,');
   });
 });
 

@@ -27,7 +27,18 @@ const FAMILIES = [
   'mlobs_drift_threshold',
   'mlobs_drift_detected',
   'mlobs_missing_ratio',
+  'mlobs_dataset_missing_ratio',
+  'mlobs_rows_with_missing_ratio',
+  'mlobs_duplicated_rows',
+  'mlobs_constant_columns',
+  'mlobs_empty_columns',
+  'mlobs_tests',
+  'mlobs_test_failed',
+  'mlobs_omitted_tests',
 ];
+
+const BIRTHWT = 'fixtures/golden/datasets/birthwt_maternal_age_split_regression';
+const REGRESSION = ['-r', `${BIRTHWT}/reference.csv`, '-c', `${BIRTHWT}/current.csv`, '--target', 'bwt', '--prediction', 'prediction', '--task', 'regression'];
 
 describe('Prometheus textfile output', () => {
   it('--format prom writes metrics.prom beside the report and --textfile-dir the same text as mlobs_<monitor>.prom', async () => {
@@ -64,6 +75,47 @@ describe('Prometheus textfile output', () => {
       expect(sampleValue(text, 'mlobs_drift_detected', labels), c.column).toBe(Number(c.drift_detected));
       expect(sampleValue(text, 'mlobs_missing_ratio', { ...m, column: c.column, dataset: 'current' }), c.column).toBe(0);
     }
+    for (const dataset of ['reference', 'current'] as const) {
+      const q = report.quality![dataset];
+      const d = { ...m, dataset };
+      expect(sampleValue(text, 'mlobs_dataset_missing_ratio', d)).toBe(q.missing_values.share_of_missing_values);
+      expect(sampleValue(text, 'mlobs_rows_with_missing_ratio', d)).toBe(q.missing_values.share_of_rows_with_missing_values);
+      expect(sampleValue(text, 'mlobs_duplicated_rows', d)).toBe(q.number_of_duplicated_rows);
+      expect(sampleValue(text, 'mlobs_constant_columns', d)).toBe(q.number_of_constant_columns);
+      expect(sampleValue(text, 'mlobs_empty_columns', d)).toBe(q.number_of_empty_columns);
+    }
+
+    // Every status is a series, 0 included, and every test has a failed flag (35 tests, under the cap of 50).
+    const suite = report.tests!;
+    for (const status of ['FAIL', 'ERROR', 'WARNING', 'SUCCESS']) {
+      expect(sampleValue(text, 'mlobs_tests', { ...m, status: status.toLowerCase() }), status).toBe(suite.summary.by_status[status] ?? 0);
+    }
+    expect(suite.summary.failed_tests).toBeGreaterThan(0);
+    for (const t of suite.tests) {
+      const labels = { ...m, test: t.id, column: t.column ?? '', class: '' };
+      expect(sampleValue(text, 'mlobs_test_failed', labels), `${t.id} ${t.column}`).toBe(Number(t.status === 'FAIL'));
+    }
+    expect(sampleValue(text, 'mlobs_omitted_tests', m)).toBe(0);
+  });
+
+  it('model quality is exported per metric and dataset, MAPE as a ratio; without a prediction there is none', async () => {
+    const out = tempDir();
+    const res = await runCli(['report', ...REGRESSION, '-o', out, '-f', 'json,prom', '--monitor', 'birthwt']);
+    expect(res.code, res.stderr).toBe(0);
+    const text = expectValidTextfile(join(out, 'metrics.prom'));
+    const quality = readReport(out).model_quality!.regression!;
+    const metrics = ['r2_score', 'rmse', 'mean_error', 'mean_abs_error', 'abs_error_max', 'error_std'] as const;
+    for (const dataset of ['reference', 'current'] as const) {
+      const side = quality[dataset]!;
+      const labels = (metric: string) => ({ monitor: 'birthwt', metric, dataset });
+      for (const metric of metrics) expect(sampleValue(text, 'mlobs_model_quality', labels(metric)), metric).toBe(side[metric]);
+      expect(sampleValue(text, 'mlobs_model_quality', labels('mean_abs_perc_error'))).toBeCloseTo((side.mean_abs_perc_error as number) / 100, 12);
+    }
+    expect(text.match(/^mlobs_model_quality\{/gm)).toHaveLength(2 * (metrics.length + 1));
+
+    const none = tempDir();
+    expect((await runCli(['report', ...ACTIVITIES, '-o', none, '-f', 'prom'])).code).toBe(0);
+    expect(familyNames(expectValidTextfile(join(none, 'metrics.prom'))).has('mlobs_model_quality')).toBe(false);
   });
 
   it('files are mode 0644 whatever the umask, and no temp file is left behind', () => {
@@ -110,6 +162,23 @@ describe('Prometheus textfile output', () => {
     const bare = expectValidTextfile(join(none, 'metrics.prom'));
     expect(familyNames(bare).has('mlobs_drift_score')).toBe(false);
     expect(sampleValue(bare, 'mlobs_omitted_columns')).toBe(6);
+    expect(familyNames(bare).has('mlobs_test_failed')).toBe(false);
+    expect(sampleValue(bare, 'mlobs_tests', { status: 'fail' })).toBe(12);
+  });
+
+  it('the cap keeps failed tests first and counts the rest', async () => {
+    const out = tempDir();
+    const res = await runCli(['report', ...REGRESSION, '-o', out, '-f', 'json,prom', '--prom-max-columns', '25']);
+    expect(res.code, res.stderr).toBe(0);
+    const text = expectValidTextfile(join(out, 'metrics.prom'));
+    const { summary } = readReport(out).tests!;
+    expect(summary.total_tests).toBeGreaterThan(25);
+    expect(summary.failed_tests).toBeLessThan(25);
+    const flags = [...text.matchAll(/^mlobs_test_failed\{.*\} (\d)$/gm)].map((m) => Number(m[1]));
+    expect(flags).toHaveLength(25);
+    expect(flags.filter((f) => f === 1)).toHaveLength(summary.failed_tests);
+    expect(flags.indexOf(0)).toBe(summary.failed_tests);
+    expect(sampleValue(text, 'mlobs_omitted_tests')).toBe(summary.total_tests - 25);
   });
 
   it('a failed run records success 0 and its time, keeping the last success and the last results', async () => {
@@ -128,7 +197,7 @@ describe('Prometheus textfile output', () => {
     expect(sampleValue(after, 'mlobs_last_run_success', m)).toBe(0);
     expect(sampleValue(after, 'mlobs_last_success_timestamp_seconds', m)).toBe(lastSuccess);
     expect(sampleValue(after, 'mlobs_last_run_timestamp_seconds', m)).toBeGreaterThan(lastSuccess);
-    const carried = (text: string) => text.split('\n').filter((l) => /^mlobs_(rows|drift|dataset|drifted|missing|compared)/.test(l));
+    const carried = (text: string) => text.split('\n').filter((l) => /^mlobs_(rows|drift|dataset|drifted|missing|compared|tests|test_failed)/.test(l));
     expect(carried(after)).toEqual(carried(before));
     expect(familyNames(after)).toEqual(familyNames(before));
     expect(readdirSync(textfiles)).toEqual(['mlobs_shop.prom']);

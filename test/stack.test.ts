@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
 import { FIXTURES, runCli, tempDir } from './helpers/cli.js';
 import { FakeSlack, WEBHOOK_PATH } from './helpers/fake-slack.js';
-import { COMPOSE, expectValidTextfile, familyNames, installed, sampleValue } from './helpers/prom.js';
+import { COMPOSE, expectValidTextfile, installed, sampleValue } from './helpers/prom.js';
 
 /**
  * The compose stack's monitoring half, run from the Debian binaries on 127.0.0.1 with configs generated from
@@ -20,23 +20,15 @@ if (missing.length) {
 }
 
 /**
- * Families the dashboard and rules query that mlobs does not write yet (the test-suite and model-quality
- * issue adds them), with the labels docs/prometheus.md gives them, so their panels are checked too. A family
- * mlobs writes itself is never added: node_exporter rejects a series that two files both hold.
+ * A monitor with a prediction column, added to the shipped ones (whose activities data has none), so the
+ * model-quality families exist: its model is clearly worse on the current data, which fires MlobsModelQualityDrop.
  */
-const PENDING: Record<string, string[]> = {
-  mlobs_tests: [
-    '# HELP mlobs_tests Tests of the monitor\'s test suite in the last run, per status',
-    '# TYPE mlobs_tests gauge',
-    'mlobs_tests{monitor="activities",status="success"} 4',
-    'mlobs_tests{monitor="activities",status="fail"} 0',
-  ],
-  mlobs_model_quality: [
-    '# HELP mlobs_model_quality Model quality metric of the last run, per dataset',
-    '# TYPE mlobs_model_quality gauge',
-    'mlobs_model_quality{monitor="activities",metric="rmse",dataset="reference"} 10.2',
-    'mlobs_model_quality{monitor="activities",metric="rmse",dataset="current"} 10.9',
-  ],
+const BIRTHWT = join('golden', 'datasets', 'birthwt_maternal_age_split_regression');
+const MODEL_MONITOR = {
+  name: 'birthwt',
+  reference: join(FIXTURES, BIRTHWT, 'reference.csv'),
+  current: join(FIXTURES, BIRTHWT, 'current.csv'),
+  columns: { target: 'bwt', prediction: ['prediction'], task: 'regression' },
 };
 
 const SECOND = 1000;
@@ -121,20 +113,20 @@ describe.skipIf(missing.length > 0)('the monitoring stack end to end: mlobs → 
     return res.data.result;
   };
 
-  /** Runs mlobs like the compose service does; returns the activities textfile. */
+  /** Runs mlobs like the compose service does; checks every textfile and returns the activities one. */
   async function runMlobs(...extra: string[]): Promise<string> {
     const res = await runCli(['report', '--config', mlobsConfig, '--quiet', ...extra]);
     expect(res.code, res.stderr).toBe(0);
-    expectValidTextfile(join(textfiles, 'mlobs_requests.prom'));
-    return expectValidTextfile(join(textfiles, 'mlobs_activities.prom'));
+    expect(readdirSync(textfiles).sort()).toEqual(['mlobs_activities.prom', 'mlobs_birthwt.prom', 'mlobs_requests.prom']);
+    for (const file of readdirSync(textfiles)) expectValidTextfile(join(textfiles, file));
+    return readFileSync(join(textfiles, 'mlobs_activities.prom'), 'utf8');
   }
 
-  /** Waits until Prometheus has scraped the run that wrote `text` (and any other `families`). */
-  async function scraped(text: string, families: string[] = []): Promise<void> {
+  /** Waits until Prometheus has scraped the run that wrote `text`, the activities textfile. */
+  async function scraped(text: string): Promise<void> {
     const written = sampleValue(text, 'mlobs_last_run_timestamp_seconds')!;
     await waitFor('Prometheus to scrape the new textfiles', 20, async () => {
       const [sample] = await query('mlobs_last_run_timestamp_seconds{monitor="activities"}');
-      for (const f of families) if ((await query(f)).length === 0) return false;
       return sample && Number(sample.value[1]) === written;
     });
   }
@@ -156,6 +148,7 @@ describe.skipIf(missing.length > 0)('the monitoring stack end to end: mlobs → 
     mlobs.output.dir = join(dir, 'reports');
     mlobs.prometheus.textfile_dir = textfiles;
     for (const m of mlobs.monitors) for (const side of ['reference', 'current']) m[side] = m[side].replace(/^\/data\//, `${FIXTURES}/activities/`);
+    mlobs.monitors.push(MODEL_MONITOR);
     writeFileSync(mlobsConfig, stringify(mlobs));
 
     // Alertmanager: the shipped route, receiver and templates; the webhook URL file points at the fake Slack.
@@ -203,15 +196,8 @@ describe.skipIf(missing.length > 0)('the monitoring stack end to end: mlobs → 
     await waitFor('Alertmanager', 20, () => ok(`${alertmanager}/-/ready`));
     await waitFor('Prometheus', 20, () => ok(`${prometheus}/-/ready`));
 
-    // The drifting batch: activities drifts, requests does not.
-    const text = await runMlobs();
-    const own = familyNames(text);
-    const pending = Object.keys(PENDING).filter((name) => !own.has(name));
-    if (pending.length) {
-      writeFileSync(join(textfiles, 'pending_families.prom'), `${pending.flatMap((name) => PENDING[name]).join('\n')}\n`);
-      expectValidTextfile(join(textfiles, 'pending_families.prom'));
-    }
-    await scraped(text, pending);
+    // The drifting batch: activities drifts and fails tests, requests does not drift, birthwt's model got worse.
+    await scraped(await runMlobs());
   }, 90 * SECOND);
 
   afterAll(async () => {
@@ -223,12 +209,12 @@ describe.skipIf(missing.length > 0)('the monitoring stack end to end: mlobs → 
   const dashboard = JSON.parse(readFileSync(join(COMPOSE, 'grafana', 'dashboards', 'mlobs.json'), 'utf8'));
   const monitor = dashboard.templating.list.find((v: any) => v.name === 'monitor');
 
-  it('node_exporter reads every textfile, and the dashboard\'s monitor variable lists both monitors', async () => {
+  it('node_exporter reads every textfile, and the dashboard\'s monitor variable lists every monitor', async () => {
     const [scrapeError] = await query('node_textfile_scrape_error');
     expect(scrapeError.value[1], logs()).toBe('0');
     const [, metric, label] = /^label_values\((\w+), *(\w+)\)$/.exec(monitor.query)!;
     const values = await (await fetch(`${prometheus}/api/v1/label/${label}/values?match[]=${metric}`)).json();
-    expect(values.data).toEqual(['activities', 'requests']);
+    expect(values.data).toEqual(['activities', 'birthwt', 'requests']);
   });
 
   it('every Grafana panel query returns data through Prometheus', async () => {
@@ -257,8 +243,31 @@ describe.skipIf(missing.length > 0)('the monitoring stack end to end: mlobs → 
     const active = rules.data.alerts.map((a: any) => `${a.labels.alertname} ${a.labels.monitor ?? ''} ${a.state}`.trim());
     expect(active).toContain('MlobsDatasetDrift activities firing');
     expect(active).toContain('MlobsTargetDrift activities firing');
-    expect(active.filter((a: string) => a.includes('requests'))).toEqual([]);
-    expect(active.filter((a: string) => /Stale|RunFailing|Textfile|TargetDown|Tests|Quality/.test(a))).toEqual([]);
+    expect(active).toContain('MlobsTestsFailing activities firing');
+    // Ten requests against the full data fail some suite tests, but nothing drifts.
+    expect(active.filter((a: string) => a.includes('requests'))).toEqual(['MlobsTestsFailing requests firing']);
+    expect(active.filter((a: string) => /Stale|RunFailing|Textfile|TargetDown/.test(a))).toEqual([]);
+  });
+
+  it('failing tests are counted and named from the real suite results', async () => {
+    for (const monitor of ['activities', 'requests', 'birthwt']) {
+      const [failing] = await query(`mlobs_tests{monitor="${monitor}", status="fail"}`);
+      expect(Number(failing.value[1]), monitor).toBeGreaterThan(0);
+      // The cap keeps failed tests first, so every failing test is named while the suites are this small.
+      const [named] = await query(`sum(mlobs_test_failed{monitor="${monitor}"})`);
+      expect(named.value[1], monitor).toBe(failing.value[1]);
+    }
+  });
+
+  it('a model worse on current data fires MlobsModelQualityDrop per degraded metric, delivered to Slack', async () => {
+    const degraded = ['mean_abs_error', 'mean_abs_perc_error', 'r2_score', 'rmse'];
+    const message = await slackMessage(`[FIRING:${degraded.length}] MlobsModelQualityDrop · birthwt`);
+    expect(message.attachments[0].color).toBe('danger');
+    expect(message.attachments[0].title_link).toBe('http://localhost:8080/birthwt/');
+    const alerts = await (await fetch(`${alertmanager}/api/v2/alerts?filter=alertname%3D%22MlobsModelQualityDrop%22`)).json();
+    expect(alerts.map((a: any) => `${a.labels.monitor} ${a.labels.metric} ${a.labels.severity}`).sort()).toEqual(
+      degraded.map((metric) => `birthwt ${metric} critical`),
+    );
   });
 
   it('a run without drift resolves it', async () => {
@@ -266,5 +275,6 @@ describe.skipIf(missing.length > 0)('the monitoring stack end to end: mlobs → 
     const resolved = await slackMessage('[RESOLVED] MlobsDatasetDrift · activities');
     expect(resolved.attachments[0].color).toBe('good');
     expect(await query('ALERTS{alertname="MlobsDatasetDrift"}')).toEqual([]);
+    expect(await query('ALERTS{alertname="MlobsTestsFailing", monitor="activities"}')).toEqual([]);
   });
 });

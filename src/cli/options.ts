@@ -93,7 +93,7 @@ export const REPORT_OPTIONS: readonly OptionSpec[] = [
   { flags: '--alertmanager-url <url>', description: 'Alertmanager the HTML report links to', config: 'links.alertmanager' },
   { flags: '--monitor <name>', description: 'with `monitors:` in the config, run only this one; otherwise the name of this run\'s monitor (the `monitor` label and textfile name)', config: 'monitor', defaultText: 'all monitors, or "default"' },
   { flags: '--textfile-dir <dir>', description: 'also write <dir>/mlobs_<monitor>.prom for node_exporter\'s textfile collector, on failed runs too', config: 'prometheus.textfile_dir' },
-  { flags: '--prom-max-columns <n>', description: 'columns that get per-column Prometheus series: target and prediction first, then the most drifted', config: 'prometheus.max_columns', parse: number('--prom-max-columns'), defaultText: String(DEFAULT_PROM_MAX_COLUMNS) },
+  { flags: '--prom-max-columns <n>', description: 'cap on per-column Prometheus series (target and prediction first, then the most drifted) and on per-test series (failed tests first)', config: 'prometheus.max_columns', parse: number('--prom-max-columns'), defaultText: String(DEFAULT_PROM_MAX_COLUMNS) },
   ...NOTIFY_OPTIONS,
   { flags: '--no-parallel', description: 'work in one thread: read the files one after the other and score columns in turn' },
   { flags: '--quiet', description: 'print nothing but errors' },

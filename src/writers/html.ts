@@ -6,7 +6,20 @@ import { fileURLToPath } from 'node:url';
 import type Handlebars from 'handlebars';
 import { formatNumber, mostDriftedFirst, RULE_SYMBOL } from '../report/format.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { scoreFromJson, type ColumnDrift, type ColumnInfo, type Report, type SideCounts } from '../report/model.js';
+import {
+  scoreFromJson,
+  type ColumnDrift,
+  type ColumnInfo,
+  type ColumnStats,
+  type DataQuality,
+  type DatasetStats,
+  type ModelQuality,
+  type Report,
+  type ScoreValue,
+  type SideCounts,
+  type TargetDrift,
+  type TestSuite,
+} from '../report/model.js';
 import { distributionSeries, explainVerdict, largestShift } from './drift-view.js';
 
 export const HTML_FILE = 'report.html';
@@ -168,6 +181,248 @@ function inputRow(side: string, x: Report['inputs']['reference']) {
   return { side, path: x.path, size: formatBytes(x.bytes), bytes: count(x.bytes), rows: count(x.rows), columns: count(x.columns), delimiter: JSON.stringify(x.delimiter), sha256: x.sha256 };
 }
 
+// ---- Test suite ----
+
+type TestStatus = TestSuite['tests'][number]['status'];
+
+/** Failures first: a reader opens the suite to see what broke. Icons and words carry the status, not colour. */
+const STATUS: Record<TestStatus, { order: number; word: string; icon: string; badge: string }> = {
+  FAIL: { order: 0, word: 'Fail', icon: '✕', badge: 'badge-drift' },
+  ERROR: { order: 1, word: 'Error', icon: '!', badge: 'badge-error' },
+  WARNING: { order: 2, word: 'Warning', icon: '!', badge: 'badge-warn' },
+  SUCCESS: { order: 3, word: 'Pass', icon: '✓', badge: 'badge-ok' },
+};
+
+const GROUP_LABEL: Record<TestSuite['tests'][number]['group'], string> = {
+  data_integrity: 'data integrity',
+  data_quality: 'data quality',
+  data_drift: 'data drift',
+  regression: 'regression',
+  classification: 'classification',
+};
+
+/** Evidently's descriptions mark column names as **bold** Markdown; split so the template escapes each part. */
+function markdownBold(text: string): { text: string; bold: boolean }[] {
+  return text.split(/\*\*(.+?)\*\*/).flatMap((part, i) => (part ? [{ text: part, bold: i % 2 === 1 }] : []));
+}
+
+function suiteView(t: TestSuite) {
+  const tests = t.tests
+    .map((test, i) => ({ test, i }))
+    .sort((a, b) => STATUS[a.test.status].order - STATUS[b.test.status].order || a.i - b.i)
+    .map(({ test }) => ({
+      ...STATUS[test.status],
+      status: test.status,
+      name: test.name,
+      column: test.column ?? (test.label === null ? '' : `class ${test.label}`),
+      group: GROUP_LABEL[test.group],
+      description: markdownBold(test.description),
+    }));
+  const statuses = (Object.keys(STATUS) as TestStatus[])
+    .map((status) => ({ status, ...STATUS[status], n: t.summary.by_status[status] ?? 0 }))
+    .filter((s) => s.n > 0);
+  return { tests, statuses, total: t.summary.total_tests, failed: t.summary.failed_tests, passed: t.summary.success_tests, presets: t.presets.join(', ') };
+}
+
+// ---- Numbers shared by the quality sections ----
+
+const num = (x: ScoreValue | null | undefined) => (x === null || x === undefined ? '–' : formatNumber(scoreFromJson(x)));
+
+/** Current minus reference, with its sign; '' when either side is missing or not finite. */
+function change(reference: ScoreValue | null | undefined, current: ScoreValue | null | undefined): string {
+  if (reference === null || reference === undefined || current === null || current === undefined) return '';
+  const d = scoreFromJson(current) - scoreFromJson(reference);
+  if (!Number.isFinite(d)) return '';
+  return d > 0 ? `+${formatNumber(d)}` : formatNumber(d);
+}
+
+// ---- Target and prediction drift ----
+
+const CORRELATION_LABEL: Record<TargetDrift['columns'][number]['correlations'][number]['kind'], string> = {
+  pearson: 'Pearson',
+  spearman: 'Spearman',
+  kendall: 'Kendall',
+  cramer_v: "Cramér's V",
+};
+
+function targetView(t: TargetDrift, rows: ReturnType<typeof driftRow>[]) {
+  const gap = (c: { reference: ScoreValue; current: ScoreValue }) => {
+    const d = Math.abs(scoreFromJson(c.current) - scoreFromJson(c.reference));
+    return Number.isNaN(d) ? -1 : d;
+  };
+  return {
+    drift: rows.filter((r) => r.role === 'target' || r.role === 'prediction'),
+    columns: t.columns.map((c) => ({
+      column: c.column,
+      role: c.role,
+      // Largest change first: a feature whose link to the target moved is the lead to follow.
+      correlations: [...c.correlations]
+        .sort((a, b) => gap(b) - gap(a))
+        .map((k) => ({ feature: k.feature, kind: CORRELATION_LABEL[k.kind], reference: num(k.reference), current: num(k.current), change: change(k.reference, k.current) })),
+    })),
+  };
+}
+
+// ---- Data quality ----
+
+/** Percentages in the quality model are already 0-100 and rounded; 2 decimals as Evidently shows them. */
+const pct = (x: number | undefined) => (x === undefined ? '' : `${formatNumber(x)}%`);
+
+function statsCells(s: ColumnStats) {
+  return {
+    count: count(s.count),
+    missing: s.missing === 0 ? '0' : `${count(s.missing)} (${pct(s.missing_percentage)})`,
+    someMissing: s.missing > 0,
+    unique: `${count(s.unique)} (${pct(s.unique_percentage)})`,
+    mostCommon: s.most_common === null ? '–' : `${typeof s.most_common === 'number' ? formatNumber(s.most_common) : s.most_common} (${pct(s.most_common_percentage)})`,
+    min: num(s.min),
+    max: num(s.max),
+    mean: num(s.mean),
+    std: num(s.std),
+    p25: num(s.p25),
+    p50: num(s.p50),
+    p75: num(s.p75),
+  };
+}
+
+function outside(c: DataQuality['columns'][number]): string {
+  if (c.out_of_range && c.out_of_range.count > 0) return `${count(c.out_of_range.count)} of ${count(c.out_of_range.total)} outside ${num(c.out_of_range.left)} – ${num(c.out_of_range.right)}`;
+  if (c.out_of_list && c.out_of_list.count > 0) return `${count(c.out_of_list.count)} of ${count(c.out_of_list.total)} not in the reference`;
+  return '';
+}
+
+const DATASET_ROWS: [keyof DatasetStats, string][] = [
+  ['number_of_rows', 'Rows'],
+  ['number_of_columns', 'Columns'],
+  ['number_of_numeric_columns', 'Numerical columns'],
+  ['number_of_categorical_columns', 'Categorical columns'],
+  ['number_of_datetime_columns', 'Datetime columns'],
+  ['number_of_text_columns', 'Text columns'],
+  ['number_of_missing_values', 'Missing values'],
+  ['number_of_constant_columns', 'Constant columns'],
+  ['number_of_almost_constant_columns', 'Almost constant columns'],
+  ['number_of_duplicated_columns', 'Duplicated columns'],
+  ['number_of_almost_duplicated_columns', 'Almost duplicated columns'],
+  ['number_of_empty_rows', 'Empty rows'],
+  ['number_of_empty_columns', 'Empty columns'],
+  ['number_of_duplicated_rows', 'Duplicated rows'],
+];
+
+function qualityView(q: DataQuality, driftIds: Map<string, string>) {
+  const dataset = DATASET_ROWS.map(([key, label]) => {
+    const [r, c] = [q.reference[key] as number, q.current[key] as number];
+    // The files' sizes differ by design; any other count that moved is worth a look.
+    return { label, reference: count(r), current: count(c), changed: r !== c && key !== 'number_of_rows' };
+  });
+  const [r, c] = [q.reference.missing_values.number_of_rows_with_missing_values, q.current.missing_values.number_of_rows_with_missing_values];
+  dataset.push({ label: 'Rows with missing values', reference: count(r), current: count(c), changed: r !== c });
+  return {
+    dataset,
+    almostConstant: percent(q.almost_constant_threshold),
+    almostDuplicated: percent(q.almost_duplicated_threshold),
+    columns: q.columns.map((c) => ({
+      column: c.column,
+      driftId: driftIds.get(c.column),
+      kind: c.role === 'feature' ? TYPE_LABEL[c.type] : `${TYPE_LABEL[c.type]}, ${c.role}`,
+      reference: statsCells(c.reference),
+      current: statsCells(c.current),
+      outside: outside(c),
+    })),
+  };
+}
+
+// ---- Model quality ----
+
+/** Which way is better for each metric, so the change can be read in words as well as by its sign. */
+type Metric<T> = { key: keyof T; label: string; higherIsBetter: boolean | null };
+
+const CLASSIFICATION_METRICS: Metric<NonNullable<NonNullable<ModelQuality['classification']>['reference']>>[] = [
+  { key: 'accuracy', label: 'Accuracy', higherIsBetter: true },
+  { key: 'precision', label: 'Precision', higherIsBetter: true },
+  { key: 'recall', label: 'Recall', higherIsBetter: true },
+  { key: 'f1', label: 'F1', higherIsBetter: true },
+  { key: 'roc_auc', label: 'ROC AUC', higherIsBetter: true },
+  { key: 'log_loss', label: 'Log loss', higherIsBetter: false },
+  { key: 'tpr', label: 'True positive rate', higherIsBetter: true },
+  { key: 'tnr', label: 'True negative rate', higherIsBetter: true },
+  { key: 'fpr', label: 'False positive rate', higherIsBetter: false },
+  { key: 'fnr', label: 'False negative rate', higherIsBetter: false },
+];
+
+const REGRESSION_METRICS: Metric<NonNullable<NonNullable<ModelQuality['regression']>['reference']>>[] = [
+  { key: 'mean_abs_error', label: 'Mean absolute error (MAE)', higherIsBetter: false },
+  { key: 'rmse', label: 'Root mean square error (RMSE)', higherIsBetter: false },
+  { key: 'mean_error', label: 'Mean error (ME), prediction − target', higherIsBetter: null },
+  { key: 'mean_abs_perc_error', label: 'Mean absolute percentage error (MAPE, %)', higherIsBetter: false },
+  { key: 'r2_score', label: 'R²', higherIsBetter: true },
+  { key: 'abs_error_max', label: 'Largest absolute error', higherIsBetter: false },
+  { key: 'error_std', label: 'Error standard deviation', higherIsBetter: false },
+  { key: 'abs_error_std', label: 'Absolute error standard deviation', higherIsBetter: false },
+];
+
+function metricRows<T extends object>(metrics: Metric<T>[], reference: T | null, current: T | null) {
+  return metrics.flatMap(({ key, label, higherIsBetter }) => {
+    const r = reference?.[key] as ScoreValue | null | undefined;
+    const c = current?.[key] as ScoreValue | null | undefined;
+    if ((r === null || r === undefined) && (c === null || c === undefined)) return [];
+    const d = r === null || r === undefined || c === null || c === undefined ? NaN : scoreFromJson(c) - scoreFromJson(r);
+    const direction = higherIsBetter === null || !Number.isFinite(d) || d === 0 ? '' : (d > 0) === higherIsBetter ? 'better' : 'worse';
+    return [{ label, reference: num(r), current: num(c), change: change(r, c), direction }];
+  });
+}
+
+const labelText = (l: string | number) => String(l);
+
+function confusion(side: string, m: { labels: (string | number)[]; values: number[][] }) {
+  return {
+    side,
+    labels: m.labels.map(labelText),
+    rows: m.values.map((row, i) => ({ label: labelText(m.labels[i]), cells: row.map((n, j) => ({ n: count(n), hit: i === j })) })),
+  };
+}
+
+function modelView(m: ModelQuality) {
+  const c = m.classification;
+  const r = m.regression;
+  const byClass = c?.reference || c?.current
+    ? c.labels.map((label) => {
+        const find = (side: typeof c.reference) => side?.by_class.find((x) => x.label === label);
+        const [ref, cur] = [find(c.reference), find(c.current)];
+        const pair = (key: 'precision' | 'recall' | 'f1' | 'roc_auc') => ({ reference: num(ref?.[key]), current: num(cur?.[key]) });
+        return { label: labelText(label), precision: pair('precision'), recall: pair('recall'), f1: pair('f1'), rocAuc: pair('roc_auc'), support: `${ref ? count(ref.support) : '–'} / ${cur ? count(cur.support) : '–'}` };
+      })
+    : [];
+  return {
+    task: m.task,
+    target: m.target,
+    prediction: m.prediction.join(', '),
+    classification: c && {
+      type: c.type,
+      predictionType: c.prediction_type,
+      posLabel: c.pos_label === null ? null : labelText(c.pos_label),
+      threshold: c.probas_threshold,
+      error: c.error,
+      metrics: metricRows(CLASSIFICATION_METRICS, c.reference, c.current),
+      confusion: [c.reference && confusion('Reference', c.reference.confusion_matrix), c.current && confusion('Current', c.current.confusion_matrix)].filter((x) => !!x),
+      byClass,
+      hasRocAuc: byClass.some((b) => b.rocAuc.reference !== '–' || b.rocAuc.current !== '–'),
+      rows: `${c.reference ? count(c.reference.rows) : '–'} / ${c.current ? count(c.current.rows) : '–'}`,
+    },
+    regression: r && {
+      metrics: metricRows(REGRESSION_METRICS, r.reference, r.current),
+      rows: `${r.reference ? count(r.reference.rows) : '–'} / ${r.current ? count(r.current.rows) : '–'}`,
+    },
+  };
+}
+
+/** The verdict's one model line: accuracy for classification, MAE for regression (what Evidently leads with). */
+function modelHeadline(m: ModelQuality) {
+  const row = m.classification
+    ? metricRows(CLASSIFICATION_METRICS.slice(0, 1), m.classification.reference, m.classification.current)[0]
+    : m.regression && metricRows(REGRESSION_METRICS.slice(0, 1), m.regression.reference, m.regression.current)[0];
+  return row && { ...row, label: row.label.replace(/ \(.*\)$/, '').toLowerCase(), icon: row.direction === 'worse' ? '▼' : row.direction === 'better' ? '▲' : '' };
+}
+
 /**
  * Everything the templates show, computed here so they stay free of logic. Each section is rendered by
  * the partial it names, and only when it has something to show: a section for a new part of the report is
@@ -186,12 +441,36 @@ export function htmlView(report: Report) {
     .flatMap(([name, url]) => (url ? [{ name, url }] : []));
 
   const sections = [
+    report.tests !== undefined && {
+      id: 'tests',
+      title: 'Test suite',
+      partial: 'tests',
+      ...suiteView(report.tests),
+    },
     d.columns.length > 0 && {
       id: 'drift',
       title: 'Data drift',
       partial: 'drift',
       rows,
       total: rows.length,
+    },
+    (report.target_drift?.columns.length ?? 0) > 0 && {
+      id: 'target',
+      title: 'Target and prediction drift',
+      partial: 'target',
+      ...targetView(report.target_drift!, rows),
+    },
+    report.quality !== undefined && {
+      id: 'quality',
+      title: 'Data quality',
+      partial: 'quality',
+      ...qualityView(report.quality, driftIds),
+    },
+    report.model_quality !== undefined && {
+      id: 'model',
+      title: 'Model quality',
+      partial: 'model',
+      ...modelView(report.model_quality),
     },
     {
       id: 'columns',
@@ -238,6 +517,8 @@ export function htmlView(report: Report) {
       warnings: report.warnings.length,
       warningsWord: plural(report.warnings.length, 'warning'),
       hasIssues: report.errors.length + report.warnings.length > 0,
+      tests: report.tests && { failed: report.tests.summary.failed_tests, total: report.tests.summary.total_tests },
+      model: report.model_quality && modelHeadline(report.model_quality),
       top: rows.filter((r) => r.drift).slice(0, 5),
       more: Math.max(0, d.number_of_drifted_columns - 5),
       reference: { name: basename(reference.path), rows: count(reference.rows) },

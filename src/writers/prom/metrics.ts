@@ -1,4 +1,4 @@
-import { scoreFromJson, type ColumnDrift, type Report } from '../../report/model.js';
+import { scoreFromJson, type ColumnDrift, type DatasetStats, type Report, type ScoreValue } from '../../report/model.js';
 import { VERSION } from '../../version.js';
 import { mostDriftedFirst } from '../../report/format.js';
 import { parseSamples, renderExposition, type Family, type FamilySpec, type Sample } from './exposition.js';
@@ -13,7 +13,10 @@ export const DEFAULT_PROM_MAX_COLUMNS = 50;
 
 export interface PromOptions {
   monitor: string;
-  /** Columns that get per-column series; the rest are counted in mlobs_omitted_columns. */
+  /**
+   * Columns that get per-column series, and tests that get an mlobs_test_failed series; the rest are counted
+   * in mlobs_omitted_columns and mlobs_omitted_tests.
+   */
   maxColumns: number;
 }
 
@@ -30,7 +33,7 @@ const RUN = {
 
 /**
  * What a successful run measured. A failed run carries these over from the previous file, so alerts and
- * panels keep the last known state instead of resolving; the quality and test-suite families join this table.
+ * panels keep the last known state instead of resolving.
  */
 const REPORT_FAMILIES = {
   rows: spec('mlobs_rows', 'Data rows read, per dataset (reference or current)', ['dataset']),
@@ -53,10 +56,47 @@ const REPORT_FAMILIES = {
     'Share of a column\'s cells that are missing (missing-value tokens and text in numeric columns), 0-1, per dataset',
     ['column', 'dataset'],
   ),
+  datasetMissing: spec(
+    'mlobs_dataset_missing_ratio',
+    'Share of all cells of a dataset that are missing (missing-value tokens and infinities, as Evidently counts them), 0-1',
+    ['dataset'],
+  ),
+  rowsWithMissing: spec('mlobs_rows_with_missing_ratio', 'Share of a dataset\'s rows with at least one missing value, 0-1', ['dataset']),
+  duplicatedRows: spec('mlobs_duplicated_rows', 'Rows of a dataset equal to an earlier row', ['dataset']),
+  constantColumns: spec('mlobs_constant_columns', 'Columns of a dataset with at most one distinct value', ['dataset']),
+  emptyColumns: spec('mlobs_empty_columns', 'Columns of a dataset with no value at all', ['dataset']),
+  tests: spec('mlobs_tests', 'Tests of the monitor\'s test suite in the last run, per status', ['status']),
+  testFailed: spec('mlobs_test_failed', 'Whether a test of the suite failed in the last run: 1 yes, 0 no', ['test', 'column', 'class']),
+  omittedTests: spec('mlobs_omitted_tests', 'Tests left out of mlobs_test_failed by the cap'),
+  modelQuality: spec(
+    'mlobs_model_quality',
+    'Model quality metric of the last run, per dataset (reference or current), in the metric\'s own unit; percentages as ratios 0-1',
+    ['metric', 'dataset'],
+  ),
 } satisfies Record<string, FamilySpec>;
 
 const F = REPORT_FAMILIES;
 const MODEL_ROLES = new Set(['target', 'prediction', 'prediction_proba']);
+const DATASETS = ['reference', 'current'] as const;
+/**
+ * Every status a test can have, worst first: each is exported, 0 included, so a status that empties reads 0
+ * rather than vanishing; the order is also the one in which tests get mlobs_test_failed series under the cap.
+ */
+const TEST_STATUSES = ['FAIL', 'ERROR', 'WARNING', 'SUCCESS'] as const;
+
+type Suite = NonNullable<Report['tests']>;
+type Quality = NonNullable<Report['model_quality']>;
+type RegressionSide = NonNullable<NonNullable<Quality['regression']>['reference']>;
+type ClassificationSide = NonNullable<NonNullable<Quality['classification']>['reference']>;
+
+/**
+ * The model-quality metrics exported, by the report's own names so the JSON report and the metrics agree; the
+ * error spreads, underperformance, normality fit, per-class figures and confusion matrix stay in the report.
+ * MAPE is the one percentage: it is exported as a ratio (conventions D2).
+ */
+const REGRESSION_METRICS = ['r2_score', 'rmse', 'mean_error', 'mean_abs_error', 'mean_abs_perc_error', 'abs_error_max', 'error_std'] as const;
+const CLASSIFICATION_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'log_loss', 'tpr', 'tnr', 'fpr', 'fnr'] as const;
+const PERCENT_METRICS = new Set<string>(['mean_abs_perc_error']);
 
 const family = (s: FamilySpec, samples: Sample[]): Family => ({ ...s, samples });
 const unixSeconds = (iso: string) => Date.parse(iso) / 1000;
@@ -76,6 +116,65 @@ function selectColumns(report: Report, max: number): { drift: ColumnDrift[]; nam
   return { drift: ranked.filter((c) => kept.has(c.column)), names: names.filter((n) => kept.has(n)), omitted: names.length - kept.size };
 }
 
+/** The suite's tests, failed ones first (then errors, warnings, successes, each in report order), up to `max`. */
+function selectTests(suite: Suite, max: number): { tests: Suite['tests']; omitted: number } {
+  const ranked = [...suite.tests].sort((a, b) => TEST_STATUSES.indexOf(a.status) - TEST_STATUSES.indexOf(b.status));
+  return { tests: ranked.slice(0, max), omitted: Math.max(0, ranked.length - max) };
+}
+
+function testFamilies(suite: Suite | undefined, m: { monitor: string }, max: number): Family[] {
+  if (!suite) return [];
+  const { tests, omitted } = selectTests(suite, max);
+  // A test id names a kind of test; the column and class it ran on make it one series. The same test
+  // configured twice on one column is one series too, failed if either failed (the renderer would keep
+  // whichever came first).
+  const failed = new Map<string, Sample>();
+  for (const t of tests) {
+    const labels = { ...m, test: t.id, column: t.column ?? '', class: t.label === null ? '' : String(t.label) };
+    const key = JSON.stringify(labels);
+    const value = Number(t.status === 'FAIL');
+    failed.set(key, { labels, value: Math.max(value, failed.get(key)?.value ?? 0) });
+  }
+  return [
+    family(F.tests, TEST_STATUSES.map((status) => ({ labels: { ...m, status: status.toLowerCase() }, value: suite.summary.by_status[status] ?? 0 }))),
+    family(F.testFailed, [...failed.values()]),
+    family(F.omittedTests, [{ labels: m, value: omitted }]),
+  ];
+}
+
+function modelQualityFamily(quality: Quality | undefined, m: { monitor: string }): Family {
+  const samples: Sample[] = [];
+  const add = <S>(sides: { reference: S | null; current: S | null }, metrics: readonly (keyof S & string)[]) => {
+    for (const dataset of DATASETS) {
+      const side = sides[dataset];
+      if (!side) continue;
+      for (const metric of metrics) {
+        // Classification metrics that need probabilities or a binary task are null otherwise: no series.
+        const raw = side[metric] as ScoreValue | null;
+        if (raw === null) continue;
+        const value = scoreFromJson(raw);
+        samples.push({ labels: { ...m, metric, dataset }, value: PERCENT_METRICS.has(metric) ? value / 100 : value });
+      }
+    }
+  };
+  if (quality?.regression) add<RegressionSide>(quality.regression, REGRESSION_METRICS);
+  if (quality?.classification) add<ClassificationSide>(quality.classification, CLASSIFICATION_METRICS);
+  return family(F.modelQuality, samples);
+}
+
+function dataQualityFamilies(quality: Report['quality'], m: { monitor: string }): Family[] {
+  if (!quality) return [];
+  const perDataset = (s: FamilySpec, value: (d: DatasetStats) => number) =>
+    family(s, DATASETS.map((dataset) => ({ labels: { ...m, dataset }, value: value(quality[dataset]) })));
+  return [
+    perDataset(F.datasetMissing, (d) => d.missing_values.share_of_missing_values),
+    perDataset(F.rowsWithMissing, (d) => d.missing_values.share_of_rows_with_missing_values),
+    perDataset(F.duplicatedRows, (d) => d.number_of_duplicated_rows),
+    perDataset(F.constantColumns, (d) => d.number_of_constant_columns),
+    perDataset(F.emptyColumns, (d) => d.number_of_empty_columns),
+  ];
+}
+
 function reportFamilies(report: Report, options: PromOptions): Family[] {
   const m = { monitor: options.monitor };
   const one = (s: FamilySpec, value: number) => family(s, [{ labels: m, value }]);
@@ -86,7 +185,7 @@ function reportFamilies(report: Report, options: PromOptions): Family[] {
   const missing: Sample[] = [];
   for (const name of names) {
     const info = columnInfo.get(name);
-    for (const dataset of ['reference', 'current'] as const) {
+    for (const dataset of DATASETS) {
       const counts = info?.[dataset];
       if (counts && counts.rows > 0) missing.push({ labels: { ...m, column: name, dataset }, value: (counts.missing + counts.coerced) / counts.rows });
     }
@@ -107,6 +206,9 @@ function reportFamilies(report: Report, options: PromOptions): Family[] {
     family(F.driftThreshold, drift.map((c) => ({ labels: testLabels(c), value: c.threshold }))),
     family(F.driftDetected, drift.map((c) => ({ labels: testLabels(c), value: Number(c.drift_detected) }))),
     family(F.missingRatio, missing),
+    ...dataQualityFamilies(report.quality, m),
+    ...testFamilies(report.tests, m, options.maxColumns),
+    modelQualityFamily(report.model_quality, m),
   ];
 }
 
