@@ -237,6 +237,22 @@ describe('--format html: suite, quality and model sections', () => {
   });
 });
 
+describe('--format html: ROC curve', () => {
+  it('draws both ROC curves as inline SVG (no script) with probabilities, and none from labels', async () => {
+    const probs = CRABS.map((a) => (a === 'prediction' ? 'prob_1' : a === 'prob_0,prob_1' ? 'prediction,prob_0' : a));
+    const { html, report } = await reportFor(probs);
+    const model = section(html, 'model');
+    expect(model).toContain('<h3>ROC curve</h3>');
+    const lines = all(model, /<polyline points="([^"]+)" class="roc-(reference|current)"\/>/g);
+    expect(lines.map((m) => m[2])).toEqual(['reference', 'current']);
+    const curve = report.model_quality!.classification!.current!.roc_curve!;
+    const last = lines[1][1].split(' ');
+    expect(last).toHaveLength(curve.fpr.length);
+    expect([last[0], last[last.length - 1]]).toEqual(['0.0,100.0', '100.0,0.0']);
+    expect(section((await reportFor(CRABS)).html, 'model')).not.toContain('ROC curve');
+  });
+});
+
 describe('mlobs render', () => {
   it('re-renders the same page from a saved report.json, with link flags added', async () => {
     const dir = tempDir();

@@ -34,6 +34,36 @@ describe('classification quality', () => {
     expect(r.tests!.tests.map((t) => t.id)).toEqual(expect.arrayContaining(['roc_auc', 'precision_score', 'recall_score', 'accuracy_score', 'f1_score']));
   });
 
+  it('draws the ROC curve of the positive class: from (0, 0) to (1, 1), ties moving together, its area the AUC', async () => {
+    const csv = 'y,p1\n0,0.1\n0,0.4\n1,0.4\n1,0.8\n0,0.2\n1,0.9\n';
+    const c = (await report(csv, { target: 'y', prediction: ['p1'], task: 'classification' })).model_quality!.classification!;
+    const roc = c.current!.roc_curve!;
+    // Thresholds 0.9, 0.8, 0.4 (one positive and one negative tie), 0.2, 0.1.
+    expect(roc).toEqual({ fpr: [0, 0, 0, 1 / 3, 2 / 3, 1], tpr: [0, 1 / 3, 2 / 3, 1, 1, 1] });
+    const area = roc.fpr.slice(1).reduce((a, x, i) => a + ((x - roc.fpr[i]) * (roc.tpr[i + 1] + roc.tpr[i])) / 2, 0);
+    expect(area).toBeCloseTo(c.current!.roc_auc as number, 15);
+    // Labels give no curve.
+    const labels = await report('y,yhat\n0,0\n1,1\n0,1\n', { target: 'y', prediction: ['yhat'], task: 'classification' });
+    expect(labels.model_quality!.classification!.current!.roc_curve).toBeNull();
+  });
+
+  it('thins a long ROC curve to at most 101 points, keeping both ends', async () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => `${i % 3 === 0 ? 1 : 0},${((i * 7919) % 1000) / 1000}`);
+    const roc = (await report(`y,p1\n${rows.join('\n')}\n`, { target: 'y', prediction: ['p1'], task: 'classification' })).model_quality!
+      .classification!.current!.roc_curve!;
+    expect(roc.fpr).toHaveLength(101);
+    expect([roc.fpr[0], roc.tpr[0], roc.fpr[100], roc.tpr[100]]).toEqual([0, 0, 1, 1]);
+    for (let i = 1; i < 101; i++) expect(roc.fpr[i] >= roc.fpr[i - 1] && roc.tpr[i] >= roc.tpr[i - 1]).toBe(true);
+  });
+
+  it('refuses probability columns that are not named after any class, instead of inventing classes', async () => {
+    const csv = 'y,prob_0,prob_1\n0,0.9,0.1\n1,0.3,0.7\n';
+    const c = (await report(csv, { target: 'y', prediction: ['prob_0', 'prob_1'], task: 'classification' })).model_quality!.classification!;
+    expect(c.error).toMatch(/none of "prob_0", "prob_1" is a class of the target \(0, 1\)/);
+    expect(c.labels).toEqual([0, 1]);
+    expect(c.current).toBeNull();
+  });
+
   it('takes one probability column per class: argmax labels, macro scores, one-vs-rest ROC AUC', async () => {
     const csv = 'y,a,b,c\na,0.6,0.3,0.1\nb,0.2,0.5,0.3\nc,0.3,0.3,0.4\na,0.4,0.4,0.2\nb,0.5,0.3,0.2\nc,0.1,0.2,0.7\n';
     const r = await report(csv, { target: 'y', prediction: ['a', 'b', 'c'], task: 'classification' });

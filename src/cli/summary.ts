@@ -32,6 +32,7 @@ function suiteLines(report: Report, color: boolean): string[] {
 
 function qualityLine(report: Report): string[] {
   const mq = report.model_quality;
+  if (mq?.classification?.error) return ['', `Model quality: not computed: ${mq.classification.error}`];
   const changes = qualityChanges(mq)?.slice(0, 3);
   if (!mq || !changes?.length) return [];
   const change = (r: number, c: number) =>

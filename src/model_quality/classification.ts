@@ -34,7 +34,17 @@ export interface ClassificationQuality {
   fnr: number | null;
   confusion_matrix: { labels: Label[]; values: number[][] };
   by_class: ClassQuality[];
+  roc_curve: RocCurve | null;
 }
+
+/** ROC curve points from (0, 0) to (1, 1), thinned for display; the AUC above comes from every point. */
+export interface RocCurve {
+  fpr: number[];
+  tpr: number[];
+}
+
+/** Enough points for a smooth curve in a report, few enough to keep the JSON and HTML small. */
+const ROC_POINTS = 101;
 
 /** sklearn's zero_division=0 (its default after the warning): an undefined ratio counts as 0. */
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
@@ -65,6 +75,37 @@ function rocAuc(scores: Float64Array, positive: boolean[]): number | null {
   const negatives = n - positives;
   if (positives === 0 || negatives === 0) return null;
   return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+/**
+ * The ROC curve of `scores` for the positive rows: one point per distinct score, highest first (ties move
+ * together, as sklearn's thresholds do), thinned to at most ROC_POINTS with both ends kept. Null when one
+ * class is absent.
+ */
+export function rocCurve(scores: Float64Array, positive: boolean[]): RocCurve | null {
+  const n = scores.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
+  const positives = positive.filter(Boolean).length;
+  const negatives = n - positives;
+  if (positives === 0 || negatives === 0) return null;
+  const fpr = [0];
+  const tpr = [0];
+  let tp = 0;
+  let fp = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j < n && scores[order[j]] === scores[order[i]]) {
+      if (positive[order[j]]) tp++;
+      else fp++;
+      j++;
+    }
+    fpr.push(fp / negatives);
+    tpr.push(tp / positives);
+    i = j;
+  }
+  if (fpr.length <= ROC_POINTS) return { fpr, tpr };
+  const keep = Array.from({ length: ROC_POINTS }, (_, k) => Math.round((k * (fpr.length - 1)) / (ROC_POINTS - 1)));
+  return { fpr: keep.map((i) => fpr[i]), tpr: keep.map((i) => tpr[i]) };
 }
 
 /**
@@ -125,6 +166,7 @@ export function classificationQuality(input: ClassificationInput, labels: Label[
     fnr: null,
     confusion_matrix: { labels: present, values: matrix },
     by_class: perClass,
+    roc_curve: null,
   };
   if (labels.length === 2 && posLabel !== null) {
     const p = index.get(posLabel);
@@ -149,6 +191,9 @@ export function classificationQuality(input: ClassificationInput, labels: Label[
     const aucs = classes.map((c) => rocAuc(probabilities.get(c)!, target.map((t) => t === c)));
     out.roc_auc = aucs.some((a) => a === null) ? null : npSum(aucs as number[]) / aucs.length;
     out.log_loss = logLoss(target, classes, probabilities);
+    if (labels.length === 2 && posLabel !== null && probabilities.has(posLabel)) {
+      out.roc_curve = rocCurve(probabilities.get(posLabel)!, target.map((t) => t === posLabel));
+    }
   }
   return out;
 }

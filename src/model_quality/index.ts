@@ -54,12 +54,19 @@ export function modelQuality(plans: ColumnPlan[], task: 'classification' | 'regr
   }
   // Probability columns are named after their class; a name that is no target label is a class of its own.
   const classOf = (name: string): Label => findLabel(name, [...seen]) ?? name;
-  if (predictions.length > 1) for (const p of predictions) seen.add(classOf(p.name));
+  const targetClasses = [...seen].sort(compareLabels);
+  // No column named after any class means the columns are named otherwise (prob_0, p_yes): metrics over
+  // invented classes would be silently wrong.
+  const misnamed = predictions.length > 1 && predictions.every((p) => findLabel(p.name, targetClasses) === undefined);
+  if (predictions.length > 1 && !misnamed) for (const p of predictions) seen.add(classOf(p.name));
   const labels = [...seen].sort(compareLabels);
 
   let posLabel: Label | null = null;
   let error: string | undefined;
-  if (labels.length === 2) {
+  if (misnamed) {
+    const names = predictions.map((p) => JSON.stringify(p.name)).join(', ');
+    error = `probability columns are named after the classes they score; none of ${names} is a class of the target (${targetClasses.map((l) => JSON.stringify(l)).join(', ')}): rename them`;
+  } else if (labels.length === 2) {
     posLabel = findLabel(options.posLabel ?? '1', labels) ?? null;
     if (posLabel === null) {
       error = options.posLabel === undefined

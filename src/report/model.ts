@@ -5,7 +5,7 @@ import { z } from 'zod';
  * consumes. It is defined once, here, as a zod schema: the TypeScript types are inferred from it and
  * schema/report.schema.json is generated from it, so the three cannot disagree.
  */
-export const SCHEMA_VERSION = '1.1.0';
+export const SCHEMA_VERSION = '1.2.0';
 
 /** JSON has no NaN or infinity; like the golden files, non-finite numbers travel as these strings. */
 export const Score = z
@@ -261,6 +261,11 @@ const ClassificationQuality = z
     fnr: Score.nullable(),
     confusion_matrix: z.object({ labels: z.array(Label), values: z.array(z.array(Count)) }).describe('Rows: actual, columns: predicted'),
     by_class: z.array(z.object({ label: Label, precision: Score, recall: Score, f1: Score, support: Count, roc_auc: Score.nullable() })),
+    roc_curve: z
+      .object({ fpr: z.array(z.number()), tpr: z.array(z.number()) })
+      .nullable()
+      .optional()
+      .describe('Binary with probabilities: ROC points of the positive label from (0, 0) to (1, 1), at most 101; since schema 1.2'),
   })
   .nullable();
 

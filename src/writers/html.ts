@@ -183,6 +183,7 @@ function inputRow(side: string, x: Report['inputs']['reference']) {
 
 // ---- Test suite ----
 
+type RocCurve = { fpr: number[]; tpr: number[] };
 type TestStatus = TestSuite['tests'][number]['status'];
 
 /** Failures first: a reader opens the suite to see what broke. Icons and words carry the status, not colour. */
@@ -406,6 +407,7 @@ function modelView(m: ModelQuality) {
       confusion: [c.reference && confusion('Reference', c.reference.confusion_matrix), c.current && confusion('Current', c.current.confusion_matrix)].filter((x) => !!x),
       byClass,
       hasRocAuc: byClass.some((b) => b.rocAuc.reference !== '–' || b.rocAuc.current !== '–'),
+      roc: rocView(c.reference?.roc_curve, c.current?.roc_curve),
       rows: `${c.reference ? count(c.reference.rows) : '–'} / ${c.current ? count(c.current.rows) : '–'}`,
     },
     regression: r && {
@@ -413,6 +415,19 @@ function modelView(m: ModelQuality) {
       rows: `${r.reference ? count(r.reference.rows) : '–'} / ${r.current ? count(r.current.rows) : '–'}`,
     },
   };
+}
+
+/**
+ * Both sides' ROC curves as SVG polylines in a 100 × 100 box (y up): drawn by the browser without script,
+ * so they print and show with JavaScript off, and cost about 1 kB each.
+ */
+function rocView(reference: RocCurve | null | undefined, current: RocCurve | null | undefined) {
+  const points = (c: RocCurve) => c.fpr.map((x, i) => `${(x * 100).toFixed(1)},${(100 - c.tpr[i] * 100).toFixed(1)}`).join(' ');
+  const sides = [
+    reference && { side: 'reference', points: points(reference) },
+    current && { side: 'current', points: points(current) },
+  ].filter((x) => !!x);
+  return sides.length ? { sides } : null;
 }
 
 /** The verdict's one model line: accuracy for classification, MAE for regression (what Evidently leads with). */
