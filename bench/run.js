@@ -43,7 +43,7 @@ const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].le
 const fmt = (r) => r.map((c, i) => c.padStart(widths[i])).join('  ');
 console.log(fmt(head));
 for (const c of cells) console.log(fmt(c));
-console.log('\ntargets for 1M x 20 (reference + current), JSON out: wall <= 3 s, peak RSS <= 600 MB');
+console.log('\ntargets for 1M x 20 (reference + current), JSON out: drift only <= 3 s wall and <= 600 MB peak RSS; with quality and suites (measured here) within 1.5x');
 
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 const result = { date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, repeats, rows };
