@@ -81,9 +81,17 @@ describe('bad input gives one clear line and exit 2', () => {
   it('missing --reference', async () => {
     await expectError(['-c', CUR], 2, /--reference/);
   });
-  it('unknown flag', async () => {
-    const res = await runCli(['report', '--refrence', REF]);
+  it('unknown flag or command: one line too', async () => {
+    await expectError(['--refrence', REF], 2, /unknown option '--refrence'/);
+    const res = await runCli(['reprot']);
     expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^mlobs: error: unknown command 'reprot' \(Did you mean report\?\) \(see --help\)\n$/);
+  });
+  it('an empty format list', async () => {
+    await expectError(['-r', REF, '-c', CUR, '--format', '', '-o', tempDir()], 2, /no output format/);
+  });
+  it('one column as both target and prediction', async () => {
+    await expectError(['-r', REF, '-c', CUR, '--target', 'Quality', '--prediction', 'Quality', '-o', tempDir()], 2, /both the target and a prediction/);
   });
 });
 
@@ -124,6 +132,29 @@ describe('exit codes and reporting', () => {
     expect(report.errors).toEqual([expect.objectContaining({ column: 'y', stage: 'drift', error_type: 'EmptyColumn' })]);
     expect(report.drift.columns.map((c: any) => c.column)).toEqual(['x']);
     expect(res.stdout).toMatch(/error: column "y" has no non-missing values/);
+  });
+  it('columns named after Object.prototype properties are ordinary columns', async () => {
+    const d = files({ 'p.csv': `__proto__,constructor,toString,x\n${Array.from({ length: 30 }, (_, i) => `${i},${i % 4},${i % 3},${i}`).join('\n')}\n` });
+    const out = tempDir();
+    const res = await runCli(['report', '-r', join(d, 'p.csv'), '-c', join(d, 'p.csv'), '-o', out, '--per-column-threshold', 'constructor=0.2']);
+    expect(res.code, res.stderr).toBe(0);
+    const report = readReport(out);
+    expect(report.drift.columns.map((c: any) => [c.column, c.threshold])).toEqual([
+      ['__proto__', 0.05],
+      ['constructor', 0.2],
+      ['toString', 0.05],
+      ['x', 0.05],
+    ]);
+  });
+  it('values spanning the whole double range keep the report valid', async () => {
+    const big = (sign: number) => Array.from({ length: 40 }, (_, i) => [1.7e308, -1.7e308, 0, 1e300][(i * sign) % 4 < 0 ? 0 : (i * sign) % 4]);
+    const d = files({ 'a.csv': `x\n${big(1).join('\n')}\n`, 'b.csv': `x\n${big(3).join('\n')}\n` });
+    const out = tempDir();
+    const res = await runCli(['report', '-r', join(d, 'a.csv'), '-c', join(d, 'b.csv'), '-o', out]);
+    expect(res.code, res.stderr).toBe(0);
+    const dist = readReport(out).drift.columns[0].distribution;
+    expect(dist.x.every((e: number) => Number.isFinite(e))).toBe(true);
+    expect(dist.reference.reduce((a: number, b: number) => a + b, 0)).toBe(40);
   });
   it('--debug adds the stack to an error', async () => {
     const res = await runCli(['report', '-r', 'nope.csv', '-c', CUR, '-o', tempDir(), '--debug']);

@@ -22,19 +22,24 @@ With several monitors the highest of their codes.`;
 export async function run(argv: string[], io: CliIo = processIo): Promise<ExitCode> {
   let exit: ExitCode = ExitCode.ok;
   const debug = argv.includes('--debug');
+  // Commander's own errors (unknown option, missing argument) read like ours: one line, `mlobs: error: ...`.
+  const output = {
+    writeOut: io.stdout,
+    writeErr: io.stderr,
+    outputError: (text: string, write: (s: string) => void) => write(`mlobs: ${text.trim().replace(/\s*\n\s*/g, ' ')} (see --help)\n`),
+  };
   const program = new Command('mlobs')
     .description('Batch ML drift monitoring: Evidently-compatible drift reports from two CSV files')
     .version(VERSION, '-V, --version')
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError('(run with --help for usage)');
+    .configureOutput(output);
   registerReport(program, io, (code) => { exit = code; });
   registerTest(program, io, (code) => { exit = code; });
   registerRender(program, io, (code) => { exit = code; });
   registerNotify(program, io, (code) => { exit = code; });
   registerSchedule(program, io, (code) => { exit = code; }, argv, (args, runIo) => run(['report', ...args], runIo));
-  program.commands.forEach((c) => c.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).addHelpText('after', EXIT_CODES_HELP));
+  program.commands.forEach((c) => c.exitOverride().configureOutput(output).addHelpText('after', EXIT_CODES_HELP));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exit;

@@ -42,8 +42,11 @@ export function resolveStatTest(column: string, type: FeatureType, options: Drif
   const typeThreshold = type === 'num' ? options.numStattestThreshold : options.catStattestThreshold;
   let test: StatTestDef;
   let source: Resolved['source'];
-  if (options.perColumnStattest[column] !== undefined) {
-    test = lookup(options.perColumnStattest[column], `--per-column-stattest ${column}`);
+  // Own keys only: a column named "constructor" must not find Object.prototype's.
+  const perColumnTest = Object.hasOwn(options.perColumnStattest, column) ? options.perColumnStattest[column] : undefined;
+  const perColumnThreshold = Object.hasOwn(options.perColumnThreshold, column) ? options.perColumnThreshold[column] : undefined;
+  if (perColumnTest !== undefined) {
+    test = lookup(perColumnTest, `--per-column-stattest ${column}`);
     source = 'per_column';
   } else if (typeTest !== undefined) {
     test = lookup(typeTest, `the ${type} stat test`);
@@ -55,7 +58,7 @@ export function resolveStatTest(column: string, type: FeatureType, options: Drif
     test = auto();
     source = 'auto';
   }
-  const threshold = options.perColumnThreshold[column] ?? typeThreshold ?? options.stattestThreshold ?? test.defaultThreshold;
+  const threshold = perColumnThreshold ?? typeThreshold ?? options.stattestThreshold ?? test.defaultThreshold;
   if (!(threshold > 0) || !Number.isFinite(threshold) || (test.scoreKind === 'p_value' && threshold > 1)) {
     const range = test.scoreKind === 'p_value' ? 'in (0, 1]' : 'a positive number';
     throw new UsageError(`threshold ${threshold} for column "${column}" (${test.id}) is out of range: a ${test.scoreKind.replace('_', '-')} threshold must be ${range}`);
@@ -72,8 +75,12 @@ function numericDistribution(ref: Float64Array, cur: Float64Array): Distribution
     min -= 0.5;
     max += 0.5;
   }
-  const width = (max - min) / HISTOGRAM_BINS;
-  const x = Array.from({ length: HISTOGRAM_BINS + 1 }, (_, i) => (i === HISTOGRAM_BINS ? max : min + i * width));
+  // Interpolated, not min + i·width: a range wider than the largest double (-1.7e308 .. 1.7e308) must not
+  // overflow to an infinite width or edge.
+  const x = Array.from({ length: HISTOGRAM_BINS + 1 }, (_, i) => {
+    const t = i / HISTOGRAM_BINS;
+    return i === HISTOGRAM_BINS ? max : min * (1 - t) + max * t;
+  });
   const count = (v: Float64Array) => {
     const out = new Array<number>(HISTOGRAM_BINS);
     for (let b = 0; b < HISTOGRAM_BINS; b++) {

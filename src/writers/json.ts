@@ -1,11 +1,21 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
-import type { Report } from '../report/model.js';
+import { Report } from '../report/model.js';
 
 export const JSON_FILE = 'report.json';
 
+/**
+ * The document, checked against the model first: a report that does not match its own schema is a bug,
+ * and failing here (exit 70) beats a report.json that `mlobs render` and other readers then refuse.
+ */
 export function renderJson(report: Report): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  const text = JSON.stringify(report, null, 2);
+  const checked = Report.safeParse(JSON.parse(text));
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new Error(`the report does not match its schema at ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return `${text}\n`;
 }
 
 export async function writeJson(report: Report, dir: string): Promise<string> {

@@ -84,6 +84,11 @@ export function resolveReportOptions(cfg: ConfigFile, flags: Record<string, unkn
   checkStatTest(drift.cat_stattest, '--cat-stattest');
   for (const [col, id] of Object.entries(drift.per_column_stattest ?? {})) checkStatTest(id, `--per-column-stattest ${col}`);
   const formats = cfg.output?.format ?? ['json'];
+  if (formats.length === 0) throw new UsageError(`no output format given; available: ${FORMATS.join(', ')}`);
+  const target = cfg.columns?.target;
+  if (target !== undefined && cfg.columns?.prediction?.includes(target)) {
+    throw new UsageError(`column "${target}" cannot be both the target and a prediction`);
+  }
   for (const f of formats) if (!FORMATS.includes(f)) throw new UsageError(`unknown format "${f}"; available: ${FORMATS.join(', ')}`);
   const driftOptions: DriftOptions = {
     stattest: drift.stattest,
