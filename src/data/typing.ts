@@ -2,6 +2,7 @@ import type { ParsedColumn, ParsedTable } from '../io/csv/types.js';
 import { InputError, UsageError } from '../errors.js';
 import type { ColumnInfo, ReportWarning, SideCounts } from '../report/model.js';
 import type { ColumnRoles } from './roles.js';
+import { isNumericProfile, type ColumnQuality, type SideProfile } from '../quality/profile.js';
 
 export type Role = ColumnInfo['role'];
 export type Type = ColumnInfo['type'];
@@ -33,13 +34,20 @@ export const MAX_JUNK_TOKENS = 10;
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-function sideCounts(col: ParsedColumn | undefined, coerced: boolean): SideCounts | null {
+/**
+ * `profile` is the side's data-quality profile: a numeric one has counted the infinities already, and a
+ * column without any number cell has none, so only a text column's other cells need a look.
+ */
+function sideCounts(col: ParsedColumn | undefined, coerced: boolean, profile: SideProfile | undefined, numeric: boolean): SideCounts | null {
   if (!col) return null;
   let infinite = 0;
-  const v = col.numbers;
-  for (let i = 0; i < v.length; i++) if (v[i] === Infinity || v[i] === -Infinity) infinite++;
+  if (numeric && profile) infinite = profile.posInf + profile.negInf;
+  else if (col.numericCount > 0) {
+    const v = col.numbers;
+    for (let i = 0; i < v.length; i++) if (v[i] === Infinity || v[i] === -Infinity) infinite++;
+  }
   return {
-    rows: v.length,
+    rows: col.numbers.length,
     missing: col.missingCount,
     coerced: coerced ? col.textCount : 0,
     infinite,
@@ -231,16 +239,20 @@ function tokenCounts(plan: ColumnPlan): ColumnInfo['coerced_tokens'] {
     .slice(0, MAX_JUNK_TOKENS);
 }
 
-export function describeColumns(plans: ColumnPlan[]): ColumnInfo[] {
-  return plans.map((p) => ({
-    name: p.name,
-    role: p.role,
-    type: p.type,
-    type_source: p.typeSource,
-    in_reference: !!p.ref,
-    in_current: !!p.cur,
-    reference: sideCounts(p.ref, p.coerceText),
-    current: sideCounts(p.cur, p.coerceText),
-    coerced_tokens: p.coerceText ? tokenCounts(p) : [],
-  }));
+/** The columns section; `quality` holds each plan's profiles (in plan order), which know their infinities. */
+export function describeColumns(plans: ColumnPlan[], quality: ColumnQuality[]): ColumnInfo[] {
+  return plans.map((p, k) => {
+    const numeric = isNumericProfile(p);
+    return {
+      name: p.name,
+      role: p.role,
+      type: p.type,
+      type_source: p.typeSource,
+      in_reference: !!p.ref,
+      in_current: !!p.cur,
+      reference: sideCounts(p.ref, p.coerceText, quality[k].ref, numeric),
+      current: sideCounts(p.cur, p.coerceText, quality[k].cur, numeric),
+      coerced_tokens: p.coerceText ? tokenCounts(p) : [],
+    };
+  });
 }

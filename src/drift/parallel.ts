@@ -4,6 +4,7 @@ import type { ColumnPlan } from '../data/typing.js';
 import { releaseValues } from '../data/values.js';
 import { UsageError } from '../errors.js';
 import { profileColumn, type ColumnQuality } from '../quality/profile.js';
+import { rowChecks, type RowChecks, type RowChecksInput } from '../quality/summary.js';
 import { workerScript } from '../workers.js';
 import { driftColumns, scoreColumn, summarizeDrift, type ColumnOutcome } from './dataset.js';
 import type { DriftOptions } from './options.js';
@@ -13,7 +14,6 @@ const MIN_PARALLEL_VALUES = 1_000_000;
 const MAX_THREADS = 4;
 
 export interface ColumnTask {
-  index: number;
   plan: ColumnPlan;
   options: DriftOptions;
   /** Score drift too (the column is one of the dataset-drift columns), not only its data quality. */
@@ -25,15 +25,22 @@ export interface ColumnResult {
   drift?: ColumnOutcome;
 }
 
-export type ColumnReply =
-  | { index: number; result: ColumnResult }
-  | { index: number; error: { name: string; message: string; stack?: string } };
+/** What a worker is asked to do: analyse one column, or run the row checks of one file. */
+export type WorkerTask = { kind: 'column'; index: number; task: ColumnTask } | { kind: 'rows'; index: number; input: RowChecksInput };
+
+export type WorkerReply =
+  | { kind: WorkerTask['kind']; index: number; result: ColumnResult | RowChecks }
+  | { kind: WorkerTask['kind']; index: number; error: { name: string; message: string; stack?: string } };
+
+export function runTask(t: WorkerTask): ColumnResult | RowChecks {
+  return t.kind === 'column' ? analyseColumn(t.task) : rowChecks(t.input);
+}
 
 /**
  * Everything computed per column, in one visit: data quality of both sides first, then drift, which finds
  * the numeric sides already sorted. The column's cached copies are dropped when it is done.
  */
-export function analyseColumn({ plan, options, drift }: Omit<ColumnTask, 'index'>): ColumnResult {
+export function analyseColumn({ plan, options, drift }: ColumnTask): ColumnResult {
   try {
     const quality = profileColumn(plan);
     return drift ? { quality, drift: scoreColumn(plan, options) } : { quality };
@@ -50,78 +57,121 @@ function values(plan: ColumnPlan): number {
  * Analyses columns on `threads` threads: this one and `threads - 1` workers, all taking the next column from
  * one queue, biggest (numeric, since they sort) first. Column arrays are shared memory, so a task carries no
  * data copy, and working here too saves a whole worker isolate (about 30 MB) against the memory budget.
+ * The row checks need every column's profile, so they are queued once the last column is in, one task per
+ * file, and run on two threads instead of leaving the workers idle while this one does them all.
  */
-function analyseInWorkers(script: URL, tasks: Omit<ColumnTask, 'index'>[], threads: number): Promise<ColumnResult[]> {
-  const order = tasks
+function analyseInWorkers(
+  script: URL,
+  tasks: ColumnTask[],
+  threads: number,
+  rowInputs: (quality: ColumnQuality[]) => RowChecksInput[],
+): Promise<{ columns: ColumnResult[]; rows: RowChecks[] }> {
+  const queue: WorkerTask[] = tasks
     .map((task, index) => ({ task, index, cost: values(task.plan) * (task.plan.type === 'num' ? 2 : 1) }))
-    .sort((a, b) => b.cost - a.cost);
-  const results = new Array<ColumnResult>(tasks.length);
+    .sort((a, b) => b.cost - a.cost)
+    .map(({ task, index }) => ({ kind: 'column', index, task }));
+  const columns = new Array<ColumnResult>(tasks.length);
+  let rows: RowChecks[] = [];
+  let pending = tasks.length;
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
+    const idle: Worker[] = [];
     let next = 0;
-    let done = 0;
+    let working = false;
     let failed = false;
     const finish = (error?: Error) => {
       if (failed) return;
       if (error) failed = true;
       for (const w of workers) void w.terminate();
       if (error) reject(error);
-      else resolve(results);
-    };
-    const record = (index: number, result: ColumnResult) => {
-      results[index] = result;
-      if (++done === tasks.length) finish();
+      else resolve({ columns, rows });
     };
     const feed = (worker: Worker) => {
-      if (next < order.length) {
-        const { index, task } = order[next++];
-        worker.postMessage({ index, ...task } satisfies ColumnTask);
+      if (next < queue.length) worker.postMessage(queue[next++]);
+      else idle.push(worker);
+    };
+    // This thread's share: one task at a time, yielding between tasks so worker replies get handled.
+    const work = () => {
+      working = false;
+      if (failed || next >= queue.length) return;
+      const task = queue[next++];
+      let result: ColumnResult | RowChecks;
+      try {
+        result = runTask(task);
+      } catch (e) {
+        finish(e as Error);
+        return;
       }
+      record(task.kind, task.index, result);
+      schedule();
+    };
+    const schedule = () => {
+      if (working) return;
+      working = true;
+      setImmediate(work);
+    };
+    const record = (kind: WorkerTask['kind'], index: number, result: ColumnResult | RowChecks) => {
+      if (kind === 'column') columns[index] = result as ColumnResult;
+      else rows[index] = result as RowChecks;
+      if (--pending > 0) return;
+      if (kind === 'rows') return finish();
+      let inputs: RowChecksInput[];
+      try {
+        inputs = rowInputs(columns.map((c) => c.quality));
+      } catch (e) {
+        return finish(e as Error);
+      }
+      rows = new Array<RowChecks>(inputs.length);
+      pending = inputs.length;
+      if (pending === 0) return finish();
+      queue.push(...inputs.map((input, index): WorkerTask => ({ kind: 'rows', index, input })));
+      for (const worker of idle.splice(0)) feed(worker);
+      schedule();
     };
     for (let t = 1; t < threads; t++) {
       const worker = new Worker(script);
       workers.push(worker);
-      worker.on('message', (reply: ColumnReply) => {
+      worker.on('message', (reply: WorkerReply) => {
         if ('error' in reply) {
           const { name, message, stack } = reply.error;
           finish(name === 'UsageError' ? new UsageError(message) : Object.assign(new Error(message), { name, stack }));
           return;
         }
-        record(reply.index, reply.result);
+        record(reply.kind, reply.index, reply.result);
         feed(worker);
       });
       worker.on('error', (error) => finish(error));
       feed(worker);
     }
-    // This thread's share: one column at a time, yielding between columns so worker replies get handled.
-    const work = () => {
-      if (failed || next >= order.length) return;
-      const { index, task } = order[next++];
-      try {
-        record(index, analyseColumn(task));
-      } catch (e) {
-        finish(e as Error);
-        return;
-      }
-      setImmediate(work);
-    };
-    setImmediate(work);
+    schedule();
   });
 }
 
 /**
- * Data quality of every column and dataset drift, spread over worker threads when the data is big enough to
- * gain from it. `quality` is in plan order.
+ * Data quality of every column, the row checks of the files `rowInputs` describes from those profiles, and
+ * dataset drift, spread over worker threads when the data is big enough to gain from it. `quality` is in
+ * plan order.
  */
-export async function computeColumns(plans: ColumnPlan[], options: DriftOptions, { parallel = true }: { parallel?: boolean } = {}) {
+export async function computeColumns(
+  plans: ColumnPlan[],
+  options: DriftOptions,
+  rowInputs: (quality: ColumnQuality[]) => RowChecksInput[],
+  { parallel = true }: { parallel?: boolean } = {},
+) {
   const driftPlans = driftColumns(plans);
   const scored = new Set(driftPlans);
   const tasks = plans.map((plan) => ({ plan, options, drift: scored.has(plan) }));
   const threads = Math.min(availableParallelism(), MAX_THREADS, plans.length);
   const total = plans.reduce((sum, p) => sum + values(p), 0);
   const script = parallel && threads >= 2 && total >= MIN_PARALLEL_VALUES ? workerScript(import.meta.url, './worker.js') : null;
-  const results = script ? await analyseInWorkers(script, tasks, threads) : tasks.map(analyseColumn);
+  let results: ColumnResult[];
+  let rows: RowChecks[];
+  if (script) ({ columns: results, rows } = await analyseInWorkers(script, tasks, threads, rowInputs));
+  else {
+    results = tasks.map(analyseColumn);
+    rows = rowInputs(results.map((r) => r.quality)).map(rowChecks);
+  }
   const byPlan = new Map(plans.map((plan, k) => [plan, results[k]]));
   const outcomes = driftPlans.map((plan) => byPlan.get(plan)!.drift!);
-  return { ...summarizeDrift(outcomes, options), quality: results.map((r) => r.quality), threads: script ? threads : 1 };
+  return { ...summarizeDrift(outcomes, options), quality: results.map((r) => r.quality), rows, threads: script ? threads : 1 };
 }

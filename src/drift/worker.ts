@@ -1,14 +1,14 @@
-/** Column worker thread: analyses one column per message (see parallel.ts). */
+/** Analysis worker thread: runs one task per message (see parallel.ts). */
 import { parentPort } from 'node:worker_threads';
-import { analyseColumn, type ColumnReply, type ColumnTask } from './parallel.js';
+import { runTask, type WorkerReply, type WorkerTask } from './parallel.js';
 
-parentPort!.on('message', ({ index, ...task }: ColumnTask) => {
-  let reply: ColumnReply;
+parentPort!.on('message', (task: WorkerTask) => {
+  let reply: WorkerReply;
   try {
-    reply = { index, result: analyseColumn(task) };
+    reply = { kind: task.kind, index: task.index, result: runTask(task) };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
-    reply = { index, error: { name: err.name, message: err.message, stack: err.stack } };
+    reply = { kind: task.kind, index: task.index, error: { name: err.name, message: err.message, stack: err.stack } };
   }
   parentPort!.postMessage(reply);
 });

@@ -266,14 +266,18 @@ function outOfRange(ref: SideProfile, cur: SideProfile, curCol: ParsedColumn): C
   return { left, right, count: total - inside, total };
 }
 
+/** Whether a column gets numeric profiles, which count its infinities (categorical ones leave them at 0). */
+export function isNumericProfile(plan: ColumnPlan): boolean {
+  return plan.type === 'num' || plan.type === 'unknown';
+}
+
 /**
  * One column's data quality on both sides. Numerical columns sort their finite values through the shared
  * cache, so drift scoring the same column afterwards reuses the sort.
  */
 export function profileColumn(plan: ColumnPlan): ColumnQuality {
-  const numeric = plan.type === 'num' || plan.type === 'unknown';
   const out: ColumnQuality = {};
-  if (numeric) {
+  if (isNumericProfile(plan)) {
     if (plan.ref) out.ref = numericProfile(plan.ref, pandasDtype(plan.ref, true));
     if (plan.cur) out.cur = numericProfile(plan.cur, pandasDtype(plan.cur, true));
     if (out.ref && out.cur && plan.type === 'num') out.outOfRange = outOfRange(out.ref, out.cur, plan.cur!);

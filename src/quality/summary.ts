@@ -1,5 +1,6 @@
 import type { ColumnPlan } from '../data/typing.js';
-import type { ParsedTable } from '../io/csv/types.js';
+import type { ParsedColumn, ParsedTable } from '../io/csv/types.js';
+import type { PandasDtype } from './dtype.js';
 import { scoreToJson, type ColumnStats, type DataQuality, type DatasetStats } from '../report/model.js';
 import { roundHalfEven } from '../stats/numeric/round.js';
 import type { ColumnQuality, SideProfile } from './profile.js';
@@ -58,22 +59,59 @@ export function columnStats(p: SideProfile, type: ColumnPlan['type'], current: C
 
 const share = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
 
+/** One side's profiled columns in the file's column order (ignored ones too, as Evidently sees the whole frame). */
+function sideColumns(table: ParsedTable, plans: ColumnPlan[], profiles: (SideProfile | undefined)[]) {
+  const order = new Map(table.columns.map((c, i) => [c.name, i]));
+  const side = plans.map((plan, k) => ({ plan, profile: profiles[k]! })).filter((e) => e.profile);
+  side.sort((a, b) => order.get(a.plan.name)! - order.get(b.plan.name)!);
+  return side.map((e) => ({ ...e, col: table.columns[order.get(e.plan.name)!] }));
+}
+
+/** What the cross-column row checks of one file need: its columns and a few counts from their profiles. */
+export interface RowChecksInput {
+  rows: number;
+  columns: { col: ParsedColumn; dtype: PandasDtype; numeric: boolean; missing: number; infinite: number; unique: number }[];
+}
+
+export interface RowChecks {
+  empty: number;
+  withMissing: number;
+  duplicated: number;
+  almost: number;
+  duplicatedRows: number;
+}
+
+export function rowChecksInput(table: ParsedTable, plans: ColumnPlan[], profiles: (SideProfile | undefined)[]): RowChecksInput {
+  return {
+    rows: table.rowCount,
+    columns: sideColumns(table, plans, profiles).map(({ plan, profile, col }) => ({
+      col,
+      dtype: profile.dtype,
+      numeric: plan.coerceText,
+      missing: profile.missing,
+      infinite: profile.posInf + profile.negInf,
+      unique: profile.unique,
+    })),
+  };
+}
+
+/** The checks that look across the columns of every row: kept apart as they can run on a worker thread. */
+export function rowChecks({ rows, columns }: RowChecksInput): RowChecks {
+  const cells = cellColumns(columns);
+  const { empty, withMissing } = missingRows(cells, rows, columns.map((c) => c.missing), columns.map((c) => c.infinite));
+  const { duplicated, almost } = duplicatedColumns(cells, rows, ALMOST_DUPLICATED_THRESHOLD);
+  return { empty, withMissing, duplicated, almost, duplicatedRows: duplicatedRows(cells, rows, columns.map((c) => c.unique)) };
+}
+
 /**
  * Evidently's DatasetSummary and DatasetMissingValues of one file, over all its columns (ignored ones too,
  * as Evidently sees the whole frame). Column counts by type cover features only, as its legacy typing does.
  */
-function datasetStats(table: ParsedTable, plans: ColumnPlan[], profiles: (SideProfile | undefined)[]): DatasetStats {
-  const order = new Map(table.columns.map((c, i) => [c.name, i]));
-  const side = plans.map((plan, k) => ({ plan, profile: profiles[k]! })).filter((e) => e.profile);
-  side.sort((a, b) => order.get(a.plan.name)! - order.get(b.plan.name)!);
+function datasetStats(table: ParsedTable, plans: ColumnPlan[], profiles: (SideProfile | undefined)[], checks: RowChecks): DatasetStats {
+  const side = sideColumns(table, plans, profiles);
   const rows = table.rowCount;
-  const cells = cellColumns(
-    side.map(({ plan, profile }) => ({ col: table.columns[order.get(plan.name)!], dtype: profile.dtype, numeric: plan.coerceText })),
-  );
+  const { empty, withMissing, duplicated, almost } = checks;
   const missingBy = side.map((e) => e.profile.missing);
-  const infiniteBy = side.map((e) => e.profile.posInf + e.profile.negInf);
-  const { empty, withMissing } = missingRows(cells, rows, missingBy, infiniteBy);
-  const { duplicated, almost } = duplicatedColumns(cells, rows, ALMOST_DUPLICATED_THRESHOLD);
   const features = side.filter((e) => e.plan.role === 'feature');
   const byColumn = <T>(f: (p: SideProfile) => T) => Object.fromEntries(side.map((e) => [e.plan.name, f(e.profile)]));
   const kinds = byColumn((p) => ({ '': 0, '-Infinity': p.negInf, null: p.missing, Infinity: p.posInf }));
@@ -97,7 +135,7 @@ function datasetStats(table: ParsedTable, plans: ColumnPlan[], profiles: (SidePr
     number_of_almost_duplicated_columns: almost,
     number_of_empty_rows: empty,
     number_of_empty_columns: side.filter((e) => e.profile.missing === rows).length,
-    number_of_duplicated_rows: duplicatedRows(cells, rows, side.map((e) => e.profile.unique)),
+    number_of_duplicated_rows: checks.duplicatedRows,
     nans_by_columns: byColumn((p) => p.missing),
     number_uniques_by_columns: byColumn((p) => p.unique),
     columns_type: byColumn((p) => p.dtype),
@@ -124,8 +162,17 @@ function datasetStats(table: ParsedTable, plans: ColumnPlan[], profiles: (SidePr
 /** Roles whose columns get a column summary: Evidently's DataDefinition columns without the id column. */
 const SUMMARISED = new Set<ColumnPlan['role']>(['feature', 'target', 'prediction', 'prediction_proba', 'datetime']);
 
-/** The report's data-quality section from the per-column profiles (one per plan, in plan order). */
-export function dataQuality(reference: ParsedTable, current: ParsedTable, plans: ColumnPlan[], quality: ColumnQuality[]): DataQuality {
+/**
+ * The report's data-quality section from the per-column profiles (one per plan, in plan order) and the row
+ * checks of each file.
+ */
+export function dataQuality(
+  reference: ParsedTable,
+  current: ParsedTable,
+  plans: ColumnPlan[],
+  quality: ColumnQuality[],
+  [refChecks, curChecks]: RowChecks[],
+): DataQuality {
   const columns: DataQuality['columns'] = [];
   plans.forEach((plan, k) => {
     const q = quality[k];
@@ -147,8 +194,8 @@ export function dataQuality(reference: ParsedTable, current: ParsedTable, plans:
   return {
     almost_constant_threshold: ALMOST_CONSTANT_THRESHOLD,
     almost_duplicated_threshold: ALMOST_DUPLICATED_THRESHOLD,
-    reference: datasetStats(reference, plans, quality.map((q) => q.ref)),
-    current: datasetStats(current, plans, quality.map((q) => q.cur)),
+    reference: datasetStats(reference, plans, quality.map((q) => q.ref), refChecks),
+    current: datasetStats(current, plans, quality.map((q) => q.cur), curChecks),
     columns,
   };
 }

@@ -6,7 +6,7 @@ import type { DriftOptions } from '../drift/options.js';
 import { readCsvFiles } from '../io/csv/index.js';
 import { modelQuality, type ModelOptions } from '../model_quality/index.js';
 import { targetDrift } from '../quality/correlations.js';
-import { dataQuality } from '../quality/summary.js';
+import { dataQuality, rowChecksInput } from '../quality/summary.js';
 import { runSuite, type SuiteOptions } from '../suite/run.js';
 import type { CsvOptions, ParsedTable } from '../io/csv/types.js';
 import { VERSION } from '../version.js';
@@ -52,7 +52,15 @@ export async function analyze(
   options: AnalyzeOptions,
 ): Promise<Omit<Report, 'run'> & { driftThreads: number }> {
   const typing = planColumns(reference, current, options.roles);
-  const { drift, errors, threads, quality } = await computeColumns(typing.plans, options.drift, { parallel: options.parallel });
+  const { drift, errors, threads, quality, rows } = await computeColumns(
+    typing.plans,
+    options.drift,
+    (profiles) => [
+      rowChecksInput(reference, typing.plans, profiles.map((q) => q.ref)),
+      rowChecksInput(current, typing.plans, profiles.map((q) => q.cur)),
+    ],
+    { parallel: options.parallel },
+  );
   const warnings = [...typing.warnings];
   for (const c of drift.columns) {
     const n = Math.min(c.n_reference, c.n_current);
@@ -73,9 +81,9 @@ export async function analyze(
       stattest_threshold: options.drift.stattestThreshold ?? null,
       na_values: [...options.naValues],
     },
-    columns: describeColumns(typing.plans),
+    columns: describeColumns(typing.plans, quality),
     drift,
-    quality: dataQuality(reference, current, typing.plans, quality),
+    quality: dataQuality(reference, current, typing.plans, quality, rows),
     target_drift: targetDrift(typing.plans),
     model_quality: modelQuality(typing.plans, typing.task, options.model ?? {}),
     errors,
