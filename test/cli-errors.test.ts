@@ -62,6 +62,10 @@ describe('bad input gives one clear line and exit 2', () => {
   it('unknown stat test', async () => {
     await expectError(['-r', REF, '-c', CUR, '--stattest', 'kolmogorov', '-o', tempDir()], 2, /unknown stat test "kolmogorov"/, /ks, chisquare/);
   });
+  it('a per-column setting for a column no file has', async () => {
+    await expectError(['-r', REF, '-c', CUR, '--per-column-stattest', 'Climb(m)=psi', '-o', tempDir()], 2, /--per-column-stattest names column "Climb\(m\)"/);
+    await expectError(['-r', REF, '-c', CUR, '--per-column-threshold', 'Qualty=0.1', '-o', tempDir()], 2, /"Qualty", which is in neither file/);
+  });
   it('unknown per-column stat test', async () => {
     await expectError(['-r', REF, '-c', CUR, '--per-column-stattest', 'Quality=foo', '-o', tempDir()], 2, /"foo"/);
   });

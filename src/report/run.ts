@@ -9,6 +9,7 @@ import { targetDrift } from '../quality/correlations.js';
 import { dataQuality, rowChecksInput } from '../quality/summary.js';
 import { runSuite, type SuiteOptions } from '../suite/run.js';
 import type { CsvOptions, ParsedTable } from '../io/csv/types.js';
+import { UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { SCHEMA_VERSION, type Report } from './model.js';
 
@@ -33,6 +34,16 @@ export interface AnalyzeOptions {
   suite?: SuiteOptions;
 }
 
+/** A per-column setting for a column no file has is a typo; ignoring it would silently test the wrong way. */
+function checkPerColumnNames(drift: DriftOptions, names: Set<string>): void {
+  const settings = [['--per-column-stattest', drift.perColumnStattest], ['--per-column-threshold', drift.perColumnThreshold]] as const;
+  for (const [flag, map] of settings) {
+    for (const name of Object.keys(map)) {
+      if (!names.has(name)) throw new UsageError(`${flag} names column "${name}", which is in neither file`);
+    }
+  }
+}
+
 /** Below this many values on a side, a verdict is flagged: Evidently happily reports drift from 8 rows. */
 export const SMALL_SAMPLE = 30;
 
@@ -52,6 +63,7 @@ export async function analyze(
   options: AnalyzeOptions,
 ): Promise<Omit<Report, 'run'> & { driftThreads: number }> {
   const typing = planColumns(reference, current, options.roles);
+  checkPerColumnNames(options.drift, new Set(typing.plans.map((p) => p.name)));
   const { drift, errors, threads, quality, rows } = await computeColumns(
     typing.plans,
     options.drift,
