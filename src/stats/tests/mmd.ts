@@ -1,4 +1,5 @@
 import { StatTestError } from '../errors.js';
+import { npSum } from '../numeric/npsum.js';
 import { RandomState } from '../random.js';
 import type { StatTestFn } from '../types.js';
 
@@ -9,37 +10,6 @@ const PERMUTATIONS = 100;
  * several times over); 8192² doubles is 512 MiB, and 100 permutations over it already take tens of seconds.
  */
 export const MMD_MAX_POOLED = 8192;
-
-/**
- * numpy's pairwise summation (`pairwise_sum_DOUBLE`): blocks of up to 128 summed with 8 accumulators,
- * split in halves above that. With numpy's buffering (blockSum) this reproduces Evidently's statistics bit
- * for bit in 6 of the 7 golden cases (the 7th differs in the last bits), which matters when a permuted
- * statistic ties the observed one.
- */
-function pairwiseSum(a: Float64Array, start: number, n: number): number {
-  if (n < 8) {
-    let res = 0;
-    for (let i = 0; i < n; i++) res += a[start + i];
-    return res;
-  }
-  if (n <= 128) {
-    let r0 = a[start], r1 = a[start + 1], r2 = a[start + 2], r3 = a[start + 3];
-    let r4 = a[start + 4], r5 = a[start + 5], r6 = a[start + 6], r7 = a[start + 7];
-    const end8 = n - (n % 8);
-    let i = 8;
-    for (; i < end8; i += 8) {
-      const p = start + i;
-      r0 += a[p]; r1 += a[p + 1]; r2 += a[p + 2]; r3 += a[p + 3];
-      r4 += a[p + 4]; r5 += a[p + 5]; r6 += a[p + 6]; r7 += a[p + 7];
-    }
-    let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-    for (; i < n; i++) res += a[start + i];
-    return res;
-  }
-  let n2 = Math.floor(n / 2);
-  n2 -= n2 % 8;
-  return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
-}
 
 /** k-th smallest of a[0..n) (partially reorders `a`): Hoare partitioning around a median of three. */
 function selectKth(a: Float64Array, n: number, k: number): number {
@@ -92,7 +62,9 @@ function sqDist(r: number, c: number): number {
 /**
  * `ndarray.sum()` of block [r0, r1) × [c0, c1) of the n×n matrix `k` seen through the permutation `idx`,
  * as numpy 1.24 evaluates it for a non-contiguous slice: the elements, in row-major order, pass through its
- * 8192-element iteration buffer; each buffer is pairwise-summed and added to the running total.
+ * 8192-element iteration buffer; each buffer is pairwise-summed and added to the running total. That order
+ * reproduces Evidently's statistics bit for bit in 6 of the 7 golden cases (the 7th differs in the last bits),
+ * which matters when a permuted statistic ties the observed one.
  */
 function blockSum(
   k: Float64Array, n: number, idx: Int32Array, r0: number, r1: number, c0: number, c1: number, buf: Float64Array,
@@ -108,12 +80,12 @@ function blockSum(
       fill += take;
       c += take;
       if (fill === size) {
-        acc += pairwiseSum(buf, 0, size);
+        acc += npSum(buf, 0, size);
         fill = 0;
       }
     }
   }
-  return acc + pairwiseSum(buf, 0, fill);
+  return acc + npSum(buf, 0, fill);
 }
 
 /**
