@@ -18,6 +18,26 @@ export function formatNumber(x: number): string {
   return Number(x.toPrecision(4)).toString();
 }
 
+/** Whole counts with thousands separators. */
+export const formatCount = (n: number) => n.toLocaleString('en-US');
+
+/** A 0-1 fraction as a percent with one decimal. */
+export const formatPercent = (x: number) => `${formatNumber(Math.round(x * 1000) / 10)}%`;
+
+/** A 0-100 share in prose: one decimal, or two significant digits below 1 % so a small share does not read as none. */
+export const formatShare = (pct: number) => `${formatNumber(pct >= 1 || pct === 0 ? Math.round(pct * 10) / 10 : Number(pct.toPrecision(2)))}%`;
+
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let x = n;
+  while (x >= 1000 && i < units.length - 1) {
+    x /= 1000;
+    i++;
+  }
+  return i === 0 ? `${n} bytes` : `${formatNumber(x)} ${units[i]}`;
+}
+
 /** Drifted columns first, then by how far past (or short of) their threshold: the terminal summary's order. */
 export function mostDriftedFirst(a: ColumnDrift, b: ColumnDrift): number {
   return Number(b.drift_detected) - Number(a.drift_detected) || severity(b) - severity(a);

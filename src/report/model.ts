@@ -5,7 +5,7 @@ import { z } from 'zod';
  * consumes. It is defined once, here, as a zod schema: the TypeScript types are inferred from it and
  * schema/report.schema.json is generated from it, so the three cannot disagree.
  */
-export const SCHEMA_VERSION = '1.2.0';
+export const SCHEMA_VERSION = '1.3.0';
 
 /** JSON has no NaN or infinity; like the golden files, non-finite numbers travel as these strings. */
 export const Score = z
@@ -335,6 +335,7 @@ const TestSuite = z.object({
 export const Report = z.object({
   schema_version: z.literal(SCHEMA_VERSION),
   kind: z.literal('mlobs.report'),
+  monitor: z.string().optional().describe('The monitor this run belongs to (its name in the config, or --monitor); since schema 1.3'),
   run: z.object({
     mlobs_version: z.string(),
     node_version: z.string(),

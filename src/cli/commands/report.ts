@@ -167,7 +167,7 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
       previous: flags.previous as string | undefined,
       history: historyFor(dir, resolved.outDir),
     });
-    const report = { ...(await runReport(resolved.report)), ...(run.config.links && { links: run.config.links }) };
+    const report = { ...(await runReport(resolved.report)), monitor: run.monitor, ...(run.config.links && { links: run.config.links }) };
     const writeStart = performance.now();
     const prom = { monitor: run.monitor, maxColumns: resolved.promMaxColumns };
     const written: string[] = [];
