@@ -7,7 +7,8 @@ import { UsageError } from '../errors.js';
 import { categoricalDriftSample, mergeCategorical, numericDriftSample } from '../stats/sample.js';
 import type { CategoricalSample, DriftSample, FeatureType, StatResult } from '../stats/types.js';
 import { lowerBound, releaseSorted, sortedCopy } from '../stats/numeric/sorted.js';
-import { autoSelect, findStatTest, isDrift, type StatTestDef } from './registry.js';
+import { autoSelect, findStatTest, isDrift, STAT_TEST_IDS, type StatTestDef } from './registry.js';
+import { didYouMean } from '../suggest.js';
 import type { DriftOptions } from './options.js';
 
 const HISTOGRAM_BINS = 10;
@@ -32,7 +33,7 @@ interface Resolved {
 
 function lookup(id: string, where: string): StatTestDef {
   const test = findStatTest(id);
-  if (!test) throw new UsageError(`unknown stat test "${id}" in ${where}`);
+  if (!test) throw new UsageError(`unknown stat test "${id}" in ${where}${didYouMean(id, STAT_TEST_IDS)}`);
   return test;
 }
 

@@ -10,6 +10,7 @@ import { dataQuality, rowChecksInput } from '../quality/summary.js';
 import { runSuite, type SuiteOptions } from '../suite/run.js';
 import type { CsvOptions, ParsedTable } from '../io/csv/types.js';
 import { UsageError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 import { VERSION } from '../version.js';
 import { SCHEMA_VERSION, type Report } from './model.js';
 
@@ -39,7 +40,7 @@ function checkPerColumnNames(drift: DriftOptions, names: Set<string>): void {
   const settings = [['--per-column-stattest', drift.perColumnStattest], ['--per-column-threshold', drift.perColumnThreshold]] as const;
   for (const [flag, map] of settings) {
     for (const name of Object.keys(map)) {
-      if (!names.has(name)) throw new UsageError(`${flag} names column "${name}", which is in neither file`);
+      if (!names.has(name)) throw new UsageError(`${flag} names column "${name}", which is in neither file${didYouMean(name, names)}`);
     }
   }
 }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { ModelOptions } from '../model_quality/index.js';
 import type { Report } from '../report/model.js';
 import { APPROX_ABSOLUTE, APPROX_RELATIVE, approx, type Bound } from './condition.js';
-import { PRESETS } from './presets.js';
+import { PRESETS, type PresetId } from './presets.js';
+import { didYouMean } from '../suggest.js';
 import type { SuiteOptions, UserTest } from './run.js';
 import { TEST_IDS } from './tests.js';
 
@@ -29,10 +30,21 @@ const TestEntry = z
   })
   .strict();
 
+/** Preset names, one or a list; an unknown one is named with the closest preset rather than zod's "Invalid input". */
+const Presets = z.union([z.string(), z.array(z.string())]).transform((v, ctx) => {
+  const presets: PresetId[] = [];
+  for (const name of Array.isArray(v) ? v : [v]) {
+    const preset = PRESETS.find((p) => p === name.toLowerCase());
+    if (preset) presets.push(preset);
+    else ctx.addIssue({ code: 'custom', message: `unknown preset "${name}"${didYouMean(name, PRESETS) || `; presets: ${PRESETS.join(', ')}`}` });
+  }
+  return presets;
+});
+
 /** The config file's `tests:` key. */
 export const TestsConfig = z
   .object({
-    presets: z.union([z.enum(PRESETS), z.array(z.enum(PRESETS))]).transform((v) => (Array.isArray(v) ? v : [v])).optional(),
+    presets: Presets.optional(),
     one_sided: z.boolean().optional(),
     conditions: z.array(TestEntry).optional(),
   })

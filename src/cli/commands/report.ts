@@ -20,6 +20,7 @@ import { writeFailedRunTextfile, writeTextfile } from '../../writers/prom/textfi
 import { formatSummary, type SummaryStyle } from '../summary.js';
 import { REPORT_OPTIONS, addOptions, mergeFlags } from '../options.js';
 import { printError, type CliIo } from '../io.js';
+import { didYouMean } from '../../suggest.js';
 
 function flagFor(path: PropertyKey[]): string {
   const key = path.join('.');
@@ -29,7 +30,7 @@ function flagFor(path: PropertyKey[]): string {
 
 function checkStatTest(id: string | undefined, where: string): void {
   if (id !== undefined && !findStatTest(id)) {
-    throw new UsageError(`unknown stat test "${id}" in ${where}; known tests: ${STAT_TEST_IDS.join(', ')}`);
+    throw new UsageError(`unknown stat test "${id}" in ${where}${didYouMean(id, STAT_TEST_IDS) || `; known tests: ${STAT_TEST_IDS.join(', ')}`}`);
   }
 }
 
