@@ -4,14 +4,19 @@ import { ExitCode, MlobsError } from '../errors.js';
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
-  /** Colour only when writing to a terminal and NO_COLOR is unset. */
+  /** Colour when FORCE_COLOR asks for it (CI logs render it), else only on a terminal with NO_COLOR unset. */
   color: boolean;
+  /** Columns the summary may use: COLUMNS when set (also piped), else the terminal's width; unlimited when neither. */
+  width?: number;
 }
+
+const forced = process.env.FORCE_COLOR;
 
 export const processIo: CliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
-  color: !!process.stdout.isTTY && !process.env.NO_COLOR,
+  color: forced !== undefined && forced !== '' ? forced !== '0' && forced !== 'false' : !!process.stdout.isTTY && !process.env.NO_COLOR,
+  width: Number(process.env.COLUMNS) || process.stdout.columns || undefined,
 };
 
 /** Prints a failure as one line (the stack too with --debug) and returns its exit code; `context` prefixes the message. */

@@ -1,16 +1,72 @@
-import { formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL } from '../report/format.js';
-import { scoreFromJson, type Report } from '../report/model.js';
+import { formatChange, formatNumber, formatScore, mostDriftedFirst, qualityChanges, RULE_SYMBOL } from '../report/format.js';
+import type { Report } from '../report/model.js';
+import { failuresByImportance, readableDescription } from '../suite/display.js';
 
 export interface SummaryStyle {
   color: boolean;
+  /** Characters per line; the drift table and the longer lines are fitted to it. */
+  width?: number;
+}
+
+const ANSI = /\u001b\[[\d;]*m/g;
+
+/**
+ * Cuts a line to `width` visible characters with an ellipsis: colour codes take no columns and are kept
+ * (the colour is reset after a cut), and code points are counted, so no emoji or accent is split.
+ */
+export function fit(line: string, width: number | undefined): string {
+  if (width === undefined || [...line.replace(ANSI, '')].length <= width) return line;
+  let out = '';
+  let shown = 0;
+  for (const part of line.split(/(\u001b\[[\d;]*m)/)) {
+    if (part.startsWith('\u001b')) {
+      out += part;
+      continue;
+    }
+    for (const ch of part) {
+      if (shown === width - 1) return `${out}…${line.includes('\u001b[') ? '\u001b[0m' : ''}`;
+      out += ch;
+      shown++;
+    }
+  }
+  return out;
 }
 
 const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
 
-function table(rows: string[][], header: string[], color: boolean, highlight: (i: number) => boolean): string[] {
-  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
-  const line = (r: string[]) => r.map((cell, j) => cell.padEnd(widths[j])).join('  ').trimEnd();
-  return [paint(color, '1', line(header)), ...rows.map((r, i) => (highlight(i) ? paint(color, '31', line(r)) : line(r)))];
+/** Columns of the drift table given up, in this order, when names alone cannot be cut enough: n, type, test. */
+const DROP_ORDER = [5, 1, 2];
+/** Shortest a column name is cut to (ellipsis included) before whole table columns are dropped instead. */
+const MIN_NAME = 12;
+
+/**
+ * The drift table within `width`: long column names are cut with an ellipsis first, then the least needed
+ * table columns go; the name, the score and the verdict always stay, so no row wraps.
+ */
+function table(rows: string[][], header: string[], style: SummaryStyle, highlight: (i: number) => boolean): string[] {
+  const len = (s: string) => [...s].length;
+  let keep = header.map((_, j) => j);
+  const widthsOf = (names: number) => keep.map((j) => (j === 0 ? names : Math.max(len(header[j]), ...rows.map((r) => len(r[j])))));
+  const natural = Math.max(len(header[0]), ...rows.map((r) => len(r[0])));
+  const total = (w: number[]) => w.reduce((a, b) => a + b, 0) + 2 * (w.length - 1);
+  let widths = widthsOf(natural);
+  for (const drop of [undefined, ...DROP_ORDER]) {
+    if (drop !== undefined) keep = keep.filter((j) => j !== drop);
+    widths = widthsOf(natural);
+    if (style.width === undefined || total(widths) <= style.width) break;
+    widths[0] = Math.max(MIN_NAME, natural - (total(widths) - style.width));
+    if (total(widths) <= style.width) break;
+  }
+  const line = (r: string[]) => keep.map((j, k) => fit(r[j], widths[k]).padEnd(widths[k])).join('  ').trimEnd();
+  return [paint(style.color, '1', line(header)), ...rows.map((r, i) => (highlight(i) ? paint(style.color, '31', line(r)) : line(r)))];
+}
+
+/** Both inputs on one line when it fits, else one line each so neither path is cut. */
+export function inputLines(report: Report, width: number | undefined): string[] {
+  const [r, c] = [report.inputs.reference, report.inputs.current];
+  const sides = [`reference: ${r.path} (${r.rows} rows)`, `current: ${c.path} (${c.rows} rows)`];
+  const one = sides.join('  ');
+  return width === undefined || [...one].length <= width ? [one] : [sides[0], `  ${sides[1]}`];
 }
 
 /** Failed tests shown by name; the rest are counted, and all are in report.json and the HTML. */
@@ -22,10 +78,10 @@ function suiteLines(report: Report, color: boolean): string[] {
   const { failed_tests, total_tests, by_status } = suite.summary;
   const counts = Object.entries(by_status).map(([status, n]) => `${n} ${status}`).join(', ');
   const head = `Tests: ${failed_tests} of ${total_tests} failed (${counts})`;
-  const failed = suite.tests.filter((t) => t.status === 'FAIL' || t.status === 'ERROR');
+  const failed = failuresByImportance(suite.tests);
   const lines = [failed.length ? paint(color, '1;31', head) : paint(color, '1;32', head)];
   // Evidently's descriptions carry Markdown emphasis, which a terminal shows as literal asterisks.
-  for (const t of failed.slice(0, TOP_FAILED_TESTS)) lines.push(`  ${t.status.padEnd(5)}  ${t.description.replace(/\*\*/g, '').replace(/\s+/g, ' ')}`);
+  for (const t of failed.slice(0, TOP_FAILED_TESTS)) lines.push(`  ${t.status.padEnd(5)}  ${readableDescription(t, report.drift.columns).replace(/\*\*/g, '').replace(/\s+/g, ' ')}`);
   if (failed.length > TOP_FAILED_TESTS) lines.push(`  ... and ${failed.length - TOP_FAILED_TESTS} more`);
   return ['', ...lines];
 }
@@ -35,10 +91,8 @@ function qualityLine(report: Report): string[] {
   if (mq?.classification?.error) return ['', `Model quality: not computed: ${mq.classification.error}`];
   const changes = qualityChanges(mq)?.slice(0, 3);
   if (!mq || !changes?.length) return [];
-  const change = (r: number, c: number) =>
-    Number.isFinite(r) && Number.isFinite(c) && r !== 0 ? ` (${c >= r ? '+' : ''}${Math.round(((c - r) / Math.abs(r)) * 1000) / 10}%)` : '';
-  const parts = changes.map((q) => `${q.metric} ${formatNumber(q.reference)} → ${formatNumber(q.current)}${change(q.reference, q.current)}`);
-  return ['', `Model quality (${mq.task}, reference → current): ${parts.join(', ')}`];
+  // One metric a line: at 80 columns a joined line would lose its last metrics to the cut.
+  return ['', `Model quality (${mq.task}, reference → current):`, ...changes.map((q) => `  ${q.metric} ${formatNumber(q.reference)} → ${formatNumber(q.current)}${formatChange(q)}`)];
 }
 
 /** The compact terminal view of a report: verdict, then the columns most past their thresholds first. */
@@ -48,7 +102,7 @@ export function formatSummary(report: Report, style: SummaryStyle): string {
   const verdict = d.dataset_drift ? paint(style.color, '1;31', 'Dataset drift: DETECTED') : paint(style.color, '1;32', 'Dataset drift: not detected');
   const out = [
     `${verdict}: ${d.number_of_drifted_columns} of ${d.number_of_columns} columns drifted (${pct(d.share_of_drifted_columns)}; dataset drift at ${pct(d.drift_share)})`,
-    `reference: ${report.inputs.reference.path} (${report.inputs.reference.rows} rows)  current: ${report.inputs.current.path} (${report.inputs.current.rows} rows)`,
+    ...inputLines(report, style.width),
     '',
   ];
   const sorted = [...d.columns].sort(mostDriftedFirst);
@@ -56,14 +110,14 @@ export function formatSummary(report: Report, style: SummaryStyle): string {
     c.role === 'feature' ? c.column : `${c.column} (${c.role})`,
     c.type,
     c.stattest,
-    formatNumber(scoreFromJson(c.score)),
+    formatScore(c),
     `${RULE_SYMBOL[c.drift_rule]} ${formatNumber(c.threshold)}`,
     `${c.n_reference}/${c.n_current}`,
     c.drift_detected ? 'DRIFT' : 'ok',
   ]);
-  out.push(...table(rows, ['column', 'type', 'test', 'score', 'drift if', 'n ref/cur', 'drift'], style.color, (i) => sorted[i].drift_detected));
+  out.push(...table(rows, ['column', 'type', 'test', 'score', 'drift if', 'n ref/cur', 'drift'], style, (i) => sorted[i].drift_detected));
   out.push(...suiteLines(report, style.color), ...qualityLine(report));
   for (const e of report.errors) out.push(paint(style.color, '33', `error: ${e.message}`));
   for (const w of report.warnings) out.push(paint(style.color, '33', `warning: ${w.message}`));
-  return out.join('\n');
+  return out.map((l) => fit(l, style.width)).join('\n');
 }

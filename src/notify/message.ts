@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
-import { formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL, type QualityChange } from '../report/format.js';
-import { scoreFromJson, type ColumnDrift, type ColumnIssue, type Report } from '../report/model.js';
+import { formatNumber, formatScore, mostDriftedFirst, qualityChanges, RULE_SYMBOL, type QualityChange } from '../report/format.js';
+import type { ColumnDrift, ColumnIssue, Report } from '../report/model.js';
 
 /**
  * The Slack summary of a report: what a person needs to decide whether to look, in one message that stays
@@ -131,7 +131,7 @@ function inputLine(side: string, i: { path: string; rows: number }): string {
 
 function columnLine(c: ColumnDrift): string {
   const role = c.role === 'feature' ? '' : ` (${c.role})`;
-  return `• ${code(c.column)}${role}: ${escapeText(c.stattest_name)} ${formatNumber(scoreFromJson(c.score))} ${RULE_SYMBOL[c.drift_rule]} ${formatNumber(c.threshold)}`;
+  return `• ${code(c.column)}${role}: ${escapeText(c.stattest_name)} ${formatScore(c)} ${RULE_SYMBOL[c.drift_rule]} ${formatNumber(c.threshold)}`;
 }
 
 function qualityLine(q: QualityChange): string {

@@ -18,6 +18,15 @@ export function formatNumber(x: number): string {
   return Number(x.toPrecision(4)).toString();
 }
 
+/** Below every double but zero: a p-value that underflowed to 0 is this small, not nothing. */
+const P_FLOOR = '< 1e-300';
+
+/** A column's drift score as every channel shows it: a p-value of exactly 0 (underflow) reads as "< 1e-300". */
+export function formatScore(c: Pick<ColumnDrift, 'score' | 'score_kind'>): string {
+  const x = scoreFromJson(c.score);
+  return c.score_kind === 'p_value' && x === 0 ? P_FLOOR : formatNumber(x);
+}
+
 /** Whole counts with thousands separators. */
 export const formatCount = (n: number) => n.toLocaleString('en-US');
 
@@ -50,13 +59,30 @@ export interface QualityChange {
   metric: string;
   reference: number;
   current: number;
+  /** Which way is better; null when neither is (mean error: closer to zero is). */
+  better: 'higher' | 'lower' | null;
 }
 
-/** The headline metrics of each task, in the order a reader scans them. */
-const QUALITY_METRICS: Record<ModelQuality['task'], [key: string, label: string][]> = {
-  regression: [['rmse', 'RMSE'], ['mean_abs_error', 'MAE'], ['mean_abs_perc_error', 'MAPE (%)'], ['mean_error', 'Mean error'], ['r2_score', 'R²']],
-  classification: [['accuracy', 'Accuracy'], ['precision', 'Precision'], ['recall', 'Recall'], ['f1', 'F1'], ['roc_auc', 'ROC AUC'], ['log_loss', 'Log loss']],
+/** The headline metrics of each task, in the order a reader scans them, with the direction that is better. */
+const QUALITY_METRICS: Record<ModelQuality['task'], [key: string, label: string, better: QualityChange['better']][]> = {
+  regression: [['rmse', 'RMSE', 'lower'], ['mean_abs_error', 'MAE', 'lower'], ['mean_abs_perc_error', 'MAPE (%)', 'lower'], ['mean_error', 'Mean error', null], ['r2_score', 'R²', 'higher']],
+  classification: [['accuracy', 'Accuracy', 'higher'], ['precision', 'Precision', 'higher'], ['recall', 'Recall', 'higher'], ['f1', 'F1', 'higher'], ['roc_auc', 'ROC AUC', 'higher'], ['log_loss', 'Log loss', 'lower']],
 };
+
+/** "better" / "worse" / '' for a change of a metric, so "+10 %" never has to be decoded by the metric's name. */
+export function changeDirection(q: QualityChange): 'better' | 'worse' | '' {
+  if (q.better === null || !Number.isFinite(q.current - q.reference) || q.current === q.reference) return '';
+  return (q.current > q.reference) === (q.better === 'higher') ? 'better' : 'worse';
+}
+
+/** " (+44.7%, worse)": the relative change and its direction, '' when there is none to give. */
+export function formatChange(q: QualityChange): string {
+  const direction = changeDirection(q);
+  const comparable = Number.isFinite(q.reference) && Number.isFinite(q.current) && q.reference !== 0;
+  const rel = comparable ? `${q.current >= q.reference ? '+' : ''}${formatPercent((q.current - q.reference) / Math.abs(q.reference))}` : '';
+  const parts = [rel, direction].filter(Boolean);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
 
 /** Reference → current of the headline metrics, where both sides have them. */
 export function qualityChanges(mq: ModelQuality | undefined): QualityChange[] | undefined {
@@ -65,5 +91,5 @@ export function qualityChanges(mq: ModelQuality | undefined): QualityChange[] | 
   const [ref, cur] = [sides.reference, sides.current] as Record<string, unknown>[];
   return QUALITY_METRICS[mq.task]
     .filter(([key]) => ref[key] != null && cur[key] != null)
-    .map(([key, metric]) => ({ metric, reference: scoreFromJson(ref[key] as ScoreValue), current: scoreFromJson(cur[key] as ScoreValue) }));
+    .map(([key, metric, better]) => ({ metric, better, reference: scoreFromJson(ref[key] as ScoreValue), current: scoreFromJson(cur[key] as ScoreValue) }));
 }

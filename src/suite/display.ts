@@ -1,5 +1,5 @@
-import { formatNumber, RULE_SYMBOL } from '../report/format.js';
-import { scoreFromJson, type ColumnDrift, type TestSuite } from '../report/model.js';
+import { formatNumber, formatScore, RULE_SYMBOL } from '../report/format.js';
+import type { ColumnDrift, TestSuite } from '../report/model.js';
 
 type Test = TestSuite['tests'][number];
 
@@ -35,6 +35,5 @@ export function readableDescription(t: Test, drift: ColumnDrift[]): string {
   if (t.id !== 'column_drift') return t.description;
   const d = drift.find((c) => c.column === t.column);
   if (!d) return t.description;
-  const kind = d.score_kind === 'p_value' ? 'p-value' : 'distance';
-  return `The drift score (${d.stattest_name}, ${kind}) for **${d.column}** is ${formatNumber(scoreFromJson(d.score))}; drift if ${RULE_SYMBOL[d.drift_rule]} ${formatNumber(d.threshold)}.`;
+  return `The drift score (${d.stattest_name}) for **${d.column}** is ${formatScore(d)}; drift if ${RULE_SYMBOL[d.drift_rule]} ${formatNumber(d.threshold)}.`;
 }

@@ -1,4 +1,4 @@
-import { formatNumber, RULE_SYMBOL } from '../report/format.js';
+import { formatNumber, formatScore, RULE_SYMBOL } from '../report/format.js';
 import { scoreFromJson, type ColumnDrift, type Distribution } from '../report/model.js';
 
 /**
@@ -83,7 +83,7 @@ export function explainVerdict(c: ColumnDrift): string {
   const score = scoreFromJson(c.score);
   const test = `${c.stattest_name} (${c.stattest}, ${SOURCE[c.stattest_source](c)})`;
   if (Number.isNaN(score)) return `${test} gave no score (nan), so the column is not counted as drifted.`;
-  const where = `${formatNumber(score)} is ${(c.drift_detected ? HOLDS : FAILS)[c.drift_rule]} the threshold ${formatNumber(c.threshold)}`;
+  const where = `${formatScore(c)} is ${(c.drift_detected ? HOLDS : FAILS)[c.drift_rule]} the threshold ${formatNumber(c.threshold)}`;
   if (c.score_kind === 'p_value') {
     return c.drift_detected
       ? `${test}: ${where}, so the current values are unlikely to come from the reference distribution.`

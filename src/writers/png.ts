@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Canvas } from '@napi-rs/canvas';
 import type { ChartConfiguration, Plugin } from 'chart.js';
-import { formatNumber, mostDriftedFirst, RULE_SYMBOL, severity } from '../report/format.js';
+import { formatNumber, formatScore, mostDriftedFirst, RULE_SYMBOL, severity } from '../report/format.js';
 import { OutputError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { scoreFromJson, type ColumnDrift, type Report } from '../report/model.js';
@@ -81,7 +81,7 @@ function pastThreshold(c: ColumnDrift): number {
 }
 
 const scoreText = (c: ColumnDrift) =>
-  `${c.stattest} ${formatNumber(scoreFromJson(c.score))} ${c.drift_detected ? RULE_SYMBOL[c.drift_rule] : 'vs'} ${formatNumber(c.threshold)}`;
+  `${c.stattest} ${formatScore(c)} ${c.drift_detected ? RULE_SYMBOL[c.drift_rule] : 'vs'} ${formatNumber(c.threshold)}`;
 
 function scoresChart(report: Report): { config: ChartConfiguration; height: number } {
   const shown = report.drift.columns.filter((c) => !Number.isNaN(scoreFromJson(c.score))).sort(mostDriftedFirst).slice(0, MAX_SCORE_BARS);

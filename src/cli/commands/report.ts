@@ -13,7 +13,7 @@ import { DEFAULT_NA_VALUES } from '../../io/csv/index.js';
 import { historyFor, prepareNotifier } from '../../notify/index.js';
 import type { Report } from '../../report/model.js';
 import { runReport, type ReportOptions } from '../../report/run.js';
-import { gateTripped, modelOptions, suiteOptions, type FailOn } from '../../suite/config.js';
+import { gateReason, gateTripped, modelOptions, suiteOptions, type FailOn } from '../../suite/config.js';
 import { FORMATS, WRITERS } from '../../writers/index.js';
 import { DEFAULT_PROM_MAX_COLUMNS } from '../../writers/prom/metrics.js';
 import { writeFailedRunTextfile, writeTextfile } from '../../writers/prom/textfile.js';
@@ -181,10 +181,12 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
     }
     if (!flags.quiet) {
       const heading = ctx.several ? `Monitor ${run.monitor}\n` : '';
-      io.stdout(`${heading}${ctx.command.summary(report, { color: io.color })}\n\nReport written to ${written.join(', ')}\n`);
+      io.stdout(`${heading}${ctx.command.summary(report, { color: io.color, width: io.width })}\n\nReport written to ${written.join(', ')}\n`);
     }
     await notifier?.send(report, { monitor: run.monitor, dir: resolved.outDir, files: written });
-    return gateTripped(resolved.failOn, report) ? ExitCode.gateFailed : ExitCode.ok;
+    if (!gateTripped(resolved.failOn, report)) return ExitCode.ok;
+    if (flags.quiet) io.stderr(`mlobs: ${ctx.several ? `monitor "${run.monitor}": ` : ''}${gateReason(resolved.failOn, report)}\n`);
+    return ExitCode.gateFailed;
   } catch (e) {
     // A failed Slack post comes after a complete run, whose textfile is already written.
     if (textfileDir && !(e instanceof NotifyError)) {

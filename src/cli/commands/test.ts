@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { ExitCode } from '../../errors.js';
 import type { Report } from '../../report/model.js';
 import type { CliIo } from '../io.js';
-import type { SummaryStyle } from '../summary.js';
+import { fit, inputLines, type SummaryStyle } from '../summary.js';
+import { readableDescription, testImportance } from '../../suite/display.js';
 import { registerReportCommand } from './report.js';
 
 const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
@@ -18,16 +19,16 @@ export function formatTestSummary(report: Report, style: SummaryStyle): string {
   const parts = [`${count('SUCCESS')} passed`, `${count('FAIL')} failed`, `${count('WARNING')} warnings`, `${count('ERROR')} errors`];
   const out = [
     `${verdict}: ${parts.join(', ')} of ${s.total_tests} (${suite.presets.join(', ')})`,
-    `reference: ${report.inputs.reference.path} (${report.inputs.reference.rows} rows)  current: ${report.inputs.current.path} (${report.inputs.current.rows} rows)`,
+    ...inputLines(report, style.width),
   ];
   const order = ['FAIL', 'ERROR', 'WARNING'];
-  const shown = suite.tests.filter((t) => t.status !== 'SUCCESS').sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status));
+  const shown = suite.tests.filter((t) => t.status !== 'SUCCESS').sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status) || testImportance(a) - testImportance(b));
   if (shown.length) out.push('');
   for (const t of shown) {
     const about = t.column ?? (t.label !== null ? String(t.label) : null);
-    out.push(`${paint(style.color, COLORS[t.status], t.status.padEnd(7))} ${t.name}${about === null ? '' : ` [${about}]`}: ${t.description.replace(/\*\*/g, '')}`);
+    out.push(`${paint(style.color, COLORS[t.status], t.status.padEnd(7))} ${t.name}${about === null ? '' : ` [${about}]`}: ${readableDescription(t, report.drift.columns).replace(/\*\*/g, '')}`);
   }
-  return out.join('\n');
+  return out.map((l) => fit(l, style.width)).join('\n');
 }
 
 export function registerTest(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {

@@ -1,4 +1,4 @@
-import { formatCount, formatNumber, formatShare, RULE_SYMBOL } from '../../report/format.js';
+import { formatCount, formatNumber, formatScore, formatShare, RULE_SYMBOL } from '../../report/format.js';
 import { scoreFromJson, type ColumnDrift, type ScoreValue, type TargetDrift } from '../../report/model.js';
 import { distributionSeries, explainVerdict, largestShift } from '../drift-view.js';
 import { change, num, TYPE_LABEL } from './common.js';
@@ -22,7 +22,7 @@ export function driftRow(c: ColumnDrift, i: number) {
     stattest: c.stattest,
     stattestName: c.stattest_name,
     scoreKind: c.score_kind === 'p_value' ? 'p-value' : 'distance',
-    score: formatNumber(score),
+    score: formatScore(c),
     scoreExact: String(c.score),
     // Sorts NaN last whichever way: it has no place on the scale.
     scoreSort: Number.isNaN(score) ? '' : String(score),
