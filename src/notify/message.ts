@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { formatNumber, formatScore, mostDriftedFirst, qualityChanges, RULE_SYMBOL, type QualityChange } from '../report/format.js';
+import { formatChange, formatNumber, formatScore, mostDriftedFirst, qualityChanges, RULE_SYMBOL, type QualityChange } from '../report/format.js';
+import { failuresByImportance, readableDescription } from '../suite/display.js';
 import type { ColumnDrift, ColumnIssue, Report } from '../report/model.js';
 
 /**
@@ -27,9 +28,12 @@ export interface NotifySummary {
   tests?: { total: number; failed: FailedTest[] };
   quality?: QualityChange[];
   reportUrl?: string;
+  /** Where the report was written, shown when there is no URL: a message always says where to look. */
+  reportPath?: string;
+  grafanaUrl?: string;
 }
 
-export function summarize(report: Report, monitor: string, reportUrl?: string): NotifySummary {
+export function summarize(report: Report, monitor: string, reportUrl?: string, reportPath?: string): NotifySummary {
   const side = (i: Report['inputs']['reference']) => ({ path: i.path, rows: i.rows });
   const suite = report.tests;
   const quality = qualityChanges(report.model_quality);
@@ -43,13 +47,16 @@ export function summarize(report: Report, monitor: string, reportUrl?: string): 
     ...(suite && {
       tests: {
         total: suite.summary.total_tests,
-        failed: suite.tests
-          .filter((t) => t.status === 'FAIL' || t.status === 'ERROR')
-          .map((t) => ({ name: t.column === null ? t.name : `${t.name} (${t.column})`, description: t.description })),
+        failed: failuresByImportance(suite.tests).map((t) => ({
+          name: t.column === null ? t.name : `${t.name} (${t.column})`,
+          description: readableDescription(t, report.drift.columns),
+        })),
       },
     }),
     ...(quality && { quality }),
     reportUrl,
+    reportPath,
+    grafanaUrl: report.links?.grafana,
   };
 }
 
@@ -135,9 +142,16 @@ function columnLine(c: ColumnDrift): string {
 }
 
 function qualityLine(q: QualityChange): string {
-  const comparable = Number.isFinite(q.reference) && Number.isFinite(q.current) && q.reference !== 0;
-  const change = comparable ? ` (${q.current >= q.reference ? '+' : ''}${pct((q.current - q.reference) / Math.abs(q.reference))})` : '';
-  return `• ${escapeText(clip(q.metric, NAME_CHARS))}: ${formatNumber(q.reference)} → ${formatNumber(q.current)}${change}`;
+  return `• ${escapeText(clip(q.metric, NAME_CHARS))}: ${formatNumber(q.reference)} → ${formatNumber(q.current)}${formatChange(q)}`;
+}
+
+/** The report's link, or its path when no URL is configured, and Grafana's when it is. */
+function whereToLook(s: NotifySummary): string | undefined {
+  // A long path keeps its end: the run directory and file name are what tell reports apart.
+  const path = s.reportPath && (s.reportPath.length > LINE_CHARS ? `…${s.reportPath.slice(-(LINE_CHARS - 1))}` : s.reportPath);
+  const report = s.reportUrl ? `<${s.reportUrl}|Open the full report>` : path && `Report: \`${escapeText(path).replace(/`/g, 'ˋ')}\``;
+  const parts = [report, s.grafanaUrl && `<${s.grafanaUrl}|Grafana dashboard>`].filter(Boolean);
+  return parts.length ? parts.join(' · ') : undefined;
 }
 
 /** A titled list that fits one section: at most `top` lines, then how many more there are. */
@@ -150,7 +164,7 @@ function listSection(title: string, lines: string[], top: number): Block {
 function fallback(s: NotifySummary, drifted: ColumnDrift[]): string {
   const parts = [`mlobs ${clip(s.monitor, NAME_CHARS)}: ${headline(s).replace(/^:[a-z_]+: /, '')}.`, `${driftCounts(s.drift)}.`];
   if (drifted.length > 0) parts.push(`Top drifted: ${drifted.slice(0, 5).map((c) => clip(c.column, NAME_CHARS)).join(', ')}.`);
-  if (s.reportUrl) parts.push(`Report: ${s.reportUrl}`);
+  if (s.reportUrl || s.reportPath) parts.push(`Report: ${s.reportUrl ?? s.reportPath}`);
   return clip(escapeText(parts.join(' ')), LIMITS.fallbackText);
 }
 
@@ -167,17 +181,19 @@ export function buildMessage(s: NotifySummary): SlackMessage {
     { type: 'context', elements: [{ type: 'mrkdwn', text: `Monitor ${code(s.monitor)} · finished ${time}` }] },
     { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text: clip(text, LIMITS.fieldText) })) },
   ];
+  // Most important first: the dataset's verdict (above), the model, the columns that drifted, then the tests.
+  if (s.quality && s.quality.length > 0) blocks.push(listSection('Model quality (reference → current)', s.quality.map(qualityLine), TOP_QUALITY));
   if (drifted.length > 0) blocks.push(listSection('Top drifted columns', drifted.map(columnLine), TOP_COLUMNS));
   if (s.tests && s.tests.failed.length > 0) {
     // Test descriptions mark names **like this**, as Evidently's do; Slack's bold is a single asterisk.
     const lines = s.tests.failed.map((t) => `• *${escapeText(clip(t.name, NAME_CHARS))}*: ${escapeText(t.description).replace(/\*\*(.+?)\*\*/g, '*$1*')}`);
-    blocks.push(listSection('Failed tests', lines, TOP_TESTS));
+    blocks.push(listSection('Failed tests, most important first', lines, TOP_TESTS));
   }
-  if (s.quality && s.quality.length > 0) blocks.push(listSection('Model quality (reference → current)', s.quality.map(qualityLine), TOP_QUALITY));
   if (s.errors.length > 0) {
     const lines = s.errors.map((e) => `• ${code(e.column)}: ${escapeText(e.message)}`);
     blocks.push(listSection('Columns that could not be scored', lines, TOP_ERRORS));
   }
-  if (s.reportUrl) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `<${s.reportUrl}|Open the full report>` } });
+  const look = whereToLook(s);
+  if (look) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(look, LIMITS.sectionText) } });
   return { text: fallback(s, drifted), blocks };
 }
