@@ -34,6 +34,20 @@ export function fit(line: string, width: number | undefined): string {
 
 const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
 
+/** Word-wraps prose to `width` (continuation lines indented), for sentences that must not be cut. */
+function wrap(text: string, width: number | undefined, indent: string): string[] {
+  if (width === undefined) return [text];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && [...line].length + 1 + [...word].length > width) {
+      lines.push(line);
+      line = indent + word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
+}
+
 /** Columns of the drift table given up, in this order, when names alone cannot be cut enough: n, type, test. */
 const DROP_ORDER = [5, 1, 2];
 /** Shortest a column name is cut to (ellipsis included) before whole table columns are dropped instead. */
@@ -113,9 +127,12 @@ export function formatSummary(report: Report, style: SummaryStyle): string {
     formatScore(c),
     `${RULE_SYMBOL[c.drift_rule]} ${formatNumber(c.threshold)}`,
     `${c.n_reference}/${c.n_current}`,
-    c.drift_detected ? 'DRIFT' : 'ok',
+    // A mark on the verdict itself; the sentences follow the table.
+    `${c.drift_detected ? 'DRIFT' : 'ok'}${c.explanations?.length ? '*' : ''}`,
   ]);
   out.push(...table(rows, ['column', 'type', 'test', 'score', 'drift if', 'n ref/cur', 'drift'], style, (i) => sorted[i].drift_detected));
+  const notes = sorted.flatMap((c) => (c.explanations ?? []).flatMap((e) => wrap(`* ${c.column}: ${e.message}`, style.width, '  ')));
+  if (notes.length) out.push('', ...notes);
   out.push(...suiteLines(report, style.color), ...qualityLine(report));
   for (const e of report.errors) out.push(paint(style.color, '33', `error: ${e.message}`));
   for (const w of report.warnings) out.push(paint(style.color, '33', `warning: ${w.message}`));

@@ -4,7 +4,7 @@ import type { ParsedColumn } from '../io/csv/types.js';
 import type { ColumnDrift, Distribution } from '../report/model.js';
 import { scoreToJson } from '../report/model.js';
 import { UsageError } from '../errors.js';
-import { categoricalDriftSample, mergeCategorical, numericDriftSample } from '../stats/sample.js';
+import { categoricalDriftSample, inBothFiles, mergeCategorical, numericDriftSample, withoutOneFileLevels } from '../stats/sample.js';
 import type { CategoricalSample, DriftSample, FeatureType, StatResult } from '../stats/types.js';
 import { lowerBound, releaseSorted, sortedCopy } from '../stats/numeric/sorted.js';
 import { autoSelect, findStatTest, isDrift, STAT_TEST_IDS, type StatTestDef } from './registry.js';
@@ -129,6 +129,38 @@ function distinctUpTo(sample: DriftSample, limit: number): number {
   return seen.size;
 }
 
+const EXAMPLES = 5;
+
+/**
+ * Levels seen in one file only, and the verdict without them: a single junk category present only in the
+ * current file gives chi-square p = 0, and the reader needs to know that the rest of the column agrees.
+ */
+function oneFileLevels(s: CategoricalSample, test: StatTestDef, threshold: number): ColumnDrift['one_file_levels'] {
+  const side = (counts: Float64Array, total: number) => {
+    const codes = s.labels.map((_, c) => c).filter((c) => counts[c] > 0 && !inBothFiles(s, c)).sort((a, b) => counts[b] - counts[a]);
+    const rows = codes.reduce((a, c) => a + counts[c], 0);
+    return { levels: codes.length, share: total === 0 ? 0 : rows / total, examples: codes.slice(0, EXAMPLES).map((c) => s.labels[c]) };
+  };
+  const referenceOnly = side(s.refCounts, s.ref.length);
+  const currentOnly = side(s.curCounts, s.cur.length);
+  if (referenceOnly.levels + currentOnly.levels === 0) return undefined;
+  let without: number | null = null;
+  const shared = withoutOneFileLevels(s);
+  if (shared.ref.length > 0 && shared.cur.length > 0) {
+    try {
+      without = test.fn(categoricalDriftSample(() => shared)).score;
+    } catch {
+      // A test that cannot run on the shared levels (one level left) leaves the question open: null says so.
+    }
+  }
+  return {
+    reference_only: referenceOnly,
+    current_only: currentOnly,
+    score_without: without === null ? null : scoreToJson(without),
+    drift_without: without === null ? null : isDrift(test.rule, without, threshold),
+  };
+}
+
 /** Test details travel as JSON: non-finite numbers become the same strings as non-finite scores. */
 function jsonDetails(details: StatResult['details']): ColumnDrift['details'] {
   const out: ColumnDrift['details'] = {};
@@ -171,6 +203,7 @@ export function columnDrift(plan: ColumnPlan, options: DriftOptions): ColumnDrif
   } else {
     distribution = categoricalDistribution(sample.cat());
   }
+  const oneFile = type === 'cat' ? oneFileLevels(sample.cat(), test, threshold) : undefined;
   return {
     column: plan.name,
     type,
@@ -189,5 +222,6 @@ export function columnDrift(plan: ColumnPlan, options: DriftOptions): ColumnDrif
     missing_current: dropped(plan.cur!, nCur),
     details: jsonDetails(result.details),
     distribution,
+    ...(oneFile && { one_file_levels: oneFile }),
   };
 }

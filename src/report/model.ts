@@ -58,6 +58,14 @@ const Distribution = z
   })
   .describe('Small pre-binned distribution of both sides over shared bins');
 
+const OneFileSide = z.object({
+  levels: z.number().int().nonnegative().describe('Levels with rows in this file only'),
+  share: z.number().describe("Share (0-1) of this file's rows in those levels"),
+  examples: z.array(z.union([z.string(), z.number()])).describe('The most frequent of them, at most 5'),
+});
+
+export const ExplanationCode = z.enum(['one_file_levels', 'small_sample', 'corrected_threshold']);
+
 const ColumnDrift = z.object({
   column: z.string(),
   type: z.enum(['num', 'cat']),
@@ -76,6 +84,19 @@ const ColumnDrift = z.object({
   missing_current: z.number().int().nonnegative(),
   details: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
   distribution: Distribution,
+  one_file_levels: z
+    .object({
+      reference_only: OneFileSide,
+      current_only: OneFileSide,
+      score_without: Score.nullable().describe('The same test on the levels both files have; null when it cannot run on them'),
+      drift_without: z.boolean().nullable(),
+    })
+    .optional()
+    .describe('Categorical columns with levels seen in one file only: how much of each file they hold, and the verdict without them; since schema 1.3'),
+  explanations: z
+    .array(z.object({ code: ExplanationCode, message: z.string() }))
+    .optional()
+    .describe('Why the verdict should be read with care, in words every channel shows on the row; since schema 1.3'),
 });
 
 const ColumnIssue = z.object({

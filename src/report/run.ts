@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { describeColumns, planColumns } from '../data/typing.js';
 import type { ColumnRoles } from '../data/roles.js';
 import { computeColumns } from '../drift/parallel.js';
+import { explainColumn, SMALL_SAMPLE } from '../drift/explain.js';
 import type { DriftOptions } from '../drift/options.js';
 import { readCsvFiles } from '../io/csv/index.js';
 import { modelQuality, type ModelOptions } from '../model_quality/index.js';
@@ -45,8 +46,6 @@ function checkPerColumnNames(drift: DriftOptions, names: Set<string>): void {
   }
 }
 
-/** Below this many values on a side, a verdict is flagged: Evidently happily reports drift from 8 rows. */
-export const SMALL_SAMPLE = 30;
 
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
@@ -76,6 +75,8 @@ export async function analyze(
   );
   const warnings = [...typing.warnings];
   for (const c of drift.columns) {
+    const explanations = explainColumn(c);
+    if (explanations.length) c.explanations = explanations;
     const n = Math.min(c.n_reference, c.n_current);
     if (n < SMALL_SAMPLE) {
       const side = c.n_reference <= c.n_current ? 'reference' : 'current';

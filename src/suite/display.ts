@@ -32,6 +32,8 @@ export function failuresByImportance<T extends Pick<Test, 'id' | 'group' | 'stat
  * p-value of 1.61e-5: our channels say the score as the drift table shows it.
  */
 export function readableDescription(t: Test, drift: ColumnDrift[]): string {
+  // The quality model writes a missing most-common value as nan, as Evidently; people read "missing".
+  if (t.id === 'most_common_value_share') return t.description.replace(/ is nan\. Its share/, ' is a missing value (empty or NA). Its share');
   if (t.id !== 'column_drift') return t.description;
   const d = drift.find((c) => c.column === t.column);
   if (!d) return t.description;

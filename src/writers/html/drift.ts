@@ -2,6 +2,7 @@ import { formatCount, formatNumber, formatScore, formatShare, RULE_SYMBOL } from
 import { scoreFromJson, type ColumnDrift, type ScoreValue, type TargetDrift } from '../../report/model.js';
 import { distributionSeries, explainVerdict, largestShift } from '../drift-view.js';
 import { change, num, TYPE_LABEL } from './common.js';
+import { explanationFlags } from '../../drift/explain.js';
 
 export type DriftRow = ReturnType<typeof driftRow>;
 
@@ -34,6 +35,8 @@ export function driftRow(c: ColumnDrift, i: number) {
     missing: `${formatCount(c.missing_reference)} / ${formatCount(c.missing_current)}`,
     missingSort: c.missing_reference + c.missing_current,
     explanation: explainVerdict(c),
+    notes: (c.explanations ?? []).map((e) => e.message),
+    flags: explanationFlags(c),
     shift: shift && `Largest change: ${histogram ? `the bin ${shift.label}` : `"${shift.label}"`} holds ${formatShare(shift.reference)} of reference ${unit} and ${formatShare(shift.current)} of current ${unit}.`,
     details: Object.entries(c.details).map(([name, value]) => ({ name, value: typeof value === 'number' ? formatNumber(value) : String(value) })),
     chartLabel: `${c.column}: share of reference and current ${unit} per ${binKind}`,

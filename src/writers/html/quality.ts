@@ -5,13 +5,16 @@ import { num, TYPE_LABEL } from './common.js';
 /** Percentages in the quality model are already 0-100 and rounded; 2 decimals as Evidently shows them. */
 const pct = (x: number | undefined) => (x === undefined ? '' : `${formatNumber(x)}%`);
 
+/** The quality model writes a missing most-common value as "nan", as Evidently does; people read "missing". */
+const mostCommonText = (v: string | number) => (v === 'nan' ? 'missing (empty or NA)' : typeof v === 'number' ? formatNumber(v) : v);
+
 function statsCells(s: ColumnStats) {
   return {
     count: count(s.count),
     missing: s.missing === 0 ? '0' : `${count(s.missing)} (${pct(s.missing_percentage)})`,
     someMissing: s.missing > 0,
     unique: `${count(s.unique)} (${pct(s.unique_percentage)})`,
-    mostCommon: s.most_common === null ? '–' : `${typeof s.most_common === 'number' ? formatNumber(s.most_common) : s.most_common} (${pct(s.most_common_percentage)})`,
+    mostCommon: s.most_common === null ? '–' : `${mostCommonText(s.most_common)} (${pct(s.most_common_percentage)})`,
     min: num(s.min),
     max: num(s.max),
     mean: num(s.mean),
