@@ -80,6 +80,7 @@ export const REPORT_OPTIONS: readonly OptionSpec[] = [
   { flags: '--per-column-stattest <column=id>', description: 'stat test for one column (repeatable)', config: 'drift.per_column_stattest', parse: pairs('--per-column-stattest', (s) => s) },
   { flags: '--per-column-threshold <column=x>', description: 'threshold for one column (repeatable)', config: 'drift.per_column_threshold', parse: pairs('--per-column-threshold', number('--per-column-threshold')) },
   { flags: '--drift-share <x>', description: 'share of drifted columns at which the dataset counts as drifted', config: 'drift.drift_share', parse: number('--drift-share'), defaultText: '0.5' },
+  { flags: '--correction <method>', description: 'multiple-testing correction across the p-value columns: bonferroni, holm or bh (Benjamini-Hochberg); dataset drift counts the corrected verdicts', config: 'drift.correction', defaultText: 'none' },
   { flags: '--delimiter <char>', description: 'CSV delimiter: "," ";" "\\t" or "|"', config: 'csv.delimiter', parse: (raw) => (raw === '\\t' || raw === 'tab' ? '\t' : raw), defaultText: 'sniffed' },
   { flags: '--na-values <tokens>', description: 'extra cell texts that mean missing (comma-separated; pandas defaults always apply unless --no-default-na)', config: 'csv.na_values', parse: list },
   { flags: '--no-default-na', description: "don't treat pandas' default tokens (NA, NaN, null, ...) as missing; only empty cells and --na-values", config: 'csv.keep_default_na' },

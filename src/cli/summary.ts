@@ -1,4 +1,4 @@
-import { formatChange, formatNumber, formatScore, mostDriftedFirst, qualityChanges, RULE_SYMBOL } from '../report/format.js';
+import { formatChange, formatNumber, formatRule, formatScore, mostDriftedFirst, qualityChanges } from '../report/format.js';
 import type { Report } from '../report/model.js';
 import { failuresByImportance, readableDescription } from '../suite/display.js';
 
@@ -125,7 +125,7 @@ export function formatSummary(report: Report, style: SummaryStyle): string {
     c.type,
     c.stattest,
     formatScore(c),
-    `${RULE_SYMBOL[c.drift_rule]} ${formatNumber(c.threshold)}`,
+    formatRule(c),
     `${c.n_reference}/${c.n_current}`,
     // A mark on the verdict itself; the sentences follow the table.
     `${c.drift_detected ? 'DRIFT' : 'ok'}${c.explanations?.length ? '*' : ''}`,

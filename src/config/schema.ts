@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ReportLinks } from '../report/model.js';
+import { CORRECTIONS } from '../drift/correction.js';
 import { ModelConfig, TestsConfig } from '../suite/config.js';
 
 const names = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v]));
@@ -49,6 +50,7 @@ const RunConfig = z
         per_column_stattest: z.record(z.string(), z.string()).optional(),
         per_column_threshold: z.record(z.string(), threshold).optional(),
         drift_share: z.number().gt(0).lte(1).optional(),
+        correction: z.enum(CORRECTIONS).optional(),
       })
       .strict()
       .optional(),

@@ -1,4 +1,5 @@
-import { formatPercent, formatScore } from '../report/format.js';
+import { formatNumber, formatPercent, formatScore, RULE_SYMBOL } from '../report/format.js';
+import { CORRECTION_NAME } from './correction.js';
 import type { ColumnDrift } from '../report/model.js';
 
 /** Below this many values on a side, a verdict is flagged: Evidently happily reports drift from 8 rows. */
@@ -35,6 +36,14 @@ export function explainColumn(c: ColumnDrift): Explanation[] {
   if (n < SMALL_SAMPLE) {
     const side = c.n_reference <= c.n_current ? 'reference' : 'current';
     out.push({ code: 'small_sample', message: `Only ${n} ${side} values: a verdict on fewer than ${SMALL_SAMPLE} values is weak evidence either way.` });
+  }
+  const k = c.correction;
+  if (k && k.drift_detected_uncorrected !== c.drift_detected) {
+    const adjusted = formatScore({ score: k.adjusted_score, score_kind: 'p_value' });
+    out.push({
+      code: 'corrected_threshold',
+      message: `${CORRECTION_NAME[k.method]} correction over ${k.family_size} p-value columns: this column's p-value needs ${RULE_SYMBOL[c.drift_rule]} ${formatNumber(k.threshold)} (adjusted p-value ${adjusted}), so it ${c.drift_detected ? 'drifts' : 'does not drift'}; uncorrected it would ${k.drift_detected_uncorrected ? '' : 'not '}drift.`,
+    });
   }
   const o = c.one_file_levels;
   if (o && c.drift_detected) {

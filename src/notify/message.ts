@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { formatChange, formatNumber, formatScore, mostDriftedFirst, qualityChanges, RULE_SYMBOL, type QualityChange } from '../report/format.js';
+import { formatChange, formatNumber, formatRule, formatScore, mostDriftedFirst, qualityChanges, type QualityChange } from '../report/format.js';
 import { failuresByImportance, readableDescription } from '../suite/display.js';
 import { explanationFlags } from '../drift/explain.js';
 import type { ColumnDrift, ColumnIssue, Report } from '../report/model.js';
@@ -140,7 +140,7 @@ function inputLine(side: string, i: { path: string; rows: number }): string {
 function columnLine(c: ColumnDrift): string {
   const role = c.role === 'feature' ? '' : ` (${c.role})`;
   const flags = explanationFlags(c);
-  return `• ${code(c.column)}${role}: ${escapeText(c.stattest_name)} ${formatScore(c)} ${RULE_SYMBOL[c.drift_rule]} ${formatNumber(c.threshold)}${flags.length ? ` _(${flags.join(', ')})_` : ''}`;
+  return `• ${code(c.column)}${role}: ${escapeText(c.stattest_name)} ${formatScore(c)} ${formatRule(c)}${flags.length ? ` _(${flags.join(', ')})_` : ''}`;
 }
 
 function qualityLine(q: QualityChange): string {

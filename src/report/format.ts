@@ -27,6 +27,11 @@ export function formatScore(c: Pick<ColumnDrift, 'score' | 'score_kind'>): strin
   return c.score_kind === 'p_value' && x === 0 ? P_FLOOR : formatNumber(x);
 }
 
+/** The "drift if" of a column: its test's rule and threshold, the corrected one under --correction. */
+export function formatRule(c: Pick<ColumnDrift, 'drift_rule' | 'threshold' | 'correction'>): string {
+  return `${RULE_SYMBOL[c.drift_rule]} ${formatNumber(c.correction?.threshold ?? c.threshold)}`;
+}
+
 /** Whole counts with thousands separators. */
 export const formatCount = (n: number) => n.toLocaleString('en-US');
 

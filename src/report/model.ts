@@ -93,6 +93,17 @@ const ColumnDrift = z.object({
     })
     .optional()
     .describe('Categorical columns with levels seen in one file only: how much of each file they hold, and the verdict without them; since schema 1.3'),
+  correction: z
+    .object({
+      method: z.enum(['bonferroni', 'holm', 'bh']),
+      family_size: z.number().int().positive().describe('p-value columns corrected together'),
+      rank: z.number().int().positive().describe('1 = the smallest p-value'),
+      adjusted_score: Score.describe("The adjusted p-value (statsmodels' multipletests pvals_corrected); the verdict is the test's rule on it and the threshold"),
+      threshold: z.number().describe("The raw p-value threshold this column's rank gets: α/m (Bonferroni), α/(m − rank + 1) (Holm), rank·α/m (Benjamini-Hochberg)"),
+      drift_detected_uncorrected: z.boolean(),
+    })
+    .optional()
+    .describe('With --correction, p-value columns only; drift_detected is then the corrected verdict; since schema 1.3'),
   explanations: z
     .array(z.object({ code: ExplanationCode, message: z.string() }))
     .optional()
@@ -373,6 +384,7 @@ export const Report = z.object({
     stattest: z.string().nullable(),
     stattest_threshold: z.number().nullable(),
     na_values: z.array(z.string()),
+    correction: z.enum(['bonferroni', 'holm', 'bh']).nullable().optional().describe('Multiple-testing correction across p-value columns (--correction); since schema 1.3'),
   }),
   columns: z.array(ColumnInfo),
   drift: z.object({

@@ -94,6 +94,7 @@ export async function analyze(
       stattest: options.drift.stattest ?? null,
       stattest_threshold: options.drift.stattestThreshold ?? null,
       na_values: [...options.naValues],
+      ...(options.drift.correction && { correction: options.drift.correction }),
     },
     columns: describeColumns(typing.plans, quality),
     drift,

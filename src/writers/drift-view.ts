@@ -1,4 +1,5 @@
 import { formatNumber, formatScore, RULE_SYMBOL } from '../report/format.js';
+import { CORRECTION_NAME } from '../drift/correction.js';
 import { scoreFromJson, type ColumnDrift, type Distribution } from '../report/model.js';
 
 /**
@@ -83,6 +84,11 @@ export function explainVerdict(c: ColumnDrift): string {
   const score = scoreFromJson(c.score);
   const test = `${c.stattest_name} (${c.stattest}, ${SOURCE[c.stattest_source](c)})`;
   if (Number.isNaN(score)) return `${test} gave no score (nan), so the column is not counted as drifted.`;
+  const k = c.correction;
+  if (k) {
+    const adjusted = formatScore({ score: k.adjusted_score, score_kind: 'p_value' });
+    return `${test}: p-value ${formatScore(c)}; after ${CORRECTION_NAME[k.method]} correction over ${k.family_size} p-value columns the adjusted p-value ${adjusted} is ${(c.drift_detected ? HOLDS : FAILS)[c.drift_rule]} the threshold ${formatNumber(c.threshold)}.`;
+  }
   const where = `${formatScore(c)} is ${(c.drift_detected ? HOLDS : FAILS)[c.drift_rule]} the threshold ${formatNumber(c.threshold)}`;
   if (c.score_kind === 'p_value') {
     return c.drift_detected

@@ -101,6 +101,7 @@ export function resolveReportOptions(cfg: ConfigFile, flags: Record<string, unkn
     perColumnStattest: drift.per_column_stattest ?? {},
     perColumnThreshold: drift.per_column_threshold ?? {},
     driftShare: drift.drift_share ?? DEFAULT_DRIFT_SHARE,
+    correction: drift.correction,
   };
   const na = [...(cfg.csv?.keep_default_na === false ? [''] : DEFAULT_NA_VALUES), ...(cfg.csv?.na_values ?? [])];
   return {

@@ -1,4 +1,5 @@
-import { formatCount, formatNumber, formatScore, formatShare, RULE_SYMBOL } from '../../report/format.js';
+import { formatCount, formatNumber, formatRule, formatScore, formatShare, RULE_SYMBOL } from '../../report/format.js';
+import { CORRECTION_NAME } from '../../drift/correction.js';
 import { scoreFromJson, type ColumnDrift, type ScoreValue, type TargetDrift } from '../../report/model.js';
 import { distributionSeries, explainVerdict, largestShift } from '../drift-view.js';
 import { change, num, TYPE_LABEL } from './common.js';
@@ -27,8 +28,9 @@ export function driftRow(c: ColumnDrift, i: number) {
     scoreExact: String(c.score),
     // Sorts NaN last whichever way: it has no place on the scale.
     scoreSort: Number.isNaN(score) ? '' : String(score),
-    rule: `${RULE_SYMBOL[c.drift_rule]} ${formatNumber(c.threshold)}`,
-    thresholdSort: c.threshold,
+    rule: formatRule(c),
+    corrected: c.correction ? `${CORRECTION_NAME[c.correction.method]}; uncorrected ${RULE_SYMBOL[c.drift_rule]} ${formatNumber(c.threshold)}` : '',
+    thresholdSort: c.correction?.threshold ?? c.threshold,
     drift: c.drift_detected,
     n: `${formatCount(c.n_reference)} / ${formatCount(c.n_current)}`,
     nSort: c.n_current,
