@@ -67,6 +67,26 @@ export function resolveStatTest(column: string, type: FeatureType, options: Drif
   return { test, threshold, source };
 }
 
+/** Above this share of both files in one equal-width bin, the chart shows reference deciles instead. */
+const CROWDED_BIN = 0.5;
+
+/** Counts per bin of a sorted side; bins are half-open [a, b) except the last, which is closed, as numpy's. */
+function binCounts(v: Float64Array, x: number[]): number[] {
+  const bins = x.length - 1;
+  return Array.from({ length: bins }, (_, b) => (b === bins - 1 ? v.length : lowerBound(v, x[b + 1])) - lowerBound(v, x[b]));
+}
+
+/**
+ * The reference's deciles as bin edges over the whole range, for data a few extremes stretch (flight
+ * delays): every bin then holds about a tenth of the reference, so a shift shows. Null when ties leave
+ * fewer than three bins.
+ */
+function quantileEdges(ref: Float64Array, min: number, max: number): number[] | null {
+  const inner = Array.from({ length: HISTOGRAM_BINS - 1 }, (_, i) => ref[Math.floor(((i + 1) * (ref.length - 1)) / HISTOGRAM_BINS)]);
+  const edges = [...new Set([min, ...inner.filter((x) => x > min && x < max), max])];
+  return edges.length >= 4 ? edges : null;
+}
+
 /** Shared-edge histogram from the sorted sides: binary searches instead of another pass over the data. */
 function numericDistribution(ref: Float64Array, cur: Float64Array): Distribution {
   let min = Math.min(ref[0], cur[0]);
@@ -82,16 +102,12 @@ function numericDistribution(ref: Float64Array, cur: Float64Array): Distribution
     const t = i / HISTOGRAM_BINS;
     return i === HISTOGRAM_BINS ? max : min * (1 - t) + max * t;
   });
-  const count = (v: Float64Array) => {
-    const out = new Array<number>(HISTOGRAM_BINS);
-    for (let b = 0; b < HISTOGRAM_BINS; b++) {
-      // Bins are half-open [a, b) except the last, which is closed, as numpy's.
-      const end = b === HISTOGRAM_BINS - 1 ? v.length : lowerBound(v, x[b + 1]);
-      out[b] = end - lowerBound(v, x[b]);
-    }
-    return out;
-  };
-  return { kind: 'histogram', x, reference: count(ref), current: count(cur) };
+  const reference = binCounts(ref, x);
+  const current = binCounts(cur, x);
+  const crowded = reference.some((r, b) => r + current[b] > CROWDED_BIN * (ref.length + cur.length));
+  const quantiles = crowded && quantileEdges(ref, min, max);
+  if (quantiles) return { kind: 'histogram', x: quantiles, reference: binCounts(ref, quantiles), current: binCounts(cur, quantiles), binning: 'reference_quantiles' };
+  return { kind: 'histogram', x, reference, current, binning: 'equal_width' };
 }
 
 function categoricalDistribution(s: CategoricalSample): Distribution {

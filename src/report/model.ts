@@ -55,6 +55,10 @@ const Distribution = z
       .object({ reference: z.number().int().nonnegative(), current: z.number().int().nonnegative() })
       .optional()
       .describe('categories: counts of the levels beyond the listed ones'),
+    binning: z
+      .enum(['equal_width', 'reference_quantiles'])
+      .optional()
+      .describe('histogram: equal-width bins, or the reference deciles when equal widths would put most values in one bin; since schema 1.3'),
   })
   .describe('Small pre-binned distribution of both sides over shared bins');
 

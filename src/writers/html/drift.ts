@@ -1,7 +1,7 @@
 import { formatCount, formatNumber, formatRule, formatScore, formatShare, RULE_SYMBOL } from '../../report/format.js';
 import { CORRECTION_NAME } from '../../drift/correction.js';
 import { scoreFromJson, type ColumnDrift, type ScoreValue, type TargetDrift } from '../../report/model.js';
-import { distributionSeries, explainVerdict, largestShift } from '../drift-view.js';
+import { binningNote, distributionSeries, explainVerdict, largestShift } from '../drift-view.js';
 import { change, num, TYPE_LABEL } from './common.js';
 import { explanationFlags } from '../../drift/explain.js';
 
@@ -39,6 +39,7 @@ export function driftRow(c: ColumnDrift, i: number) {
     explanation: explainVerdict(c),
     notes: (c.explanations ?? []).map((e) => e.message),
     flags: explanationFlags(c),
+    binning: binningNote(c),
     shift: shift && `Largest change: ${histogram ? `the bin ${shift.label}` : `"${shift.label}"`} holds ${formatShare(shift.reference)} of reference ${unit} and ${formatShare(shift.current)} of current ${unit}.`,
     details: Object.entries(c.details).map(([name, value]) => ({ name, value: typeof value === 'number' ? formatNumber(value) : String(value) })),
     chartLabel: `${c.column}: share of reference and current ${unit} per ${binKind}`,
