@@ -43,3 +43,24 @@ describe('charts that show why', () => {
     expect(basket.distribution.binning).toBe('equal_width');
   });
 });
+
+describe('regression model quality charts', () => {
+  it('predicted against actual and the error distribution, for both sides, in report.json and as SVG in the HTML', async () => {
+    const golden = join(FIXTURES, 'golden', 'datasets', 'birthwt_maternal_age_split_regression');
+    const dir = tempDir();
+    const r = await runCli(['report', '-r', join(golden, 'reference.csv'), '-c', join(golden, 'current.csv'), '--target', 'bwt', '--prediction', 'prediction', '--task', 'regression', '--format', 'json,html', '-o', dir, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const charts = readReport(dir).model_quality.regression.charts;
+    expect(charts.predicted_vs_actual.reference).toHaveLength(94);
+    expect(charts.predicted_vs_actual.current).toHaveLength(95);
+    expect(charts.errors.x).toHaveLength(21);
+    expect(charts.errors.reference.reduce((a: number, b: number) => a + b, 0)).toBe(94);
+    expect(charts.errors.current.reduce((a: number, b: number) => a + b, 0)).toBe(95);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const section = /<section id="model"[\s\S]*?<\/section>/.exec(html)![0];
+    expect(section.match(/<g class="dots-reference">(.*?)<\/g>/)![1].match(/<circle /g)).toHaveLength(94);
+    expect(section.match(/<g class="dots-current">(.*?)<\/g>/)![1].match(/<circle /g)).toHaveLength(95);
+    expect(section.match(/<g class="bars-current">(.*?)<\/g>/)![1].match(/<rect /g)).toHaveLength(20);
+    expect(section).toContain('Error distribution');
+  });
+});

@@ -309,7 +309,23 @@ const ModelQuality = z.object({
   task: z.enum(['classification', 'regression']),
   target: z.string(),
   prediction: z.array(z.string()),
-  regression: z.object({ reference: RegressionQuality, current: RegressionQuality }).optional(),
+  regression: z
+    .object({
+      reference: RegressionQuality,
+      current: RegressionQuality,
+      charts: z
+        .object({
+          predicted_vs_actual: z
+            .object({ reference: z.array(z.tuple([z.number(), z.number()])), current: z.array(z.tuple([z.number(), z.number()])) })
+            .describe('[target, prediction] pairs, every k-th row so that at most 300 per side'),
+          errors: z
+            .object({ x: z.array(z.number()), reference: z.array(Count), current: z.array(Count) })
+            .describe('Histogram of prediction − target over bin edges x shared by both sides'),
+        })
+        .optional()
+        .describe('What the HTML draws; since schema 1.3'),
+    })
+    .optional(),
   classification: z
     .object({
       type: z.enum(['binary', 'multiclass']),

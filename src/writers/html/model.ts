@@ -1,4 +1,4 @@
-import { formatCount as count } from '../../report/format.js';
+import { formatCount as count, formatNumber } from '../../report/format.js';
 import { scoreFromJson, type ModelQuality, type ScoreValue } from '../../report/model.js';
 import { change, num } from './common.js';
 
@@ -82,6 +82,7 @@ export function modelView(m: ModelQuality) {
     },
     regression: r && {
       metrics: metricRows(REGRESSION_METRICS, r.reference, r.current),
+      charts: r.charts && regressionChartsView(r.charts),
       rows: `${r.reference ? count(r.reference.rows) : '–'} / ${r.current ? count(r.current.rows) : '–'}`,
     },
   };
@@ -98,6 +99,43 @@ function rocView(reference: RocCurve | null | undefined, current: RocCurve | nul
     current && { side: 'current', points: points(current) },
   ].filter((x) => !!x);
   return sides.length ? { sides } : null;
+}
+
+type RegressionCharts = NonNullable<NonNullable<ModelQuality['regression']>['charts']>;
+const SIDES = ['reference', 'current'] as const;
+
+/**
+ * Predicted against actual (both sides on one scale, the diagonal a perfect model) and the error
+ * distribution of both sides over shared bins, as SVG in a 100 × 100 box (y up): no script needed.
+ */
+function regressionChartsView(c: RegressionCharts) {
+  const all = SIDES.flatMap((s) => c.predicted_vs_actual[s].flat());
+  const [lo, hi] = [Math.min(...all), Math.max(...all)];
+  const span = hi - lo || 1;
+  const at = (v: number) => (((v - lo) / span) * 100).toFixed(1);
+  const points = SIDES.map((side) => ({ side, dots: c.predicted_vs_actual[side].map(([y, p]) => ({ x: at(y), y: (100 - Number(at(p))).toFixed(1) })) }));
+  const bins = c.errors.reference.length;
+  const share = (counts: number[]) => {
+    const total = counts.reduce((a, b) => a + b, 0) || 1;
+    return counts.map((n) => n / total);
+  };
+  const shares = { reference: share(c.errors.reference), current: share(c.errors.current) };
+  const top = Math.max(...shares.reference, ...shares.current) || 1;
+  const width = 100 / bins;
+  const bars = SIDES.map((side, k) => ({
+    side,
+    rects: shares[side].map((s, b) => ({ x: (b * width + (k * width) / 2).toFixed(2), w: (width / 2).toFixed(2), y: (100 - (s / top) * 100).toFixed(1), h: ((s / top) * 100).toFixed(1) })),
+  }));
+  const zero = c.errors.x[0] < 0 && c.errors.x[bins] > 0 ? ((-c.errors.x[0] / (c.errors.x[bins] - c.errors.x[0])) * 100).toFixed(1) : null;
+  return {
+    points,
+    low: formatNumber(lo),
+    high: formatNumber(hi),
+    bars,
+    zero,
+    errorLow: formatNumber(c.errors.x[0]),
+    errorHigh: formatNumber(c.errors.x[bins]),
+  };
 }
 
 /** The verdict's one model line: accuracy for classification, MAE for regression (what Evidently leads with). */
