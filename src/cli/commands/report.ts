@@ -182,6 +182,7 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
       const heading = ctx.several ? `Monitor ${run.monitor}\n` : '';
       io.stdout(`${heading}${ctx.command.summary(report, { color: io.color })}\n\nReport written to ${written.join(', ')}\n`);
     }
+    io.reported?.(report.status);
     await notifier?.send(report, { monitor: run.monitor, dir: resolved.outDir, files: written });
     return gateTripped(resolved.failOn, report) ? ExitCode.gateFailed : ExitCode.ok;
   } catch (e) {
