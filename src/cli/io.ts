@@ -1,5 +1,5 @@
 import { ExitCode, MlobsError } from '../errors.js';
-import type { RunStatus } from '../report/model.js';
+import type { Report } from '../report/model.js';
 
 /** Where the CLI writes; injectable so tests can run `run(argv)` in-process and capture output. */
 export interface CliIo {
@@ -7,8 +7,8 @@ export interface CliIo {
   stderr(text: string): void;
   /** Colour only when writing to a terminal and NO_COLOR is unset. */
   color: boolean;
-  /** Told each monitor's run status once its report is written (the schedule log records it). */
-  reported?(status: RunStatus): void;
+  /** Told of each monitor's report once it is written (the schedule log records its status, the GitHub Action more). */
+  reported?(run: { monitor: string; dir: string; report: Report }): void;
 }
 
 export const processIo: CliIo = {

@@ -1,4 +1,4 @@
-import { formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL } from '../report/format.js';
+import { changeNote, formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL } from '../report/format.js';
 import { scoreFromJson, type Report } from '../report/model.js';
 import { STATUS_LOOK, statusLine } from '../report/status.js';
 
@@ -39,9 +39,7 @@ function qualityLine(report: Report): string[] {
   if (mq?.classification?.error) return ['', `Model quality: not computed: ${mq.classification.error}`];
   const changes = qualityChanges(mq)?.slice(0, 3);
   if (!mq || !changes?.length) return [];
-  const change = (r: number, c: number) =>
-    Number.isFinite(r) && Number.isFinite(c) && r !== 0 ? ` (${c >= r ? '+' : ''}${Math.round(((c - r) / Math.abs(r)) * 1000) / 10}%)` : '';
-  const parts = changes.map((q) => `${q.metric} ${formatNumber(q.reference)} → ${formatNumber(q.current)}${change(q.reference, q.current)}`);
+  const parts = changes.map((q) => `${q.metric} ${formatNumber(q.reference)} → ${formatNumber(q.current)}${changeNote(q)}`);
   return ['', `Model quality (${mq.task}, reference → current): ${parts.join(', ')}`];
 }
 

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL, type QualityChange } from '../report/format.js';
+import { changeNote, formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL, type QualityChange } from '../report/format.js';
 import { scoreFromJson, type ColumnDrift, type ColumnIssue, type Report, type RunStatus } from '../report/model.js';
 import { STATUS_LOOK, statusLine } from '../report/status.js';
 
@@ -118,9 +118,7 @@ function columnLine(c: ColumnDrift): string {
 }
 
 function qualityLine(q: QualityChange): string {
-  const comparable = Number.isFinite(q.reference) && Number.isFinite(q.current) && q.reference !== 0;
-  const change = comparable ? ` (${q.current >= q.reference ? '+' : ''}${pct((q.current - q.reference) / Math.abs(q.reference))})` : '';
-  return `• ${escapeText(clip(q.metric, NAME_CHARS))}: ${formatNumber(q.reference)} → ${formatNumber(q.current)}${change}`;
+  return `• ${escapeText(clip(q.metric, NAME_CHARS))}: ${formatNumber(q.reference)} → ${formatNumber(q.current)}${changeNote(q)}`;
 }
 
 /** A titled list that fits one section: at most `top` lines, then how many more there are. */

@@ -65,7 +65,7 @@ export function registerSchedule(program: Command, io: CliIo, setExit: (code: Ex
           let stderr = '';
           // Several monitors: the worst status; a monitor that wrote no report makes the run an error.
           const statuses: StatusCode[] = [];
-          const code = await runReport(args, { stdout: () => undefined, stderr: (t) => (stderr += t), color: false, reported: (s) => statuses.push(s.code) });
+          const code = await runReport(args, { stdout: () => undefined, stderr: (t) => (stderr += t), color: false, reported: (r) => statuses.push(r.report.status.code) });
           if (code > ExitCode.gateFailed) statuses.push('error');
           const runStatus = statuses.reduce<StatusCode | undefined>((w, s) => (w && STATUS_CODES.indexOf(w) > STATUS_CODES.indexOf(s) ? w : s), undefined);
           const message = stderr.trim().split('\n').map((l) => l.replace(/^mlobs: /, '')).join(' | ');
