@@ -115,7 +115,7 @@ export function renderMarkdown(report: Report, ctx: MarkdownContext): string {
   const lines = [
     `## ${statusLine(report.status)}`,
     '',
-    `Monitor **${mdText(ctx.monitor)}** · reference ${side(reference)} · current ${side(current)} · mlobs ${mdText(report.run.mlobs_version)}, ${report.run.finished_at.slice(0, 19).replace('T', ' ')} UTC`,
+    `Monitor **${mdText(ctx.monitor)}** · reference ${side(reference)} · current ${side(current)} · mlobs ${report.run.mlobs_version}, ${report.run.finished_at.slice(0, 19).replace('T', ' ')} UTC`,
     '',
     ...driftSection(report),
     ...testsSection(report),
