@@ -216,7 +216,8 @@ describe('Prometheus textfile output', () => {
     const res = await runCli(['report', '-r', REF, '-c', CUR, '--stattest', 'nope', '--textfile-dir', textfiles, '-o', tempDir()]);
     expect(res.code).toBe(2);
     const text = expectValidTextfile(join(textfiles, 'mlobs_default.prom'));
-    expect([...familyNames(text)]).toEqual(FAMILIES.slice(0, 5));
+    expect([...familyNames(text)]).toEqual(FAMILIES.slice(0, 6));
+    expect(sampleValue(text, 'mlobs_run_status', { monitor: 'default', status: 'error' })).toBe(1);
     expect(sampleValue(text, 'mlobs_last_success_timestamp_seconds')).toBe(0);
     expect(sampleValue(text, 'mlobs_last_run_success')).toBe(0);
   });

@@ -350,7 +350,6 @@ const RunStatus = z
 export const Report = z.object({
   schema_version: z.literal(SCHEMA_VERSION),
   kind: z.literal('mlobs.report'),
-  status: RunStatus,
   run: z.object({
     mlobs_version: z.string(),
     node_version: z.string(),
@@ -360,6 +359,7 @@ export const Report = z.object({
     peak_rss_bytes: z.number().int().nonnegative(),
     drift_threads: z.number().int().positive().describe('Threads that scored the columns (1 = in the main thread)'),
   }),
+  status: RunStatus,
   inputs: z.object({ reference: InputInfo, current: InputInfo }),
   options: z.object({
     task: z.enum(['classification', 'regression']).nullable(),
