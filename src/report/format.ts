@@ -47,7 +47,7 @@ function direction(reference: number, current: number, higherIsBetter: boolean |
 }
 
 /** The relative change, signed, as "+10.2%"; '' when it has no meaning (a side not finite, or a zero reference). */
-export function relativeChange(reference: number, current: number): string {
+function relativeChange(reference: number, current: number): string {
   if (!Number.isFinite(reference) || !Number.isFinite(current) || reference === 0) return '';
   return `${current >= reference ? '+' : ''}${Math.round(((current - reference) / Math.abs(reference)) * 1000) / 10}%`;
 }

@@ -522,15 +522,12 @@ export function htmlView(report: Report) {
     title: `${look.word}: ${basename(current.path)} vs ${basename(reference.path)} · mlobs`,
     version: report.run.mlobs_version,
     verdict: {
-      drift: d.dataset_drift,
       tone: look.colour,
       icon: look.icon,
       word: look.word,
       // The headline without its leading word, which the banner's title shows.
       detail: report.status.headline.slice(look.word.length + 2),
       drifted: d.number_of_drifted_columns,
-      total: d.number_of_columns,
-      share: percent(d.share_of_drifted_columns),
       threshold: percent(d.drift_share),
       notDrifted: d.number_of_columns - d.number_of_drifted_columns,
       errors: report.errors.length,
