@@ -142,7 +142,9 @@ export function buildMessage(s: NotifySummary): SlackMessage {
     `*Dataset drift*\n${s.drift.dataset_drift ? 'Detected' : 'Not detected'}: ${driftCounts(s.drift)}`,
     `*Inputs*\n${inputLine('Reference', s.inputs.reference)}\n${inputLine('Current', s.inputs.current)}`,
   ];
-  if (s.tests) fields.push(`*Tests*\n${s.tests.failed.length} of ${plural(s.tests.total, 'test')} failed`);
+  // The counts of the run status, so the field and the header agree.
+  const couldNotRun = s.status.test_errors ? `, ${plural(s.status.test_errors, 'critical test')} could not run` : '';
+  if (s.tests) fields.push(`*Tests*\n${s.status.failed_tests} of ${plural(s.tests.total, 'test')} failed${couldNotRun}`);
   const blocks: Block[] = [
     // The header is the status word alone (the counts follow in the fields): it must stay short on a phone.
     { type: 'header', text: { type: 'plain_text', text: clip(`${STATUS_LOOK[s.status.code].icon} ${STATUS_LOOK[s.status.code].word}: ${s.monitor}`, LIMITS.headerText), emoji: true } },
