@@ -1,4 +1,5 @@
 import { ExitCode, MlobsError } from '../errors.js';
+import type { Report } from '../report/model.js';
 
 /** Where the CLI writes; injectable so tests can run `run(argv)` in-process and capture output. */
 export interface CliIo {
@@ -8,6 +9,8 @@ export interface CliIo {
   color: boolean;
   /** Columns the summary may use: COLUMNS when set (also piped), else the terminal's width; unlimited when neither. */
   width?: number;
+  /** Told of each monitor's report once it is written (the schedule log records its status, the GitHub Action more). */
+  reported?(run: { monitor: string; dir: string; report: Report }): void;
 }
 
 const forced = process.env.FORCE_COLOR;

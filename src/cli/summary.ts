@@ -1,5 +1,6 @@
-import { formatChange, formatNumber, formatRule, formatScore, mostDriftedFirst, qualityChanges } from '../report/format.js';
+import { changeNote, formatNumber, formatRule, formatScore, mostDriftedFirst, qualityChanges } from '../report/format.js';
 import type { Report } from '../report/model.js';
+import { STATUS_LOOK, statusLine } from '../report/status.js';
 import { failuresByImportance, readableDescription } from '../suite/display.js';
 
 export interface SummaryStyle {
@@ -32,7 +33,12 @@ export function fit(line: string, width: number | undefined): string {
   return out;
 }
 
-const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+export const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+
+/** The run status, the first line of both `mlobs report` and `mlobs test`. */
+export const statusSummaryLine = (report: Report, style: SummaryStyle) =>
+  // Wrapped rather than cut to the width: every count in it matters.
+  wrap(statusLine(report.status), style.width, '  ').map((l) => paint(style.color, STATUS_LOOK[report.status.code].ansi, l)).join('\n');
 
 /** Word-wraps prose to `width` (continuation lines indented), for sentences that must not be cut. */
 function wrap(text: string, width: number | undefined, indent: string): string[] {
@@ -106,16 +112,14 @@ function qualityLine(report: Report): string[] {
   const changes = qualityChanges(mq)?.slice(0, 3);
   if (!mq || !changes?.length) return [];
   // One metric a line: at 80 columns a joined line would lose its last metrics to the cut.
-  return ['', `Model quality (${mq.task}, reference → current):`, ...changes.map((q) => `  ${q.metric} ${formatNumber(q.reference)} → ${formatNumber(q.current)}${formatChange(q)}`)];
+  return ['', `Model quality (${mq.task}, reference → current):`, ...changes.map((q) => `  ${q.metric} ${formatNumber(q.reference)} → ${formatNumber(q.current)}${changeNote(q)}`)];
 }
 
 /** The compact terminal view of a report: verdict, then the columns most past their thresholds first. */
 export function formatSummary(report: Report, style: SummaryStyle): string {
   const d = report.drift;
-  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
-  const verdict = d.dataset_drift ? paint(style.color, '1;31', 'Dataset drift: DETECTED') : paint(style.color, '1;32', 'Dataset drift: not detected');
   const out = [
-    `${verdict}: ${d.number_of_drifted_columns} of ${d.number_of_columns} columns drifted (${pct(d.share_of_drifted_columns)}; dataset drift at ${pct(d.drift_share)})`,
+    statusSummaryLine(report, style),
     ...inputLines(report, style.width),
     '',
   ];
@@ -136,5 +140,5 @@ export function formatSummary(report: Report, style: SummaryStyle): string {
   out.push(...suiteLines(report, style.color), ...qualityLine(report));
   for (const e of report.errors) out.push(paint(style.color, '33', `error: ${e.message}`));
   for (const w of report.warnings) out.push(paint(style.color, '33', `warning: ${w.message}`));
-  return out.map((l) => fit(l, style.width)).join('\n');
+  return out.flatMap((l) => l.split('\n')).map((l) => fit(l, style.width)).join('\n');
 }

@@ -14,6 +14,7 @@ import { UsageError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
 import { VERSION } from '../version.js';
 import { SCHEMA_VERSION, type Report } from './model.js';
+import { runStatus } from './status.js';
 
 export interface ReportOptions {
   reference: string;
@@ -84,7 +85,7 @@ export async function analyze(
     }
   }
   if (drift.number_of_columns === 0) warnings.push({ code: 'no_columns', message: 'no column could be compared for drift' });
-  const body: Omit<Report, 'run'> = {
+  const body: Omit<Report, 'run' | 'status'> = {
     schema_version: SCHEMA_VERSION,
     kind: 'mlobs.report',
     inputs: { reference: inputInfo(reference), current: inputInfo(current) },
@@ -104,7 +105,8 @@ export async function analyze(
     errors,
     warnings,
   };
-  return { ...body, tests: runSuite(body, options.suite), driftThreads: threads };
+  const tests = runSuite(body, options.suite);
+  return { ...body, status: runStatus({ ...body, tests }), tests, driftThreads: threads };
 }
 
 /** Reads both CSV files and runs the drift report: the library entry point behind `mlobs report`. */
@@ -115,7 +117,7 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     parallel: options.parallel ?? true,
   });
   const t1 = performance.now();
-  const { schema_version, kind, driftThreads, ...body } = await analyze(reference, current, {
+  const { schema_version, kind, status, driftThreads, ...body } = await analyze(reference, current, {
     roles: options.roles,
     drift: options.drift,
     naValues: options.csv.naValues,
@@ -127,6 +129,7 @@ export async function runReport(options: ReportOptions): Promise<Report> {
   return {
     schema_version,
     kind,
+    status,
     run: {
       mlobs_version: VERSION,
       node_version: process.version,

@@ -2,11 +2,10 @@ import type { Command } from 'commander';
 import type { ExitCode } from '../../errors.js';
 import type { Report } from '../../report/model.js';
 import type { CliIo } from '../io.js';
-import { fit, inputLines, type SummaryStyle } from '../summary.js';
+import { fit, inputLines, paint, statusSummaryLine, type SummaryStyle } from '../summary.js';
 import { readableDescription, testImportance } from '../../suite/display.js';
 import { registerReportCommand } from './report.js';
 
-const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
 const COLORS: Record<string, string> = { FAIL: '31', ERROR: '35', WARNING: '33' };
 
 /** The terminal view of a test run: the verdict, then every test that did not pass, worst first. */
@@ -14,10 +13,11 @@ export function formatTestSummary(report: Report, style: SummaryStyle): string {
   const suite = report.tests!;
   const s = suite.summary;
   const count = (status: string) => s.by_status[status] ?? 0;
-  const failing = count('FAIL') + suite.tests.filter((t) => t.status === 'ERROR' && t.critical).length;
+  const failing = report.status.failed_tests + report.status.test_errors;
   const verdict = failing ? paint(style.color, '1;31', 'Tests: FAILED') : paint(style.color, '1;32', 'Tests: passed');
   const parts = [`${count('SUCCESS')} passed`, `${count('FAIL')} failed`, `${count('WARNING')} warnings`, `${count('ERROR')} errors`];
   const out = [
+    statusSummaryLine(report, style),
     `${verdict}: ${parts.join(', ')} of ${s.total_tests} (${suite.presets.join(', ')})`,
     ...inputLines(report, style.width),
   ];
@@ -28,7 +28,7 @@ export function formatTestSummary(report: Report, style: SummaryStyle): string {
     const about = t.column ?? (t.label !== null ? String(t.label) : null);
     out.push(`${paint(style.color, COLORS[t.status], t.status.padEnd(7))} ${t.name}${about === null ? '' : ` [${about}]`}: ${readableDescription(t, report.drift.columns).replace(/\*\*/g, '')}`);
   }
-  return out.map((l) => fit(l, style.width)).join('\n');
+  return out.flatMap((l) => l.split('\n')).map((l) => fit(l, style.width)).join('\n');
 }
 
 export function registerTest(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {

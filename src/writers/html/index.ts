@@ -2,6 +2,8 @@ import { basename, join } from 'node:path';
 import { formatBytes, formatCount as count, formatPercent as percent, mostDriftedFirst } from '../../report/format.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import type { Report } from '../../report/model.js';
+import { STATUS_LOOK } from '../../report/status.js';
+import { DEFAULT_MONITOR } from '../../config/monitors.js';
 import { contentSecurityPolicy, inlineScript, loadAssets } from './assets.js';
 import { columnRow, inputRow } from './columns.js';
 import { plural, utc } from './common.js';
@@ -20,6 +22,7 @@ export const HTML_FILE = 'report.html';
  */
 export function htmlView(report: Report) {
   const d = report.drift;
+  const look = STATUS_LOOK[report.status.code];
   const ordered = [...d.columns].sort(mostDriftedFirst);
   const rows = ordered.map(driftRow);
   const driftIds = new Map(rows.map((r) => [r.column, r.id]));
@@ -29,7 +32,8 @@ export function htmlView(report: Report) {
   const { reference, current } = report.inputs;
   const links = Object.entries({ Grafana: report.links?.grafana, Prometheus: report.links?.prometheus, Alertmanager: report.links?.alertmanager })
     .flatMap(([name, url]) => (url ? [{ name, url }] : []));
-  const monitor = report.monitor;
+  // The implicit monitor of a config without `monitors:` is no name worth a title.
+  const monitor = report.monitor === DEFAULT_MONITOR ? undefined : report.monitor;
 
   const sections = [
     d.columns.length > 0 && {
@@ -93,15 +97,16 @@ export function htmlView(report: Report) {
   ].filter((s) => s !== false);
 
   return {
-    title: `${monitor ? `${monitor}: ` : ''}${d.dataset_drift ? 'Drift detected' : 'No drift'}: ${basename(current.path)} vs ${basename(reference.path)} · mlobs`,
+    title: `${monitor ? `${monitor}: ` : ''}${look.word}: ${basename(current.path)} vs ${basename(reference.path)} · mlobs`,
     version: report.run.mlobs_version,
     verdict: {
       monitor: monitor ?? null,
-      drift: d.dataset_drift,
-      headline: d.dataset_drift ? 'Dataset drift detected' : 'No dataset drift',
+      tone: look.colour,
+      icon: look.icon,
+      word: look.word,
+      // The headline without its leading word, which the banner's title shows.
+      detail: report.status.headline.slice(look.word.length + 2),
       drifted: d.number_of_drifted_columns,
-      total: d.number_of_columns,
-      share: percent(d.share_of_drifted_columns),
       threshold: percent(d.drift_share),
       notDrifted: d.number_of_columns - d.number_of_drifted_columns,
       errors: report.errors.length,
