@@ -2,6 +2,7 @@ import type { ParsedColumn, ParsedTable } from '../io/csv/types.js';
 import { InputError, UsageError } from '../errors.js';
 import type { ColumnInfo, ReportWarning, SideCounts } from '../report/model.js';
 import type { ColumnRoles } from './roles.js';
+import { originOf, type Origins } from '../origins.js';
 import { isNumericProfile, type ColumnQuality, type SideProfile } from '../quality/profile.js';
 
 export type Role = ColumnInfo['role'];
@@ -117,7 +118,7 @@ function requireColumn(name: string, what: string, ref: ParsedTable, cur: Parsed
  * Decides every column's role and type from the user's declarations and both files at once, so a column
  * always has the same type on both sides.
  */
-export function planColumns(ref: ParsedTable, cur: ParsedTable, roles: ColumnRoles): TypingResult {
+export function planColumns(ref: ParsedTable, cur: ParsedTable, roles: ColumnRoles, origins?: Origins): TypingResult {
   const refCols = new Map(ref.columns.map((c) => [c.name, c]));
   const curCols = new Map(cur.columns.map((c) => [c.name, c]));
   const warnings: ReportWarning[] = [];
@@ -128,7 +129,8 @@ export function planColumns(ref: ParsedTable, cur: ParsedTable, roles: ColumnRol
   }
 
   const declared = new Map<string, { role?: Role; type?: Type; source: string }>();
-  const declare = (list: string[] | undefined, flag: string, entry: { role?: Role; type?: Type }) => {
+  const declare = (list: string[] | undefined, path: string, entry: { role?: Role; type?: Type }) => {
+    const flag = originOf(origins, path);
     for (const name of list ?? []) {
       if (!known.has(name)) throw new UsageError(`${flag} names column "${name}", which is in neither file`);
       const prev = declared.get(name);
@@ -138,11 +140,11 @@ export function planColumns(ref: ParsedTable, cur: ParsedTable, roles: ColumnRol
       declared.set(name, { ...entry, source: flag });
     }
   };
-  declare(roles.ignore, '--ignore', { role: 'ignored' });
-  declare(roles.id, '--id', { role: 'id' });
-  declare(roles.datetime, '--datetime', { role: 'datetime', type: 'datetime' });
-  declare(roles.numerical, '--numerical', { type: 'num' });
-  declare(roles.categorical, '--categorical', { type: 'cat' });
+  declare(roles.ignore, 'columns.ignore', { role: 'ignored' });
+  declare(roles.id, 'columns.id', { role: 'id' });
+  declare(roles.datetime, 'columns.datetime', { role: 'datetime', type: 'datetime' });
+  declare(roles.numerical, 'columns.numerical', { type: 'num' });
+  declare(roles.categorical, 'columns.categorical', { type: 'cat' });
 
   // Evidently's ColumnMapping defaults: columns literally named target / prediction / datetime take those roles.
   const target = roles.target ?? (refCols.has('target') && curCols.has('target') && !declared.has('target') ? 'target' : undefined);

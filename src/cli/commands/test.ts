@@ -35,6 +35,5 @@ export function registerTest(program: Command, io: CliIo, setExit: (code: ExitCo
     name: 'test',
     description: 'run the test suites on a current CSV against a reference CSV, write the report and exit 1 when a critical test fails',
     summary: formatTestSummary,
-    failOn: 'tests',
   });
 }

@@ -9,7 +9,6 @@ import { parseSamples, renderExposition, type Family, type FamilySpec, type Samp
  * same reason. docs/prometheus.md lists the families; the alert rules and the Grafana dashboard in
  * deploy/compose/ query them by these names.
  */
-export const DEFAULT_PROM_MAX_COLUMNS = 50;
 
 export interface PromOptions {
   monitor: string;
