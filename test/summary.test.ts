@@ -48,6 +48,6 @@ describe('terminal summary', () => {
     expect(stdout).toMatch(/^Tests: 22 of 57 failed \(35 SUCCESS, 22 FAIL\)$/m);
     expect(stdout).toMatch(/^ {2}FAIL {3}The mean value of the column age is 27\.4\. The expected range is from 14\.7 to 23\.3$/m);
     expect(stdout).toMatch(/^ {2}\.\.\. and 12 more$/m);
-    expect(stdout).toMatch(/^Model quality \(regression, reference → current\): RMSE 578\.9 → 837\.7 \(\+44\.7%\), MAE 470\.1 → 646\.2/m);
+    expect(stdout).toMatch(/^Model quality \(regression, reference → current\): RMSE 578\.9 → 837\.7 \(\+44\.7%, worse\), MAE 470\.1 → 646\.2/m);
   });
 });

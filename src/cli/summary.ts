@@ -1,11 +1,10 @@
-import { formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL } from '../report/format.js';
+import { formatNumber, formatPercent, formatQualityChange, mostDriftedFirst, paint, qualityChanges, RULE_SYMBOL, stripEmphasis } from '../report/format.js';
 import { scoreFromJson, type Report } from '../report/model.js';
 
 export interface SummaryStyle {
   color: boolean;
 }
 
-const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
 
 function table(rows: string[][], header: string[], color: boolean, highlight: (i: number) => boolean): string[] {
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
@@ -25,7 +24,7 @@ function suiteLines(report: Report, color: boolean): string[] {
   const failed = suite.tests.filter((t) => t.status === 'FAIL' || t.status === 'ERROR');
   const lines = [failed.length ? paint(color, '1;31', head) : paint(color, '1;32', head)];
   // Evidently's descriptions carry Markdown emphasis, which a terminal shows as literal asterisks.
-  for (const t of failed.slice(0, TOP_FAILED_TESTS)) lines.push(`  ${t.status.padEnd(5)}  ${t.description.replace(/\*\*/g, '').replace(/\s+/g, ' ')}`);
+  for (const t of failed.slice(0, TOP_FAILED_TESTS)) lines.push(`  ${t.status.padEnd(5)}  ${stripEmphasis(t.description).replace(/\s+/g, ' ')}`);
   if (failed.length > TOP_FAILED_TESTS) lines.push(`  ... and ${failed.length - TOP_FAILED_TESTS} more`);
   return ['', ...lines];
 }
@@ -35,19 +34,15 @@ function qualityLine(report: Report): string[] {
   if (mq?.classification?.error) return ['', `Model quality: not computed: ${mq.classification.error}`];
   const changes = qualityChanges(mq)?.slice(0, 3);
   if (!mq || !changes?.length) return [];
-  const change = (r: number, c: number) =>
-    Number.isFinite(r) && Number.isFinite(c) && r !== 0 ? ` (${c >= r ? '+' : ''}${Math.round(((c - r) / Math.abs(r)) * 1000) / 10}%)` : '';
-  const parts = changes.map((q) => `${q.metric} ${formatNumber(q.reference)} → ${formatNumber(q.current)}${change(q.reference, q.current)}`);
-  return ['', `Model quality (${mq.task}, reference → current): ${parts.join(', ')}`];
+  return ['', `Model quality (${mq.task}, reference → current): ${changes.map(formatQualityChange).join(', ')}`];
 }
 
 /** The compact terminal view of a report: verdict, then the columns most past their thresholds first. */
 export function formatSummary(report: Report, style: SummaryStyle): string {
   const d = report.drift;
-  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
   const verdict = d.dataset_drift ? paint(style.color, '1;31', 'Dataset drift: DETECTED') : paint(style.color, '1;32', 'Dataset drift: not detected');
   const out = [
-    `${verdict}: ${d.number_of_drifted_columns} of ${d.number_of_columns} columns drifted (${pct(d.share_of_drifted_columns)}; dataset drift at ${pct(d.drift_share)})`,
+    `${verdict}: ${d.number_of_drifted_columns} of ${d.number_of_columns} columns drifted (${formatPercent(d.share_of_drifted_columns)}; dataset drift at ${formatPercent(d.drift_share)})`,
     `reference: ${report.inputs.reference.path} (${report.inputs.reference.rows} rows)  current: ${report.inputs.current.path} (${report.inputs.current.rows} rows)`,
     '',
   ];

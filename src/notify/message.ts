@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL, type QualityChange } from '../report/format.js';
+import { formatNumber, formatPercent, formatQualityChange, mostDriftedFirst, qualityChanges, RULE_SYMBOL, type QualityChange } from '../report/format.js';
 import { scoreFromJson, type ColumnDrift, type ColumnIssue, type Report } from '../report/model.js';
 
 /**
@@ -105,7 +105,6 @@ export function clip(s: string, max: number): string {
 export const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 /** A name as inline code: a backtick would end the span, so it becomes a look-alike. */
 const code = (name: string) => `\`${escapeText(clip(name, NAME_CHARS)).replace(/`/g, 'ˋ')}\``;
-const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 const count = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 
@@ -122,7 +121,7 @@ function headline(s: NotifySummary): string {
 }
 
 function driftCounts(d: Report['drift']): string {
-  return `${d.number_of_drifted_columns} of ${plural(d.number_of_columns, 'column')} drifted (${pct(d.share_of_drifted_columns)}; dataset drift at ${pct(d.drift_share)})`;
+  return `${d.number_of_drifted_columns} of ${plural(d.number_of_columns, 'column')} drifted (${formatPercent(d.share_of_drifted_columns)}; dataset drift at ${formatPercent(d.drift_share)})`;
 }
 
 function inputLine(side: string, i: { path: string; rows: number }): string {
@@ -135,9 +134,7 @@ function columnLine(c: ColumnDrift): string {
 }
 
 function qualityLine(q: QualityChange): string {
-  const comparable = Number.isFinite(q.reference) && Number.isFinite(q.current) && q.reference !== 0;
-  const change = comparable ? ` (${q.current >= q.reference ? '+' : ''}${pct((q.current - q.reference) / Math.abs(q.reference))})` : '';
-  return `• ${escapeText(clip(q.metric, NAME_CHARS))}: ${formatNumber(q.reference)} → ${formatNumber(q.current)}${change}`;
+  return `• ${escapeText(formatQualityChange({ ...q, metric: clip(q.metric, NAME_CHARS) }))}`;
 }
 
 /** A titled list that fits one section: at most `top` lines, then how many more there are. */

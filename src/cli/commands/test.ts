@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import type { ExitCode } from '../../errors.js';
+import { paint, stripEmphasis } from '../../report/format.js';
 import type { Report } from '../../report/model.js';
 import type { CliIo } from '../io.js';
 import type { SummaryStyle } from '../summary.js';
 import { registerReportCommand } from './report.js';
 
-const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
 const COLORS: Record<string, string> = { FAIL: '31', ERROR: '35', WARNING: '33' };
 
 /** The terminal view of a test run: the verdict, then every test that did not pass, worst first. */
@@ -25,7 +25,7 @@ export function formatTestSummary(report: Report, style: SummaryStyle): string {
   if (shown.length) out.push('');
   for (const t of shown) {
     const about = t.column ?? (t.label !== null ? String(t.label) : null);
-    out.push(`${paint(style.color, COLORS[t.status], t.status.padEnd(7))} ${t.name}${about === null ? '' : ` [${about}]`}: ${t.description.replace(/\*\*/g, '')}`);
+    out.push(`${paint(style.color, COLORS[t.status], t.status.padEnd(7))} ${t.name}${about === null ? '' : ` [${about}]`}: ${stripEmphasis(t.description)}`);
   }
   return out.join('\n');
 }
