@@ -4,7 +4,7 @@ import type { Report } from '../report/model.js';
 import { APPROX_ABSOLUTE, APPROX_RELATIVE, approx, type Bound } from './condition.js';
 import type { PRESETS } from './presets.js';
 import type { SuiteOptions, UserTest } from './run.js';
-import { TEST_IDS } from './tests.js';
+import { TEST_IDS } from './catalogue.js';
 
 /** `{ approx: 120, relative: 0.1 }` in the config is Evidently's approx(120, relative=0.1). */
 const ApproxConfig = z.object({ approx: z.number(), relative: z.number().positive().optional(), absolute: z.number().nonnegative().optional() }).strict();
