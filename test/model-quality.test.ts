@@ -3,7 +3,7 @@ import type { ColumnRoles } from '../src/data/roles.js';
 import { defaultOf } from '../src/settings/index.js';
 import { DEFAULT_NA_VALUES } from '../src/io/csv/index.js';
 import type { ModelOptions } from '../src/model_quality/index.js';
-import { analyze } from '../src/report/run.js';
+import { analyze } from '../src/pipeline.js';
 import { normalPpf } from '../src/stats/distributions.js';
 import { parse } from './csv/helpers.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultOf } from '../src/settings/index.js';
 import { DEFAULT_NA_VALUES } from '../src/io/csv/index.js';
-import { analyze } from '../src/report/run.js';
+import { analyze } from '../src/pipeline.js';
 import { numericCorrelation } from '../src/quality/correlations.js';
 import { REPLAYED_TIES_MAX_ROWS } from '../src/quality/profile.js';
 import { npArgsortLast, pandasMostCommonIndex } from '../src/stats/numeric/npsort.js';

@@ -7,7 +7,7 @@ import { DEFAULT_NA_VALUES } from '../src/io/csv/index.js';
 import { redactor } from '../src/notify/deliver.js';
 import { buildMessage, clip, LIMITS, status, summarize, type Block, type SlackMessage } from '../src/notify/message.js';
 import type { ColumnDrift, Report } from '../src/report/model.js';
-import { runReport } from '../src/report/run.js';
+import { runReport } from '../src/pipeline.js';
 import { ROOT } from './helpers/cli.js';
 
 const ACTIVITIES = 'fixtures/activities';

@@ -12,7 +12,7 @@ import { DEFAULT_NA_VALUES } from '../../io/csv/index.js';
 import { historyFor, prepareNotifier, type NotifySettings } from '../../notify/index.js';
 import { originOf, type Origins } from '../../origins.js';
 import type { Report } from '../../report/model.js';
-import { runReport, type ReportOptions } from '../../report/run.js';
+import { runReport, type ReportOptions } from '../../pipeline.js';
 import type { ColumnRoles } from '../../data/roles.js';
 import { addOptions, getPath, resolveSettings, type CommandName, type Config } from '../../settings/index.js';
 import { gateTripped, modelOptions, suiteOptions, type FailOn, type ModelSettings, type TestsSettings } from '../../suite/config.js';

@@ -1,18 +1,18 @@
 import { performance } from 'node:perf_hooks';
-import { describeColumns, planColumns } from '../data/typing.js';
-import type { ColumnRoles } from '../data/roles.js';
-import { computeColumns } from '../drift/parallel.js';
-import type { DriftOptions } from '../drift/options.js';
-import { readCsvFiles } from '../io/csv/index.js';
-import { modelQuality, type ModelOptions } from '../model_quality/index.js';
-import { targetDrift } from '../quality/correlations.js';
-import { dataQuality, rowChecksInput } from '../quality/summary.js';
-import { runSuite, type SuiteOptions } from '../suite/run.js';
-import type { CsvOptions, ParsedTable } from '../io/csv/types.js';
-import { UsageError } from '../errors.js';
-import { originOf, type Origins } from '../origins.js';
-import { VERSION } from '../version.js';
-import { SCHEMA_VERSION, type Report } from './model.js';
+import { describeColumns, planColumns } from './data/typing.js';
+import type { ColumnRoles } from './data/roles.js';
+import { computeColumns } from './drift/parallel.js';
+import type { DriftOptions } from './drift/options.js';
+import { readCsvFiles } from './io/csv/index.js';
+import { modelQuality, type ModelOptions } from './model_quality/index.js';
+import { targetDrift } from './quality/correlations.js';
+import { dataQuality, rowChecksInput } from './quality/summary.js';
+import { runSuite, type SuiteOptions } from './suite/run.js';
+import type { CsvOptions, ParsedTable } from './io/csv/types.js';
+import { UsageError } from './errors.js';
+import { originOf, type Origins } from './origins.js';
+import { VERSION } from './version.js';
+import { SCHEMA_VERSION, type Report } from './report/model.js';
 
 export interface ReportOptions {
   reference: string;
