@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve } from 'node:path';
-import type { CliIo } from '../cli/io.js';
+import type { CliIo } from '../console.js';
 import { NotifyError, UsageError } from '../errors.js';
 import type { Report } from '../report/model.js';
 import { readReportFile } from '../report/read.js';

@@ -5,7 +5,7 @@ import { DEFAULT_MONITOR } from '../../config/monitors.js';
 import { ExitCode } from '../../errors.js';
 import { historyFor, prepareNotifier, type NotifySettings } from '../../notify/index.js';
 import { readReportFile } from '../../report/read.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../../console.js';
 import { addOptions, resolveFlags } from '../../settings/index.js';
 
 export function registerNotify(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {

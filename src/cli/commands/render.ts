@@ -7,7 +7,7 @@ import { readReportFile } from '../../report/read.js';
 import type { Report, ReportLinks } from '../../report/model.js';
 import { FORMATS, WRITERS } from '../../writers/index.js';
 import { addOptions, defaultOf, resolveFlags } from '../../settings/index.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../../console.js';
 
 export function registerRender(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   const cmd = program

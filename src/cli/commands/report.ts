@@ -20,7 +20,7 @@ import { FORMATS, WRITERS } from '../../writers/index.js';
 import type { ReportLinks } from '../../report/model.js';
 import { writeFailedRunTextfile, writeTextfile } from '../../writers/prom/textfile.js';
 import { formatSummary, type SummaryStyle } from '../summary.js';
-import { printError, type CliIo } from '../io.js';
+import { printError, type CliIo } from '../../console.js';
 
 function checkStatTest(id: string | undefined, where: string): void {
   if (id !== undefined && !findStatTest(id)) {

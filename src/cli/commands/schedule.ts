@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../errors.js';
 import { parseCron } from '../../schedule/cron.js';
 import { runSchedule, type RunLog } from '../../schedule/loop.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../../console.js';
 import { addOptions, defaultOf, flagsFor, longFlag } from '../../settings/index.js';
 
 /** Runs `mlobs report` with these arguments in this process; injected so this module need not import the CLI. */

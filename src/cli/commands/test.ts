@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ExitCode } from '../../errors.js';
 import { paint, stripEmphasis } from '../../report/format.js';
 import type { Report } from '../../report/model.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../../console.js';
 import type { SummaryStyle } from '../summary.js';
 import { registerReportCommand } from './report.js';
 

@@ -1,4 +1,4 @@
-import { ExitCode, MlobsError } from '../errors.js';
+import { ExitCode, MlobsError } from './errors.js';
 
 /** Where the CLI writes; injectable so tests can run `run(argv)` in-process and capture output. */
 export interface CliIo {
