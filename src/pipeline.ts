@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { describeColumns, planColumns } from './data/typing.js';
+import { planColumns } from './data/typing.js';
+import { describeColumns } from './quality/columns.js';
 import type { ColumnRoles } from './data/roles.js';
 import { computeColumns } from './drift/parallel.js';
 import type { DriftOptions } from './drift/options.js';

@@ -6,7 +6,7 @@ import { loadConfig } from '../../config/load.js';
 import { DEFAULT_MONITOR, selectMonitors } from '../../config/monitors.js';
 import type { DriftOptions } from '../../drift/options.js';
 import { findStatTest, STAT_TEST_IDS } from '../../drift/registry.js';
-import { ConfigError, ExitCode, NotifyError, OutputError, UsageError } from '../../errors.js';
+import { ExitCode, NotifyError, OutputError, UsageError } from '../../errors.js';
 import { ensureDir } from '../../io/atomic.js';
 import { DEFAULT_NA_VALUES } from '../../io/csv/index.js';
 import { historyFor, prepareNotifier, type NotifySettings } from '../../notify/index.js';
