@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { reportJsonSchema } from '../src/report/json-schema.js';
+import { reportJsonSchema } from '../src/report/json_schema.js';
 import { ROOT } from './helpers/cli.js';
 
 describe('shipped documents agree with the code', () => {

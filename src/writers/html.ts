@@ -21,7 +21,7 @@ import {
   type TargetDrift,
   type TestSuite,
 } from '../report/model.js';
-import { distributionSeries, explainVerdict, largestShift } from './drift-view.js';
+import { distributionSeries, explainVerdict, largestShift } from './drift_view.js';
 
 export const HTML_FILE = 'report.html';
 
