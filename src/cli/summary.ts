@@ -1,10 +1,13 @@
-import { formatNumber, formatPercent, formatQualityChange, mostDriftedFirst, paint, qualityChanges, RULE_SYMBOL, stripEmphasis } from '../report/format.js';
+import { formatNumber, formatQualityChange, mostDriftedFirst, paint, qualityChanges, RULE_SYMBOL, stripEmphasis } from '../report/format.js';
 import { scoreFromJson, type Report } from '../report/model.js';
+import { STATUS_LOOK, statusLine } from '../report/status.js';
 
 export interface SummaryStyle {
   color: boolean;
 }
 
+/** The run status, the first line of both `mlobs report` and `mlobs test`. */
+export const statusSummaryLine = (report: Report, style: SummaryStyle) => paint(style.color, STATUS_LOOK[report.status.code].ansi, statusLine(report.status));
 
 function table(rows: string[][], header: string[], color: boolean, highlight: (i: number) => boolean): string[] {
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
@@ -40,9 +43,8 @@ function qualityLine(report: Report): string[] {
 /** The compact terminal view of a report: verdict, then the columns most past their thresholds first. */
 export function formatSummary(report: Report, style: SummaryStyle): string {
   const d = report.drift;
-  const verdict = d.dataset_drift ? paint(style.color, '1;31', 'Dataset drift: DETECTED') : paint(style.color, '1;32', 'Dataset drift: not detected');
   const out = [
-    `${verdict}: ${d.number_of_drifted_columns} of ${d.number_of_columns} columns drifted (${formatPercent(d.share_of_drifted_columns)}; dataset drift at ${formatPercent(d.drift_share)})`,
+    statusSummaryLine(report, style),
     `reference: ${report.inputs.reference.path} (${report.inputs.reference.rows} rows)  current: ${report.inputs.current.path} (${report.inputs.current.rows} rows)`,
     '',
   ];

@@ -48,10 +48,15 @@ export function direction(better: ModelMetric['better'], reference: number, curr
   return (d > 0) === (better === 'higher') ? 'better' : 'worse';
 }
 
-/** `RMSE 578.9 → 837.7 (+44.7%, worse)`: a headline metric on one line, for the terminal and Slack. */
+/** " (+44.7%, worse)": the change and which way it goes for the model, or '' when neither means anything. */
+export function changeNote(q: QualityChange): string {
+  const parts = [formatChange(q.reference, q.current), direction(q.better, q.reference, q.current)].filter(Boolean);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+/** `RMSE 578.9 → 837.7 (+44.7%, worse)`: a headline metric on one line, for the terminal. */
 export function formatQualityChange(q: QualityChange): string {
-  const change = [formatChange(q.reference, q.current), direction(q.better, q.reference, q.current)].filter(Boolean).join(', ');
-  return `${q.metric} ${formatNumber(q.reference)} → ${formatNumber(q.current)}${change ? ` (${change})` : ''}`;
+  return `${q.metric} ${formatNumber(q.reference)} → ${formatNumber(q.current)}${changeNote(q)}`;
 }
 
 /** ANSI colour for the terminal: `code` is an SGR sequence such as `1;31` (bold red). */

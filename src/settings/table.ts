@@ -151,7 +151,7 @@ export const SETTINGS: readonly Setting[] = [
   },
   { flags: '--slack-channel <channel>', help: 'post a summary to this Slack channel (name or id) with the bot token in SLACK_BOT_TOKEN; without it, --notify posts through SLACK_WEBHOOK_URL', config: 'notify.slack_channel', type: text, commands: SLACK },
   {
-    flags: '--notify <when>', help: "when to post to Slack: always, drift (dataset drift), failure (anything but all clear), change (the status differs from the previous report's)", config: 'notify.when',
+    flags: '--notify <when>', help: "when to post to Slack: always, drift (dataset drift), failure (any run status but ok), change (the run status differs from the previous report's)", config: 'notify.when',
     type: z.enum(['always', 'drift', 'failure', 'change']), defaultText: 'always with --slack-channel, else off', commands: SLACK, per: { notify: { default: 'always' } },
   },
   { flags: '--notify-optional', help: 'missing Slack credentials (otherwise exit 2) or a failed post (otherwise exit 4) are a warning', config: 'notify.optional', type: z.boolean(), commands: SLACK },
