@@ -149,7 +149,7 @@ export function sectionFlags<T>(specs: readonly OptionSpec[], flags: Record<stri
 export function addOptions(cmd: Command, specs: readonly OptionSpec[]): void {
   for (const spec of specs) {
     const description = spec.defaultText ? `${spec.description} (default: ${spec.defaultText})` : spec.description;
-    if (spec.parse) cmd.option(spec.flags, description, spec.parse as (v: string, p: unknown) => unknown);
+    if (spec.parse) cmd.option(spec.flags, description, spec.parse);
     else cmd.option(spec.flags, description);
   }
 }
