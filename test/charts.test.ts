@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { binningNote, distributionSeries } from '../src/writers/drift-view.js';
+import { binningNote, distributionSeries } from '../src/writers/drift_view.js';
 import { FIXTURES, readReport, runCli, tempDir } from './helpers/cli.js';
 
 const EX = join(FIXTURES, 'explanations');

@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildMessage, summarize } from '../src/notify/message.js';
 import { Report } from '../src/report/model.js';
 import { readReportFile } from '../src/report/read.js';
-import { FIXTURES, runCli, tempDir } from './helpers/cli.js';
+import { run } from '../src/cli/run.js';
+import { FIXTURES, tempDir } from './helpers/cli.js';
 
 /**
  * fixtures/explanations: "store" has the same three levels in both files plus a junk level "." in 4 % of
@@ -20,9 +21,9 @@ describe('explanations travel with the row, in every channel', () => {
 
   beforeAll(async () => {
     const dir = tempDir();
-    const r = await runCli([...ARGS, '-o', dir], { env: { COLUMNS: '100' } });
-    expect(r.code, r.stderr).toBe(0);
-    stdout = r.stdout;
+    let out = '';
+    expect(await run([...ARGS, '-o', dir], { stdout: (t) => void (out += t), stderr: () => undefined, color: false, width: 100 })).toBe(0);
+    stdout = out;
     report = await readReportFile(join(dir, 'report.json'));
     html = readFileSync(join(dir, 'report.html'), 'utf8');
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/cli/run.js';
-import type { CliIo } from '../src/cli/io.js';
+import { terminalStyle, type CliIo } from '../src/console.js';
 import { runCli, tempDir } from './helpers/cli.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -76,15 +76,18 @@ describe('terminal summary', () => {
     expect(table).toHaveLength(3);
     expect(table[0]).toMatch(/^a customer lifetime value est… +num +ks +\S+ +≤ 0\.05 +60\/60 +DRIFT$/);
 
-    const piped = await runCli(args, { env: { COLUMNS: '60' } });
-    expect(piped.stdout.split('\n').filter((l) => [...l].length > 60)).toEqual([]);
-    expect(piped.stdout).toMatch(/… .* DRIFT$/m);
+    // Piped output is cut to COLUMNS too.
+    let narrow = '';
+    expect(await run(args, { stdout: (t) => void (narrow += t), stderr: () => undefined, ...terminalStyle({ COLUMNS: '60' }, { isTTY: false }) })).toBe(0);
+    expect(narrow.split('\n').filter((l) => [...l].length > 60)).toEqual([]);
+    expect(narrow).toMatch(/… .* DRIFT$/m);
   });
 
-  it('FORCE_COLOR colours a piped summary', async () => {
-    const piped = await runCli([...ARGS, '-o', tempDir()], { env: { FORCE_COLOR: '1' } });
-    expect(piped.stdout).toMatch(/\u001b\[/);
-    expect((await runCli([...ARGS, '-o', tempDir()], { env: { FORCE_COLOR: '0' } })).stdout).not.toMatch(/\u001b\[/);
+  it('colour and width: FORCE_COLOR wins over NO_COLOR and a pipe, COLUMNS over the terminal', () => {
+    expect(terminalStyle({ FORCE_COLOR: '1', NO_COLOR: '1' }, { isTTY: false })).toEqual({ color: true, width: undefined });
+    expect(terminalStyle({ FORCE_COLOR: '0' }, { isTTY: true, columns: 120 })).toEqual({ color: false, width: 120 });
+    expect(terminalStyle({ NO_COLOR: '1' }, { isTTY: true })).toEqual({ color: false, width: undefined });
+    expect(terminalStyle({ COLUMNS: '80' }, { isTTY: true, columns: 200 })).toEqual({ color: true, width: 80 });
   });
 
   it('--quiet with a tripped gate still says why, in one line on stderr', async () => {

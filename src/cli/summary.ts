@@ -1,4 +1,4 @@
-import { changeNote, formatNumber, formatRule, formatScore, mostDriftedFirst, qualityChanges } from '../report/format.js';
+import { formatNumber, formatQualityChange, formatRule, formatScore, mostDriftedFirst, paint, qualityChanges, stripEmphasis } from '../report/format.js';
 import type { Report } from '../report/model.js';
 import { STATUS_LOOK, statusLine } from '../report/status.js';
 import { failuresByImportance, readableDescription } from '../suite/display.js';
@@ -32,8 +32,6 @@ export function fit(line: string, width: number | undefined): string {
   }
   return out;
 }
-
-export const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
 
 /** The run status, the first line of both `mlobs report` and `mlobs test`. */
 export const statusSummaryLine = (report: Report, style: SummaryStyle) =>
@@ -101,7 +99,7 @@ function suiteLines(report: Report, color: boolean): string[] {
   const failed = failuresByImportance(suite.tests);
   const lines = [failed.length ? paint(color, '1;31', head) : paint(color, '1;32', head)];
   // Evidently's descriptions carry Markdown emphasis, which a terminal shows as literal asterisks.
-  for (const t of failed.slice(0, TOP_FAILED_TESTS)) lines.push(`  ${t.status.padEnd(5)}  ${readableDescription(t, report.drift.columns).replace(/\*\*/g, '').replace(/\s+/g, ' ')}`);
+  for (const t of failed.slice(0, TOP_FAILED_TESTS)) lines.push(`  ${t.status.padEnd(5)}  ${stripEmphasis(readableDescription(t, report.drift.columns)).replace(/\s+/g, ' ')}`);
   if (failed.length > TOP_FAILED_TESTS) lines.push(`  ... and ${failed.length - TOP_FAILED_TESTS} more`);
   return ['', ...lines];
 }
@@ -112,7 +110,7 @@ function qualityLine(report: Report): string[] {
   const changes = qualityChanges(mq)?.slice(0, 3);
   if (!mq || !changes?.length) return [];
   // One metric a line: at 80 columns a joined line would lose its last metrics to the cut.
-  return ['', `Model quality (${mq.task}, reference → current):`, ...changes.map((q) => `  ${q.metric} ${formatNumber(q.reference)} → ${formatNumber(q.current)}${changeNote(q)}`)];
+  return ['', `Model quality (${mq.task}, reference → current):`, ...changes.map((q) => `  ${formatQualityChange(q)}`)];
 }
 
 /** The compact terminal view of a report: verdict, then the columns most past their thresholds first. */

@@ -15,5 +15,3 @@ export interface DriftOptions {
   /** Multiple-testing correction across the p-value columns; none when unset. */
   correction?: Correction;
 }
-
-export const DEFAULT_DRIFT_SHARE = 0.5;

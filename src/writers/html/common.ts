@@ -11,13 +11,8 @@ export const utc = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, 
 
 export const num = (x: ScoreValue | null | undefined) => (x === null || x === undefined ? '–' : formatNumber(scoreFromJson(x)));
 
-/** Current minus reference, with its sign; '' when either side is missing or not finite. */
-export function change(reference: ScoreValue | null | undefined, current: ScoreValue | null | undefined): string {
-  if (reference === null || reference === undefined || current === null || current === undefined) return '';
-  const d = scoreFromJson(current) - scoreFromJson(reference);
-  if (!Number.isFinite(d)) return '';
-  return d > 0 ? `+${formatNumber(d)}` : formatNumber(d);
-}
+/** A report number, NaN when missing. */
+export const score = (x: ScoreValue | null | undefined) => (x === null || x === undefined ? NaN : scoreFromJson(x));
 
 /** Evidently's descriptions mark column names as **bold** Markdown; split so the template escapes each part. */
 export function markdownBold(text: string): { text: string; bold: boolean }[] {

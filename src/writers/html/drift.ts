@@ -1,8 +1,8 @@
-import { formatCount, formatNumber, formatRule, formatScore, formatShare, RULE_SYMBOL } from '../../report/format.js';
+import { formatCount, formatDifference, formatNumber, formatRule, formatScore, formatShare, RULE_SYMBOL } from '../../report/format.js';
 import { CORRECTION_NAME } from '../../drift/correction.js';
 import { scoreFromJson, type ColumnDrift, type ScoreValue, type TargetDrift } from '../../report/model.js';
-import { binningNote, distributionSeries, explainVerdict, largestShift } from '../drift-view.js';
-import { change, num, TYPE_LABEL } from './common.js';
+import { binningNote, distributionSeries, explainVerdict, largestShift } from '../drift_view.js';
+import { num, score, TYPE_LABEL } from './common.js';
 import { explanationFlags } from '../../drift/explain.js';
 
 export type DriftRow = ReturnType<typeof driftRow>;
@@ -76,7 +76,7 @@ export function targetView(t: TargetDrift, rows: DriftRow[]) {
         const mine = c.correlations.filter((k) => k.feature === feature);
         const cells = methods.map((m) => {
           const k = mine.find((x) => x.kind === m);
-          return k ? { reference: num(k.reference), current: num(k.current), change: change(k.reference, k.current) } : null;
+          return k ? { reference: num(k.reference), current: num(k.current), change: formatDifference(score(k.reference), score(k.current)) } : null;
         });
         return { feature, cells, moved: Math.max(...mine.map(gap)) };
       });

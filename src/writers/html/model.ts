@@ -1,44 +1,18 @@
-import { formatCount as count, formatNumber } from '../../report/format.js';
-import { scoreFromJson, type ModelQuality, type ScoreValue } from '../../report/model.js';
-import { change, num } from './common.js';
+import { direction, formatChange, formatCount as count, formatNumber } from '../../report/format.js';
+import { metricsOf, type MetricKey, type ModelMetric } from '../../report/metrics.js';
+import type { ModelQuality, ScoreValue } from '../../report/model.js';
+import { num, score } from './common.js';
 
 type RocCurve = { fpr: number[]; tpr: number[] };
 
-/** Which way is better for each metric, so the change can be read in words as well as by its sign. */
-type Metric<T> = { key: keyof T; label: string; higherIsBetter: boolean | null };
-
-const CLASSIFICATION_METRICS: Metric<NonNullable<NonNullable<ModelQuality['classification']>['reference']>>[] = [
-  { key: 'accuracy', label: 'Accuracy', higherIsBetter: true },
-  { key: 'precision', label: 'Precision', higherIsBetter: true },
-  { key: 'recall', label: 'Recall', higherIsBetter: true },
-  { key: 'f1', label: 'F1', higherIsBetter: true },
-  { key: 'roc_auc', label: 'ROC AUC', higherIsBetter: true },
-  { key: 'log_loss', label: 'Log loss', higherIsBetter: false },
-  { key: 'tpr', label: 'True positive rate', higherIsBetter: true },
-  { key: 'tnr', label: 'True negative rate', higherIsBetter: true },
-  { key: 'fpr', label: 'False positive rate', higherIsBetter: false },
-  { key: 'fnr', label: 'False negative rate', higherIsBetter: false },
-];
-
-const REGRESSION_METRICS: Metric<NonNullable<NonNullable<ModelQuality['regression']>['reference']>>[] = [
-  { key: 'mean_abs_error', label: 'Mean absolute error (MAE)', higherIsBetter: false },
-  { key: 'rmse', label: 'Root mean square error (RMSE)', higherIsBetter: false },
-  { key: 'mean_error', label: 'Mean error (ME), prediction − target', higherIsBetter: null },
-  { key: 'mean_abs_perc_error', label: 'Mean absolute percentage error (MAPE, %)', higherIsBetter: false },
-  { key: 'r2_score', label: 'R²', higherIsBetter: true },
-  { key: 'abs_error_max', label: 'Largest absolute error', higherIsBetter: false },
-  { key: 'error_std', label: 'Error standard deviation', higherIsBetter: false },
-  { key: 'abs_error_std', label: 'Absolute error standard deviation', higherIsBetter: false },
-];
-
-function metricRows<T extends object>(metrics: Metric<T>[], reference: T | null, current: T | null) {
-  return metrics.flatMap(({ key, label, higherIsBetter }) => {
-    const r = reference?.[key] as ScoreValue | null | undefined;
-    const c = current?.[key] as ScoreValue | null | undefined;
+/** Reference → current of each metric the report has, with the change in words as well as by its sign. */
+function metricRows(metrics: ModelMetric<MetricKey>[], reference: object | null, current: object | null) {
+  return metrics.flatMap(({ key, label, better }) => {
+    const r = (reference as Record<string, ScoreValue | null> | null)?.[key];
+    const c = (current as Record<string, ScoreValue | null> | null)?.[key];
     if ((r === null || r === undefined) && (c === null || c === undefined)) return [];
-    const d = r === null || r === undefined || c === null || c === undefined ? NaN : scoreFromJson(c) - scoreFromJson(r);
-    const direction = higherIsBetter === null || !Number.isFinite(d) || d === 0 ? '' : (d > 0) === higherIsBetter ? 'better' : 'worse';
-    return [{ label, reference: num(r), current: num(c), change: change(r, c), direction }];
+    const [rv, cv] = [score(r), score(c)];
+    return [{ label, reference: num(r), current: num(c), change: formatChange(rv, cv), direction: direction(better, rv, cv) }];
   });
 }
 
@@ -59,7 +33,7 @@ export function modelView(m: ModelQuality) {
     ? c.labels.map((label) => {
         const find = (side: typeof c.reference) => side?.by_class.find((x) => x.label === label);
         const [ref, cur] = [find(c.reference), find(c.current)];
-        const pair = (key: 'precision' | 'recall' | 'f1' | 'roc_auc') => ({ reference: num(ref?.[key]), current: num(cur?.[key]) });
+        const pair = (key: MetricKey & keyof NonNullable<typeof ref>) => ({ reference: num(ref?.[key]), current: num(cur?.[key]) });
         return { label: labelText(label), precision: pair('precision'), recall: pair('recall'), f1: pair('f1'), rocAuc: pair('roc_auc'), support: `${ref ? count(ref.support) : '–'} / ${cur ? count(cur.support) : '–'}` };
       })
     : [];
@@ -73,7 +47,7 @@ export function modelView(m: ModelQuality) {
       posLabel: c.pos_label === null ? null : labelText(c.pos_label),
       threshold: c.probas_threshold,
       error: c.error,
-      metrics: metricRows(CLASSIFICATION_METRICS, c.reference, c.current),
+      metrics: metricRows(metricsOf('classification'), c.reference, c.current),
       confusion: [c.reference && confusion('Reference', c.reference.confusion_matrix), c.current && confusion('Current', c.current.confusion_matrix)].filter((x) => !!x),
       byClass,
       hasRocAuc: byClass.some((b) => b.rocAuc.reference !== '–' || b.rocAuc.current !== '–'),
@@ -81,7 +55,7 @@ export function modelView(m: ModelQuality) {
       rows: `${c.reference ? count(c.reference.rows) : '–'} / ${c.current ? count(c.current.rows) : '–'}`,
     },
     regression: r && {
-      metrics: metricRows(REGRESSION_METRICS, r.reference, r.current),
+      metrics: metricRows(metricsOf('regression'), r.reference, r.current),
       charts: r.charts && regressionChartsView(r.charts),
       rows: `${r.reference ? count(r.reference.rows) : '–'} / ${r.current ? count(r.current.rows) : '–'}`,
     },
@@ -141,8 +115,8 @@ function regressionChartsView(c: RegressionCharts) {
 /** The verdict's one model line: accuracy for classification, MAE for regression (what Evidently leads with). */
 export function modelHeadline(m: ModelQuality) {
   const row = m.classification
-    ? metricRows(CLASSIFICATION_METRICS.slice(0, 1), m.classification.reference, m.classification.current)[0]
-    : m.regression && metricRows(REGRESSION_METRICS.slice(0, 1), m.regression.reference, m.regression.current)[0];
+    ? metricRows(metricsOf('classification').slice(0, 1), m.classification.reference, m.classification.current)[0]
+    : m.regression && metricRows(metricsOf('regression').slice(0, 1), m.regression.reference, m.regression.current)[0];
   return row && { ...row, label: row.label.replace(/ \(.*\)$/, '').toLowerCase(), icon: row.direction === 'worse' ? '▼' : row.direction === 'better' ? '▲' : '' };
 }
 

@@ -1,5 +1,5 @@
-import { ExitCode, MlobsError } from '../errors.js';
-import type { Report } from '../report/model.js';
+import { ExitCode, MlobsError } from './errors.js';
+import type { Report } from './report/model.js';
 
 /** Where the CLI writes; injectable so tests can run `run(argv)` in-process and capture output. */
 export interface CliIo {
@@ -13,13 +13,19 @@ export interface CliIo {
   reported?(run: { monitor: string; dir: string; report: Report }): void;
 }
 
-const forced = process.env.FORCE_COLOR;
+/** The summary's colour and width for an environment and an output stream (see CliIo). */
+export function terminalStyle(env: NodeJS.ProcessEnv, out: { isTTY?: boolean; columns?: number }): { color: boolean; width?: number } {
+  const forced = env.FORCE_COLOR;
+  return {
+    color: forced !== undefined && forced !== '' ? forced !== '0' && forced !== 'false' : !!out.isTTY && !env.NO_COLOR,
+    width: Number(env.COLUMNS) || out.columns || undefined,
+  };
+}
 
 export const processIo: CliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
-  color: forced !== undefined && forced !== '' ? forced !== '0' && forced !== 'false' : !!process.stdout.isTTY && !process.env.NO_COLOR,
-  width: Number(process.env.COLUMNS) || process.stdout.columns || undefined,
+  ...terminalStyle(process.env, process.stdout),
 };
 
 /** Prints a failure as one line (the stack too with --debug) and returns its exit code; `context` prefixes the message. */
