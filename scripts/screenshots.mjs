@@ -16,8 +16,30 @@ const fixtures = join(ROOT, 'fixtures');
 const crabs = join(fixtures, 'golden', 'datasets', 'crabs_size_split_classification');
 
 const reports = {
-  regression: ['-r', join(fixtures, 'activities', 'reference.csv'), '-c', join(fixtures, 'activities', 'current.csv'), '--target', 'Quality', '--task', 'regression'],
-  classification: ['-r', join(crabs, 'reference.csv'), '-c', join(crabs, 'current.csv'), '--target', 'orange', '--prediction', 'prediction', '--task', 'classification', '--ignore', 'prob_0,prob_1'],
+  regression: [
+    '-r',
+    join(fixtures, 'activities', 'reference.csv'),
+    '-c',
+    join(fixtures, 'activities', 'current.csv'),
+    '--target',
+    'Quality',
+    '--task',
+    'regression',
+  ],
+  classification: [
+    '-r',
+    join(crabs, 'reference.csv'),
+    '-c',
+    join(crabs, 'current.csv'),
+    '--target',
+    'orange',
+    '--prediction',
+    'prediction',
+    '--task',
+    'classification',
+    '--ignore',
+    'prob_0,prob_1',
+  ],
 };
 
 mkdirSync(out, { recursive: true });

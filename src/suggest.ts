@@ -30,7 +30,10 @@ export function closeNames(name: string, candidates: Iterable<string>): string[]
     const score = lower === wanted ? 0 : wanted.length >= 3 && lower.startsWith(wanted) ? 0.5 : editDistance(wanted, lower);
     if (score <= limit) scored.push({ c, score });
   }
-  return scored.sort((a, b) => a.score - b.score).slice(0, 3).map((s) => s.c);
+  return scored
+    .sort((a, b) => a.score - b.score)
+    .slice(0, 3)
+    .map((s) => s.c);
 }
 
 /** `; did you mean "x"?` (or "x" or "y"?) to end an error message with, or '' when nothing is close. */

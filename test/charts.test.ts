@@ -24,7 +24,9 @@ describe('charts that show why', () => {
     const labels = distributionSeries(c.distribution).labels;
     expect(labels.at(-1)).toMatch(/^\d+ – \d{2},\d{3},\d{3}$/);
     expect(labels.join(' ')).not.toMatch(/e\+/);
-    expect(binningNote(c)).toBe("Bins are the reference's deciles: equal-width bins would have put most values in one bar. The test itself (ks) compares the values, not these bins.");
+    expect(binningNote(c)).toBe(
+      "Bins are the reference's deciles: equal-width bins would have put most values in one bar. The test itself (ks) compares the values, not these bins.",
+    );
     expect(html).toContain('Bins are the reference&#x27;s deciles');
   });
 
@@ -37,7 +39,9 @@ describe('charts that show why', () => {
     const { json, html } = await report('reference.csv', 'current.csv');
     const store = json.drift.columns.find((c: { column: string }) => c.column === 'store');
     expect(distributionSeries(store.distribution).labels).toContain('. (current only)');
-    expect(binningNote(store)).toBe('Levels seen in one file only: 1 only in the current file (4% of its rows), 0 only in the reference file (0% of its rows).');
+    expect(binningNote(store)).toBe(
+      'Levels seen in one file only: 1 only in the current file (4% of its rows), 0 only in the reference file (0% of its rows).',
+    );
     expect(html).toContain('<th scope="row">. (current only)</th>');
     const basket = json.drift.columns.find((c: { column: string }) => c.column === 'basket');
     expect(basket.distribution.binning).toBe('equal_width');
@@ -48,7 +52,24 @@ describe('regression model quality charts', () => {
   it('predicted against actual and the error distribution, for both sides, in report.json and as SVG in the HTML', async () => {
     const golden = join(FIXTURES, 'golden', 'datasets', 'birthwt_maternal_age_split_regression');
     const dir = tempDir();
-    const r = await runCli(['report', '-r', join(golden, 'reference.csv'), '-c', join(golden, 'current.csv'), '--target', 'bwt', '--prediction', 'prediction', '--task', 'regression', '--format', 'json,html', '-o', dir, '--quiet']);
+    const r = await runCli([
+      'report',
+      '-r',
+      join(golden, 'reference.csv'),
+      '-c',
+      join(golden, 'current.csv'),
+      '--target',
+      'bwt',
+      '--prediction',
+      'prediction',
+      '--task',
+      'regression',
+      '--format',
+      'json,html',
+      '-o',
+      dir,
+      '--quiet',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const charts = readReport(dir).model_quality.regression.charts;
     expect(charts.predicted_vs_actual.reference).toHaveLength(94);

@@ -80,7 +80,9 @@ describe('--correction', () => {
       const report = readReport(dir);
       const ps = report.drift.columns.map((c: { score: number }) => c.score);
       const { adjusted } = adjustPValues(ps, method);
-      report.drift.columns.forEach((c: { correction: { adjusted_score: number } }, i: number) => expect(c.correction.adjusted_score).toBeCloseTo(adjusted[i], 14));
+      report.drift.columns.forEach((c: { correction: { adjusted_score: number } }, i: number) =>
+        expect(c.correction.adjusted_score).toBeCloseTo(adjusted[i], 14),
+      );
     }
     const bad = await runCli([...ARGS, '--correction', 'fdr', '-o', tempDir()]);
     expect(bad.code).toBe(2);

@@ -35,18 +35,28 @@ async function error(args: string[]): Promise<string> {
 
 describe('a mistyped name is answered with the close ones', () => {
   it('columns: --target, --per-column-stattest, --categorical', async () => {
-    expect(await error(['report', '-r', REF, '-c', CUR, '--target', 'Qualty', '-o', tempDir()])).toMatch(/the target column is not in the file; did you mean "Quality"\?/);
-    expect(await error(['report', '-r', REF, '-c', CUR, '--per-column-stattest', 'Climb=psi', '-o', tempDir()])).toMatch(/"Climb", which is in neither file; did you mean "Climb \(m\)"\?/);
+    expect(await error(['report', '-r', REF, '-c', CUR, '--target', 'Qualty', '-o', tempDir()])).toMatch(
+      /the target column is not in the file; did you mean "Quality"\?/,
+    );
+    expect(await error(['report', '-r', REF, '-c', CUR, '--per-column-stattest', 'Climb=psi', '-o', tempDir()])).toMatch(
+      /"Climb", which is in neither file; did you mean "Climb \(m\)"\?/,
+    );
     expect(await error(['report', '-r', REF, '-c', CUR, '--categorical', 'quality', '-o', tempDir()])).toMatch(/did you mean "Quality"\?/);
   });
 
   it('presets, stat tests and monitors', async () => {
-    expect(await error(['report', '-r', REF, '-c', CUR, '--preset', 'regresion', '-o', tempDir()])).toMatch(/unknown preset "regresion"; did you mean "regression"\?/);
-    expect(await error(['report', '-r', REF, '-c', CUR, '--stattest', 'wasserstien', '-o', tempDir()])).toMatch(/unknown stat test "wasserstien" in --stattest; did you mean "wasserstein"\?/);
+    expect(await error(['report', '-r', REF, '-c', CUR, '--preset', 'regresion', '-o', tempDir()])).toMatch(
+      /unknown preset "regresion"; did you mean "regression"\?/,
+    );
+    expect(await error(['report', '-r', REF, '-c', CUR, '--stattest', 'wasserstien', '-o', tempDir()])).toMatch(
+      /unknown stat test "wasserstien" in --stattest; did you mean "wasserstein"\?/,
+    );
     const dir = tempDir();
     const config = join(dir, 'mlobs.yaml');
     writeFileSync(config, `reference: ${REF}\ncurrent: ${CUR}\nmonitors:\n  - name: activities\n  - name: payments\n`);
-    expect(await error(['report', '--config', config, '--monitor', 'activites', '-o', dir])).toMatch(/no monitor "activites" in the config file; did you mean "activities"\?/);
+    expect(await error(['report', '--config', config, '--monitor', 'activites', '-o', dir])).toMatch(
+      /no monitor "activites" in the config file; did you mean "activities"\?/,
+    );
   });
 
   it('stat test ids are accepted in any case and recorded as the canonical id', async () => {
@@ -54,6 +64,6 @@ describe('a mistyped name is answered with the close ones', () => {
     const r = await runCli(['report', '-r', REF, '-c', CUR, '--stattest', 'KS', '--per-column-stattest', 'Quality=Psi', '-o', dir, '--quiet']);
     expect(r.stderr).toBe('');
     const report = readReport(dir);
-    expect(new Set(report.drift.columns.map((c) => c.stattest))).toEqual(new Set(['ks', 'psi']));
+    expect(new Set(report.drift.columns.map((c: { stattest: string }) => c.stattest))).toEqual(new Set(['ks', 'psi']));
   });
 });

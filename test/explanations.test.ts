@@ -40,7 +40,11 @@ describe('explanations travel with the row, in every channel', () => {
       drift_without: false,
     });
     expect(store.explanations).toEqual([
-      { code: 'one_file_levels', message: 'The drift comes from levels seen in one file only: 1 level only in the current file (".": 4% of its rows). On the levels both files have, the score is 1, which is not drift.' },
+      {
+        code: 'one_file_levels',
+        message:
+          'The drift comes from levels seen in one file only: 1 level only in the current file (".": 4% of its rows). On the levels both files have, the score is 1, which is not drift.',
+      },
     ]);
     expect(column('tenure').explanations?.map((e) => e.code)).toEqual(['small_sample']);
     expect(column('basket').explanations).toBeUndefined();

@@ -141,7 +141,7 @@ describe.skipIf(!present)('report.html in headless Chromium', () => {
         for (const el of Array.from(document.querySelectorAll('body *'))) {
           if (el.closest('.table-wrap') && !el.closest('.why')) continue;
           const box = el.getBoundingClientRect();
-          if (box.width > 0 && el.childNodes.length && Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent!.trim()) && box.right > w + 0.5) bad.push(`${el.tagName}.${el.className}: ${el.textContent!.slice(0, 40)}`);
+          if (box.width > 0 && el.childNodes.length && Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent!.trim()) && box.right > w + 0.5) bad.push(`${el.tagName}.${el.className}: ${(el.textContent ?? '').slice(0, 40)}`);
         }
         return bad;
       }, width);

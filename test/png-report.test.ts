@@ -27,7 +27,20 @@ async function inspect(path: string): Promise<{ width: number; height: number; i
 describe('--format png', () => {
   it('scores on orders of magnitude past the threshold: every bar differs, a cut bar is marked, p-values and distances apart', async () => {
     const dir = tempDir();
-    const r = await runCli(['report', '-r', join(FIXTURES, 'explanations', 'reference.csv'), '-c', join(FIXTURES, 'explanations', 'current.csv'), '--per-column-stattest', 'basket=wasserstein', '--format', 'json,png', '-o', dir, '--quiet']);
+    const r = await runCli([
+      'report',
+      '-r',
+      join(FIXTURES, 'explanations', 'reference.csv'),
+      '-c',
+      join(FIXTURES, 'explanations', 'current.csv'),
+      '--per-column-stattest',
+      'basket=wasserstein',
+      '--format',
+      'json,png',
+      '-o',
+      dir,
+      '--quiet',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const bars = scoreBars(readReport(dir));
     expect(new Set(bars.map((b) => b.value)).size).toBe(bars.length);

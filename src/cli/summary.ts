@@ -1,4 +1,4 @@
-import { formatNumber, formatQualityChange, formatRule, formatScore, mostDriftedFirst, paint, qualityChanges, stripEmphasis } from '../report/format.js';
+import { formatQualityChange, formatRule, formatScore, mostDriftedFirst, paint, qualityChanges, stripEmphasis } from '../report/format.js';
 import type { Report } from '../report/model.js';
 import { STATUS_LOOK, statusLine } from '../report/status.js';
 import { failuresByImportance, readableDescription } from '../suite/display.js';
@@ -9,6 +9,7 @@ export interface SummaryStyle {
   width?: number;
 }
 
+// eslint-disable-next-line no-control-regex -- ESC is what an ANSI colour code starts with
 const ANSI = /\u001b\[[\d;]*m/g;
 
 /**
@@ -19,6 +20,7 @@ export function fit(line: string, width: number | undefined): string {
   if (width === undefined || [...line.replace(ANSI, '')].length <= width) return line;
   let out = '';
   let shown = 0;
+  // eslint-disable-next-line no-control-regex -- as ANSI above, kept by the split's capture group
   for (const part of line.split(/(\u001b\[[\d;]*m)/)) {
     if (part.startsWith('\u001b')) {
       out += part;

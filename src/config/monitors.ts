@@ -26,7 +26,14 @@ export function selectMonitors(file: Record<string, unknown> & { monitors: { nam
   const { monitors, monitor: _selected, ...defaults } = file;
   const chosen = only === undefined ? monitors : monitors.filter((m) => m.name === only);
   if (chosen.length === 0) {
-    throw new UsageError(`no monitor "${only}" in the config file${didYouMean(only ?? '', monitors.map((m) => m.name)) || `; its monitors: ${monitors.map((m) => m.name).join(', ')}`}`);
+    throw new UsageError(
+      `no monitor "${only}" in the config file${
+        didYouMean(
+          only ?? '',
+          monitors.map((m) => m.name),
+        ) || `; its monitors: ${monitors.map((m) => m.name).join(', ')}`
+      }`,
+    );
   }
   return chosen.map(({ name, ...entry }) => ({ name, config: overlay(defaults, entry) }));
 }

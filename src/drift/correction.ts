@@ -55,7 +55,10 @@ export function correctedThreshold(method: Correction, alpha: number, rank: numb
  */
 export function applyCorrection(columns: ColumnDrift[], method: Correction): ColumnDrift[] {
   const family = columns.map((c, i) => ({ c, i, p: scoreFromJson(c.score) })).filter((x) => x.c.score_kind === 'p_value' && !Number.isNaN(x.p));
-  const { adjusted, rank } = adjustPValues(family.map((x) => x.p), method);
+  const { adjusted, rank } = adjustPValues(
+    family.map((x) => x.p),
+    method,
+  );
   const out = [...columns];
   family.forEach(({ c, i }, k) => {
     out[i] = {

@@ -47,12 +47,18 @@ export function explainColumn(c: ColumnDrift): Explanation[] {
   }
   const o = c.one_file_levels;
   if (o && c.drift_detected) {
-    const sides = [o.current_only.levels && sideText(o.current_only, 'current'), o.reference_only.levels && sideText(o.reference_only, 'reference')].filter(Boolean).join('; ');
+    const sides = [o.current_only.levels && sideText(o.current_only, 'current'), o.reference_only.levels && sideText(o.reference_only, 'reference')]
+      .filter(Boolean)
+      .join('; ');
     const notable = Math.max(o.current_only.share, o.reference_only.share) >= NOTABLE_SHARE;
     if (o.drift_without === false) {
-      out.push({ code: 'one_file_levels', message: `The drift comes from levels seen in one file only: ${sides}. On the levels both files have, the score is ${formatScore({ score: o.score_without!, score_kind: c.score_kind })}, which is not drift.` });
+      out.push({
+        code: 'one_file_levels',
+        message: `The drift comes from levels seen in one file only: ${sides}. On the levels both files have, the score is ${formatScore({ score: o.score_without!, score_kind: c.score_kind })}, which is not drift.`,
+      });
     } else if (notable) {
-      const still = o.score_without === null ? '' : ` Without them the column still drifts (score ${formatScore({ score: o.score_without, score_kind: c.score_kind })}).`;
+      const still =
+        o.score_without === null ? '' : ` Without them the column still drifts (score ${formatScore({ score: o.score_without, score_kind: c.score_kind })}).`;
       out.push({ code: 'one_file_levels', message: `Part of the change is levels seen in one file only: ${sides}.${still}` });
     }
   }

@@ -12,7 +12,6 @@ import { FORMATS } from '../writers/index.js';
 export const COMMANDS = ['report', 'test', 'render', 'notify', 'schedule'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
-
 /** Preset names, one or a list; an unknown one is named with the closest preset rather than zod's "Invalid input". */
 const Presets = z.union([z.string(), z.array(z.string())]).transform((v, ctx) => {
   const presets: PresetId[] = [];

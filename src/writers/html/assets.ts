@@ -63,7 +63,7 @@ export function contentSecurityPolicy(scripts: string[], css: string): string {
     "default-src 'none'",
     `script-src ${scripts.map(sha256).join(' ')}`,
     `style-src ${sha256(css)}`,
-    "img-src data:",
+    'img-src data:',
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');

@@ -33,6 +33,14 @@ export function columnRow(c: ColumnInfo, driftIds: Map<string, string>, notes: M
 }
 
 export function inputRow(side: string, x: Report['inputs']['reference']) {
-  return { side, path: x.path, size: formatBytes(x.bytes), bytes: count(x.bytes), rows: count(x.rows), columns: count(x.columns), delimiter: JSON.stringify(x.delimiter), sha256: x.sha256 };
+  return {
+    side,
+    path: x.path,
+    size: formatBytes(x.bytes),
+    bytes: count(x.bytes),
+    rows: count(x.rows),
+    columns: count(x.columns),
+    delimiter: JSON.stringify(x.delimiter),
+    sha256: x.sha256,
+  };
 }
-

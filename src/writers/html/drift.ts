@@ -40,7 +40,9 @@ export function driftRow(c: ColumnDrift, i: number) {
     notes: (c.explanations ?? []).map((e) => e.message),
     flags: explanationFlags(c),
     binning: binningNote(c),
-    shift: shift && `Largest change: ${histogram ? `the bin ${shift.label}` : `"${shift.label}"`} holds ${formatShare(shift.reference)} of reference ${unit} and ${formatShare(shift.current)} of current ${unit}.`,
+    shift:
+      shift &&
+      `Largest change: ${histogram ? `the bin ${shift.label}` : `"${shift.label}"`} holds ${formatShare(shift.reference)} of reference ${unit} and ${formatShare(shift.current)} of current ${unit}.`,
     details: Object.entries(c.details).map(([name, value]) => ({ name, value: typeof value === 'number' ? formatNumber(value) : String(value) })),
     chartLabel: `${c.column}: share of reference and current ${unit} per ${binKind}`,
     bins: series.labels.map((label, b) => ({ label, reference: formatShare(series.reference[b]), current: formatShare(series.current[b]) })),

@@ -30,8 +30,9 @@ export function htmlView(report: Report) {
   for (const w of report.warnings) if (w.column !== undefined) notes.set(w.column, [...(notes.get(w.column) ?? []), w.message]);
   for (const e of report.errors) notes.set(e.column, [...(notes.get(e.column) ?? []), `error: ${e.message}`]);
   const { reference, current } = report.inputs;
-  const links = Object.entries({ Grafana: report.links?.grafana, Prometheus: report.links?.prometheus, Alertmanager: report.links?.alertmanager })
-    .flatMap(([name, url]) => (url ? [{ name, url }] : []));
+  const links = Object.entries({ Grafana: report.links?.grafana, Prometheus: report.links?.prometheus, Alertmanager: report.links?.alertmanager }).flatMap(
+    ([name, url]) => (url ? [{ name, url }] : []),
+  );
   // The implicit monitor of a config without `monitors:` is no name worth a title.
   const monitor = report.monitor === DEFAULT_MONITOR ? undefined : report.monitor;
 

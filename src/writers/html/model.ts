@@ -29,14 +29,22 @@ function confusion(side: string, m: { labels: (string | number)[]; values: numbe
 export function modelView(m: ModelQuality) {
   const c = m.classification;
   const r = m.regression;
-  const byClass = c?.reference || c?.current
-    ? c.labels.map((label) => {
-        const find = (side: typeof c.reference) => side?.by_class.find((x) => x.label === label);
-        const [ref, cur] = [find(c.reference), find(c.current)];
-        const pair = (key: MetricKey & keyof NonNullable<typeof ref>) => ({ reference: num(ref?.[key]), current: num(cur?.[key]) });
-        return { label: labelText(label), precision: pair('precision'), recall: pair('recall'), f1: pair('f1'), rocAuc: pair('roc_auc'), support: `${ref ? count(ref.support) : '–'} / ${cur ? count(cur.support) : '–'}` };
-      })
-    : [];
+  const byClass =
+    c?.reference || c?.current
+      ? c.labels.map((label) => {
+          const find = (side: typeof c.reference) => side?.by_class.find((x) => x.label === label);
+          const [ref, cur] = [find(c.reference), find(c.current)];
+          const pair = (key: MetricKey & keyof NonNullable<typeof ref>) => ({ reference: num(ref?.[key]), current: num(cur?.[key]) });
+          return {
+            label: labelText(label),
+            precision: pair('precision'),
+            recall: pair('recall'),
+            f1: pair('f1'),
+            rocAuc: pair('roc_auc'),
+            support: `${ref ? count(ref.support) : '–'} / ${cur ? count(cur.support) : '–'}`,
+          };
+        })
+      : [];
   return {
     task: m.task,
     target: m.target,
@@ -48,7 +56,9 @@ export function modelView(m: ModelQuality) {
       threshold: c.probas_threshold,
       error: c.error,
       metrics: metricRows(metricsOf('classification'), c.reference, c.current),
-      confusion: [c.reference && confusion('Reference', c.reference.confusion_matrix), c.current && confusion('Current', c.current.confusion_matrix)].filter((x) => !!x),
+      confusion: [c.reference && confusion('Reference', c.reference.confusion_matrix), c.current && confusion('Current', c.current.confusion_matrix)].filter(
+        (x) => !!x,
+      ),
       byClass,
       hasRocAuc: byClass.some((b) => b.rocAuc.reference !== '–' || b.rocAuc.current !== '–'),
       roc: rocView(c.reference?.roc_curve, c.current?.roc_curve),
@@ -68,10 +78,7 @@ export function modelView(m: ModelQuality) {
  */
 function rocView(reference: RocCurve | null | undefined, current: RocCurve | null | undefined) {
   const points = (c: RocCurve) => c.fpr.map((x, i) => `${(x * 100).toFixed(1)},${(100 - c.tpr[i] * 100).toFixed(1)}`).join(' ');
-  const sides = [
-    reference && { side: 'reference', points: points(reference) },
-    current && { side: 'current', points: points(current) },
-  ].filter((x) => !!x);
+  const sides = [reference && { side: 'reference', points: points(reference) }, current && { side: 'current', points: points(current) }].filter((x) => !!x);
   return sides.length ? { sides } : null;
 }
 
@@ -98,7 +105,12 @@ function regressionChartsView(c: RegressionCharts) {
   const width = 100 / bins;
   const bars = SIDES.map((side, k) => ({
     side,
-    rects: shares[side].map((s, b) => ({ x: (b * width + (k * width) / 2).toFixed(2), w: (width / 2).toFixed(2), y: (100 - (s / top) * 100).toFixed(1), h: ((s / top) * 100).toFixed(1) })),
+    rects: shares[side].map((s, b) => ({
+      x: (b * width + (k * width) / 2).toFixed(2),
+      w: (width / 2).toFixed(2),
+      y: (100 - (s / top) * 100).toFixed(1),
+      h: ((s / top) * 100).toFixed(1),
+    })),
   }));
   const zero = c.errors.x[0] < 0 && c.errors.x[bins] > 0 ? ((-c.errors.x[0] / (c.errors.x[bins] - c.errors.x[0])) * 100).toFixed(1) : null;
   return {
@@ -117,6 +129,7 @@ export function modelHeadline(m: ModelQuality) {
   const row = m.classification
     ? metricRows(metricsOf('classification').slice(0, 1), m.classification.reference, m.classification.current)[0]
     : m.regression && metricRows(metricsOf('regression').slice(0, 1), m.regression.reference, m.regression.current)[0];
-  return row && { ...row, label: row.label.replace(/ \(.*\)$/, '').toLowerCase(), icon: row.direction === 'worse' ? '▼' : row.direction === 'better' ? '▲' : '' };
+  return (
+    row && { ...row, label: row.label.replace(/ \(.*\)$/, '').toLowerCase(), icon: row.direction === 'worse' ? '▼' : row.direction === 'better' ? '▲' : '' }
+  );
 }
-

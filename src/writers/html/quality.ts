@@ -26,7 +26,8 @@ function statsCells(s: ColumnStats) {
 }
 
 function outside(c: DataQuality['columns'][number]): string {
-  if (c.out_of_range && c.out_of_range.count > 0) return `${count(c.out_of_range.count)} of ${count(c.out_of_range.total)} outside ${num(c.out_of_range.left)} – ${num(c.out_of_range.right)}`;
+  if (c.out_of_range && c.out_of_range.count > 0)
+    return `${count(c.out_of_range.count)} of ${count(c.out_of_range.total)} outside ${num(c.out_of_range.left)} – ${num(c.out_of_range.right)}`;
   if (c.out_of_list && c.out_of_list.count > 0) return `${count(c.out_of_list.count)} of ${count(c.out_of_list.total)} not in the reference`;
   return '';
 }
@@ -70,4 +71,3 @@ export function qualityView(q: DataQuality, driftIds: Map<string, string>) {
     })),
   };
 }
-

@@ -35,7 +35,15 @@ export function suiteView(t: TestSuite, drift: ColumnDrift[]) {
     .map(([name, tests]) => {
       const all = t.tests.filter((x) => x.name === name).length;
       const failed = tests.filter(isFailure).length;
-      return { name, failed, warnings: tests.length - failed, passed: all - tests.length, all, importance: testImportance(tests[0]), rows: tests.map((x) => testRow(x, drift)) };
+      return {
+        name,
+        failed,
+        warnings: tests.length - failed,
+        passed: all - tests.length,
+        all,
+        importance: testImportance(tests[0]),
+        rows: tests.map((x) => testRow(x, drift)),
+      };
     })
     .sort((a, b) => Number(b.failed > 0) - Number(a.failed > 0) || a.importance - b.importance || b.failed - a.failed);
   const passed = t.tests.filter((x) => x.status === 'SUCCESS').map((x) => ({ name: x.name, ...testRow(x, drift) }));
