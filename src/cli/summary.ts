@@ -1,5 +1,6 @@
 import { formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL } from '../report/format.js';
 import { scoreFromJson, type Report } from '../report/model.js';
+import { printable, PRINTED_MESSAGE_MAX } from '../printable.js';
 
 export interface SummaryStyle {
   color: boolean;
@@ -25,14 +26,14 @@ function suiteLines(report: Report, color: boolean): string[] {
   const failed = suite.tests.filter((t) => t.status === 'FAIL' || t.status === 'ERROR');
   const lines = [failed.length ? paint(color, '1;31', head) : paint(color, '1;32', head)];
   // Evidently's descriptions carry Markdown emphasis, which a terminal shows as literal asterisks.
-  for (const t of failed.slice(0, TOP_FAILED_TESTS)) lines.push(`  ${t.status.padEnd(5)}  ${t.description.replace(/\*\*/g, '').replace(/\s+/g, ' ')}`);
+  for (const t of failed.slice(0, TOP_FAILED_TESTS)) lines.push(`  ${t.status.padEnd(5)}  ${printable(t.description.replace(/\*\*/g, '').replace(/\s+/g, ' '), PRINTED_MESSAGE_MAX)}`);
   if (failed.length > TOP_FAILED_TESTS) lines.push(`  ... and ${failed.length - TOP_FAILED_TESTS} more`);
   return ['', ...lines];
 }
 
 function qualityLine(report: Report): string[] {
   const mq = report.model_quality;
-  if (mq?.classification?.error) return ['', `Model quality: not computed: ${mq.classification.error}`];
+  if (mq?.classification?.error) return ['', `Model quality: not computed: ${printable(mq.classification.error, PRINTED_MESSAGE_MAX)}`];
   const changes = qualityChanges(mq)?.slice(0, 3);
   if (!mq || !changes?.length) return [];
   const change = (r: number, c: number) =>
@@ -48,12 +49,12 @@ export function formatSummary(report: Report, style: SummaryStyle): string {
   const verdict = d.dataset_drift ? paint(style.color, '1;31', 'Dataset drift: DETECTED') : paint(style.color, '1;32', 'Dataset drift: not detected');
   const out = [
     `${verdict}: ${d.number_of_drifted_columns} of ${d.number_of_columns} columns drifted (${pct(d.share_of_drifted_columns)}; dataset drift at ${pct(d.drift_share)})`,
-    `reference: ${report.inputs.reference.path} (${report.inputs.reference.rows} rows)  current: ${report.inputs.current.path} (${report.inputs.current.rows} rows)`,
+    `reference: ${printable(report.inputs.reference.path)} (${report.inputs.reference.rows} rows)  current: ${printable(report.inputs.current.path)} (${report.inputs.current.rows} rows)`,
     '',
   ];
   const sorted = [...d.columns].sort(mostDriftedFirst);
   const rows = sorted.map((c) => [
-    c.role === 'feature' ? c.column : `${c.column} (${c.role})`,
+    c.role === 'feature' ? printable(c.column) : `${printable(c.column)} (${c.role})`,
     c.type,
     c.stattest,
     formatNumber(scoreFromJson(c.score)),
@@ -63,7 +64,7 @@ export function formatSummary(report: Report, style: SummaryStyle): string {
   ]);
   out.push(...table(rows, ['column', 'type', 'test', 'score', 'drift if', 'n ref/cur', 'drift'], style.color, (i) => sorted[i].drift_detected));
   out.push(...suiteLines(report, style.color), ...qualityLine(report));
-  for (const e of report.errors) out.push(paint(style.color, '33', `error: ${e.message}`));
-  for (const w of report.warnings) out.push(paint(style.color, '33', `warning: ${w.message}`));
+  for (const e of report.errors) out.push(paint(style.color, '33', `error: ${printable(e.message, PRINTED_MESSAGE_MAX)}`));
+  for (const w of report.warnings) out.push(paint(style.color, '33', `warning: ${printable(w.message, PRINTED_MESSAGE_MAX)}`));
   return out.join('\n');
 }

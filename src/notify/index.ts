@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import type { z } from 'zod';
+import { printable, PRINTED_MESSAGE_MAX } from '../printable.js';
 import type { CliIo } from '../cli/io.js';
 import type { NotifyConfig } from '../config/schema.js';
 import { NotifyError, UsageError } from '../errors.js';
@@ -136,7 +137,7 @@ export async function prepareNotifier(settings: NotifySettings, ctx: NotifyConte
   const target = resolveTarget(settings.slack_channel, ctx.env);
   if (typeof target === 'string') {
     if (!settings.optional) throw new UsageError(target);
-    ctx.io.stderr(`mlobs: warning: not notifying Slack: ${target}\n`);
+    ctx.io.stderr(`mlobs: warning: not notifying Slack: ${printable(target, PRINTED_MESSAGE_MAX)}\n`);
     return null;
   }
   if (settings.upload && target.kind === 'webhook') {
@@ -161,15 +162,15 @@ export async function prepareNotifier(settings: NotifySettings, ctx: NotifyConte
         return;
       }
       const files = settings.upload ? run.files.filter((f) => ['.html', '.png'].includes(extname(f))) : [];
-      const debug = ctx.debug ? (line: string) => io.stderr(`mlobs: debug: ${line}\n`) : undefined;
+      const debug = ctx.debug ? (line: string) => io.stderr(`mlobs: debug: ${printable(line, PRINTED_MESSAGE_MAX)}\n`) : undefined;
       try {
         // The Slack client loads only when a message goes out: it costs every other run ~60 ms of start-up.
         const { deliver } = await import('./deliver.js');
         const where = await deliver(target, buildMessage(summary), { timeoutMs, files, debug });
-        if (!ctx.quiet) io.stdout(`Slack: posted ${where}\n`);
+        if (!ctx.quiet) io.stdout(`Slack: posted ${printable(where)}\n`);
       } catch (e) {
         if (!(e instanceof NotifyError) || !settings.optional) throw e;
-        io.stderr(`mlobs: warning: Slack notification failed (--notify-optional): ${e.message}\n`);
+        io.stderr(`mlobs: warning: Slack notification failed (--notify-optional): ${printable(e.message, PRINTED_MESSAGE_MAX)}\n`);
       }
     },
   };

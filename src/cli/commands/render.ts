@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { DEFAULT_MONITOR } from '../../config/monitors.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { ensureDir } from '../../io/atomic.js';
+import { printable } from '../../printable.js';
 import { readReportFile } from '../../report/read.js';
 import { ReportLinks, type Report } from '../../report/model.js';
 import { FORMATS, WRITERS } from '../../writers/index.js';
@@ -41,7 +42,7 @@ export function registerRender(program: Command, io: CliIo, setExit: (code: Exit
     const written: string[] = [];
     const context = { monitor: DEFAULT_MONITOR, maxColumns: DEFAULT_PROM_MAX_COLUMNS };
     for (const f of formats) written.push(...(await WRITERS[f].write(report, outDir, context)));
-    if (!flags.quiet) io.stdout(`Report written to ${written.join(', ')}\n`);
+    if (!flags.quiet) io.stdout(`Report written to ${written.map((f) => printable(f)).join(', ')}\n`);
     setExit(ExitCode.ok);
   });
 }

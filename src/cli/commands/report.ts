@@ -10,6 +10,7 @@ import { findStatTest, STAT_TEST_IDS } from '../../drift/registry.js';
 import { ConfigError, ExitCode, NotifyError, OutputError, UsageError } from '../../errors.js';
 import { ensureDir } from '../../io/atomic.js';
 import { DEFAULT_NA_VALUES } from '../../io/csv/index.js';
+import { printable, PRINTED_MESSAGE_MAX } from '../../printable.js';
 import { historyFor, prepareNotifier } from '../../notify/index.js';
 import type { Report } from '../../report/model.js';
 import { runReport, type ReportOptions } from '../../report/run.js';
@@ -179,8 +180,8 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
       io.stderr(`${JSON.stringify({ ...(ctx.several ? { monitor: run.monitor } : {}), ...report.run.timings, write_s, peak_rss_bytes })}\n`);
     }
     if (!flags.quiet) {
-      const heading = ctx.several ? `Monitor ${run.monitor}\n` : '';
-      io.stdout(`${heading}${ctx.command.summary(report, { color: io.color })}\n\nReport written to ${written.join(', ')}\n`);
+      const heading = ctx.several ? `Monitor ${printable(run.monitor)}\n` : '';
+      io.stdout(`${heading}${ctx.command.summary(report, { color: io.color })}\n\nReport written to ${written.map((f) => printable(f)).join(', ')}\n`);
     }
     await notifier?.send(report, { monitor: run.monitor, dir: resolved.outDir, files: written });
     return gateTripped(resolved.failOn, report) ? ExitCode.gateFailed : ExitCode.ok;
@@ -188,7 +189,7 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
     // A failed Slack post comes after a complete run, whose textfile is already written.
     if (textfileDir && !(e instanceof NotifyError)) {
       const failed = { endedAt: new Date(), durationSeconds: Math.round(performance.now() - started) / 1000 };
-      await writeFailedRunTextfile(textfileDir, run.monitor, failed).catch((w: Error) => io.stderr(`mlobs: warning: ${w.message}\n`));
+      await writeFailedRunTextfile(textfileDir, run.monitor, failed).catch((w: Error) => io.stderr(`mlobs: warning: ${printable(w.message, PRINTED_MESSAGE_MAX)}\n`));
     }
     throw e;
   }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../errors.js';
 import { parseCron } from '../../schedule/cron.js';
 import { runSchedule, type RunLog } from '../../schedule/loop.js';
+import { printable, printableJson, PRINTED_MESSAGE_MAX } from '../../printable.js';
 import type { CliIo } from '../io.js';
 import { REPORT_OPTIONS, SCHEDULE_OPTIONS, addOptions, longFlag } from '../options.js';
 
@@ -24,9 +25,9 @@ function reportArgs(raw: string[]): string[] {
 }
 
 function formatLine(format: LogFormat, entry: Record<string, unknown>): string {
-  if (format === 'json') return `${JSON.stringify(entry)}\n`;
+  if (format === 'json') return `${printableJson(entry)}\n`;
   const { time, event, ...rest } = entry;
-  const fields = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' && /[\s"=]/.test(v) ? JSON.stringify(v) : String(v)}`);
+  const fields = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' && /[\s"=]/.test(v) ? printableJson(v) : printable(String(v), PRINTED_MESSAGE_MAX)}`);
   return `${[time, event, ...fields].join(' ')}\n`;
 }
 

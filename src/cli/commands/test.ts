@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ExitCode } from '../../errors.js';
 import type { Report } from '../../report/model.js';
+import { printable, PRINTED_MESSAGE_MAX } from '../../printable.js';
 import type { CliIo } from '../io.js';
 import type { SummaryStyle } from '../summary.js';
 import { registerReportCommand } from './report.js';
@@ -18,14 +19,14 @@ export function formatTestSummary(report: Report, style: SummaryStyle): string {
   const parts = [`${count('SUCCESS')} passed`, `${count('FAIL')} failed`, `${count('WARNING')} warnings`, `${count('ERROR')} errors`];
   const out = [
     `${verdict}: ${parts.join(', ')} of ${s.total_tests} (${suite.presets.join(', ')})`,
-    `reference: ${report.inputs.reference.path} (${report.inputs.reference.rows} rows)  current: ${report.inputs.current.path} (${report.inputs.current.rows} rows)`,
+    `reference: ${printable(report.inputs.reference.path)} (${report.inputs.reference.rows} rows)  current: ${printable(report.inputs.current.path)} (${report.inputs.current.rows} rows)`,
   ];
   const order = ['FAIL', 'ERROR', 'WARNING'];
   const shown = suite.tests.filter((t) => t.status !== 'SUCCESS').sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status));
   if (shown.length) out.push('');
   for (const t of shown) {
     const about = t.column ?? (t.label !== null ? String(t.label) : null);
-    out.push(`${paint(style.color, COLORS[t.status], t.status.padEnd(7))} ${t.name}${about === null ? '' : ` [${about}]`}: ${t.description.replace(/\*\*/g, '')}`);
+    out.push(`${paint(style.color, COLORS[t.status], t.status.padEnd(7))} ${t.name}${about === null ? '' : ` [${printable(about)}]`}: ${printable(t.description.replace(/\*\*/g, ''), PRINTED_MESSAGE_MAX)}`);
   }
   return out.join('\n');
 }

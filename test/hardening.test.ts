@@ -1,0 +1,96 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readReport, runCli, tempDir } from './helpers/cli.js';
+
+function files(contents: Record<string, string>): string {
+  const dir = tempDir();
+  for (const [name, text] of Object.entries(contents)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+/** A small deterministic table: `rows(n, (i) => [..cells])` with a header. */
+function csv(header: string[], n: number, row: (i: number) => (string | number)[]): string {
+  return [header.join(','), ...Array.from({ length: n }, (_, i) => row(i).join(','))].join('\n') + '\n';
+}
+
+// Everything mlobs prints must be free of control characters but the newline ending each line.
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+
+describe('crash and correctness', () => {
+  it('probability columns that cover only some classes are a usage error, not a crash', async () => {
+    const classes = ['a', 'b', 'c'];
+    const make = (shift: number) => csv(['x', 'y', 'a', 'b'], 60, (i) => [i + shift, classes[i % 3], ((i * 7) % 10) / 20, ((i * 3) % 10) / 20]);
+    const d = files({ 'r.csv': make(0), 'c.csv': make(1) });
+    const res = await runCli(['test', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '--target', 'y', '--prediction', 'a,b', '-o', join(d, 'out')]);
+    expect(res.code, res.stderr).toBe(2);
+    expect(res.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(res.stderr).toMatch(/^mlobs: error: --prediction: .*"c"/);
+  });
+
+  it('datetime and id columns get their data-quality tests without ERROR, and integer datetimes have first/last', async () => {
+    const make = (shift: number) => csv(['id', 'year', 'when', 'x'], 40, (i) => [i + shift, 1950 + (i % 9), `2024-01-${String((i % 28) + 1).padStart(2, '0')}`, (i * 37) % 11]);
+    const d = files({ 'r.csv': make(0), 'c.csv': make(1000) });
+    const out = join(d, 'out');
+    const res = await runCli(['test', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '--id', 'id', '--datetime', 'year,when', '-o', out, '--fail-on', 'never']);
+    expect(res.code, res.stderr).toBe(0);
+    const report = readReport(out);
+    const errors = report.tests.tests.filter((t: any) => t.status === 'ERROR');
+    expect(errors.map((t: any) => t.description)).toEqual([]);
+    const year = report.quality.columns.find((c: any) => c.column === 'year');
+    expect([year.reference.first, year.reference.last]).toEqual(['1950', '1958']);
+  });
+
+  it('one column, one type, one stat test: the suite drift test and the drift table agree for every column', async () => {
+    const make = (shift: number) => csv(['k', 'x', 'c'], 1200, (i) => [(i + shift) % 4, ((i * 7919) % 1000) / 7, ['u', 'v', 'w'][(i + shift) % 3]]);
+    const d = files({ 'r.csv': make(0), 'c.csv': make(1) });
+    const out = join(d, 'out');
+    const res = await runCli(['test', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '--num-stattest', 'psi', '--cat-stattest', 'hellinger', '-o', out, '--fail-on', 'never']);
+    expect(res.code, res.stderr).toBe(0);
+    const report = readReport(out);
+    for (const t of report.tests.tests.filter((t: any) => t.id === 'column_drift')) {
+      const row = report.drift.columns.find((c: any) => c.column === t.column);
+      expect(t.parameters.stattest, t.column).toBe(row.stattest_name);
+      const type = report.columns.find((c: any) => c.name === t.column).type;
+      const typed = report.tests.tests.filter((x: any) => x.column === t.column).map((x: any) => x.id);
+      if (type === 'num') expect(typed).not.toContain('share_of_out_of_list_values');
+      else expect(typed).not.toContain('share_of_out_of_range_values');
+    }
+  });
+});
+
+describe('terminal and CI safety', () => {
+  const hostile = ['ok', 'evil\u001b[2J\u001b[HDataset drift: not detected', 'x\n::error file=a::pwned', 'cr\rback', 'sep\u2028line', 'bell\u0007', 'c1\u009b31m'];
+
+  it('control characters and newlines in column names, labels and file names are escaped in every line', async () => {
+    const make = (shift: number) =>
+      [hostile.map((h) => (/[\n\r,"]/.test(h) ? `"${h}"` : h)).join(','), ...Array.from({ length: 30 }, (_, i) => hostile.map((_, j) => (j === 1 ? `"lab\u001b[31m\n::warning::${(i + shift) % 3}"` : (i * (j + 1) + shift) % 7)).join(','))].join('\n') + '\n';
+    const d = files({ 'r\u001b[1m.csv': make(0), 'c.csv': make(2) });
+    for (const cmd of ['report', 'test']) {
+      const res = await runCli([cmd, '-r', join(d, 'r\u001b[1m.csv'), '-c', join(d, 'c.csv'), '-o', join(d, `out-${cmd}`), '--fail-on', 'never']);
+      expect(res.code, res.stderr).toBe(0);
+      for (const line of `${res.stdout}${res.stderr}`.split('\n')) {
+        expect(line).not.toMatch(CONTROL);
+        expect(line).not.toMatch(/^::/);
+      }
+      if (cmd === 'report') expect(res.stdout).toContain('x\\n::error file=a::pwned');
+    }
+  });
+
+  it('an error naming a hostile column is one escaped line', async () => {
+    const d = files({ 'a.csv': '"a\n::error::x",b\n1,2\n', 'b.csv': 'c,d\n1,2\n' });
+    const res = await runCli(['report', '-r', join(d, 'a.csv'), '-c', join(d, 'b.csv'), '--target', 'bad\u001b[2Jname', '-o', join(d, 'o')]);
+    expect(res.code).toBe(2);
+    expect(res.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(res.stderr.trimEnd()).not.toMatch(CONTROL);
+  });
+
+  it('a very long label is capped on the terminal', async () => {
+    const long = 'L'.repeat(100_000);
+    const d = files({ 'r.csv': csv([long, 'x'], 20, (i) => [i, i % 3]), 'c.csv': csv([long, 'x'], 20, (i) => [i + 5, i % 3]) });
+    const res = await runCli(['report', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '-o', join(d, 'o')]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout.length).toBeLessThan(20_000);
+    expect(res.stdout).toContain('(100000 characters)');
+  });
+});
