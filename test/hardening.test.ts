@@ -78,8 +78,8 @@ describe('terminal and CI safety', () => {
   });
 
   it('an error naming a hostile column is one escaped line', async () => {
-    const d = files({ 'a.csv': '"a\n::error::x",b\n1,2\n', 'b.csv': 'c,d\n1,2\n' });
-    const res = await runCli(['report', '-r', join(d, 'a.csv'), '-c', join(d, 'b.csv'), '--target', 'bad\u001b[2Jname', '-o', join(d, 'o')]);
+    const d = files({ 'a.csv': 'a,b\n1,2\n', 'b.csv': 'a,b\n1,2\n' });
+    const res = await runCli(['report', '-r', join(d, 'a.csv'), '-c', join(d, 'b.csv'), '--target', 'bad\u2028::error::name\u009b2J', '-o', join(d, 'o')]);
     expect(res.code).toBe(2);
     expect(res.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(res.stderr.trimEnd()).not.toMatch(CONTROL);
