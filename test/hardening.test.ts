@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readReport, runCli, tempDir } from './helpers/cli.js';
+import { BIN, readReport, ROOT, runCli, tempDir } from './helpers/cli.js';
 
 function files(contents: Record<string, string>): string {
   const dir = tempDir();
@@ -92,5 +93,74 @@ describe('terminal and CI safety', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout.length).toBeLessThan(20_000);
     expect(res.stdout).toContain('(100000 characters)');
+  });
+});
+
+describe('files and runs', () => {
+  const REF = join(ROOT, 'fixtures/activities/reference.csv');
+  const CUR = join(ROOT, 'fixtures/activities/current.csv');
+
+  it('runs started in the same second get a directory each', async () => {
+    const cwd = tempDir();
+    const results = await Promise.all([0, 1, 2].map(() => runCli(['report', '-r', REF, '-c', CUR, '--quiet'], { cwd })));
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    const dirs = readdirSync(join(cwd, 'reports'));
+    expect(dirs).toHaveLength(3);
+    for (const d of dirs) expect(readdirSync(join(cwd, 'reports', d))).toEqual(['report.json']);
+  });
+
+  it('a failed run creates no output directory', async () => {
+    const d = tempDir();
+    const res = await runCli(['report', '-r', join(d, 'missing.csv'), '-c', CUR, '-o', join(d, 'new', 'out')]);
+    expect(res.code).toBe(2);
+    expect(existsSync(join(d, 'new'))).toBe(false);
+    const cwd = tempDir();
+    const dflt = await runCli(['report', '-r', join(d, 'missing.csv'), '-c', CUR], { cwd });
+    expect(dflt.code).toBe(2);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('reports follow the umask; the textfile and a textfile directory mlobs creates are world-readable', async () => {
+    const d = tempDir();
+    const res = await new Promise<number | null>((done) => {
+      const child = spawn('sh', ['-c', `umask 077 && exec "${process.execPath}" "${BIN}" report -r "${REF}" -c "${CUR}" -o "${join(d, 'out')}" --format json,prom --textfile-dir "${join(d, 'tf', 'sub')}" --quiet`]);
+      child.on('close', done);
+    });
+    expect(res).toBe(0);
+    expect(statSync(join(d, 'out', 'report.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(d, 'tf', 'sub', 'mlobs_default.prom')).mode & 0o777).toBe(0o644);
+    expect(statSync(join(d, 'tf')).mode & 0o777).toBe(0o755);
+    expect(statSync(join(d, 'tf', 'sub')).mode & 0o777).toBe(0o755);
+  });
+
+  it('temp files of a killed run are swept by the next run, and a run leaves none of its own', async () => {
+    const d = tempDir();
+    mkdirSync(join(d, 'out'));
+    // A pid above the kernel's maximum is never alive.
+    const stale = ['.report.json.99999999.deadbeef.tmp', '.staging.99999999.0badf00d.tmp'];
+    writeFileSync(join(d, 'out', stale[0]), '{');
+    mkdirSync(join(d, 'out', stale[1]));
+    const res = await runCli(['report', '-r', REF, '-c', CUR, '-o', join(d, 'out'), '--format', 'json,prom', '--quiet']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(readdirSync(join(d, 'out')).sort()).toEqual(['metrics.prom', 'report.json']);
+  });
+
+  it('a signal while a run works leaves no temp file behind', async () => {
+    const d = tempDir();
+    mkdirSync(join(d, 'out'));
+    const child = spawn(process.execPath, [BIN, 'report', '-r', REF, '-c', CUR, '-o', join(d, 'out'), '--format', 'json,html', '--quiet'], { stdio: 'ignore' });
+    // Stop it once its staging directory exists: mid-write.
+    await new Promise<void>((ready) => {
+      const watcher = watch(join(d, 'out'), () => {
+        if (readdirSync(join(d, 'out')).some((f) => f.startsWith('.staging'))) {
+          watcher.close();
+          ready();
+        }
+      });
+    });
+    child.kill('SIGTERM');
+    const code = await new Promise((done) => child.on('close', (c, s) => done(c ?? s)));
+    expect([143, 0]).toContain(code);
+    expect(readdirSync(join(d, 'out')).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 });

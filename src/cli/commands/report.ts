@@ -1,4 +1,4 @@
-import { access, constants } from 'node:fs/promises';
+import { rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
@@ -7,8 +7,8 @@ import { loadConfig } from '../../config/load.js';
 import { DEFAULT_MONITOR, selectMonitors } from '../../config/monitors.js';
 import { DEFAULT_DRIFT_SHARE, type DriftOptions } from '../../drift/options.js';
 import { findStatTest, STAT_TEST_IDS } from '../../drift/registry.js';
-import { ConfigError, ExitCode, NotifyError, OutputError, UsageError } from '../../errors.js';
-import { ensureDir } from '../../io/atomic.js';
+import { ConfigError, ExitCode, NotifyError, UsageError } from '../../errors.js';
+import { checkCreatable, claimUniqueDir, openOutput } from '../../io/atomic.js';
 import { DEFAULT_NA_VALUES } from '../../io/csv/index.js';
 import { printable, PRINTED_MESSAGE_MAX } from '../../printable.js';
 import { historyFor, prepareNotifier } from '../../notify/index.js';
@@ -121,15 +121,6 @@ export function resolveReportOptions(cfg: ConfigFile, flags: Record<string, unkn
   };
 }
 
-async function checkWritable(dir: string): Promise<void> {
-  await ensureDir(dir);
-  try {
-    await access(dir, constants.W_OK);
-  } catch {
-    throw new OutputError(`output directory ${dir} is not writable`);
-  }
-}
-
 /** What sets `mlobs test` apart from `mlobs report`: its terminal summary and its default exit gate. */
 export interface ReportCommand {
   name: string;
@@ -144,6 +135,8 @@ interface RunContext {
   io: CliIo;
   /** The output directory when the config names none: one timestamp for every monitor of the invocation. */
   defaultOutDir: string;
+  /** Creates the default output directory when the first run writes, under a name no other run has. */
+  claimDefaultOutDir: () => Promise<string>;
   several: boolean;
 }
 
@@ -156,9 +149,11 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
   const started = performance.now();
   const textfileDir = run.config.prometheus?.textfile_dir;
   try {
-    const dir = run.config.output?.dir ?? ctx.defaultOutDir;
+    const explicitDir = run.config.output?.dir;
+    const dir = explicitDir ?? ctx.defaultOutDir;
     const resolved = resolveReportOptions(run.config, flags, ctx.several ? join(dir, run.monitor) : dir, ctx.command.failOn);
-    await checkWritable(resolved.outDir);
+    // Nothing is created before the inputs are read and checked: a failed run leaves no empty directory.
+    await checkCreatable(resolved.outDir);
     for (const format of resolved.formats) await WRITERS[format].preflight?.();
     const notifier = await prepareNotifier(run.config.notify ?? {}, {
       io,
@@ -171,8 +166,19 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
     const report = { ...(await runReport(resolved.report)), ...(run.config.links && { links: run.config.links }) };
     const writeStart = performance.now();
     const prom = { monitor: run.monitor, maxColumns: resolved.promMaxColumns };
+    const base = explicitDir ?? (await ctx.claimDefaultOutDir());
+    const outDir = ctx.several ? join(base, run.monitor) : base;
+    const output = await openOutput(outDir);
     const written: string[] = [];
-    for (const format of resolved.formats) written.push(...(await WRITERS[format].write(report, resolved.outDir, prom)));
+    try {
+      const staged: string[] = [];
+      for (const format of resolved.formats) staged.push(...(await WRITERS[format].write(report, output.staging, prom)));
+      written.push(...(await output.commit(staged)));
+    } catch (e) {
+      await output.abort();
+      if (explicitDir === undefined) await rmdir(base).catch(() => undefined);
+      throw e;
+    }
     if (textfileDir) written.push(await writeTextfile(report, textfileDir, prom));
     if (flags.timings) {
       const write_s = (performance.now() - writeStart) / 1000;
@@ -183,7 +189,7 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
       const heading = ctx.several ? `Monitor ${printable(run.monitor)}\n` : '';
       io.stdout(`${heading}${ctx.command.summary(report, { color: io.color })}\n\nReport written to ${written.map((f) => printable(f)).join(', ')}\n`);
     }
-    await notifier?.send(report, { monitor: run.monitor, dir: resolved.outDir, files: written });
+    await notifier?.send(report, { monitor: run.monitor, dir: outDir, files: written });
     return gateTripped(resolved.failOn, report) ? ExitCode.gateFailed : ExitCode.ok;
   } catch (e) {
     // A failed Slack post comes after a complete run, whose textfile is already written.
@@ -202,7 +208,10 @@ export function registerReportCommand(program: Command, io: CliIo, setExit: (cod
   cmd.action(async (flags: Record<string, unknown>) => {
     const given = (name: string) => cmd.getOptionValueSource(name) === 'cli';
     const { runs, several } = await planRuns(flags, given);
-    const ctx: RunContext = { command, flags, io, defaultOutDir: join('reports', utcStamp(new Date())), several };
+    const defaultOutDir = join('reports', utcStamp(new Date()));
+    let claimed: Promise<string> | undefined;
+    const claimDefaultOutDir = () => (claimed ??= claimUniqueDir(defaultOutDir));
+    const ctx: RunContext = { command, flags, io, defaultOutDir, claimDefaultOutDir, several };
     if (!several) {
       setExit(await runMonitor(runs[0], ctx));
       return;
