@@ -164,3 +164,22 @@ describe('files and runs', () => {
     expect(readdirSync(join(d, 'out')).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 });
+
+describe('schedule', () => {
+  it('a static usage error (flag value, config key, unknown monitor) fails at start-up with exit 2, before "start"', async () => {
+    const REF = join(ROOT, 'fixtures/activities/reference.csv');
+    const CUR = join(ROOT, 'fixtures/activities/current.csv');
+    const d = tempDir();
+    writeFileSync(join(d, 'm.yaml'), `monitors:\n  - { name: a, reference: ${REF}, current: ${CUR} }\n`);
+    for (const args of [
+      ['-r', REF, '-c', CUR, '--format', 'xml'],
+      ['-r', REF, '-c', CUR, '--stattest', 'kolmogorov'],
+      ['--config', join(d, 'm.yaml'), '--monitor', 'b'],
+    ]) {
+      const res = await runCli(['schedule', '--cron', '* * * * * *', '--log-format', 'json', ...args, '-o', join(d, 'out')]);
+      expect(res.code, args.join(' ')).toBe(2);
+      expect(res.stdout).toBe('');
+      expect(res.stderr).toMatch(/^mlobs: error: /);
+    }
+  });
+});

@@ -1,10 +1,13 @@
+import { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../errors.js';
 import { parseCron } from '../../schedule/cron.js';
 import { runSchedule, type RunLog } from '../../schedule/loop.js';
 import { printable, printableJson, PRINTED_MESSAGE_MAX } from '../../printable.js';
+import { workerScript } from '../../workers.js';
 import type { CliIo } from '../io.js';
 import { REPORT_OPTIONS, SCHEDULE_OPTIONS, addOptions, longFlag } from '../options.js';
+import { planRuns, resolveReportOptions } from './report.js';
 
 /** Runs `mlobs report` with these arguments in this process; injected so this module need not import the CLI. */
 export type ReportRunner = (args: string[], io: CliIo) => Promise<ExitCode>;
@@ -22,6 +25,16 @@ function reportArgs(raw: string[]): string[] {
     else if (!own.some((f) => args[i].startsWith(`${f}=`))) out.push(args[i]);
   }
   return out;
+}
+
+/** Runs the report in a worker thread when there is a compiled worker script, else in this thread. */
+function runInWorker(script: URL, args: string[]): Promise<{ code: ExitCode; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(script, { workerData: { args } });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the run's thread ended with code ${code} and no result`)));
+  });
 }
 
 function formatLine(format: LogFormat, entry: Record<string, unknown>): string {
@@ -43,6 +56,11 @@ export function registerSchedule(program: Command, io: CliIo, setExit: (code: Ex
     const format = (flags.logFormat ?? 'text') as LogFormat;
     if (!LOG_FORMATS.includes(format)) throw new UsageError(`--log-format must be one of ${LOG_FORMATS.join(', ')}, got "${format}"`);
     const args = reportArgs(argv);
+    // What cannot change between runs (flag values, config keys, monitor names) is checked once, now: a
+    // schedule that could only ever fail should not start.
+    const given = (name: string) => cmd.getOptionValueSource(name) === 'cli';
+    for (const run of (await planRuns(flags, given)).runs) resolveReportOptions(run.config, flags, '.');
+    const script = workerScript(import.meta.url, '../../schedule/worker.js');
     const log = (entry: Record<string, unknown>) => io.stdout(formatLine(format, entry));
     const stop = new AbortController();
     const release = () => process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
@@ -62,7 +80,9 @@ export function registerSchedule(program: Command, io: CliIo, setExit: (code: Ex
         runOnce: async () => {
           // The run's own output would bury the one line per run; what it says on stderr goes into that line.
           let stderr = '';
-          const code = await runReport(args, { stdout: () => undefined, stderr: (t) => (stderr += t), color: false });
+          let code: ExitCode;
+          if (script) ({ code, stderr } = await runInWorker(script, args));
+          else code = await runReport(args, { stdout: () => undefined, stderr: (t) => (stderr += t), color: false });
           const message = stderr.trim().split('\n').map((l) => l.replace(/^mlobs: /, '')).join(' | ');
           return { code, ...(message ? { message } : {}) };
         },

@@ -1,0 +1,11 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { run } from '../cli/run.js';
+
+/**
+ * One scheduled run of `mlobs report`, off the scheduler's thread: however long the run computes, the
+ * scheduler still hears a signal at once (a second SIGTERM stops everything, even mid-run).
+ */
+const { args } = workerData as { args: string[] };
+let stderr = '';
+const code = await run(['report', ...args], { stdout: () => undefined, stderr: (t) => (stderr += t), color: false });
+parentPort!.postMessage({ code, stderr });
