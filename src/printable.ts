@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Text that comes from files, flags or servers (column names, labels, paths, server errors) made safe to
  * print as part of one terminal line: a control character could move the cursor, clear the screen or fake a
@@ -39,4 +41,17 @@ const UNSAFE_OUTPUT = /\u001b(?!\[[0-9;]*m)|[\u0000-\u0009\u000b-\u001a\u001c-\u
  */
 export function printableOutput(text: string): string {
   return text.replace(UNSAFE_OUTPUT, escape);
+}
+
+/**
+ * A label for a file that other programs index (Prometheus series): whole up to `max` characters, else its
+ * start, its length and a hash, so two long labels that share a start stay two series.
+ */
+// Already capped (a label read back from a file mlobs wrote): capping again would change the series.
+const CAPPED = /…\[\d+ characters, sha256 [0-9a-f]{12}\]$/;
+
+export function capLabel(label: string, max: number): string {
+  if (label.length <= max || (label.length <= max + 80 && CAPPED.test(label))) return label;
+  const hash = createHash('sha256').update(label).digest('hex').slice(0, 12);
+  return `${label.slice(0, max)}…[${label.length} characters, sha256 ${hash}]`;
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, readReport, ROOT, runCli, tempDir } from './helpers/cli.js';
@@ -181,5 +181,26 @@ describe('schedule', () => {
       expect(res.stdout).toBe('');
       expect(res.stderr).toMatch(/^mlobs: error: /);
     }
+  });
+});
+
+describe('textfile', () => {
+  const series = (text: string) => text.split('\n').filter((l) => l.startsWith('mlobs_drift_score'));
+
+  it('a failed run carries over every series, labels with CR or U+2028 included; long labels are capped', async () => {
+    const d = tempDir();
+    const names = ['plain', 'c\rr', 's\u2028ep', 'L'.repeat(5000)];
+    const make = (shift: number) => csv(names.map((n) => (/[\r,]/.test(n) ? `"${n}"` : n)), 60, (i) => names.map((_, j) => (i * (j + 3) + shift * j) % 17));
+    writeFileSync(join(d, 'r.csv'), make(0));
+    writeFileSync(join(d, 'c.csv'), make(5));
+    const tf = join(d, 'tf');
+    const ok = await runCli(['report', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '-o', join(d, 'o'), '--textfile-dir', tf, '--quiet']);
+    expect(ok.code, ok.stderr).toBe(0);
+    const first = readFileSync(join(tf, 'mlobs_default.prom'), 'utf8');
+    expect(series(first)).toHaveLength(4);
+    expect(first.length).toBeLessThan(20_000);
+    const failed = await runCli(['report', '-r', join(d, 'missing.csv'), '-c', join(d, 'c.csv'), '-o', join(d, 'o'), '--textfile-dir', tf, '--quiet']);
+    expect(failed.code).toBe(2);
+    expect(series(readFileSync(join(tf, 'mlobs_default.prom'), 'utf8'))).toEqual(series(first));
   });
 });
