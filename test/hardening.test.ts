@@ -204,3 +204,27 @@ describe('textfile', () => {
     expect(series(readFileSync(join(tf, 'mlobs_default.prom'), 'utf8'))).toEqual(series(first));
   });
 });
+
+describe('inputs at the edges', () => {
+  const CUR = join(ROOT, 'fixtures/activities/current.csv');
+  const text = 'a,b\n1,2\n3,4\n';
+
+  it('UTF-16/32 byte order marks and binary content are refused in one line that names the format', async () => {
+    const d = tempDir();
+    const cases: [string, Buffer, RegExp][] = [
+      ['utf16le.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), /UTF-16 LE/],
+      ['utf16be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]), /UTF-16 BE/],
+      ['utf32.csv', Buffer.from([0xff, 0xfe, 0, 0, 0x61, 0, 0, 0]), /UTF-32 LE/],
+      ['image.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), /PNG image/],
+      ['data.csv', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]), /ZIP archive/],
+      ['nobom.csv', Buffer.from(text, 'utf16le'), /binary data .*NUL/],
+    ];
+    for (const [name, bytes, why] of cases) {
+      writeFileSync(join(d, name), bytes);
+      const res = await runCli(['report', '-r', join(d, name), '-c', CUR, '-o', join(d, 'o')]);
+      expect(res.code, name).toBe(2);
+      expect(res.stderr.trimEnd().split('\n'), name).toHaveLength(1);
+      expect(res.stderr, name).toMatch(new RegExp(`^mlobs: error: .*${name}: .*${why.source}`));
+    }
+  });
+});
