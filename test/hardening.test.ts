@@ -228,3 +228,20 @@ describe('inputs at the edges', () => {
     }
   });
 });
+
+describe('per-column maps', () => {
+  it('a column named __proto__ takes its per-column stat test and threshold, from flags and from the config', async () => {
+    const d = files({
+      'r.csv': csv(['__proto__', 'x'], 30, (i) => [i, i % 4]),
+      'c.csv': csv(['__proto__', 'x'], 30, (i) => [i + 3, i % 4]),
+      'm.yaml': 'drift:\n  per_column_stattest:\n    __proto__: psi\n  per_column_threshold:\n    __proto__: 0.3\n',
+    });
+    for (const how of [['--per-column-stattest', '__proto__=psi', '--per-column-threshold', '__proto__=0.3'], ['--config', join(d, 'm.yaml')]]) {
+      const out = join(d, `o${how.length}`);
+      const res = await runCli(['report', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), ...how, '-o', out, '--quiet']);
+      expect(res.code, res.stderr).toBe(0);
+      const col = readReport(out).drift.columns.find((c: any) => c.column === '__proto__');
+      expect([col.stattest, col.threshold], how.join(' ')).toEqual(['psi', 0.3]);
+    }
+  });
+});

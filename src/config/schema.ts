@@ -5,6 +5,27 @@ import { ModelConfig, TestsConfig } from '../suite/config.js';
 const names = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v]));
 const threshold = z.number().positive().finite();
 
+/**
+ * A map from column name to `value`. Column names are data, so `__proto__` is a key like any other: zod's
+ * record drops it, so entries are checked one by one into an object without a prototype.
+ */
+function columnMap<T extends z.ZodType>(value: T) {
+  return z
+    .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected a map of column: value')
+    .transform((map, ctx) => {
+      const out: Record<string, z.output<T>> = Object.create(null);
+      for (const [column, raw] of Object.entries(map)) {
+        const parsed = value.safeParse(raw);
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [column, ...issue.path] } as z.core.$ZodRawIssue);
+          return z.NEVER;
+        }
+        out[column] = parsed.data;
+      }
+      return out;
+    });
+}
+
 /** Slack notification of a run (src/notify); per monitor, like every other key. */
 export const NotifyConfig = z
   .object({
@@ -46,8 +67,8 @@ const RunConfig = z
         cat_stattest: z.string().optional(),
         num_stattest_threshold: threshold.optional(),
         cat_stattest_threshold: threshold.optional(),
-        per_column_stattest: z.record(z.string(), z.string()).optional(),
-        per_column_threshold: z.record(z.string(), threshold).optional(),
+        per_column_stattest: columnMap(z.string()).optional(),
+        per_column_threshold: columnMap(threshold).optional(),
         drift_share: z.number().gt(0).lte(1).optional(),
       })
       .strict()
