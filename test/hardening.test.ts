@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, readReport, ROOT, runCli, tempDir } from './helpers/cli.js';
+import { FakeSlack, WEBHOOK_PATH } from './helpers/fake-slack.js';
 
 function files(contents: Record<string, string>): string {
   const dir = tempDir();
@@ -243,5 +244,55 @@ describe('per-column maps', () => {
       const col = readReport(out).drift.columns.find((c: any) => c.column === '__proto__');
       expect([col.stattest, col.threshold], how.join(' ')).toEqual(['psi', 0.3]);
     }
+  });
+});
+
+describe('Slack', () => {
+  const slack = new FakeSlack();
+  const TOKEN = 'xoxb-1111-2222-fakeSecretToken';
+  let report: string;
+  beforeAll(async () => {
+    await slack.start();
+    const dir = tempDir();
+    const res = await runCli(['report', '-r', join(ROOT, 'fixtures/activities/reference.csv'), '-c', join(ROOT, 'fixtures/activities/current.csv'), '-o', dir, '--format', 'json,html', '--quiet']);
+    expect(res.code, res.stderr).toBe(0);
+    report = join(dir, 'report.json');
+  });
+  afterAll(() => slack.close());
+  beforeEach(() => slack.reset());
+  const env = (vars: Record<string, string>) => ({ SLACK_BOT_TOKEN: '', SLACK_WEBHOOK_URL: '', MLOBS_SLACK_API_URL: slack.apiUrl, ...vars });
+
+  it('uploads only regular files that are what their name says: no symlinks, no impostors', async () => {
+    const dir = join(report, '..');
+    symlinkSync('/etc/hostname', join(dir, 'drift-scores.png'));
+    writeFileSync(join(dir, 'drift-distributions.png'), 'not a png');
+    const res = await runCli(['notify', report, '--slack-channel', '#ml', '--slack-upload'], { env: env({ SLACK_BOT_TOKEN: TOKEN }) });
+    expect(res.code, res.stderr).toBe(0);
+    const names = slack.calls('/api/files.getUploadURLExternal').map((r) => (r.body as Record<string, unknown>).filename);
+    expect(names).toEqual(['report.html']);
+    expect(res.stderr).toMatch(/not uploading .*drift-scores\.png/);
+  });
+
+  it('a Slack error text is printed escaped and capped; a secret echoed from the webhook URL is redacted', async () => {
+    slack.script('/api/chat.postMessage', { json: { ok: false, error: `weird\u001b[2J${'x'.repeat(5000)}` } });
+    const bot = await runCli(['notify', report, '--slack-channel', '#ml'], { env: env({ SLACK_BOT_TOKEN: TOKEN }) });
+    expect(bot.code).toBe(4);
+    expect(bot.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(bot.stderr.length).toBeLessThan(500);
+    expect(bot.stderr.trimEnd()).not.toMatch(CONTROL);
+    slack.script(WEBHOOK_PATH, { status: 400, text: 'bad request: sig=querySecret0123456789 rejected' });
+    const hook = await runCli(['notify', report], { env: env({ SLACK_WEBHOOK_URL: `${slack.webhookUrl}?sig=querySecret0123456789` }) });
+    expect(hook.code).toBe(4);
+    expect(hook.stderr).not.toContain('querySecret0123456789');
+  });
+
+  it('credentials that can never work are a configuration error: exit 2 at once, nothing retried', async () => {
+    const newline = await runCli(['notify', report, '--slack-channel', '#ml'], { env: env({ SLACK_BOT_TOKEN: `${TOKEN}\n` }) });
+    expect(newline.code).toBe(2);
+    expect(newline.stderr).toMatch(/^mlobs: error: SLACK_BOT_TOKEN /);
+    const userinfo = await runCli(['notify', report], { env: env({ SLACK_WEBHOOK_URL: slack.webhookUrl.replace('http://', 'http://user:pass@') }) });
+    expect(userinfo.code).toBe(2);
+    expect(userinfo.stderr).not.toContain('pass@');
+    expect(slack.requests).toEqual([]);
   });
 });
