@@ -296,3 +296,31 @@ describe('Slack', () => {
     expect(slack.requests).toEqual([]);
   });
 });
+
+describe('wide data and long labels', () => {
+  it('the HTML lists the most drifted columns up to its limit with a note; report.json keeps every column, compact', async () => {
+    const n = 1200;
+    const names = Array.from({ length: n }, (_, j) => `c${j}`);
+    const d = files({
+      'r.csv': csv(names, 12, (i) => names.map((_, j) => (i + j) % 5)),
+      'c.csv': csv(names, 12, (i) => names.map((_, j) => (i + j + (j % 2)) % 5)),
+    });
+    const out = join(d, 'o');
+    const res = await runCli(['report', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '-o', out, '-f', 'json,html', '--quiet']);
+    expect(res.code, res.stderr).toBe(0);
+    const json = readFileSync(join(out, 'report.json'), 'utf8');
+    expect(JSON.parse(json).drift.columns).toHaveLength(n);
+    expect(json.split('\n').length).toBeLessThan(5);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('700 less drifted columns are not listed here');
+  });
+
+  it('a huge category label is capped in the HTML', async () => {
+    const huge = 'Z'.repeat(1_000_000);
+    const d = files({ 'r.csv': csv(['k'], 10, (i) => [i % 2 ? huge : 'a']), 'c.csv': csv(['k'], 10, (i) => [i % 3 ? huge : 'b']) });
+    const out = join(d, 'o');
+    const res = await runCli(['report', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '-o', out, '-f', 'json,html', '--quiet']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(statSync(join(out, 'report.html')).size).toBeLessThan(2_000_000);
+  });
+});
