@@ -5,6 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Handlebars from 'handlebars';
 import { formatNumber, mostDriftedFirst, RULE_SYMBOL } from '../report/format.js';
+import { STATUS_LOOK } from '../report/status.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { capLabel } from '../printable.js';
 import {
@@ -458,6 +459,7 @@ function modelHeadline(m: ModelQuality) {
  */
 export function htmlView(report: Report) {
   const d = report.drift;
+  const look = STATUS_LOOK[report.status.code];
   // Wide data: the page shows the most drifted columns (report.json has all of them), so it opens quickly.
   const ordered = [...d.columns].sort(mostDriftedFirst).slice(0, HTML_MAX_COLUMNS);
   const rows = ordered.map(driftRow);
@@ -533,14 +535,15 @@ export function htmlView(report: Report) {
   ].filter((s) => s !== false);
 
   return {
-    title: `${d.dataset_drift ? 'Drift detected' : 'No drift'}: ${basename(current.path)} vs ${basename(reference.path)} · mlobs`,
+    title: `${look.word}: ${basename(current.path)} vs ${basename(reference.path)} · mlobs`,
     version: report.run.mlobs_version,
     verdict: {
-      drift: d.dataset_drift,
-      headline: d.dataset_drift ? 'Dataset drift detected' : 'No dataset drift',
+      tone: look.colour,
+      icon: look.icon,
+      word: look.word,
+      // The headline without its leading word, which the banner's title shows.
+      detail: report.status.headline.slice(look.word.length + 2),
       drifted: d.number_of_drifted_columns,
-      total: d.number_of_columns,
-      share: percent(d.share_of_drifted_columns),
       threshold: percent(d.drift_share),
       notDrifted: d.number_of_columns - d.number_of_drifted_columns,
       errors: report.errors.length,

@@ -172,7 +172,7 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
     const written: string[] = [];
     try {
       const staged: string[] = [];
-      for (const format of resolved.formats) staged.push(...(await WRITERS[format].write(report, output.staging, prom)));
+      for (const format of resolved.formats) staged.push(...(await WRITERS[format].write(report, output.staging, { ...prom, formats: resolved.formats })));
       written.push(...(await output.commit(staged)));
     } catch (e) {
       await output.abort();
@@ -189,6 +189,7 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
       const heading = ctx.several ? `Monitor ${printable(run.monitor)}\n` : '';
       io.stdout(`${heading}${ctx.command.summary(report, { color: io.color })}\n\nReport written to ${written.map((f) => printable(f)).join(', ')}\n`);
     }
+    io.reported?.({ monitor: run.monitor, dir: outDir, report });
     await notifier?.send(report, { monitor: run.monitor, dir: outDir, files: written });
     return gateTripped(resolved.failOn, report) ? ExitCode.gateFailed : ExitCode.ok;
   } catch (e) {

@@ -1,6 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../errors.js';
+import type { StatusCode } from '../../report/model.js';
+import { STATUS_CODES } from '../../report/status.js';
 import { parseCron } from '../../schedule/cron.js';
 import { runSchedule, type RunLog } from '../../schedule/loop.js';
 import { printable, printableJson, PRINTED_MESSAGE_MAX } from '../../printable.js';
@@ -28,7 +30,7 @@ function reportArgs(raw: string[]): string[] {
 }
 
 /** Runs the report in a worker thread when there is a compiled worker script, else in this thread. */
-function runInWorker(script: URL, args: string[]): Promise<{ code: ExitCode; stderr: string }> {
+function runInWorker(script: URL, args: string[]): Promise<{ code: ExitCode; stderr: string; statuses: StatusCode[] }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData: { args } });
     worker.once('message', resolve);
@@ -80,11 +82,15 @@ export function registerSchedule(program: Command, io: CliIo, setExit: (code: Ex
         runOnce: async () => {
           // The run's own output would bury the one line per run; what it says on stderr goes into that line.
           let stderr = '';
+          // Several monitors: the worst status; a monitor that wrote no report makes the run an error.
+          let statuses: StatusCode[] = [];
           let code: ExitCode;
-          if (script) ({ code, stderr } = await runInWorker(script, args));
-          else code = await runReport(args, { stdout: () => undefined, stderr: (t) => (stderr += t), color: false });
+          if (script) ({ code, stderr, statuses } = await runInWorker(script, args));
+          else code = await runReport(args, { stdout: () => undefined, stderr: (t) => (stderr += t), color: false, reported: (r) => statuses.push(r.report.status.code) });
+          if (code > ExitCode.gateFailed) statuses.push('error');
+          const runStatus = statuses.reduce<StatusCode | undefined>((w, s) => (w && STATUS_CODES.indexOf(w) > STATUS_CODES.indexOf(s) ? w : s), undefined);
           const message = stderr.trim().split('\n').map((l) => l.replace(/^mlobs: /, '')).join(' | ');
-          return { code, ...(message ? { message } : {}) };
+          return { code, ...(runStatus ? { runStatus } : {}), ...(message ? { message } : {}) };
         },
       });
     } finally {
