@@ -172,7 +172,7 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
     const written: string[] = [];
     try {
       const staged: string[] = [];
-      for (const format of resolved.formats) staged.push(...(await WRITERS[format].write(report, output.staging, { ...prom, formats: resolved.formats })));
+      for (const format of resolved.formats) staged.push(...(await WRITERS[format].write(report, output.staging, { ...prom, formats: resolved.formats, finalDir: outDir })));
       written.push(...(await output.commit(staged)));
     } catch (e) {
       await output.abort();
