@@ -34,12 +34,14 @@ const FIRST_BACKOFF_MS = 1000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /** One failed attempt: what to tell the user, and whether another attempt may succeed. */
-class Failure {
+class Failure extends Error {
   constructor(
-    readonly message: string,
+    message: string,
     readonly transient: boolean,
     readonly retryAfterS?: number,
-  ) {}
+  ) {
+    super(message);
+  }
 }
 
 /** A server's error code as mlobs prints it: Slack's codes are short snake_case words; anything else is shown escaped and cut. */

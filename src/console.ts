@@ -1,6 +1,6 @@
-import { ExitCode, MlobsError } from '../errors.js';
-import { printable, printableOutput, PRINTED_MESSAGE_MAX } from '../printable.js';
-import type { Report } from '../report/model.js';
+import { ExitCode, MlobsError } from './errors.js';
+import { printable, printableOutput, PRINTED_MESSAGE_MAX } from './printable.js';
+import type { Report } from './report/model.js';
 
 /** Where the CLI writes; injectable so tests can run `run(argv)` in-process and capture output. */
 export interface CliIo {
