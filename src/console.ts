@@ -26,7 +26,9 @@ export function printError(e: unknown, io: CliIo, debug: boolean, context = ''):
     return e.exitCode;
   }
   const err = e as Error;
-  io.stderr(`mlobs: internal error: ${printable(context + (err?.message ?? String(e)), PRINTED_MESSAGE_MAX)}${debug ? '' : ' (run with --debug for details)'}\n`);
+  io.stderr(
+    `mlobs: internal error: ${printable(context + (err?.message ?? String(e)), PRINTED_MESSAGE_MAX)}${debug ? '' : ' (run with --debug for details)'}\n`,
+  );
   if (debug && err?.stack) io.stderr(`${err.stack}\n`);
   return ExitCode.internal;
 }

@@ -17,6 +17,7 @@ const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '
 
 // C0 and C1 controls, DEL, the Unicode line and paragraph separators, and the bidirectional overrides that
 // make text display in another order than it reads.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 const escape = (c: string) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
@@ -33,6 +34,7 @@ export function printableJson(value: unknown): string {
 }
 
 // mlobs' own colours are the only escape sequences it writes.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE_OUTPUT = /\u001b(?!\[[0-9;]*m)|[\u0000-\u0009\u000b-\u001a\u001c-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**

@@ -11,7 +11,11 @@ import { FakeSlack, WEBHOOK_PATH } from './helpers/fake-slack.js';
  */
 function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -47,10 +51,25 @@ describe('crash and correctness', () => {
   });
 
   it('datetime and id columns get their data-quality tests without ERROR, and integer datetimes have first/last', async () => {
-    const make = (shift: number) => csv(['id', 'year', 'when', 'x'], 40, (i) => [i + shift, 1950 + (i % 9), `2024-01-${String((i % 28) + 1).padStart(2, '0')}`, (i * 37) % 11]);
+    const make = (shift: number) =>
+      csv(['id', 'year', 'when', 'x'], 40, (i) => [i + shift, 1950 + (i % 9), `2024-01-${String((i % 28) + 1).padStart(2, '0')}`, (i * 37) % 11]);
     const d = files({ 'r.csv': make(0), 'c.csv': make(1000) });
     const out = join(d, 'out');
-    const res = await runCli(['test', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '--id', 'id', '--datetime', 'year,when', '-o', out, '--fail-on', 'never']);
+    const res = await runCli([
+      'test',
+      '-r',
+      join(d, 'r.csv'),
+      '-c',
+      join(d, 'c.csv'),
+      '--id',
+      'id',
+      '--datetime',
+      'year,when',
+      '-o',
+      out,
+      '--fail-on',
+      'never',
+    ]);
     expect(res.code, res.stderr).toBe(0);
     const report = readReport(out);
     const errors = report.tests.tests.filter((t: any) => t.status === 'ERROR');
@@ -63,7 +82,21 @@ describe('crash and correctness', () => {
     const make = (shift: number) => csv(['k', 'x', 'c'], 1200, (i) => [(i + shift) % 4, ((i * 7919) % 1000) / 7, ['u', 'v', 'w'][(i + shift) % 3]]);
     const d = files({ 'r.csv': make(0), 'c.csv': make(1) });
     const out = join(d, 'out');
-    const res = await runCli(['test', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '--num-stattest', 'psi', '--cat-stattest', 'hellinger', '-o', out, '--fail-on', 'never']);
+    const res = await runCli([
+      'test',
+      '-r',
+      join(d, 'r.csv'),
+      '-c',
+      join(d, 'c.csv'),
+      '--num-stattest',
+      'psi',
+      '--cat-stattest',
+      'hellinger',
+      '-o',
+      out,
+      '--fail-on',
+      'never',
+    ]);
     expect(res.code, res.stderr).toBe(0);
     const report = readReport(out);
     for (const t of report.tests.tests.filter((t: any) => t.id === 'column_drift')) {
@@ -78,11 +111,24 @@ describe('crash and correctness', () => {
 });
 
 describe('terminal and CI safety', () => {
-  const hostile = ['ok', 'evil\u001b[2J\u001b[HDataset drift: not detected', 'x\n::error file=a::pwned', 'cr\rback', 'sep\u2028line', 'bell\u0007', 'c1\u009b31m'];
+  const hostile = [
+    'ok',
+    'evil\u001b[2J\u001b[HDataset drift: not detected',
+    'x\n::error file=a::pwned',
+    'cr\rback',
+    'sep\u2028line',
+    'bell\u0007',
+    'c1\u009b31m',
+  ];
 
   it('control characters and newlines in column names, labels and file names are escaped in every line', async () => {
     const make = (shift: number) =>
-      [hostile.map((h) => (/[\n\r,"]/.test(h) ? `"${h}"` : h)).join(','), ...Array.from({ length: 30 }, (_, i) => hostile.map((_, j) => (j === 1 ? `"lab\u001b[31m\n::warning::${(i + shift) % 3}"` : (i * (j + 1) + shift) % 7)).join(','))].join('\n') + '\n';
+      [
+        hostile.map((h) => (/[\n\r,"]/.test(h) ? `"${h}"` : h)).join(','),
+        ...Array.from({ length: 30 }, (_, i) =>
+          hostile.map((_, j) => (j === 1 ? `"lab\u001b[31m\n::warning::${(i + shift) % 3}"` : (i * (j + 1) + shift) % 7)).join(','),
+        ),
+      ].join('\n') + '\n';
     const d = files({ 'r\u001b[1m.csv': make(0), 'c.csv': make(2) });
     for (const cmd of ['report', 'test']) {
       const res = await runCli([cmd, '-r', join(d, 'r\u001b[1m.csv'), '-c', join(d, 'c.csv'), '-o', join(d, `out-${cmd}`), '--fail-on', 'never']);
@@ -140,7 +186,10 @@ describe('files and runs', () => {
   it('reports follow the umask; the textfile and a textfile directory mlobs creates are world-readable', async () => {
     const d = tempDir();
     const res = await new Promise<number | null>((done) => {
-      const child = spawn('sh', ['-c', `umask 077 && exec "${process.execPath}" "${BIN}" report -r "${REF}" -c "${CUR}" -o "${join(d, 'out')}" --format json,prom --textfile-dir "${join(d, 'tf', 'sub')}" --quiet`]);
+      const child = spawn('sh', [
+        '-c',
+        `umask 077 && exec "${process.execPath}" "${BIN}" report -r "${REF}" -c "${CUR}" -o "${join(d, 'out')}" --format json,prom --textfile-dir "${join(d, 'tf', 'sub')}" --quiet`,
+      ]);
       child.on('close', done);
     });
     expect(res).toBe(0);
@@ -207,7 +256,12 @@ describe('textfile', () => {
   it('a failed run carries over every series, labels with CR or U+2028 included; long labels are capped', async () => {
     const d = tempDir();
     const names = ['plain', 'c\rr', 's\u2028ep', 'L'.repeat(5000)];
-    const make = (shift: number) => csv(names.map((n) => (/[\r,]/.test(n) ? `"${n}"` : n)), 60, (i) => names.map((_, j) => (i * (j + 3) + shift * j) % 17));
+    const make = (shift: number) =>
+      csv(
+        names.map((n) => (/[\r,]/.test(n) ? `"${n}"` : n)),
+        60,
+        (i) => names.map((_, j) => (i * (j + 3) + shift * j) % 17),
+      );
     writeFileSync(join(d, 'r.csv'), make(0));
     writeFileSync(join(d, 'c.csv'), make(5));
     const tf = join(d, 'tf');
@@ -253,7 +307,10 @@ describe('per-column maps', () => {
       'c.csv': csv(['__proto__', 'x'], 30, (i) => [i + 3, i % 4]),
       'm.yaml': 'drift:\n  per_column_stattest:\n    __proto__: psi\n  per_column_threshold:\n    __proto__: 0.3\n',
     });
-    for (const how of [['--per-column-stattest', '__proto__=psi', '--per-column-threshold', '__proto__=0.3'], ['--config', join(d, 'm.yaml')]]) {
+    for (const how of [
+      ['--per-column-stattest', '__proto__=psi', '--per-column-threshold', '__proto__=0.3'],
+      ['--config', join(d, 'm.yaml')],
+    ]) {
       const out = join(d, `o${how.length}`);
       const res = await runCli(['report', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), ...how, '-o', out, '--quiet']);
       expect(res.code, res.stderr).toBe(0);
@@ -270,7 +327,18 @@ describe('Slack', () => {
   beforeAll(async () => {
     await slack.start();
     const dir = tempDir();
-    const res = await runCli(['report', '-r', join(ROOT, 'fixtures/activities/reference.csv'), '-c', join(ROOT, 'fixtures/activities/current.csv'), '-o', dir, '--format', 'json,html', '--quiet']);
+    const res = await runCli([
+      'report',
+      '-r',
+      join(ROOT, 'fixtures/activities/reference.csv'),
+      '-c',
+      join(ROOT, 'fixtures/activities/current.csv'),
+      '-o',
+      dir,
+      '--format',
+      'json,html',
+      '--quiet',
+    ]);
     expect(res.code, res.stderr).toBe(0);
     report = join(dir, 'report.json');
   });

@@ -171,7 +171,10 @@ async function lockDir(dir: string): Promise<() => Promise<void>> {
  * interleave their files, and a killed run leaves nothing the next run does not sweep.
  */
 export async function openOutput(dir: string): Promise<OutputSet> {
-  const existed = await stat(dir).then(() => true, () => false);
+  const existed = await stat(dir).then(
+    () => true,
+    () => false,
+  );
   await ensureDir(dir);
   await sweepStale(dir);
   const staging = join(dir, tempName('staging'));

@@ -245,7 +245,7 @@ function categoricalProfile(col: ParsedColumn, dtype: PandasDtype, t: Tally, bou
     // A declared datetime column may hold plain numbers (years): those compare as numbers, as pandas' min
     // and max of an int64 column do; any text makes the column text, compared as text.
     const present = t.dict.filter((_, c) => t.counts[c] > 0);
-    const values = present.every((v) => typeof v === 'number') ? (present as number[]).sort((a, b) => a - b).map(String) : present.map(String).sort();
+    const values = present.every((v) => typeof v === 'number') ? present.sort((a, b) => Number(a) - Number(b)).map(String) : present.map(String).sort();
     if (values.length) {
       profile.first = values[0];
       profile.last = values[values.length - 1];

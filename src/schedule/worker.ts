@@ -9,5 +9,10 @@ import type { StatusCode } from '../report/model.js';
 const { args } = workerData as { args: string[] };
 let stderr = '';
 const statuses: StatusCode[] = [];
-const code = await run(['report', ...args], { stdout: () => undefined, stderr: (t) => (stderr += t), color: false, reported: (r) => statuses.push(r.report.status.code) });
+const code = await run(['report', ...args], {
+  stdout: () => undefined,
+  stderr: (t) => (stderr += t),
+  color: false,
+  reported: (r) => statuses.push(r.report.status.code),
+});
 parentPort!.postMessage({ code, stderr, statuses });

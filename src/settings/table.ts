@@ -83,7 +83,7 @@ function columnMap<T extends z.ZodType>(value: T) {
       for (const [column, raw] of Object.entries(map)) {
         const parsed = value.safeParse(raw);
         if (!parsed.success) {
-          for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [column, ...issue.path] } as z.core.$ZodRawIssue);
+          for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [column, ...issue.path] });
           return z.NEVER;
         }
         out[column] = parsed.data;

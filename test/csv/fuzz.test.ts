@@ -63,7 +63,14 @@ describe('CSV fuzz', () => {
       let reference: string[][] | undefined;
       let why = '';
       try {
-        const records: string[][] = csvParse(bytes, { delimiter, bom: true, skip_empty_lines: true, relax_quotes: true, relax_column_count: true, record_delimiter: ['\r\n', '\n', '\r'] });
+        const records: string[][] = csvParse(bytes, {
+          delimiter,
+          bom: true,
+          skip_empty_lines: true,
+          relax_quotes: true,
+          relax_column_count: true,
+          record_delimiter: ['\r\n', '\n', '\r'],
+        });
         // pandas skips a whitespace-only line as blank, so such a line is no short row.
         const kept = records.filter((r, i) => i === 0 || r.length === records[0].length || !(r.length === 1 && /^[ \t]*$/.test(r[0])));
         if (kept.some((r) => r.length !== kept[0].length)) why = 'Invalid Record Length';
@@ -75,7 +82,7 @@ describe('CSV fuzz', () => {
       try {
         table = await readCsvFile(path, { naValues: DEFAULT_NA_VALUES, delimiter });
       } catch (e) {
-        if (!(e instanceof InputError)) throw new Error(`seed ${seed}: not an InputError: ${(e as Error)?.stack ?? e}`);
+        if (!(e instanceof InputError)) throw new Error(`seed ${seed}: not an InputError`, { cause: e });
         const line = `mlobs: error: ${printable(e.message, PRINTED_MESSAGE_MAX)}`;
         expect(line, `seed ${seed}`).not.toMatch(CONTROL);
         expect(line, `seed ${seed}`).toContain(path);

@@ -135,11 +135,13 @@ const startsWith = (head: Uint8Array, magic: number[]) => head.length >= magic.l
  */
 export function notCsvText(head: Uint8Array): string | undefined {
   for (const [name, bom] of BOMS) {
-    if (startsWith(head, bom)) return `the file is ${name} text (byte order mark); mlobs reads UTF-8: convert it first, e.g. iconv -f ${name.replace(' ', '')} -t UTF-8`;
+    if (startsWith(head, bom))
+      return `the file is ${name} text (byte order mark); mlobs reads UTF-8: convert it first, e.g. iconv -f ${name.replace(' ', '')} -t UTF-8`;
   }
   for (const [name, magic] of MAGIC) if (startsWith(head, magic)) return `the file is ${name}, not CSV text`;
   let nul = 0;
   for (const b of head) if (b === 0) nul++;
-  if (nul > 0) return `the file holds binary data (${nul} NUL bytes in its first ${head.length} bytes), not CSV text; UTF-16 without a byte order mark looks like this too`;
+  if (nul > 0)
+    return `the file holds binary data (${nul} NUL bytes in its first ${head.length} bytes), not CSV text; UTF-16 without a byte order mark looks like this too`;
   return undefined;
 }

@@ -67,10 +67,9 @@ export function renderExposition(families: readonly Family[]): string {
  * regex with `.` stops at CR and the Unicode line separators, and dropped such series.
  */
 function parseSampleLine(line: string): { name: string; sample: Sample } | undefined {
-  let i = 0;
   const name = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(line)?.[0];
   if (!name) return undefined;
-  i = name.length;
+  let i = name.length;
   const labels: Record<string, string> = {};
   if (line[i] === '{') {
     i++;
