@@ -1,5 +1,6 @@
 import { formatQualityChange, formatRule, formatScore, mostDriftedFirst, paint, qualityChanges, stripEmphasis } from '../report/format.js';
 import type { Report } from '../report/model.js';
+import { printable, PRINTED_MESSAGE_MAX } from '../printable.js';
 import { STATUS_LOOK, statusLine } from '../report/status.js';
 import { failuresByImportance, readableDescription } from '../suite/display.js';
 
@@ -84,7 +85,7 @@ function table(rows: string[][], header: string[], style: SummaryStyle, highligh
 /** Both inputs on one line when it fits, else one line each so neither path is cut. */
 export function inputLines(report: Report, width: number | undefined): string[] {
   const [r, c] = [report.inputs.reference, report.inputs.current];
-  const sides = [`reference: ${r.path} (${r.rows} rows)`, `current: ${c.path} (${c.rows} rows)`];
+  const sides = [`reference: ${printable(r.path)} (${r.rows} rows)`, `current: ${printable(c.path)} (${c.rows} rows)`];
   const one = sides.join('  ');
   return width === undefined || [...one].length <= width ? [one] : [sides[0], `  ${sides[1]}`];
 }
@@ -101,14 +102,14 @@ function suiteLines(report: Report, color: boolean): string[] {
   const failed = failuresByImportance(suite.tests);
   const lines = [failed.length ? paint(color, '1;31', head) : paint(color, '1;32', head)];
   // Evidently's descriptions carry Markdown emphasis, which a terminal shows as literal asterisks.
-  for (const t of failed.slice(0, TOP_FAILED_TESTS)) lines.push(`  ${t.status.padEnd(5)}  ${stripEmphasis(readableDescription(t, report.drift.columns)).replace(/\s+/g, ' ')}`);
+  for (const t of failed.slice(0, TOP_FAILED_TESTS)) lines.push(`  ${t.status.padEnd(5)}  ${printable(stripEmphasis(readableDescription(t, report.drift.columns)).replace(/\s+/g, ' '), PRINTED_MESSAGE_MAX)}`);
   if (failed.length > TOP_FAILED_TESTS) lines.push(`  ... and ${failed.length - TOP_FAILED_TESTS} more`);
   return ['', ...lines];
 }
 
 function qualityLine(report: Report): string[] {
   const mq = report.model_quality;
-  if (mq?.classification?.error) return ['', `Model quality: not computed: ${mq.classification.error}`];
+  if (mq?.classification?.error) return ['', `Model quality: not computed: ${printable(mq.classification.error, PRINTED_MESSAGE_MAX)}`];
   const changes = qualityChanges(mq)?.slice(0, 3);
   if (!mq || !changes?.length) return [];
   // One metric a line: at 80 columns a joined line would lose its last metrics to the cut.
@@ -125,7 +126,7 @@ export function formatSummary(report: Report, style: SummaryStyle): string {
   ];
   const sorted = [...d.columns].sort(mostDriftedFirst);
   const rows = sorted.map((c) => [
-    c.role === 'feature' ? c.column : `${c.column} (${c.role})`,
+    c.role === 'feature' ? printable(c.column) : `${printable(c.column)} (${c.role})`,
     c.type,
     c.stattest,
     formatScore(c),
@@ -135,10 +136,10 @@ export function formatSummary(report: Report, style: SummaryStyle): string {
     `${c.drift_detected ? 'DRIFT' : 'ok'}${c.explanations?.length ? '*' : ''}`,
   ]);
   out.push(...table(rows, ['column', 'type', 'test', 'score', 'drift if', 'n ref/cur', 'drift'], style, (i) => sorted[i].drift_detected));
-  const notes = sorted.flatMap((c) => (c.explanations ?? []).flatMap((e) => wrap(`* ${c.column}: ${e.message}`, style.width, '  ')));
+  const notes = sorted.flatMap((c) => (c.explanations ?? []).flatMap((e) => wrap(`* ${printable(c.column)}: ${e.message}`, style.width, '  ')));
   if (notes.length) out.push('', ...notes);
   out.push(...suiteLines(report, style.color), ...qualityLine(report));
-  for (const e of report.errors) out.push(paint(style.color, '33', `error: ${e.message}`));
-  for (const w of report.warnings) out.push(paint(style.color, '33', `warning: ${w.message}`));
+  for (const e of report.errors) out.push(paint(style.color, '33', `error: ${printable(e.message, PRINTED_MESSAGE_MAX)}`));
+  for (const w of report.warnings) out.push(paint(style.color, '33', `warning: ${printable(w.message, PRINTED_MESSAGE_MAX)}`));
   return out.flatMap((l) => l.split('\n')).map((l) => fit(l, style.width)).join('\n');
 }

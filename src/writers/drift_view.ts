@@ -1,3 +1,4 @@
+import { capLabel } from '../printable.js';
 import { formatNumber, formatScore, formatShare, RULE_SYMBOL } from '../report/format.js';
 import { CORRECTION_NAME } from '../drift/correction.js';
 import { scoreFromJson, type ColumnDrift, type Distribution } from '../report/model.js';
@@ -47,6 +48,9 @@ function percents(counts: number[]): number[] {
   return counts.map((c) => (total === 0 ? 0 : Math.round((c / total) * 1e5) / 1e3));
 }
 
+/** Longest category label a chart shows whole; report.json keeps the label as it is. */
+export const CHART_LABEL_MAX = 120;
+
 export function distributionSeries(d: Distribution): Series {
   const reference = [...d.reference];
   const current = [...d.current];
@@ -56,7 +60,7 @@ export function distributionSeries(d: Distribution): Series {
     labels = reference.map((_, i) => `${edges[i]} – ${edges[i + 1]}`);
   } else {
     // A level one file lacks says so on the bar itself: it is often the whole story (a junk "." category).
-    labels = d.x.map((x, i) => `${x}${d.reference[i] === 0 ? ' (current only)' : d.current[i] === 0 ? ' (reference only)' : ''}`);
+    labels = d.x.map((x, i) => `${capLabel(String(x), CHART_LABEL_MAX)}${d.reference[i] === 0 ? ' (current only)' : d.current[i] === 0 ? ' (reference only)' : ''}`);
   }
   if (d.other) {
     labels.push(OTHER_LABEL);

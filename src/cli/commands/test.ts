@@ -3,6 +3,7 @@ import type { ExitCode } from '../../errors.js';
 import { paint, stripEmphasis } from '../../report/format.js';
 import type { Report } from '../../report/model.js';
 import type { CliIo } from '../../console.js';
+import { printable, PRINTED_MESSAGE_MAX } from '../../printable.js';
 import { fit, inputLines, statusSummaryLine, type SummaryStyle } from '../summary.js';
 import { readableDescription, testImportance } from '../../suite/display.js';
 import { registerReportCommand } from './report.js';
@@ -27,7 +28,7 @@ export function formatTestSummary(report: Report, style: SummaryStyle): string {
   if (shown.length) out.push('');
   for (const t of shown) {
     const about = t.column ?? (t.label !== null ? String(t.label) : null);
-    out.push(`${paint(style.color, COLORS[t.status], t.status.padEnd(7))} ${t.name}${about === null ? '' : ` [${about}]`}: ${stripEmphasis(readableDescription(t, report.drift.columns))}`);
+    out.push(`${paint(style.color, COLORS[t.status], t.status.padEnd(7))} ${t.name}${about === null ? '' : ` [${printable(about)}]`}: ${printable(stripEmphasis(readableDescription(t, report.drift.columns)), PRINTED_MESSAGE_MAX)}`);
   }
   return out.flatMap((l) => l.split('\n')).map((l) => fit(l, style.width)).join('\n');
 }

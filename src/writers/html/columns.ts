@@ -1,6 +1,7 @@
 import { formatBytes, formatCount as count } from '../../report/format.js';
 import type { ColumnInfo, Report, SideCounts } from '../../report/model.js';
-import { TYPE_LABEL } from './common.js';
+import { HTML_LABEL_MAX, TYPE_LABEL } from './common.js';
+import { capLabel } from '../../printable.js';
 
 const TYPE_WHY: Record<ColumnInfo['type_source'], string> = {
   inferred: 'inferred from the values',
@@ -17,7 +18,7 @@ export function columnRow(c: ColumnInfo, driftIds: Map<string, string>, notes: M
     return { text: `${r === null ? '–' : count(r)} / ${k === null ? '–' : count(k)}`, some: (r ?? 0) + (k ?? 0) > 0 };
   };
   return {
-    name: c.name,
+    name: capLabel(c.name, HTML_LABEL_MAX),
     driftId: driftIds.get(c.name),
     role: c.role,
     type: TYPE_LABEL[c.type],

@@ -3,6 +3,16 @@ import { scoreFromJson, type ColumnInfo, type ScoreValue } from '../../report/mo
 
 /** Helpers every section's view model shares. */
 
+/** Columns the page lists per section (the most drifted first); report.json has every one. */
+export const HTML_MAX_COLUMNS = 500;
+
+/** Tests the page lists, failures first. */
+export const HTML_MAX_TESTS = 2000;
+
+/** Longest column name the page shows whole. */
+export const HTML_LABEL_MAX = 200;
+export const HTML_DESCRIPTION_MAX = 1000;
+
 export const TYPE_LABEL: Record<ColumnInfo['type'], string> = { num: 'numerical', cat: 'categorical', datetime: 'datetime', unknown: 'unknown' };
 
 export const plural = (n: number, word: string) => (n === 1 ? word : `${word}s`);

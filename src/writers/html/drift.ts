@@ -2,7 +2,8 @@ import { formatCount, formatDifference, formatNumber, formatRule, formatScore, f
 import { CORRECTION_NAME } from '../../drift/correction.js';
 import { scoreFromJson, type ColumnDrift, type ScoreValue, type TargetDrift } from '../../report/model.js';
 import { binningNote, distributionSeries, explainVerdict, largestShift } from '../drift_view.js';
-import { num, score, TYPE_LABEL } from './common.js';
+import { HTML_LABEL_MAX, num, score, TYPE_LABEL } from './common.js';
+import { capLabel } from '../../printable.js';
 import { explanationFlags } from '../../drift/explain.js';
 
 export type DriftRow = ReturnType<typeof driftRow>;
@@ -16,7 +17,7 @@ export function driftRow(c: ColumnDrift, i: number) {
   const binKind = histogram ? 'bin' : 'category';
   return {
     id: `drift-${i}`,
-    column: c.column,
+    column: capLabel(c.column, HTML_LABEL_MAX),
     role: c.role,
     // The verdict's list of drifted columns says when one is the target or a prediction: that drift means most.
     roleNote: c.role === 'feature' ? '' : ` (${c.role})`,
@@ -44,7 +45,7 @@ export function driftRow(c: ColumnDrift, i: number) {
       shift &&
       `Largest change: ${histogram ? `the bin ${shift.label}` : `"${shift.label}"`} holds ${formatShare(shift.reference)} of reference ${unit} and ${formatShare(shift.current)} of current ${unit}.`,
     details: Object.entries(c.details).map(([name, value]) => ({ name, value: typeof value === 'number' ? formatNumber(value) : String(value) })),
-    chartLabel: `${c.column}: share of reference and current ${unit} per ${binKind}`,
+    chartLabel: `${capLabel(c.column, HTML_LABEL_MAX)}: share of reference and current ${unit} per ${binKind}`,
     bins: series.labels.map((label, b) => ({ label, reference: formatShare(series.reference[b]), current: formatShare(series.current[b]) })),
     binKind,
     series,

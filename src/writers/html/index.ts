@@ -6,7 +6,7 @@ import { STATUS_LOOK } from '../../report/status.js';
 import { DEFAULT_MONITOR } from '../../config/monitors.js';
 import { contentSecurityPolicy, inlineScript, loadAssets } from './assets.js';
 import { columnRow, inputRow } from './columns.js';
-import { plural, utc } from './common.js';
+import { HTML_MAX_COLUMNS, plural, utc } from './common.js';
 import { driftRow, targetView } from './drift.js';
 import { modelHeadline, modelView } from './model.js';
 import { qualityView } from './quality.js';
@@ -23,9 +23,10 @@ export const HTML_FILE = 'report.html';
 export function htmlView(report: Report) {
   const d = report.drift;
   const look = STATUS_LOOK[report.status.code];
-  const ordered = [...d.columns].sort(mostDriftedFirst);
+  // Wide data: the page shows the most drifted columns (report.json has all of them), so it opens quickly.
+  const ordered = [...d.columns].sort(mostDriftedFirst).slice(0, HTML_MAX_COLUMNS);
   const rows = ordered.map(driftRow);
-  const driftIds = new Map(rows.map((r) => [r.column, r.id]));
+  const driftIds = new Map(ordered.map((c, i) => [c.column, rows[i].id]));
   const notes = new Map<string, string[]>();
   for (const w of report.warnings) if (w.column !== undefined) notes.set(w.column, [...(notes.get(w.column) ?? []), w.message]);
   for (const e of report.errors) notes.set(e.column, [...(notes.get(e.column) ?? []), `error: ${e.message}`]);
@@ -43,6 +44,7 @@ export function htmlView(report: Report) {
       partial: 'drift',
       rows,
       total: rows.length,
+      omitted: d.columns.length - rows.length,
     },
     (report.target_drift?.columns.length ?? 0) > 0 && {
       id: 'target',
@@ -72,7 +74,8 @@ export function htmlView(report: Report) {
       id: 'columns',
       title: 'Columns',
       partial: 'columns',
-      rows: report.columns.map((c) => columnRow(c, driftIds, notes)),
+      rows: report.columns.slice(0, HTML_MAX_COLUMNS).map((c) => columnRow(c, driftIds, notes)),
+      omitted: Math.max(0, report.columns.length - HTML_MAX_COLUMNS),
     },
     (report.errors.length > 0 || report.warnings.length > 0) && {
       id: 'issues',

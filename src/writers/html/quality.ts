@@ -1,6 +1,7 @@
 import { formatCount as count, formatNumber, formatPercent as percent } from '../../report/format.js';
 import type { ColumnStats, DataQuality, DatasetStats } from '../../report/model.js';
-import { num, TYPE_LABEL } from './common.js';
+import { HTML_LABEL_MAX, HTML_MAX_COLUMNS, num, TYPE_LABEL } from './common.js';
+import { capLabel } from '../../printable.js';
 
 /** Percentages in the quality model are already 0-100 and rounded; 2 decimals as Evidently shows them. */
 const pct = (x: number | undefined) => (x === undefined ? '' : `${formatNumber(x)}%`);
@@ -61,8 +62,8 @@ export function qualityView(q: DataQuality, driftIds: Map<string, string>) {
     dataset,
     almostConstant: percent(q.almost_constant_threshold),
     almostDuplicated: percent(q.almost_duplicated_threshold),
-    columns: q.columns.map((c) => ({
-      column: c.column,
+    columns: q.columns.slice(0, HTML_MAX_COLUMNS).map((c) => ({
+      column: capLabel(c.column, HTML_LABEL_MAX),
       driftId: driftIds.get(c.column),
       kind: c.role === 'feature' ? TYPE_LABEL[c.type] : `${TYPE_LABEL[c.type]}, ${c.role}`,
       reference: statsCells(c.reference),

@@ -1,7 +1,8 @@
 import { formatCount } from '../../report/format.js';
 import type { ColumnDrift, TestSuite } from '../../report/model.js';
 import { isFailure, readableDescription, testImportance } from '../../suite/display.js';
-import { markdownBold } from './common.js';
+import { HTML_DESCRIPTION_MAX, HTML_LABEL_MAX, HTML_MAX_TESTS, markdownBold } from './common.js';
+import { capLabel } from '../../printable.js';
 
 type Test = TestSuite['tests'][number];
 type TestStatus = Test['status'];
@@ -18,8 +19,8 @@ function testRow(test: Test, drift: ColumnDrift[]) {
   return {
     ...STATUS[test.status],
     status: test.status,
-    column: test.column ?? (test.label === null ? '' : `class ${test.label}`),
-    description: markdownBold(readableDescription(test, drift)),
+    column: capLabel(test.column ?? (test.label === null ? '' : `class ${test.label}`), HTML_LABEL_MAX),
+    description: markdownBold(capLabel(readableDescription(test, drift), HTML_DESCRIPTION_MAX)),
   };
 }
 
@@ -29,8 +30,10 @@ function testRow(test: Test, drift: ColumnDrift[]) {
  * suite to see what broke.
  */
 export function suiteView(t: TestSuite, drift: ColumnDrift[]) {
+  // On wide data only as many as the page can carry, those that did not pass first: report.json has every test.
+  const listed = [...t.tests.filter((x) => x.status !== 'SUCCESS'), ...t.tests.filter((x) => x.status === 'SUCCESS')].slice(0, HTML_MAX_TESTS);
   const types = new Map<string, Test[]>();
-  for (const test of t.tests) if (test.status !== 'SUCCESS') types.set(test.name, [...(types.get(test.name) ?? []), test]);
+  for (const test of listed) if (test.status !== 'SUCCESS') types.set(test.name, [...(types.get(test.name) ?? []), test]);
   const groups = [...types.entries()]
     .map(([name, tests]) => {
       const all = t.tests.filter((x) => x.name === name).length;
@@ -46,11 +49,12 @@ export function suiteView(t: TestSuite, drift: ColumnDrift[]) {
       };
     })
     .sort((a, b) => Number(b.failed > 0) - Number(a.failed > 0) || a.importance - b.importance || b.failed - a.failed);
-  const passed = t.tests.filter((x) => x.status === 'SUCCESS').map((x) => ({ name: x.name, ...testRow(x, drift) }));
+  const passed = listed.filter((x) => x.status === 'SUCCESS').map((x) => ({ name: x.name, ...testRow(x, drift) }));
   return {
     groups,
     passed,
     passedCount: formatCount(passed.length),
+    omitted: t.tests.length - listed.length,
     total: t.summary.total_tests,
     failed: t.summary.failed_tests,
     presets: t.presets.join(', '),
