@@ -60,6 +60,10 @@ export const NOTIFY_OPTIONS: readonly OptionSpec[] = [
 export const REPORT_OPTIONS: readonly OptionSpec[] = [
   { flags: '-r, --reference <file>', description: 'reference CSV (training data or a known-good period)', config: 'reference' },
   { flags: '-c, --current <file>', description: 'current CSV (recent production data)', config: 'current' },
+  { flags: '--source <url>', description: 'query a database instead of reading files: clickhouse://user@host:8123/database (password in MLOBS_CLICKHOUSE_PASSWORD or a file named by MLOBS_CLICKHOUSE_PASSWORD_FILE); only aggregates leave the engine', config: 'source' },
+  { flags: '--reference-sql <sql>', description: 'with --source: the query whose rows are the reference', config: 'reference_sql' },
+  { flags: '--current-sql <sql>', description: 'with --source: the query whose rows are the current data', config: 'current_sql' },
+  { flags: '--pushdown-pull-rows <n>', description: 'with --source: TVD and empirical_mmd need the rows in order; pull their columns (up to n rows per side, in query order) instead of reporting an error for them', config: 'pushdown_pull_rows', parse: number('--pushdown-pull-rows') },
   { flags: '--config <file>', description: 'YAML or JSON config file; flags override its values' },
   { flags: '-o, --out <dir>', description: 'output directory', config: 'output.dir', defaultText: 'reports/<UTC timestamp>/' },
   { flags: '-f, --format <formats>', description: `output formats, comma-separated: ${FORMATS.join(', ')}`, config: 'output.format', parse: list, defaultText: 'json' },

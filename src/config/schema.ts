@@ -25,6 +25,10 @@ const RunConfig = z
   .object({
     reference: z.string().min(1).optional(),
     current: z.string().min(1).optional(),
+    source: z.string().min(1).optional(),
+    reference_sql: z.string().min(1).optional(),
+    current_sql: z.string().min(1).optional(),
+    pushdown_pull_rows: z.number().int().positive().optional(),
     columns: z
       .object({
         target: z.string().min(1).optional(),

@@ -10,6 +10,8 @@ export interface DriftOptions {
   perColumnThreshold: Record<string, number>;
   /** Dataset drift is detected when the drifted share is at least this (inclusive, as Evidently). */
   driftShare: number;
+  /** Column → why its rows are not in their original order (pushdown): tests that permute rows must not run. */
+  unordered?: Record<string, string>;
 }
 
 export const DEFAULT_DRIFT_SHARE = 0.5;

@@ -332,6 +332,20 @@ const TestSuite = z.object({
   tests: z.array(TestResult),
 });
 
+const EngineInfo = z
+  .object({
+    name: z.string().describe('csv (mlobs\' own reader), clickhouse, duckdb'),
+    version: z.string().nullable().describe('The engine\'s version; null for mlobs\' own reader'),
+    mode: z.enum(['in-memory', 'duckdb', 'pushdown']).describe('pushdown: the engine sent aggregates and mlobs computed every statistic from them'),
+    location: z.string().optional().describe('Where the data was queried, without credentials'),
+    reference_sql: z.string().optional(),
+    current_sql: z.string().optional(),
+    not_exact: z
+      .array(z.object({ section: z.string(), reason: z.string() }))
+      .describe('Report parts that could not be computed exactly from what the engine sent, and why; they are left out or flagged, never approximated silently'),
+  })
+  .describe('What computed the report');
+
 export const Report = z.object({
   schema_version: z.literal(SCHEMA_VERSION),
   kind: z.literal('mlobs.report'),
@@ -345,6 +359,7 @@ export const Report = z.object({
     drift_threads: z.number().int().positive().describe('Threads that scored the columns (1 = in the main thread)'),
   }),
   inputs: z.object({ reference: InputInfo, current: InputInfo }),
+  engine: EngineInfo.optional().describe('Present since the pushdown sources'),
   options: z.object({
     task: z.enum(['classification', 'regression']).nullable(),
     drift_share: z.number(),
@@ -378,6 +393,7 @@ export type TestSuite = z.infer<typeof TestSuite>;
 export type ColumnStats = z.infer<typeof ColumnStats>;
 export type DatasetStats = z.infer<typeof DatasetStats>;
 export type ColumnDrift = z.infer<typeof ColumnDrift>;
+export type EngineInfo = z.infer<typeof EngineInfo>;
 export type ColumnInfo = z.infer<typeof ColumnInfo>;
 export type ColumnIssue = z.infer<typeof ColumnIssue>;
 export type ReportWarning = z.infer<typeof Warning>;

@@ -76,8 +76,15 @@ export async function planRuns(flags: Record<string, unknown>, given: (name: str
 
 /** One run's config → validated options. Everything wrong with them is found here, before any data is read. */
 export function resolveReportOptions(cfg: ConfigFile, flags: Record<string, unknown>, outDir: string, defaultFailOn: FailOn = 'never'): ResolvedReport {
-  if (!cfg.reference) throw new UsageError('missing --reference <file> (or `reference:` in the config file)');
-  if (!cfg.current) throw new UsageError('missing --current <file> (or `current:` in the config file)');
+  if (cfg.source) {
+    if (cfg.reference || cfg.current) throw new UsageError('--source queries a database: give --reference-sql and --current-sql, not --reference/--current files');
+    if (!cfg.reference_sql) throw new UsageError('missing --reference-sql <sql> (or `reference_sql:` in the config file) for --source');
+    if (!cfg.current_sql) throw new UsageError('missing --current-sql <sql> (or `current_sql:` in the config file) for --source');
+  } else {
+    if (cfg.reference_sql || cfg.current_sql || cfg.pushdown_pull_rows) throw new UsageError('--reference-sql, --current-sql and --pushdown-pull-rows need --source <url>');
+    if (!cfg.reference) throw new UsageError('missing --reference <file> (or `reference:` in the config file)');
+    if (!cfg.current) throw new UsageError('missing --current <file> (or `current:` in the config file)');
+  }
   const drift = cfg.drift ?? {};
   checkStatTest(drift.stattest, '--stattest');
   checkStatTest(drift.num_stattest, '--num-stattest');
@@ -104,8 +111,9 @@ export function resolveReportOptions(cfg: ConfigFile, flags: Record<string, unkn
   const na = [...(cfg.csv?.keep_default_na === false ? [''] : DEFAULT_NA_VALUES), ...(cfg.csv?.na_values ?? [])];
   return {
     report: {
-      reference: cfg.reference,
-      current: cfg.current,
+      reference: cfg.reference ?? '',
+      current: cfg.current ?? '',
+      source: cfg.source ? { url: cfg.source, referenceSql: cfg.reference_sql!, currentSql: cfg.current_sql!, pullRows: cfg.pushdown_pull_rows } : undefined,
       roles: { ...cfg.columns },
       drift: driftOptions,
       csv: { delimiter: cfg.csv?.delimiter, naValues: [...new Set(na)] },
