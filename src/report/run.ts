@@ -12,7 +12,7 @@ import type { CsvOptions, ParsedTable } from '../io/csv/types.js';
 import { UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { SCHEMA_VERSION, type EngineInfo, type Report } from './model.js';
-import { readSource, type SourceOptions } from '../sources/index.js';
+import { readSource, type DatabaseSource } from '../sources/database.js';
 
 export interface ReportOptions {
   reference: string;
@@ -25,7 +25,7 @@ export interface ReportOptions {
   model?: ModelOptions;
   suite?: SuiteOptions;
   /** Query a database instead of reading the two CSV files. */
-  source?: SourceOptions;
+  source?: DatabaseSource;
 }
 
 export interface AnalyzeOptions {

@@ -6,7 +6,7 @@ import type { Engine } from './pushdown/engine.js';
 import { readPushdown, type PushdownData } from './pushdown/index.js';
 
 /** A database source: where to connect and the two queries whose results are compared. */
-export interface SourceOptions {
+export interface DatabaseSource {
   url: string;
   referenceSql: string;
   currentSql: string;
@@ -25,7 +25,7 @@ function rowOrderColumns(drift: DriftOptions): (column: string) => boolean {
   return (column) => (Object.hasOwn(drift.perColumnStattest, column) ? permutes(drift.perColumnStattest[column]) : anyColumn);
 }
 
-export async function readSource(source: SourceOptions, drift: DriftOptions): Promise<PushdownData> {
+export async function readSource(source: DatabaseSource, drift: DriftOptions): Promise<PushdownData> {
   const engine = openEngine(source.url);
   try {
     return await readPushdown(engine, { ...source, needsRowOrder: rowOrderColumns(drift) });
