@@ -3,13 +3,13 @@ import { describeColumns, planColumns } from '../data/typing.js';
 import type { ColumnRoles } from '../data/roles.js';
 import { computeColumns } from '../drift/parallel.js';
 import type { DriftOptions } from '../drift/options.js';
-import { readCsvFiles } from '../io/csv/index.js';
 import { modelQuality, type ModelOptions } from '../model_quality/index.js';
 import { targetDrift } from '../quality/correlations.js';
 import { dataQuality, rowChecksInput } from '../quality/summary.js';
 import { runSuite, type SuiteOptions } from '../suite/run.js';
 import type { CsvOptions, ParsedTable } from '../io/csv/types.js';
 import { UsageError } from '../errors.js';
+import { readSources } from '../sources/index.js';
 import { VERSION } from '../version.js';
 import { SCHEMA_VERSION, type Report } from './model.js';
 
@@ -50,7 +50,7 @@ export const SMALL_SAMPLE = 30;
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
 function inputInfo(t: ParsedTable) {
-  return { path: t.path, bytes: t.bytes, sha256: t.sha256, rows: t.rowCount, columns: t.columns.length, delimiter: t.delimiter };
+  return { path: t.path, bytes: t.bytes, sha256: t.sha256, rows: t.rowCount, columns: t.columns.length, format: t.format, delimiter: t.delimiter };
 }
 
 /**
@@ -104,12 +104,14 @@ export async function analyze(
   return { ...body, tests: runSuite(body, options.suite), driftThreads: threads };
 }
 
-/** Reads both CSV files and runs the drift report: the library entry point behind `mlobs report`. */
+/** Reads both inputs (CSV or Parquet) and runs the drift report: the library entry point behind `mlobs report`. */
 export async function runReport(options: ReportOptions): Promise<Report> {
   const started = new Date();
   const t0 = performance.now();
-  const [reference, current] = await readCsvFiles([options.reference, options.current], options.csv, {
+  const [reference, current] = await readSources([options.reference, options.current], {
+    csv: options.csv,
     parallel: options.parallel ?? true,
+    ignore: options.roles.ignore,
   });
   const t1 = performance.now();
   const { schema_version, kind, driftThreads, ...body } = await analyze(reference, current, {

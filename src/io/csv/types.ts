@@ -30,7 +30,9 @@ export interface ParsedColumn {
 
 export interface ParsedTable {
   path: string;
-  delimiter: string;
+  format: 'csv' | 'parquet';
+  /** The CSV delimiter; null for Parquet. */
+  delimiter: string | null;
   rowCount: number;
   bytes: number;
   sha256: string;

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { UsageError } from '../../errors.js';
 
 export interface DuckDbOptions {
   /** DuckDB's `memory_limit`, e.g. "2GB"; DuckDB's own default (80 % of RAM) when omitted. */
@@ -44,8 +45,25 @@ function settings(dir: string, opts: DuckDbOptions): Record<string, string> {
   };
 }
 
+type DuckDbModule = typeof import('@duckdb/node-api');
+let duckdbModule: Promise<DuckDbModule> | undefined;
+
+/**
+ * The native addon loads only when DuckDB is needed, so a build without it (the standalone binary) still reads
+ * CSV, and says in one line why it cannot read Parquet.
+ */
+function loadDuckDb(): Promise<DuckDbModule> {
+  duckdbModule ??= import('@duckdb/node-api').catch((e: Error) => {
+    duckdbModule = undefined;
+    const reason = String(e?.message ?? e).split('\n')[0];
+    throw new UsageError(`Parquet input needs the native module @duckdb/node-api, which failed to load (${reason}); convert the data to CSV`);
+  });
+  return duckdbModule;
+}
+
 /** Opens an in-memory DuckDB with one connection; every mlobs connection comes from here. */
 export async function openDuckDb(opts: DuckDbOptions = {}): Promise<DuckDb> {
+  const { DuckDBInstance } = await loadDuckDb();
   const dir = await mkdtemp(join(opts.tempDirectory ?? tmpdir(), 'mlobs-duckdb-'));
   let instance: DuckDBInstance | undefined;
   try {
