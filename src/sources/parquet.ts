@@ -97,16 +97,28 @@ function readingFor(name: string, type: string, ignored: boolean): Reading | nul
   return null;
 }
 
-/** Fills one column, chunk by chunk, from DuckDB's vectors: numbers by a bulk copy, text through the CSV cell rules. */
+/** What a distinct cell text of a text column is: missing, a number, or the code of a text label. */
+const MISSING = -1;
+const NUMBER = -2;
+
+/**
+ * Fills one column, chunk by chunk, from DuckDB's vectors: numbers by a bulk copy; text through the CSV
+ * reader's cell rule, applied once per distinct cell text (a column holds few), then looked up by its bytes.
+ */
 class ColumnSink {
   numbers: Float64Array | null = null;
   codes: Int32Array | null = null;
-  dictionary: TextDictionary | null = null;
   missingCount = 0;
   numericCount = 0;
   textCount = 0;
   integerLiterals = true;
   firstTextRow = 0;
+  private readonly cells = new TextDictionary();
+  /** Per distinct cell text (its `cells` code): MISSING, NUMBER (value in `values`), or its code in `texts`. */
+  private readonly kinds: number[] = [];
+  private readonly values: number[] = [];
+  private readonly texts: string[] = [];
+  private readonly textCounts: number[] = [];
 
   constructor(
     readonly name: string,
@@ -124,7 +136,6 @@ class ColumnSink {
   add(bindings: Bindings, vector: unknown, offset: number, n: number): void {
     const v = vector as Parameters<Bindings['vector_get_data']>[0];
     const validity = bindings.vector_get_validity(v, Math.ceil(n / 64) * 8) as Uint8Array | null;
-    const valid = (i: number) => validity === null || (validity[i >> 3] & (1 << (i & 7))) !== 0;
     if (this.reading.kind === 'number') {
       const data = bindings.vector_get_data(v, n * 8);
       const values = new Float64Array(data.buffer, data.byteOffset, n);
@@ -133,7 +144,7 @@ class ColumnSink {
       let missing = 0;
       for (let i = 0; i < n; i++) {
         // NULL and NaN are both pandas' missing value; the bytes under a NULL are undefined.
-        if (!valid(i) || Number.isNaN(values[i])) {
+        if ((validity !== null && (validity[i >> 3] & (1 << (i & 7))) === 0) || values[i] !== values[i]) {
           out[offset + i] = NaN;
           missing++;
         }
@@ -145,7 +156,7 @@ class ColumnSink {
     const data = bindings.vector_get_data(v, n * 16);
     const inline = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     for (let i = 0; i < n; i++) {
-      if (!valid(i)) {
+      if (validity !== null && (validity[i >> 3] & (1 << (i & 7))) === 0) {
         this.missingCount++;
         continue;
       }
@@ -160,36 +171,45 @@ class ColumnSink {
     }
   }
 
-  /** The CSV reader's cell rule (src/io/csv/reader.ts addCell): missing token, number, infinity, or text. */
   private cell(buf: Buffer, start: number, end: number, row: number): void {
-    if (this.na.matches(buf, start, end)) {
+    const code = this.cells.intern(buf, start, end);
+    if (code === this.kinds.length) this.classify(buf, start, end);
+    const kind = this.kinds[code];
+    if (kind === MISSING) {
       this.missingCount++;
-      return;
-    }
-    const scanner = this.scanner;
-    let value = NaN;
-    if (scanner.scan(buf, start, end, true) === end && !Number.isNaN(scanner.value)) {
-      value = scanner.value;
-      if (!scanner.integer) this.integerLiterals = false;
-    } else {
-      const sign = infinitySign(buf, start, end);
-      if (sign !== 0) {
-        value = sign * Infinity;
-        this.integerLiterals = false;
-      }
-    }
-    if (!Number.isNaN(value)) {
-      (this.numbers ??= sharedFloat64(this.rows).fill(NaN))[row] = value;
+    } else if (kind === NUMBER) {
+      (this.numbers ??= sharedFloat64(this.rows).fill(NaN))[row] = this.values[code];
       this.numericCount++;
-      return;
+    } else {
+      if (this.codes === null) {
+        this.codes = sharedInt32(this.rows).fill(-1);
+        this.firstTextRow = row + 1;
+      }
+      this.codes[row] = kind;
+      this.textCounts[kind]++;
+      this.textCount++;
     }
-    if (this.dictionary === null) {
-      this.dictionary = new TextDictionary();
-      this.codes = sharedInt32(this.rows).fill(-1);
-      this.firstTextRow = row + 1;
+  }
+
+  /** The CSV reader's cell rule (src/io/csv/reader.ts addCell): missing token, number, infinity, or text. */
+  private classify(buf: Buffer, start: number, end: number): void {
+    let value = NaN;
+    if (this.na.matches(buf, start, end)) {
+      this.kinds.push(MISSING);
+    } else if (this.scanner.scan(buf, start, end, true) === end && !Number.isNaN(this.scanner.value)) {
+      value = this.scanner.value;
+      if (!this.scanner.integer) this.integerLiterals = false;
+      this.kinds.push(NUMBER);
+    } else if (infinitySign(buf, start, end) !== 0) {
+      value = infinitySign(buf, start, end) * Infinity;
+      this.integerLiterals = false;
+      this.kinds.push(NUMBER);
+    } else {
+      this.kinds.push(this.texts.length);
+      this.texts.push(buf.toString('utf8', start, end));
+      this.textCounts.push(0);
     }
-    this.codes![row] = this.dictionary.intern(buf, start, end);
-    this.textCount++;
+    this.values.push(value);
   }
 
   finish(allMissing: () => Float64Array): ParsedColumn {
@@ -197,8 +217,8 @@ class ColumnSink {
       name: this.name,
       numbers: this.numbers ?? allMissing(),
       textCodes: this.codes,
-      texts: this.dictionary?.texts ?? [],
-      textCounts: this.dictionary?.counts ?? [],
+      texts: this.texts,
+      textCounts: this.textCounts,
       missingCount: this.missingCount,
       numericCount: this.numericCount,
       textCount: this.textCount,
