@@ -5,7 +5,7 @@ import { z } from 'zod';
  * consumes. It is defined once, here, as a zod schema: the TypeScript types are inferred from it and
  * schema/report.schema.json is generated from it, so the three cannot disagree.
  */
-export const SCHEMA_VERSION = '1.2.0';
+export const SCHEMA_VERSION = '1.3.0';
 
 /** JSON has no NaN or infinity; like the golden files, non-finite numbers travel as these strings. */
 export const Score = z
@@ -18,7 +18,8 @@ const InputInfo = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   rows: z.number().int().nonnegative(),
   columns: z.number().int().nonnegative(),
-  delimiter: z.string(),
+  format: z.enum(['csv', 'parquet', 'sql']).describe('csv, parquet (a file, a directory or a glob; `bytes` and `sha256` cover its files back to back), or sql (a query on --source: `sha256` is the query text\'s, `bytes` 0)'),
+  delimiter: z.string().nullable().describe('The CSV delimiter; null for Parquet'),
 });
 
 export const ColumnRole = z.enum(['feature', 'target', 'prediction', 'prediction_proba', 'datetime', 'id', 'ignored']);

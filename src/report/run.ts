@@ -3,13 +3,13 @@ import { describeColumns, planColumns, type ColumnPlan } from '../data/typing.js
 import type { ColumnRoles } from '../data/roles.js';
 import { computeColumns } from '../drift/parallel.js';
 import type { DriftOptions } from '../drift/options.js';
-import { readCsvFiles } from '../io/csv/index.js';
 import { modelQuality, type ModelOptions } from '../model_quality/index.js';
 import { targetDrift } from '../quality/correlations.js';
 import { dataQuality, rowChecksInput, type RowChecks } from '../quality/summary.js';
 import { runSuite, type SuiteOptions } from '../suite/run.js';
 import type { CsvOptions, ParsedTable } from '../io/csv/types.js';
 import { UsageError } from '../errors.js';
+import { readSources } from '../sources/index.js';
 import { VERSION } from '../version.js';
 import { SCHEMA_VERSION, type EngineInfo, type Report } from './model.js';
 import { readSource, type DatabaseSource } from '../sources/database.js';
@@ -58,7 +58,7 @@ export const SMALL_SAMPLE = 30;
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
 function inputInfo(t: ParsedTable) {
-  return { path: t.path, bytes: t.bytes, sha256: t.sha256, rows: t.rowCount, columns: t.columns.length, delimiter: t.delimiter };
+  return { path: t.path, bytes: t.bytes, sha256: t.sha256, rows: t.rowCount, columns: t.columns.length, format: t.format, delimiter: t.delimiter };
 }
 
 /** The sections a pushdown run leaves out because they pair cells of one row across columns. */
@@ -126,7 +126,7 @@ export async function analyze(
   return { ...body, tests: runSuite(body, options.suite), driftThreads: threads };
 }
 
-/** Reads both CSV files and runs the drift report: the library entry point behind `mlobs report`. */
+/** Reads both inputs (CSV or Parquet) and runs the drift report: the library entry point behind `mlobs report`. */
 export async function runReport(options: ReportOptions): Promise<Report> {
   const started = new Date();
   const t0 = performance.now();
@@ -140,8 +140,10 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     pushdown = { rowChecks: data.rowChecks, engine: data.engine };
     drift = { ...drift, unordered: data.unordered };
   } else {
-    [reference, current] = await readCsvFiles([options.reference, options.current], options.csv, {
+    [reference, current] = await readSources([options.reference, options.current], {
+      csv: options.csv,
       parallel: options.parallel ?? true,
+      ignore: options.roles.ignore,
     });
   }
   const t1 = performance.now();

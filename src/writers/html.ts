@@ -178,7 +178,7 @@ function columnRow(c: ColumnInfo, driftIds: Map<string, string>, notes: Map<stri
 }
 
 function inputRow(side: string, x: Report['inputs']['reference']) {
-  return { side, path: x.path, size: formatBytes(x.bytes), bytes: count(x.bytes), rows: count(x.rows), columns: count(x.columns), delimiter: JSON.stringify(x.delimiter), sha256: x.sha256 };
+  return { side, path: x.path, size: formatBytes(x.bytes), bytes: count(x.bytes), rows: count(x.rows), columns: count(x.columns), delimiter: x.delimiter === null ? x.format : JSON.stringify(x.delimiter), sha256: x.sha256 };
 }
 
 // ---- Test suite ----

@@ -86,7 +86,8 @@ async function rowChecks(engine: Engine, side: Side, columns: ParsedColumn[]): P
 function table(engine: Engine, side: Side, columns: ParsedColumn[]): ParsedTable {
   return {
     path: `${engine.location} (${side.label} SQL)`,
-    delimiter: '',
+    format: 'sql',
+    delimiter: null,
     rowCount: columns[0].numbers.length,
     bytes: 0,
     sha256: createHash('sha256').update(side.sql).digest('hex'),
