@@ -2,6 +2,7 @@ import type { DriftOptions } from '../drift/options.js';
 import { ROW_ORDER_TEST_IDS } from '../drift/registry.js';
 import { UsageError } from '../errors.js';
 import { ClickHouseEngine } from './clickhouse.js';
+import { DuckDbEngine } from './duckdb/engine.js';
 import type { Engine } from './pushdown/engine.js';
 import { readPushdown, type PushdownData } from './pushdown/index.js';
 
@@ -15,7 +16,8 @@ export interface DatabaseSource {
 
 function openEngine(url: string): Engine {
   if (url.startsWith('clickhouse://')) return new ClickHouseEngine(url);
-  throw new UsageError(`--source "${url}": unknown source; expected clickhouse://user@host:8123/database`);
+  if (url === 'duckdb:') return new DuckDbEngine();
+  throw new UsageError(`--source "${url}": unknown source; expected clickhouse://user@host:8123/database or duckdb:`);
 }
 
 /** Columns whose test may be one that permutes rows: any setting that could give them TVD or empirical MMD. */

@@ -62,7 +62,7 @@ function csvCell(v: number | string | null, kind: Kind): string {
   return kind === 'Float64' && /^-?\d+$/.test(s) ? `${s}.0` : s;
 }
 
-function writeCsv(path: string, columns: LoadedColumn[], side: 'ref' | 'cur'): void {
+export function writeCsv(path: string, columns: LoadedColumn[], side: 'ref' | 'cur'): void {
   const n = columns[0][side].length;
   const lines = [columns.map((c) => `"${c.name}"`).join(',')];
   for (let i = 0; i < n; i++) lines.push(columns.map((c) => csvCell(c[side][i], c.kind)).join(','));
