@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAT_TESTS } from '../src/drift/registry.js';
 import { run } from '../src/cli/run.js';
 import { readReport, runCli, tempDir, type CliResult } from './helpers/cli.js';
-import { CLICKHOUSE_BIN, PASSWORD, startCluster, type Cluster } from './helpers/clickhouse.js';
+import { CLICKHOUSE_BIN, PASSWORD, startCluster, type Cluster } from './helpers/clickhouse-cluster.js';
 import { columnsFromCsv, loadColumns, type Loaded } from './helpers/clickhouse-load.js';
 import { GOLDEN_DATASETS } from './helpers/golden.js';
 import { expectSameReport as sameAsCsv } from './helpers/pushdown.js';

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_NA_VALUES, readCsv } from '../../src/io/csv/index.js';
 import type { ParsedColumn } from '../../src/io/csv/types.js';
-import type { Cluster } from './clickhouse.js';
+import type { Cluster } from './clickhouse-cluster.js';
 
 type Kind = 'Int64' | 'Float64' | 'String';
 

@@ -51,12 +51,12 @@ export class DuckDbEngine implements Engine {
     }
   }
 
-  async *rows(sql: string, kinds: readonly ValueKind[]): AsyncIterable<Cell[]> {
+  async *rows(sql: string, kinds: readonly ValueKind[]): AsyncIterable<Cell[][]> {
     const { connection } = await this.open();
     try {
       const result = await connection.stream(sql);
       for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-        for (const row of chunk.getRows()) yield row.map((v, i) => cell(v, kinds[i]));
+        yield chunk.getRows().map((row) => row.map((v, i) => cell(v, kinds[i])));
       }
     } catch (e) {
       throw new SourceError(`DuckDB failed a query: ${firstLine(e)}`);

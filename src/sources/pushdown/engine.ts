@@ -25,7 +25,10 @@ export interface Engine {
   readonly location: string;
   version(): Promise<string>;
   columns(sql: string): Promise<ResultColumn[]>;
-  /** Rows of `sql`, whose result columns have the given kinds, in the order the engine returns them. */
-  rows(sql: string, kinds: readonly ValueKind[]): AsyncIterable<Cell[]>;
+  /**
+   * Rows of `sql`, whose result columns have the given kinds, in the order the engine returns them, in
+   * batches: one await per batch, not per row, is what keeps a million-value column fast.
+   */
+  rows(sql: string, kinds: readonly ValueKind[]): AsyncIterable<Cell[][]>;
   close(): Promise<void>;
 }

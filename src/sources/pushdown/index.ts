@@ -70,7 +70,7 @@ async function rowChecks(engine: Engine, side: Side, columns: ParsedColumn[]): P
   for (let a = 0; a < planned.length; a++) for (let b = a + 1; b < planned.length; b++) if (dtypes[a] === dtypes[b]) pairs.push([a, b]);
   const kinds: ValueKind[] = new Array(3 + 2 * pairs.length).fill('integer');
   let first: number[] = [];
-  for await (const row of engine.rows(rowChecksSql(side.sql, planned, pairs), kinds)) first = row.map(Number);
+  for await (const batch of engine.rows(rowChecksSql(side.sql, planned, pairs), kinds)) for (const row of batch) first = row.map(Number);
   const [rows, empty, withMissing] = first;
   let duplicated = 0;
   let almost = 0;
@@ -79,7 +79,7 @@ async function rowChecks(engine: Engine, side: Side, columns: ParsedColumn[]): P
     if (rows > 0 && first[4 + 2 * k] / rows >= ALMOST_DUPLICATED_THRESHOLD) almost++;
   });
   let duplicatedRows = 0;
-  for await (const [n] of engine.rows(duplicatedRowsSql(side.sql, planned), ['integer'])) duplicatedRows = Number(n ?? 0);
+  for await (const batch of engine.rows(duplicatedRowsSql(side.sql, planned), ['integer'])) for (const [n] of batch) duplicatedRows = Number(n ?? 0);
   return { empty, withMissing, duplicated, almost, duplicatedRows };
 }
 

@@ -40,20 +40,22 @@ function tied(counts: number[], missing: number): boolean {
 }
 
 /** `(value, count)` rows of one column (any order; NULL and NaN are missing) → the column, values sorted. */
-export async function columnFromCounts(name: string, kind: ValueKind, rows: AsyncIterable<Cell[]>): Promise<ReducedColumn> {
+export async function columnFromCounts(name: string, kind: ValueKind, batches: AsyncIterable<Cell[][]>): Promise<ReducedColumn> {
   const values: (number | string)[] = [];
   const counts: number[] = [];
   let missing = 0;
   let sorted = true;
-  for await (const [v, n] of rows) {
-    const count = Number(n);
-    if (v === null || (typeof v === 'number' && Number.isNaN(v))) {
-      missing += count;
-      continue;
+  for await (const batch of batches) {
+    for (const [v, n] of batch) {
+      const count = Number(n);
+      if (v === null || (typeof v === 'number' && Number.isNaN(v))) {
+        missing += count;
+        continue;
+      }
+      if (values.length > 0 && kind !== 'text' && !((v as number) >= (values[values.length - 1] as number))) sorted = false;
+      values.push(v);
+      counts.push(count);
     }
-    if (values.length > 0 && kind !== 'text' && !((v as number) >= (values[values.length - 1] as number))) sorted = false;
-    values.push(v);
-    counts.push(count);
   }
   const total = counts.reduce((a, b) => a + b, missing);
   const col = base(name, total, missing, kind);
@@ -81,9 +83,9 @@ export async function columnFromCounts(name: string, kind: ValueKind, rows: Asyn
 }
 
 /** One column's cells in the engine's row order (NULL and NaN missing), for the tests that permute rows. */
-export async function columnFromRows(name: string, kind: ValueKind, rows: AsyncIterable<Cell[]>): Promise<ParsedColumn> {
+export async function columnFromRows(name: string, kind: ValueKind, batches: AsyncIterable<Cell[][]>): Promise<ParsedColumn> {
   const cells: Cell[] = [];
-  for await (const [v] of rows) cells.push(v);
+  for await (const batch of batches) for (const [v] of batch) cells.push(v);
   const isMissing = (v: Cell) => v === null || (typeof v === 'number' && Number.isNaN(v));
   const missing = cells.filter(isMissing).length;
   const col = base(name, cells.length, missing, kind);

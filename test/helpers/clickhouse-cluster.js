@@ -3,43 +3,33 @@
  * cluster `mlobs` without ZooKeeper: tables are created on each server in turn. Stopped by PID, directories
  * removed.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { tempDir } from './cli.js';
 
 export const CLICKHOUSE_BIN = ['/usr/bin/clickhouse-server', '/usr/sbin/clickhouse-server'].find((p) => existsSync(p));
 
 export const USER = 'mlobs';
 export const PASSWORD = 'pushdown-test-secret';
 
-function freePort(): Promise<number> {
+/** @returns {Promise<number>} */
+function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
+      const port = s.address().port;
       s.close(() => resolve(port));
     });
     s.on('error', reject);
   });
 }
 
-interface Server {
-  http: number;
-  tcp: number;
-  process: ChildProcess;
-}
-
-export interface Cluster {
-  servers: Server[];
-  /** `clickhouse://mlobs@127.0.0.1:<port>/default` of the first server. */
-  url: string;
-  /** Runs a statement on every server (DDL; ON CLUSTER needs ZooKeeper). */
-  everywhere(sql: string): Promise<void>;
-  query(sql: string, body?: Buffer, server?: number): Promise<string>;
-  stop(): void;
-}
+/**
+ * @typedef {{ http: number, tcp: number, process: import('node:child_process').ChildProcess }} Server
+ * @typedef {{ servers: Server[], url: string, everywhere(sql: string): Promise<void>, query(sql: string, body?: Buffer, server?: number): Promise<string>, stop(): void }} Cluster
+ */
 
 const USERS_XML = `<?xml version="1.0"?>
 <yandex>
@@ -52,7 +42,7 @@ const USERS_XML = `<?xml version="1.0"?>
 </yandex>
 `;
 
-function configXml(dir: string, http: number, tcp: number, interserver: number, shards: number[]): string {
+function configXml(dir, http, tcp, interserver, shards) {
   const shardXml = shards.map((p) => `<shard><replica><host>127.0.0.1</host><port>${p}</port></replica></shard>`).join('');
   return `<?xml version="1.0"?>
 <yandex>
@@ -74,7 +64,7 @@ function configXml(dir: string, http: number, tcp: number, interserver: number, 
 `;
 }
 
-async function waitForPing(port: number, child: ChildProcess): Promise<void> {
+async function waitForPing(port, child) {
   for (let i = 0; i < 150; i++) {
     if (child.exitCode !== null) throw new Error(`clickhouse-server on port ${port} exited with ${child.exitCode}`);
     try {
@@ -88,12 +78,17 @@ async function waitForPing(port: number, child: ChildProcess): Promise<void> {
   throw new Error(`clickhouse-server on port ${port} did not answer /ping`);
 }
 
-export async function startCluster(): Promise<Cluster> {
-  const root = tempDir('mlobs-clickhouse-');
+/**
+ * `everywhere` runs a statement on every server (DDL; ON CLUSTER needs ZooKeeper); `url` is the first server's.
+ * @returns {Promise<Cluster>}
+ */
+export async function startCluster() {
+  const root = mkdtempSync(join(tmpdir(), 'mlobs-clickhouse-'));
   writeFileSync(join(root, 'users.xml'), USERS_XML);
   const ports = await Promise.all(Array.from({ length: 6 }, freePort));
   const tcps = [ports[1], ports[4]];
-  const servers: Server[] = [];
+  /** @type {Server[]} */
+  const servers = [];
   const stop = () => {
     for (const s of servers) if (s.process.exitCode === null) s.process.kill('SIGKILL');
     for (const s of servers) if (s.process.pid) spawnSync('sh', ['-c', `while kill -0 ${s.process.pid} 2>/dev/null; do sleep 0.05; done`], { timeout: 5000 });
@@ -105,7 +100,7 @@ export async function startCluster(): Promise<Cluster> {
       const dir = join(root, `s${k}`);
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'config.xml'), configXml(dir, http, tcp, inter, tcps));
-      const child = spawn(CLICKHOUSE_BIN!, [`--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: 'ignore' });
+      const child = spawn(CLICKHOUSE_BIN, [`--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: 'ignore' });
       servers.push({ http, tcp, process: child });
     }
     await Promise.all(servers.map((s) => waitForPing(s.http, s.process)));
@@ -113,7 +108,7 @@ export async function startCluster(): Promise<Cluster> {
     stop();
     throw e;
   }
-  const query = async (sql: string, body?: Buffer, server = 0): Promise<string> => {
+  const query = async (sql, body, server = 0) => {
     const params = new URLSearchParams({ user: USER, password: PASSWORD, query: sql, insert_distributed_sync: '1' });
     const res = await fetch(`http://127.0.0.1:${servers[server].http}/?${params}`, { method: 'POST', body: body ?? '' });
     const text = await res.text();
