@@ -2,24 +2,14 @@ import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAT_TESTS } from '../src/drift/registry.js';
-import { run } from '../src/cli/run.js';
-import { readReport, runCli, tempDir, type CliResult } from './helpers/cli.js';
+import { readReport, tempDir } from './helpers/cli.js';
 import { CLICKHOUSE_BIN, PASSWORD, startCluster, type Cluster } from './helpers/clickhouse-cluster.js';
 import { columnsFromCsv, loadColumns, type Loaded } from './helpers/clickhouse-load.js';
 import { GOLDEN_DATASETS } from './helpers/golden.js';
-import { expectSameReport as sameAsCsv } from './helpers/pushdown.js';
+import { expectSameReport as sameAsCsv, runHere } from './helpers/pushdown.js';
 
 const expectSameReport = (csv: any, pushdown: any) => sameAsCsv(csv, pushdown, { name: 'clickhouse', version: '18.16.1' });
 
-const ENV = { MLOBS_CLICKHOUSE_PASSWORD: PASSWORD };
-
-/** In this process: a hundred runs cost no hundred Node start-ups. */
-async function runHere(args: string[]): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const code = await run([...args, '--quiet'], { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, color: false });
-  return { code, stdout, stderr };
-}
 
 interface Case {
   loaded: Loaded;
@@ -43,7 +33,7 @@ function roleArgs(dir: string, kept: Set<string>): string[] {
   return args;
 }
 
-async function both(k: Case, extra: string[], { ordered = false, pushdownExtra = [] as string[] } = {}): Promise<[any, any, CliResult]> {
+async function both(k: Case, extra: string[], { ordered = false, pushdownExtra = [] as string[] } = {}): Promise<[any, any]> {
   const a = tempDir();
   const b = tempDir();
   const l = k.loaded;
@@ -52,7 +42,7 @@ async function both(k: Case, extra: string[], { ordered = false, pushdownExtra =
   expect(csv.stderr).toBe('');
   expect(pd.stderr).toBe('');
   expect([csv.code, pd.code]).toEqual([0, 0]);
-  return [readReport(a), readReport(b), pd];
+  return [readReport(a), readReport(b)];
 }
 
 let cluster: Cluster;

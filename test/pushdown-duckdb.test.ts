@@ -1,17 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from '../src/cli/run.js';
 import { readReport, tempDir } from './helpers/cli.js';
 import { columnsFromCsv, writeCsv } from './helpers/clickhouse-load.js';
 import { GOLDEN_DATASETS } from './helpers/golden.js';
-import { expectSameReport } from './helpers/pushdown.js';
-
-async function runHere(args: string[]) {
-  let stderr = '';
-  const code = await run([...args, '--quiet'], { stdout: () => {}, stderr: (t) => { stderr += t; }, color: false });
-  return { code, stderr };
-}
+import { expectSameReport, runHere } from './helpers/pushdown.js';
 
 const sources: [string, string, string][] = [['activities', 'fixtures/activities/reference.csv', 'fixtures/activities/current.csv']];
 for (const name of readdirSync(GOLDEN_DATASETS)) sources.push([name, join(GOLDEN_DATASETS, name, 'reference.csv'), join(GOLDEN_DATASETS, name, 'current.csv')]);
@@ -26,10 +19,10 @@ describe('the pushdown plan on embedded DuckDB (--source duckdb:) equals the CSV
       writeCsv(ref, columns, 'ref');
       writeCsv(cur, columns, 'cur');
       const [a, b] = [join(dir, 'csv'), join(dir, 'duckdb')];
-      expect(await runHere(['report', '-r', ref, '-c', cur, '-o', a])).toEqual({ code: 0, stderr: '' });
+      expect(await runHere(['report', '-r', ref, '-c', cur, '-o', a])).toMatchObject({ code: 0, stderr: '' });
       // DuckDB's CSV sniffer types the columns: BIGINT, DOUBLE and VARCHAR, as the loader wrote them.
       const sql = (path: string) => `SELECT * FROM read_csv('${path}', header = true, quote = '"')`;
-      expect(await runHere(['report', '--source', 'duckdb:', '--reference-sql', sql(ref), '--current-sql', sql(cur), '-o', b])).toEqual({ code: 0, stderr: '' });
+      expect(await runHere(['report', '--source', 'duckdb:', '--reference-sql', sql(ref), '--current-sql', sql(cur), '-o', b])).toMatchObject({ code: 0, stderr: '' });
       const csv = readReport(a);
       const duck = readReport(b);
       expectSameReport(csv, duck, { name: 'duckdb' });

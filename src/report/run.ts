@@ -107,7 +107,7 @@ export async function analyze(
     schema_version: SCHEMA_VERSION,
     kind: 'mlobs.report',
     inputs: { reference: inputInfo(reference), current: inputInfo(current) },
-    engine: pushdown ? withRowAlignedSections(pushdown.engine, typing.plans) : { name: 'csv', version: null, mode: 'in-memory', not_exact: [] },
+    engine: pushdown ? withRowAlignedSections(pushdown.engine, typing.plans) : { name: [reference, current].some((t) => t.format === 'parquet') ? 'duckdb' : 'csv', version: null, mode: 'in-memory', not_exact: [] },
     options: {
       task: typing.task,
       drift_share: options.drift.driftShare,

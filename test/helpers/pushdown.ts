@@ -1,4 +1,14 @@
 import { expect } from 'vitest';
+import { run } from '../../src/cli/run.js';
+import type { CliResult } from './cli.js';
+
+/** `mlobs` in this process: a hundred runs cost no hundred Node start-ups. */
+export async function runHere(args: string[]): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run([...args, '--quiet'], { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, color: false });
+  return { code, stdout, stderr };
+}
 
 /** Numbers equal to 1e-12 (relative, absolute near zero); everything else exactly; `skip` paths left out. */
 function sameReport(a: unknown, b: unknown, path: string, skip: Set<string>, out: string[]): void {
