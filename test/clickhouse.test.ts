@@ -103,24 +103,27 @@ describe.skipIf(!CLICKHOUSE_BIN)('pushdown to a 2-shard ClickHouse cluster equal
 
   it('a generated table of 2 million rows over both shards', async () => {
     const rows = 2_000_000;
-    const defs = '"x" Nullable(Float64), "k" Int64, "g" Float64, "c" Nullable(String)';
+    // x2 repeats x: a duplicated column pair, so the pair checks have one to find.
+    const defs = '"x" Nullable(Float64), "k" Int64, "g" Float64, "c" Nullable(String), "x2" Nullable(Float64)';
     await cluster.everywhere(`CREATE TABLE default.big_local (rn UInt64, side UInt8, ${defs}) ENGINE = MergeTree ORDER BY rn`);
     await cluster.everywhere(`CREATE TABLE default.big (rn UInt64, side UInt8, ${defs}) ENGINE = Distributed(mlobs, default, big_local, rn)`);
     await cluster.query(`INSERT INTO default.big SELECT number, number >= ${rows / 2}, if(number % 97 = 0, NULL, (intHash64(number) % 1000003) / 997.0 + (number >= ${rows / 2}) * 0.01),
       toInt64(intHash64(number + 7) % 50), (intHash64(number * 3) % 1000 + intHash64(number * 5) % 1000) / 8.0,
-      if(number % 101 = 0, NULL, concat('c', toString(intHash64(number + 11) % (12 + (number >= ${rows / 2})))))
+      if(number % 101 = 0, NULL, concat('c', toString(intHash64(number + 11) % (12 + (number >= ${rows / 2}))))),
+      if(number % 97 = 0, NULL, (intHash64(number) % 1000003) / 997.0 + (number >= ${rows / 2}) * 0.01)
       FROM numbers(${rows})`);
     const csv = (side: number) => {
       const path = join(dir, `big-${side}.csv`);
-      return cluster.query(`SELECT x, k, g, c FROM default.big WHERE side = ${side} ORDER BY rn FORMAT TabSeparated`).then((tsv) => {
-        writeFileSync(path, `x,k,g,c\n${tsv.replace(/\\N/g, '').replace(/\t/g, ',')}`);
+      return cluster.query(`SELECT x, k, g, c, x2 FROM default.big WHERE side = ${side} ORDER BY rn FORMAT TabSeparated`).then((tsv) => {
+        writeFileSync(path, `x,k,g,c,x2\n${tsv.replace(/\\N/g, '').replace(/\t/g, ',')}`);
         return path;
       });
     };
-    const sql = (side: number) => `SELECT x, k, g, c FROM default.big WHERE side = ${side}`;
-    const loaded: Loaded = { table: 'big', columns: ['x', 'k', 'g', 'c'], referenceCsv: await csv(0), currentCsv: await csv(1), referenceSql: sql(0), currentSql: sql(1), orderedReferenceSql: '', orderedCurrentSql: '' };
+    const sql = (side: number) => `SELECT x, k, g, c, x2 FROM default.big WHERE side = ${side}`;
+    const loaded: Loaded = { table: 'big', columns: ['x', 'k', 'g', 'c', 'x2'], referenceCsv: await csv(0), currentCsv: await csv(1), referenceSql: sql(0), currentSql: sql(1), orderedReferenceSql: '', orderedCurrentSql: '' };
     const [a, b] = await both({ loaded, roles: [] }, []);
-    expect(Object.fromEntries(a.drift.columns.map((c: any) => [c.column, c.stattest]))).toEqual({ x: 'wasserstein', k: 'wasserstein', g: 'wasserstein', c: 'jensenshannon' });
+    expect(Object.fromEntries(a.drift.columns.map((c: any) => [c.column, c.stattest]))).toEqual({ x: 'wasserstein', k: 'wasserstein', g: 'wasserstein', c: 'jensenshannon', x2: 'wasserstein' });
+    expect(a.quality.reference.number_of_duplicated_columns).toBe(1);
     expect(a.inputs.reference.rows + a.inputs.current.rows).toBe(rows);
     expectSameReport(a, b);
   }, 120_000);

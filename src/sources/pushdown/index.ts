@@ -10,7 +10,7 @@ import { ALMOST_DUPLICATED_THRESHOLD, type RowChecks } from '../../quality/summa
 import type { EngineInfo } from '../../report/model.js';
 import type { Engine, ResultColumn, ValueKind } from './engine.js';
 import { columnSql, duplicatedRowsSql, quoteIdent, rowChecksSql, valueCountsSql, type PlannedColumn } from './plan.js';
-import { columnFromCounts, columnFromRows } from './reduce.js';
+import { columnFromCounts, columnFromRows, possibleEqualCells } from './reduce.js';
 
 export interface PushdownQueries {
   referenceSql: string;
@@ -49,25 +49,36 @@ function checkColumns(ref: Side, cur: Side): void {
   }
 }
 
-async function reduceSide(engine: Engine, side: Side, notExact: EngineInfo['not_exact']): Promise<ParsedColumn[]> {
-  const out: ParsedColumn[] = [];
+/** A side's columns; `distinct` per column, null for a column pulled in row order (not sorted). */
+interface ReducedSide {
+  columns: ParsedColumn[];
+  distinct: (number | null)[];
+}
+
+async function reduceSide(engine: Engine, side: Side, notExact: EngineInfo['not_exact']): Promise<ReducedSide> {
+  const out: ReducedSide = { columns: [], distinct: [] };
   for (const c of side.columns) {
     const ident = quoteIdent(c.name, `${side.label} SQL`);
-    const { column, mostCommonTied } = await columnFromCounts(c.name, c.kind!, engine.rows(valueCountsSql(side.sql, ident), [c.kind!, 'integer']));
+    const { column, distinct, mostCommonTied } = await columnFromCounts(c.name, c.kind!, engine.rows(valueCountsSql(side.sql, ident), [c.kind!, 'integer']));
     if (column.numbers.length === 0) throw new InputError({ file: `${side.label} SQL` }, 'the query returned no rows');
     if (mostCommonTied) {
       notExact.push({ section: `quality.columns["${c.name}"].${side.label}.most_common`, reason: 'several values share the highest count and pandas picks one by row order, which aggregates do not keep' });
     }
-    out.push(column);
+    out.columns.push(column);
+    out.distinct.push(distinct);
   }
   return out;
 }
 
-async function rowChecks(engine: Engine, side: Side, columns: ParsedColumn[]): Promise<RowChecks> {
+async function rowChecks(engine: Engine, side: Side, { columns, distinct }: ReducedSide): Promise<RowChecks> {
   const planned: PlannedColumn[] = side.columns.map((c) => ({ ident: quoteIdent(c.name, side.label), kind: c.kind! }));
   const dtypes = side.columns.map((c, k) => pandasDtype(columns[k], c.kind !== 'text'));
+  const rowCount = columns[0].numbers.length;
+  // Only pairs whose value counts leave room for the almost-duplicated share (identical pairs are among them).
+  const candidate = (a: number, b: number) =>
+    distinct[a] === null || distinct[b] === null || possibleEqualCells(columns[a], columns[b]) >= ALMOST_DUPLICATED_THRESHOLD * rowCount;
   const pairs: [number, number][] = [];
-  for (let a = 0; a < planned.length; a++) for (let b = a + 1; b < planned.length; b++) if (dtypes[a] === dtypes[b]) pairs.push([a, b]);
+  for (let a = 0; a < planned.length; a++) for (let b = a + 1; b < planned.length; b++) if (dtypes[a] === dtypes[b] && candidate(a, b)) pairs.push([a, b]);
   const kinds: ValueKind[] = new Array(3 + 2 * pairs.length).fill('integer');
   let first: number[] = [];
   for await (const batch of engine.rows(rowChecksSql(side.sql, planned, pairs), kinds)) for (const row of batch) first = row.map(Number);
@@ -79,7 +90,10 @@ async function rowChecks(engine: Engine, side: Side, columns: ParsedColumn[]): P
     if (rows > 0 && first[4 + 2 * k] / rows >= ALMOST_DUPLICATED_THRESHOLD) almost++;
   });
   let duplicatedRows = 0;
-  for await (const batch of engine.rows(duplicatedRowsSql(side.sql, planned), ['integer'])) for (const [n] of batch) duplicatedRows = Number(n ?? 0);
+  // A column whose every cell is a distinct value leaves no duplicated row: the engine's GROUP BY over whole rows,
+  // the heaviest query of the plan, is then not needed.
+  const unique = distinct.some((d, k) => d === rowCount && columns[k].missingCount === 0);
+  if (!unique) for await (const batch of engine.rows(duplicatedRowsSql(side.sql, planned), ['integer'])) for (const [n] of batch) duplicatedRows = Number(n ?? 0);
   return { empty, withMissing, duplicated, almost, duplicatedRows };
 }
 
@@ -102,8 +116,9 @@ export async function readPushdown(engine: Engine, q: PushdownQueries): Promise<
   const cur: Side = { label: 'current', sql: q.currentSql, columns: curColumns };
   checkColumns(ref, cur);
   const notExact: EngineInfo['not_exact'] = [];
-  const refCols = await reduceSide(engine, ref, notExact);
-  const curCols = await reduceSide(engine, cur, notExact);
+  const refSide = await reduceSide(engine, ref, notExact);
+  const curSide = await reduceSide(engine, cur, notExact);
+  const [refCols, curCols] = [refSide.columns, curSide.columns];
   const unordered: Record<string, string> = {};
   for (const c of ref.columns) {
     if (!q.needsRowOrder(c.name)) continue;
@@ -118,9 +133,11 @@ export async function readPushdown(engine: Engine, q: PushdownQueries): Promise<
       const ident = quoteIdent(c.name, 'SQL');
       refCols[k] = await columnFromRows(c.name, c.kind!, engine.rows(columnSql(ref.sql, ident), [c.kind!]));
       curCols[kc] = await columnFromRows(c.name, cur.columns[kc].kind!, engine.rows(columnSql(cur.sql, ident), [cur.columns[kc].kind!]));
+      refSide.distinct[k] = null;
+      curSide.distinct[kc] = null;
     }
   }
-  const rowChecksBoth = [await rowChecks(engine, ref, refCols), await rowChecks(engine, cur, curCols)];
+  const rowChecksBoth = [await rowChecks(engine, ref, refSide), await rowChecks(engine, cur, curSide)];
   return {
     reference: table(engine, ref, refCols),
     current: table(engine, cur, curCols),

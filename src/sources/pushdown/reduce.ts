@@ -10,6 +10,8 @@ import type { Cell, ValueKind } from './engine.js';
 /** A column as reduced, with what the report must know about what the aggregates cannot tell. */
 export interface ReducedColumn {
   column: ParsedColumn;
+  /** Distinct non-missing values. */
+  distinct: number;
   /** The most common value (missing included) is shared by several values: pandas breaks the tie by row order. */
   mostCommonTied: boolean;
 }
@@ -68,7 +70,7 @@ export async function columnFromCounts(name: string, kind: ValueKind, batches: A
     let at = 0;
     counts.forEach((n, code) => { codes.fill(code, at, at + n); at += n; });
     col.textCodes = codes;
-    return { column: col, mostCommonTied };
+    return { column: col, distinct: values.length, mostCommonTied };
   }
   let order = values.map((_, i) => i);
   // Engines sort -0 and 0, or values an adapter parsed from text, in their own way; the expansion must be sorted.
@@ -79,7 +81,7 @@ export async function columnFromCounts(name: string, kind: ValueKind, batches: A
     at += counts[i];
   }
   col.numericCount = total - missing;
-  return { column: col, mostCommonTied };
+  return { column: col, distinct: values.length, mostCommonTied };
 }
 
 /** One column's cells in the engine's row order (NULL and NaN missing), for the tests that permute rows. */
@@ -112,4 +114,24 @@ export async function columnFromRows(name: string, kind: ValueKind, batches: Asy
   col.textCodes = codes;
   col.textCount = cells.length - missing;
   return col;
+}
+
+/**
+ * The most rows on which two columns built from counts can hold equal cells (both missing included): the
+ * multiset intersection of their values. Two columns below the almost-duplicated share of rows need no
+ * comparison in the engine, which spares the scan a pair of sums per column pair.
+ */
+export function possibleEqualCells(a: ParsedColumn, b: ParsedColumn): number {
+  let equal = Math.min(a.missingCount, b.missingCount);
+  if (a.textCodes && b.textCodes) {
+    const counts = new Map(b.texts.map((t, c) => [t, b.textCounts[c]]));
+    a.texts.forEach((t, c) => { equal += Math.min(a.textCounts[c], counts.get(t) ?? 0); });
+    return equal;
+  }
+  const x = a.numbers;
+  const y = b.numbers;
+  for (let i = 0, j = 0; i < a.numericCount && j < b.numericCount;) {
+    if (x[i] === y[j]) { equal++; i++; j++; } else if (x[i] < y[j]) i++; else j++;
+  }
+  return equal;
 }
