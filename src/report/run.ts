@@ -12,6 +12,7 @@ import { UsageError } from '../errors.js';
 import { readSources } from '../sources/index.js';
 import { VERSION } from '../version.js';
 import { SCHEMA_VERSION, type EngineInfo, type Report } from './model.js';
+import { runStatus } from './status.js';
 import { readSource, type DatabaseSource } from '../sources/database.js';
 
 export interface ReportOptions {
@@ -103,7 +104,7 @@ export async function analyze(
     }
   }
   if (drift.number_of_columns === 0) warnings.push({ code: 'no_columns', message: 'no column could be compared for drift' });
-  const body: Omit<Report, 'run'> = {
+  const body: Omit<Report, 'run' | 'status'> = {
     schema_version: SCHEMA_VERSION,
     kind: 'mlobs.report',
     inputs: { reference: inputInfo(reference), current: inputInfo(current) },
@@ -123,7 +124,8 @@ export async function analyze(
     errors,
     warnings,
   };
-  return { ...body, tests: runSuite(body, options.suite), driftThreads: threads };
+  const tests = runSuite(body, options.suite);
+  return { ...body, status: runStatus({ ...body, tests }), tests, driftThreads: threads };
 }
 
 /** Reads both inputs (CSV or Parquet) and runs the drift report: the library entry point behind `mlobs report`. */
@@ -147,7 +149,7 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     });
   }
   const t1 = performance.now();
-  const { schema_version, kind, driftThreads, ...body } = await analyze(reference, current, {
+  const { schema_version, kind, status, driftThreads, ...body } = await analyze(reference, current, {
     roles: options.roles,
     drift,
     pushdown,
@@ -160,6 +162,7 @@ export async function runReport(options: ReportOptions): Promise<Report> {
   return {
     schema_version,
     kind,
+    status,
     run: {
       mlobs_version: VERSION,
       node_version: process.version,
