@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAT_TESTS } from '../src/drift/registry.js';
@@ -68,6 +68,7 @@ describe.skipIf(!CLICKHOUSE_BIN)('pushdown to a 2-shard ClickHouse cluster equal
   afterAll(() => {
     delete process.env.MLOBS_CLICKHOUSE_PASSWORD;
     cluster?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('every golden dataset, default tests: drift, data quality and dataset drift identical', async () => {

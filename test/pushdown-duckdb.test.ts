@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readReport, tempDir } from './helpers/cli.js';
@@ -27,6 +27,7 @@ describe('the pushdown plan on embedded DuckDB (--source duckdb:) equals the CSV
       const duck = readReport(b);
       expectSameReport(csv, duck, { name: 'duckdb' });
       expect(duck.engine.version).toMatch(/^v\d/);
+      rmSync(dir, { recursive: true, force: true });
     });
   }
 });
