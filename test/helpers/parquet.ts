@@ -27,18 +27,19 @@ export async function duckdbExec(...statements: string[]): Promise<void> {
   }
 }
 
-/** Fields that name the input or its format, or time the run: everything else must be equal. */
-export const FORMAT_FIELDS = ['run', 'inputs.reference.path', 'inputs.current.path', 'inputs.reference.bytes', 'inputs.current.bytes', 'inputs.reference.sha256', 'inputs.current.sha256', 'inputs.reference.format', 'inputs.current.format', 'inputs.reference.delimiter', 'inputs.current.delimiter'];
+/** Fields that name the input, its format or the engine that read it, or time the run: everything else must be equal. */
+export const FORMAT_FIELDS = ['run', 'engine', 'inputs.reference.path', 'inputs.current.path', 'inputs.reference.bytes', 'inputs.current.bytes', 'inputs.reference.sha256', 'inputs.current.sha256', 'inputs.reference.format', 'inputs.current.format', 'inputs.reference.delimiter', 'inputs.current.delimiter'];
 
 /**
- * Field-by-field differences between two reports, skipping `skip` paths: numbers under a key containing
- * "score" within 1e-12 (relative), every other value exactly equal. Returns one line per difference.
+ * Field-by-field differences between two reports, skipping `skip` paths: numbers whose path `close` accepts
+ * (by default those under a key containing "score") within 1e-12 (relative), every other value exactly equal.
+ * Returns one line per difference.
  */
-export function reportDifferences(a: unknown, b: unknown, skip: string[] = FORMAT_FIELDS, path = ''): string[] {
+export function reportDifferences(a: unknown, b: unknown, skip: string[] = FORMAT_FIELDS, path = '', close = (p: string) => /score/i.test(p)): string[] {
   if (skip.includes(path)) return [];
   if (typeof a === 'number' && typeof b === 'number') {
     if (a === b || (Number.isNaN(a) && Number.isNaN(b))) return [];
-    if (/score/i.test(path) && Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b))) return [];
+    if (close(path) && Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b))) return [];
     return [`${path}: ${a} vs ${b}`];
   }
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {
@@ -53,7 +54,7 @@ export function reportDifferences(a: unknown, b: unknown, skip: string[] = FORMA
       if (!skip.includes(sub)) out.push(`${sub}: only in ${k in a ? 'the first' : 'the second'}`);
       continue;
     }
-    out.push(...reportDifferences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], skip, sub));
+    out.push(...reportDifferences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], skip, sub, close));
   }
   return out;
 }
