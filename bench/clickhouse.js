@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLICKHOUSE_BIN, PASSWORD, startCluster } from '../test/helpers/clickhouse-cluster.js';
+import { CLICKHOUSE_BIN, PASSWORD, startCluster } from './clickhouse-cluster.js';
 
 const root = join(import.meta.dirname, '..');
 const perSide = Number(process.env.MLOBS_BENCH_CH_ROWS ?? 5_000_000);
@@ -35,14 +35,31 @@ try {
   const cols = [...num, ...cat].join(', ');
   const out = mkdtempSync(join(tmpdir(), 'mlobs-bench-'));
   const start = process.hrtime.bigint();
-  const res = spawnSync(process.execPath, [join(root, 'bin', 'mlobs.js'), 'report', '--source', cluster.url,
-    '--reference-sql', `SELECT ${cols} FROM default.bench WHERE side = 0`, '--current-sql', `SELECT ${cols} FROM default.bench WHERE side = 1`,
-    '-o', out, '--quiet', '--timings'], { encoding: 'utf8', env: { ...process.env, MLOBS_CLICKHOUSE_PASSWORD: PASSWORD } });
+  const res = spawnSync(
+    process.execPath,
+    [
+      join(root, 'bin', 'mlobs.js'),
+      'report',
+      '--source',
+      cluster.url,
+      '--reference-sql',
+      `SELECT ${cols} FROM default.bench WHERE side = 0`,
+      '--current-sql',
+      `SELECT ${cols} FROM default.bench WHERE side = 1`,
+      '-o',
+      out,
+      '--quiet',
+      '--timings',
+    ],
+    { encoding: 'utf8', env: { ...process.env, MLOBS_CLICKHOUSE_PASSWORD: PASSWORD } },
+  );
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
   rmSync(out, { recursive: true, force: true });
   if (res.status !== 0) throw new Error(`mlobs failed (${res.status}): ${res.stderr}`);
   const timings = JSON.parse(res.stderr.trim().split('\n').pop());
-  console.log(`ClickHouse pushdown, 2 shards, ${perSide} + ${perSide} rows x 20 columns: wall ${wall.toFixed(1)} s (queries + reduction ${timings.read_s} s, analysis ${timings.drift_s} s), mlobs peak RSS ${Math.round(timings.peak_rss_bytes / 2 ** 20)} MB`);
+  console.log(
+    `ClickHouse pushdown, 2 shards, ${perSide} + ${perSide} rows x 20 columns: wall ${wall.toFixed(1)} s (queries + reduction ${timings.read_s} s, analysis ${timings.drift_s} s), mlobs peak RSS ${Math.round(timings.peak_rss_bytes / 2 ** 20)} MB`,
+  );
 } finally {
   cluster.stop();
 }

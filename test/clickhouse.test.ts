@@ -3,13 +3,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAT_TESTS } from '../src/drift/registry.js';
 import { readReport, tempDir } from './helpers/cli.js';
-import { CLICKHOUSE_BIN, PASSWORD, startCluster, type Cluster } from './helpers/clickhouse-cluster.js';
+import { CLICKHOUSE_BIN, PASSWORD, startCluster, type Cluster } from '../bench/clickhouse-cluster.js';
 import { columnsFromCsv, loadColumns, type Loaded } from './helpers/clickhouse-load.js';
 import { GOLDEN_DATASETS } from './helpers/golden.js';
 import { expectSameReport as sameAsCsv, runHere } from './helpers/pushdown.js';
 
 const expectSameReport = (csv: any, pushdown: any) => sameAsCsv(csv, pushdown, { name: 'clickhouse', version: '18.16.1' });
-
 
 interface Case {
   loaded: Loaded;
@@ -38,7 +37,20 @@ async function both(k: Case, extra: string[], { ordered = false, pushdownExtra =
   const b = tempDir();
   const l = k.loaded;
   const csv = await runHere(['report', '-r', l.referenceCsv, '-c', l.currentCsv, '-o', a, ...k.roles, ...extra]);
-  const pd = await runHere(['report', '--source', cluster.url, '--reference-sql', ordered ? l.orderedReferenceSql : l.referenceSql, '--current-sql', ordered ? l.orderedCurrentSql : l.currentSql, '-o', b, ...k.roles, ...extra, ...pushdownExtra]);
+  const pd = await runHere([
+    'report',
+    '--source',
+    cluster.url,
+    '--reference-sql',
+    ordered ? l.orderedReferenceSql : l.referenceSql,
+    '--current-sql',
+    ordered ? l.orderedCurrentSql : l.currentSql,
+    '-o',
+    b,
+    ...k.roles,
+    ...extra,
+    ...pushdownExtra,
+  ]);
   expect(csv.stderr).toBe('');
   expect(pd.stderr).toBe('');
   expect([csv.code, pd.code]).toEqual([0, 0]);
@@ -54,7 +66,8 @@ describe.skipIf(!CLICKHOUSE_BIN)('pushdown to a 2-shard ClickHouse cluster equal
     process.env.MLOBS_CLICKHOUSE_PASSWORD = PASSWORD;
     cluster = await startCluster();
     const sources: [string, string, string][] = [['activities', 'fixtures/activities/reference.csv', 'fixtures/activities/current.csv']];
-    for (const name of readdirSync(GOLDEN_DATASETS)) sources.push([name, join(GOLDEN_DATASETS, name, 'reference.csv'), join(GOLDEN_DATASETS, name, 'current.csv')]);
+    for (const name of readdirSync(GOLDEN_DATASETS))
+      sources.push([name, join(GOLDEN_DATASETS, name, 'reference.csv'), join(GOLDEN_DATASETS, name, 'current.csv')]);
     let t = 0;
     for (const [name, ref, cur] of sources) {
       const columns = await columnsFromCsv(ref, cur);
@@ -80,7 +93,10 @@ describe.skipIf(!CLICKHOUSE_BIN)('pushdown to a 2-shard ClickHouse cluster equal
   }, 60_000);
 
   // Every test on numerical data; the tests that take categories again on categorical data.
-  for (const [label, name, type] of [['numerical', 'activities', 'num'], ['categorical', 'aids2_diag_1982_88_vs_1989_91', 'cat']] as const) {
+  for (const [label, name, type] of [
+    ['numerical', 'activities', 'num'],
+    ['categorical', 'aids2_diag_1982_88_vs_1989_91', 'cat'],
+  ] as const) {
     it(`each stat test for ${label} columns forced with --stattest (TVD and MMD with --pushdown-pull-rows)`, async () => {
       const k = cases.get(name)!;
       for (const { id } of STAT_TESTS.filter((t) => (t.types as readonly string[]).includes(type))) {
@@ -95,10 +111,25 @@ describe.skipIf(!CLICKHOUSE_BIN)('pushdown to a 2-shard ClickHouse cluster equal
   it('TVD and empirical MMD without --pushdown-pull-rows: a per-column error naming the option', async () => {
     const k = cases.get('activities')!;
     const out = tempDir();
-    const res = await runHere(['report', '--source', cluster.url, '--reference-sql', k.loaded.referenceSql, '--current-sql', k.loaded.currentSql, '-o', out, '--per-column-stattest', 'Climb (m)=empirical_mmd', ...k.roles]);
+    const res = await runHere([
+      'report',
+      '--source',
+      cluster.url,
+      '--reference-sql',
+      k.loaded.referenceSql,
+      '--current-sql',
+      k.loaded.currentSql,
+      '-o',
+      out,
+      '--per-column-stattest',
+      'Climb (m)=empirical_mmd',
+      ...k.roles,
+    ]);
     expect(res.stderr).toBe('');
     const report = readReport(out);
-    expect(report.errors).toEqual([expect.objectContaining({ column: 'Climb (m)', error_type: 'RowOrderUnavailable', message: expect.stringContaining('--pushdown-pull-rows') })]);
+    expect(report.errors).toEqual([
+      expect.objectContaining({ column: 'Climb (m)', error_type: 'RowOrderUnavailable', message: expect.stringContaining('--pushdown-pull-rows') }),
+    ]);
     expect(report.drift.columns.map((c: any) => c.column)).not.toContain('Climb (m)');
   });
 
@@ -121,9 +152,24 @@ describe.skipIf(!CLICKHOUSE_BIN)('pushdown to a 2-shard ClickHouse cluster equal
       });
     };
     const sql = (side: number) => `SELECT x, k, g, c, x2 FROM default.big WHERE side = ${side}`;
-    const loaded: Loaded = { table: 'big', columns: ['x', 'k', 'g', 'c', 'x2'], referenceCsv: await csv(0), currentCsv: await csv(1), referenceSql: sql(0), currentSql: sql(1), orderedReferenceSql: '', orderedCurrentSql: '' };
+    const loaded: Loaded = {
+      table: 'big',
+      columns: ['x', 'k', 'g', 'c', 'x2'],
+      referenceCsv: await csv(0),
+      currentCsv: await csv(1),
+      referenceSql: sql(0),
+      currentSql: sql(1),
+      orderedReferenceSql: '',
+      orderedCurrentSql: '',
+    };
     const [a, b] = await both({ loaded, roles: [] }, []);
-    expect(Object.fromEntries(a.drift.columns.map((c: any) => [c.column, c.stattest]))).toEqual({ x: 'wasserstein', k: 'wasserstein', g: 'wasserstein', c: 'jensenshannon', x2: 'wasserstein' });
+    expect(Object.fromEntries(a.drift.columns.map((c: any) => [c.column, c.stattest]))).toEqual({
+      x: 'wasserstein',
+      k: 'wasserstein',
+      g: 'wasserstein',
+      c: 'jensenshannon',
+      x2: 'wasserstein',
+    });
     expect(a.quality.reference.number_of_duplicated_columns).toBe(1);
     expect(a.inputs.reference.rows + a.inputs.current.rows).toBe(rows);
     expectSameReport(a, b);
@@ -157,7 +203,7 @@ describe.skipIf(!CLICKHOUSE_BIN)('pushdown to a 2-shard ClickHouse cluster equal
       }
     });
 
-    it('an SQL error: exit 5 with the engine\'s message', async () => {
+    it("an SQL error: exit 5 with the engine's message", async () => {
       const res = await attempt('SELEC 1', good().currentSql);
       expect(res).toMatchObject({ code: 5, stderr: expect.stringContaining('Syntax error') });
     });

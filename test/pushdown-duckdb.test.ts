@@ -22,7 +22,10 @@ describe('the pushdown plan on embedded DuckDB (--source duckdb:) equals the CSV
       expect(await runHere(['report', '-r', ref, '-c', cur, '-o', a])).toMatchObject({ code: 0, stderr: '' });
       // DuckDB's CSV sniffer types the columns: BIGINT, DOUBLE and VARCHAR, as the loader wrote them.
       const sql = (path: string) => `SELECT * FROM read_csv('${path}', header = true, quote = '"')`;
-      expect(await runHere(['report', '--source', 'duckdb:', '--reference-sql', sql(ref), '--current-sql', sql(cur), '-o', b])).toMatchObject({ code: 0, stderr: '' });
+      expect(await runHere(['report', '--source', 'duckdb:', '--reference-sql', sql(ref), '--current-sql', sql(cur), '-o', b])).toMatchObject({
+        code: 0,
+        stderr: '',
+      });
       const csv = readReport(a);
       const duck = readReport(b);
       expectSameReport(csv, duck, { name: 'duckdb' });

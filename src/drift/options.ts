@@ -13,5 +13,3 @@ export interface DriftOptions {
   /** Column → why its rows are not in their original order (pushdown): tests that permute rows must not run. */
   unordered?: Record<string, string>;
 }
-
-export const DEFAULT_DRIFT_SHARE = 0.5;

@@ -13,7 +13,9 @@ function password(): string {
     try {
       return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
     } catch (e) {
-      throw new UsageError(`cannot read the ClickHouse password file named by ${PASSWORD_FILE_ENV} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new UsageError(
+        `cannot read the ClickHouse password file named by ${PASSWORD_FILE_ENV} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      );
     }
   }
   return process.env[PASSWORD_ENV] ?? '';
@@ -70,7 +72,10 @@ function cell(text: string, kind: ValueKind): Cell {
 /** ClickHouse's error text up to its first line, without the C++ exception class it appends. */
 function describe(e: unknown): string {
   const err = e as Error & { code?: string };
-  const text = (err.message ?? String(e)).split('\n')[0].replace(/,? e\.what\(\) = .*$/, '').replace(/e\.displayText\(\) = /, '');
+  const text = (err.message ?? String(e))
+    .split('\n')[0]
+    .replace(/,? e\.what\(\) = .*$/, '')
+    .replace(/e\.displayText\(\) = /, '');
   return text.length > 300 ? `${text.slice(0, 297)}...` : text;
 }
 
@@ -106,7 +111,7 @@ export class ClickHouseEngine implements Engine {
   async version(): Promise<string> {
     try {
       const rs = await this.client.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' });
-      return ((await rs.json()) as { v: string }[])[0].v;
+      return (await rs.json<{ v: string }>())[0].v;
     } catch (e) {
       this.fail(e, 'to tell its version');
     }

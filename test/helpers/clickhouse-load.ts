@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_NA_VALUES, readCsv } from '../../src/io/csv/index.js';
 import type { ParsedColumn } from '../../src/io/csv/types.js';
-import type { Cluster } from './clickhouse-cluster.js';
+import type { Cluster } from '../../bench/clickhouse-cluster.js';
 
 type Kind = 'Int64' | 'Float64' | 'String';
 
@@ -48,7 +48,7 @@ export async function columnsFromCsv(refPath: string, curPath: string): Promise<
     if (!c) continue;
     const numbers = r.numericCount + c.numericCount;
     const texts = r.textCount + c.textCount;
-    if ((numbers > 0) === (texts > 0)) continue;
+    if (numbers > 0 === texts > 0) continue;
     const kind: Kind = texts > 0 ? 'String' : r.integerLiterals && c.integerLiterals ? 'Int64' : 'Float64';
     out.push({ name: r.name, kind, ref: cells(r, kind), cur: cells(c, kind) });
   }
@@ -95,7 +95,7 @@ function rowBinary(columns: LoadedColumn[], side: 'ref' | 'cur', offset: number)
         parts.push(Buffer.from([0, ...len]), bytes);
       } else {
         const b = Buffer.alloc(9);
-        if (c.kind === 'Int64') b.writeBigInt64LE(BigInt(v as number), 1);
+        if (c.kind === 'Int64') b.writeBigInt64LE(BigInt(v), 1);
         else b.writeDoubleLE(v as number, 1);
         parts.push(b);
       }

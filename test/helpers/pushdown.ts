@@ -7,7 +7,15 @@ import { FORMAT_FIELDS, reportDifferences } from './parquet.js';
 export async function runHere(args: string[]): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const code = await run([...args, '--quiet'], { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, color: false });
+  const code = await run([...args, '--quiet'], {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    color: false,
+  });
   return { code, stdout, stderr };
 }
 
@@ -28,4 +36,3 @@ export function expectSameReport(csv: any, pushdown: any, engine: { name: string
   if (csv.target_drift) expect(pushdown.engine.not_exact.map((e: any) => e.section)).toContain('target_drift');
   if (csv.model_quality) expect(pushdown.engine.not_exact.map((e: any) => e.section)).toContain('model_quality');
 }
-

@@ -43,8 +43,16 @@ function checkColumns(ref: Side, cur: Side): void {
     const other = side === ref ? cur : ref;
     const names = new Set(other.columns.map((c) => c.name));
     for (const c of side.columns) {
-      if (c.kind === null) throw new InputError({ file: `${side.label} SQL`, column: c.name }, `type ${c.engineType} cannot be mapped to numbers or text; convert it in the SQL or leave the column out`);
-      if (!names.has(c.name)) throw new InputError({ file: `${other.label} SQL`, column: c.name }, `the column is missing (the ${side.label} SQL returns it); both queries must return the same columns`);
+      if (c.kind === null)
+        throw new InputError(
+          { file: `${side.label} SQL`, column: c.name },
+          `type ${c.engineType} cannot be mapped to numbers or text; convert it in the SQL or leave the column out`,
+        );
+      if (!names.has(c.name))
+        throw new InputError(
+          { file: `${other.label} SQL`, column: c.name },
+          `the column is missing (the ${side.label} SQL returns it); both queries must return the same columns`,
+        );
     }
   }
 }
@@ -62,7 +70,10 @@ async function reduceSide(engine: Engine, side: Side, notExact: EngineInfo['not_
     const { column, distinct, mostCommonTied } = await columnFromCounts(c.name, c.kind!, engine.rows(valueCountsSql(side.sql, ident), [c.kind!, 'integer']));
     if (column.numbers.length === 0) throw new InputError({ file: `${side.label} SQL` }, 'the query returned no rows');
     if (mostCommonTied) {
-      notExact.push({ section: `quality.columns["${c.name}"].${side.label}.most_common`, reason: 'several values share the highest count and pandas picks one by row order, which aggregates do not keep' });
+      notExact.push({
+        section: `quality.columns["${c.name}"].${side.label}.most_common`,
+        reason: 'several values share the highest count and pandas picks one by row order, which aggregates do not keep',
+      });
     }
     out.columns.push(column);
     out.distinct.push(distinct);
@@ -93,7 +104,8 @@ async function rowChecks(engine: Engine, side: Side, { columns, distinct }: Redu
   // A column whose every cell is a distinct value leaves no duplicated row: the engine's GROUP BY over whole rows,
   // the heaviest query of the plan, is then not needed.
   const unique = distinct.some((d, k) => d === rowCount && columns[k].missingCount === 0);
-  if (!unique) for await (const batch of engine.rows(duplicatedRowsSql(side.sql, planned), ['integer'])) for (const [n] of batch) duplicatedRows = Number(n ?? 0);
+  if (!unique)
+    for await (const batch of engine.rows(duplicatedRowsSql(side.sql, planned), ['integer'])) for (const [n] of batch) duplicatedRows = Number(n ?? 0);
   return { empty, withMissing, duplicated, almost, duplicatedRows };
 }
 
@@ -126,7 +138,8 @@ export async function readPushdown(engine: Engine, q: PushdownQueries): Promise<
     const kc = cur.columns.findIndex((x) => x.name === c.name);
     const n = Math.max(refCols[k].numbers.length, curCols[kc].numbers.length);
     if (q.pullRows === undefined) {
-      unordered[c.name] = `its stat test permutes the rows in order, which aggregates do not keep; ${PULL_ROWS_FLAG} <n> pulls the column's rows (up to n per side)`;
+      unordered[c.name] =
+        `its stat test permutes the rows in order, which aggregates do not keep; ${PULL_ROWS_FLAG} <n> pulls the column's rows (up to n per side)`;
     } else if (n > q.pullRows) {
       unordered[c.name] = `its stat test needs the rows in order and a side has ${n} rows, more than ${PULL_ROWS_FLAG} ${q.pullRows}`;
     } else {
@@ -143,6 +156,14 @@ export async function readPushdown(engine: Engine, q: PushdownQueries): Promise<
     current: table(engine, cur, curCols),
     rowChecks: rowChecksBoth,
     unordered,
-    engine: { name: engine.name, version, mode: 'pushdown', location: engine.location, reference_sql: q.referenceSql, current_sql: q.currentSql, not_exact: notExact },
+    engine: {
+      name: engine.name,
+      version,
+      mode: 'pushdown',
+      location: engine.location,
+      reference_sql: q.referenceSql,
+      current_sql: q.currentSql,
+      not_exact: notExact,
+    },
   };
 }

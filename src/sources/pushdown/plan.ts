@@ -9,7 +9,11 @@ import type { ValueKind } from './engine.js';
 
 export function quoteIdent(name: string, side: string): string {
   // Engines disagree on escaping inside quoted identifiers (doubling vs backslash), so such names are refused.
-  if (/["\\]/.test(name)) throw new InputError({ file: side, column: name }, 'column names with a double quote or backslash cannot be queried portably; rename the column in the SQL');
+  if (/["\\]/.test(name))
+    throw new InputError(
+      { file: side, column: name },
+      'column names with a double quote or backslash cannot be queried portably; rename the column in the SQL',
+    );
   return `"${name}"`;
 }
 

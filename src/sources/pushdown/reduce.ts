@@ -36,7 +36,10 @@ function tied(counts: number[], missing: number): boolean {
   let max = missing;
   let ties = missing > 0 ? 1 : 0;
   for (const n of counts) {
-    if (n > max) { max = n; ties = 1; } else if (n === max) ties++;
+    if (n > max) {
+      max = n;
+      ties = 1;
+    } else if (n === max) ties++;
   }
   return ties > 1;
 }
@@ -68,7 +71,10 @@ export async function columnFromCounts(name: string, kind: ValueKind, batches: A
     col.textCount = total - missing;
     const codes = new Int32Array(new SharedArrayBuffer(total * 4)).fill(-1);
     let at = 0;
-    counts.forEach((n, code) => { codes.fill(code, at, at + n); at += n; });
+    counts.forEach((n, code) => {
+      codes.fill(code, at, at + n);
+      at += n;
+    });
     col.textCodes = codes;
     return { column: col, distinct: values.length, mostCommonTied };
   }
@@ -92,7 +98,9 @@ export async function columnFromRows(name: string, kind: ValueKind, batches: Asy
   const missing = cells.filter(isMissing).length;
   const col = base(name, cells.length, missing, kind);
   if (kind !== 'text') {
-    cells.forEach((v, i) => { if (!isMissing(v)) col.numbers[i] = v as number; });
+    cells.forEach((v, i) => {
+      if (!isMissing(v)) col.numbers[i] = v as number;
+    });
     col.numericCount = cells.length - missing;
     return col;
   }
@@ -125,13 +133,20 @@ export function possibleEqualCells(a: ParsedColumn, b: ParsedColumn): number {
   let equal = Math.min(a.missingCount, b.missingCount);
   if (a.textCodes && b.textCodes) {
     const counts = new Map(b.texts.map((t, c) => [t, b.textCounts[c]]));
-    a.texts.forEach((t, c) => { equal += Math.min(a.textCounts[c], counts.get(t) ?? 0); });
+    a.texts.forEach((t, c) => {
+      equal += Math.min(a.textCounts[c], counts.get(t) ?? 0);
+    });
     return equal;
   }
   const x = a.numbers;
   const y = b.numbers;
   for (let i = 0, j = 0; i < a.numericCount && j < b.numericCount;) {
-    if (x[i] === y[j]) { equal++; i++; j++; } else if (x[i] < y[j]) i++; else j++;
+    if (x[i] === y[j]) {
+      equal++;
+      i++;
+      j++;
+    } else if (x[i] < y[j]) i++;
+    else j++;
   }
   return equal;
 }

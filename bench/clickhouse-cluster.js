@@ -1,3 +1,4 @@
+/* global fetch, URLSearchParams -- Node's, which the lint config does not list for plain JS files */
 /**
  * Two ClickHouse servers on 127.0.0.1 as plain processes (Debian's clickhouse-server), forming a 2-shard
  * cluster `mlobs` without ZooKeeper: tables are created on each server in turn. Stopped by PID, directories

@@ -1,19 +1,21 @@
 import { performance } from 'node:perf_hooks';
-import { describeColumns, planColumns, type ColumnPlan } from '../data/typing.js';
-import type { ColumnRoles } from '../data/roles.js';
-import { computeColumns } from '../drift/parallel.js';
-import type { DriftOptions } from '../drift/options.js';
-import { modelQuality, type ModelOptions } from '../model_quality/index.js';
-import { targetDrift } from '../quality/correlations.js';
-import { dataQuality, rowChecksInput, type RowChecks } from '../quality/summary.js';
-import { runSuite, type SuiteOptions } from '../suite/run.js';
-import type { CsvOptions, ParsedTable } from '../io/csv/types.js';
-import { UsageError } from '../errors.js';
-import { readSources } from '../sources/index.js';
-import { VERSION } from '../version.js';
-import { SCHEMA_VERSION, type EngineInfo, type Report } from './model.js';
-import { runStatus } from './status.js';
-import { readSource, type DatabaseSource } from '../sources/database.js';
+import { planColumns, type ColumnPlan } from './data/typing.js';
+import { describeColumns } from './quality/columns.js';
+import type { ColumnRoles } from './data/roles.js';
+import { computeColumns } from './drift/parallel.js';
+import type { DriftOptions } from './drift/options.js';
+import { modelQuality, type ModelOptions } from './model_quality/index.js';
+import { targetDrift } from './quality/correlations.js';
+import { dataQuality, rowChecksInput, type RowChecks } from './quality/summary.js';
+import { runSuite, type SuiteOptions } from './suite/run.js';
+import type { CsvOptions, ParsedTable } from './io/csv/types.js';
+import { UsageError } from './errors.js';
+import { originOf, type Origins } from './origins.js';
+import { VERSION } from './version.js';
+import { SCHEMA_VERSION, type EngineInfo, type Report } from './report/model.js';
+import { runStatus } from './report/status.js';
+import { readSource, type DatabaseSource } from './sources/database.js';
+import { readSources } from './sources/index.js';
 
 export interface ReportOptions {
   reference: string;
@@ -25,7 +27,8 @@ export interface ReportOptions {
   parallel?: boolean;
   model?: ModelOptions;
   suite?: SuiteOptions;
-  /** Query a database instead of reading the two CSV files. */
+  origins?: Origins;
+  /** Query a database instead of reading the two files. */
   source?: DatabaseSource;
 }
 
@@ -36,6 +39,8 @@ export interface AnalyzeOptions {
   parallel?: boolean;
   model?: ModelOptions;
   suite?: SuiteOptions;
+  /** Where the user set each option, for errors (`--ignore` or `columns.ignore in mlobs.yaml`). */
+  origins?: Origins;
   /**
    * Set when the tables came from per-column aggregates (pushdown): their columns are not row-aligned, so the
    * row checks come counted by the engine and nothing that pairs the cells of a row across columns is computed.
@@ -44,11 +49,11 @@ export interface AnalyzeOptions {
 }
 
 /** A per-column setting for a column no file has is a typo; ignoring it would silently test the wrong way. */
-function checkPerColumnNames(drift: DriftOptions, names: Set<string>): void {
-  const settings = [['--per-column-stattest', drift.perColumnStattest], ['--per-column-threshold', drift.perColumnThreshold]] as const;
-  for (const [flag, map] of settings) {
+function checkPerColumnNames(drift: DriftOptions, names: Set<string>, origins: Origins | undefined): void {
+  const settings = [['drift.per_column_stattest', drift.perColumnStattest], ['drift.per_column_threshold', drift.perColumnThreshold]] as const;
+  for (const [path, map] of settings) {
     for (const name of Object.keys(map)) {
-      if (!names.has(name)) throw new UsageError(`${flag} names column "${name}", which is in neither file`);
+      if (!names.has(name)) throw new UsageError(`${originOf(origins, path)} names column "${name}", which is in neither file`);
     }
   }
 }
@@ -81,16 +86,19 @@ export async function analyze(
   current: ParsedTable,
   options: AnalyzeOptions,
 ): Promise<Omit<Report, 'run'> & { driftThreads: number }> {
-  const typing = planColumns(reference, current, options.roles);
-  checkPerColumnNames(options.drift, new Set(typing.plans.map((p) => p.name)));
+  const typing = planColumns(reference, current, options.roles, options.origins);
+  checkPerColumnNames(options.drift, new Set(typing.plans.map((p) => p.name)), options.origins);
   const pushdown = options.pushdown;
   const computed = await computeColumns(
     typing.plans,
     options.drift,
-    (profiles) => pushdown ? [] : [
-      rowChecksInput(reference, typing.plans, profiles.map((q) => q.ref)),
-      rowChecksInput(current, typing.plans, profiles.map((q) => q.cur)),
-    ],
+    (profiles) =>
+      pushdown
+        ? []
+        : [
+            rowChecksInput(reference, typing.plans, profiles.map((q) => q.ref)),
+            rowChecksInput(current, typing.plans, profiles.map((q) => q.cur)),
+          ],
     { parallel: options.parallel },
   );
   const { drift, errors, threads, quality } = computed;
@@ -108,7 +116,9 @@ export async function analyze(
     schema_version: SCHEMA_VERSION,
     kind: 'mlobs.report',
     inputs: { reference: inputInfo(reference), current: inputInfo(current) },
-    engine: pushdown ? withRowAlignedSections(pushdown.engine, typing.plans) : { name: [reference, current].some((t) => t.format === 'parquet') ? 'duckdb' : 'csv', version: null, mode: 'in-memory', not_exact: [] },
+    engine: pushdown
+      ? withRowAlignedSections(pushdown.engine, typing.plans)
+      : { name: [reference, current].some((t) => t.format === 'parquet') ? 'duckdb' : 'csv', version: null, mode: 'in-memory', not_exact: [] },
     options: {
       task: typing.task,
       drift_share: options.drift.driftShare,
@@ -128,7 +138,7 @@ export async function analyze(
   return { ...body, status: runStatus({ ...body, tests }), tests, driftThreads: threads };
 }
 
-/** Reads both inputs (CSV or Parquet) and runs the drift report: the library entry point behind `mlobs report`. */
+/** Reads both inputs (CSV or Parquet files, or a database's answers) and runs the drift report: the library entry point behind `mlobs report`. */
 export async function runReport(options: ReportOptions): Promise<Report> {
   const started = new Date();
   const t0 = performance.now();
@@ -157,6 +167,7 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     parallel: options.parallel ?? true,
     model: options.model,
     suite: options.suite,
+    origins: options.origins,
   });
   const t2 = performance.now();
   return {
