@@ -16,6 +16,7 @@ Exit codes:
   2   usage, config or input error (bad flag, unreadable or malformed CSV, unknown column or stat test)
   3   the report could not be written (output directory missing permissions, disk full)
   4   the report was written but the Slack notification failed (bad token, unknown channel, Slack unreachable)
+  5   the data source could not be queried (database unreachable, credentials refused, SQL rejected by the engine)
   70  internal error (a bug in mlobs: please report it with the --debug output)
 With several monitors the highest of their codes.`;
 

@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { categoricalDriftSample, inBothFiles, mergeCategorical, numericDriftSample, withoutOneFileLevels } from '../stats/sample.js';
 import type { CategoricalSample, DriftSample, FeatureType, StatResult } from '../stats/types.js';
 import { lowerBound, releaseSorted, sortedCopy } from '../stats/numeric/sorted.js';
-import { autoSelect, findStatTest, isDrift, STAT_TEST_IDS, type StatTestDef } from './registry.js';
+import { autoSelect, findStatTest, isDrift, ROW_ORDER_TEST_IDS, STAT_TEST_IDS, type StatTestDef } from './registry.js';
 import { didYouMean } from '../suggest.js';
 import type { DriftOptions } from './options.js';
 
@@ -202,6 +202,10 @@ export function columnDrift(plan: ColumnPlan, options: DriftOptions): ColumnDrif
   const { test, threshold, source } = resolveStatTest(plan.name, type, options, () => autoSelect(type, nRef, distinctUpTo(sample, 5)));
   if (source !== 'auto' && !test.types.includes(type)) {
     throw new ColumnDriftError(plan.name, 'UnsupportedType', `stat test ${test.id} does not apply to ${type === 'num' ? 'numerical' : 'categorical'} column "${plan.name}"`);
+  }
+  const unordered = options.unordered && Object.hasOwn(options.unordered, plan.name) ? options.unordered[plan.name] : undefined;
+  if (unordered !== undefined && ROW_ORDER_TEST_IDS.includes(test.id)) {
+    throw new ColumnDriftError(plan.name, 'RowOrderUnavailable', `${test.id} on column "${plan.name}": ${unordered}`);
   }
   let result;
   try {

@@ -14,4 +14,6 @@ export interface DriftOptions {
   driftShare: number;
   /** Multiple-testing correction across the p-value columns; none when unset. */
   correction?: Correction;
+  /** Column → why its rows are not in their original order (pushdown): tests that permute rows must not run. */
+  unordered?: Record<string, string>;
 }

@@ -18,7 +18,8 @@ const InputInfo = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   rows: z.number().int().nonnegative(),
   columns: z.number().int().nonnegative(),
-  delimiter: z.string(),
+  format: z.enum(['csv', 'parquet', 'sql']).describe('csv, parquet (a file, a directory or a glob; `bytes` and `sha256` cover its files back to back), or sql (a query on --source: `sha256` is the query text\'s, `bytes` 0)'),
+  delimiter: z.string().nullable().describe('The CSV delimiter; null for Parquet'),
 });
 
 export const ColumnRole = z.enum(['feature', 'target', 'prediction', 'prediction_proba', 'datetime', 'id', 'ignored']);
@@ -384,6 +385,20 @@ const TestSuite = z.object({
   tests: z.array(TestResult),
 });
 
+const EngineInfo = z
+  .object({
+    name: z.string().describe('csv (mlobs\' own reader), clickhouse, duckdb'),
+    version: z.string().nullable().describe('The engine\'s version; null for mlobs\' own reader'),
+    mode: z.enum(['in-memory', 'duckdb', 'pushdown']).describe('pushdown: the engine sent aggregates and mlobs computed every statistic from them'),
+    location: z.string().optional().describe('Where the data was queried, without credentials'),
+    reference_sql: z.string().optional(),
+    current_sql: z.string().optional(),
+    not_exact: z
+      .array(z.object({ section: z.string(), reason: z.string() }))
+      .describe('Report parts that could not be computed exactly from what the engine sent, and why; they are left out or flagged, never approximated silently'),
+  })
+  .describe('What computed the report');
+
 export const StatusCode = z.enum(['ok', 'drift', 'tests_failing', 'error']);
 
 const RunStatus = z
@@ -414,6 +429,7 @@ export const Report = z.object({
   }),
   status: RunStatus,
   inputs: z.object({ reference: InputInfo, current: InputInfo }),
+  engine: EngineInfo.optional().describe('Present since the pushdown sources'),
   options: z.object({
     task: z.enum(['classification', 'regression']).nullable(),
     drift_share: z.number(),
@@ -448,6 +464,7 @@ export type TestSuite = z.infer<typeof TestSuite>;
 export type ColumnStats = z.infer<typeof ColumnStats>;
 export type DatasetStats = z.infer<typeof DatasetStats>;
 export type ColumnDrift = z.infer<typeof ColumnDrift>;
+export type EngineInfo = z.infer<typeof EngineInfo>;
 export type ColumnInfo = z.infer<typeof ColumnInfo>;
 export type ColumnIssue = z.infer<typeof ColumnIssue>;
 export type ReportWarning = z.infer<typeof Warning>;

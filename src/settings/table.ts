@@ -124,6 +124,23 @@ export const SETTINGS: readonly Setting[] = [
   { flags: '--log-format <format>', help: 'one line per run, as text or json', default: 'text', commands: ['schedule'] },
   { flags: '-r, --reference <file>', help: 'reference CSV (training data or a known-good period)', config: 'reference', type: text, commands: RUN },
   { flags: '-c, --current <file>', help: 'current CSV (recent production data)', config: 'current', type: text, commands: RUN },
+  {
+    flags: '--source <url>',
+    help: 'query a database instead of reading files: clickhouse://user@host:8123/database (password in MLOBS_CLICKHOUSE_PASSWORD or a file named by MLOBS_CLICKHOUSE_PASSWORD_FILE), or duckdb: for SQL over local files; only aggregates leave the engine',
+    config: 'source',
+    type: text,
+    commands: RUN,
+  },
+  { flags: '--reference-sql <sql>', help: 'with --source: the query whose rows are the reference', config: 'reference_sql', type: text, commands: RUN },
+  { flags: '--current-sql <sql>', help: 'with --source: the query whose rows are the current data', config: 'current_sql', type: text, commands: RUN },
+  {
+    flags: '--pushdown-pull-rows <n>',
+    help: 'with --source: TVD and empirical_mmd need the rows in order; pull their columns (up to n rows per side, in query order) instead of reporting an error for them',
+    config: 'pushdown_pull_rows',
+    type: z.number().int().positive(),
+    parse: number('--pushdown-pull-rows'),
+    commands: RUN,
+  },
   { flags: '--config <file>', help: 'YAML or JSON config file; flags override its values', commands: RUN },
   {
     flags: '-o, --out <dir>',

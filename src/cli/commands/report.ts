@@ -72,8 +72,19 @@ export function resolveReportOptions(run: PlannedRun, flags: Record<string, unkn
   const get = <T>(path: string) => getPath(config, path) as T;
   const reference = get<string | undefined>('reference');
   const current = get<string | undefined>('current');
-  if (!reference) throw new UsageError('missing --reference <file> (or `reference:` in the config file)');
-  if (!current) throw new UsageError('missing --current <file> (or `current:` in the config file)');
+  const source = get<string | undefined>('source');
+  const referenceSql = get<string | undefined>('reference_sql');
+  const currentSql = get<string | undefined>('current_sql');
+  const pullRows = get<number | undefined>('pushdown_pull_rows');
+  if (source) {
+    if (reference || current) throw new UsageError('--source queries a database: give --reference-sql and --current-sql, not --reference/--current files');
+    if (!referenceSql) throw new UsageError('missing --reference-sql <sql> (or `reference_sql:` in the config file) for --source');
+    if (!currentSql) throw new UsageError('missing --current-sql <sql> (or `current_sql:` in the config file) for --source');
+  } else {
+    if (referenceSql || currentSql || pullRows) throw new UsageError('--reference-sql, --current-sql and --pushdown-pull-rows need --source <url>');
+    if (!reference) throw new UsageError('missing --reference <file> (or `reference:` in the config file)');
+    if (!current) throw new UsageError('missing --current <file> (or `current:` in the config file)');
+  }
   for (const path of ['drift.stattest', 'drift.num_stattest', 'drift.cat_stattest']) checkStatTest(get(path), originOf(origins, path));
   for (const [col, id] of Object.entries(get<Record<string, string> | undefined>('drift.per_column_stattest') ?? {})) {
     checkStatTest(id, `${originOf(origins, 'drift.per_column_stattest')} ${col}`);
@@ -100,8 +111,9 @@ export function resolveReportOptions(run: PlannedRun, flags: Record<string, unkn
   const na = [...(get('csv.keep_default_na') === false ? [''] : DEFAULT_NA_VALUES), ...(get<string[] | undefined>('csv.na_values') ?? [])];
   return {
     report: {
-      reference,
-      current,
+      reference: reference ?? '',
+      current: current ?? '',
+      source: source ? { url: source, referenceSql: referenceSql!, currentSql: currentSql!, pullRows } : undefined,
       roles,
       drift: driftOptions,
       csv: { delimiter: get('csv.delimiter'), naValues: [...new Set(na)] },

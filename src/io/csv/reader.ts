@@ -72,7 +72,7 @@ class ColumnBuilder {
 }
 
 /** Cell texts that mean "missing", matched on their UTF-8 bytes. */
-class NaMatcher {
+export class NaMatcher {
   private readonly byLength: Buffer[][] = [];
   /** Some token reads as a number, so numbers cannot skip the NA check. */
   readonly numeric: boolean;
@@ -567,5 +567,5 @@ async function readOpen(
     await read();
   }
   const { rowCount, columns } = parser.finish();
-  return { path, delimiter, rowCount, bytes, sha256: hash.digest('hex'), columns };
+  return { path, format: 'csv', delimiter, rowCount, bytes, sha256: hash.digest('hex'), columns };
 }

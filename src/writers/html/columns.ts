@@ -41,7 +41,7 @@ export function inputRow(side: string, x: Report['inputs']['reference']) {
     bytes: count(x.bytes),
     rows: count(x.rows),
     columns: count(x.columns),
-    delimiter: JSON.stringify(x.delimiter),
+    delimiter: x.delimiter === null ? x.format : JSON.stringify(x.delimiter),
     sha256: x.sha256,
   };
 }

@@ -1,0 +1,306 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { InputError } from '../errors.js';
+import { TextDictionary } from '../io/csv/dictionary.js';
+import { infinitySign, NumberScanner } from '../io/csv/numbers.js';
+import { NaMatcher } from '../io/csv/reader.js';
+import type { ParsedColumn, ParsedTable } from '../io/csv/types.js';
+import type { DuckDb } from './duckdb/connection.js';
+
+type Bindings = typeof import('@duckdb/node-bindings');
+
+const GLOB = /[*?[]/;
+const EXTENSION = /\.(parquet|parq|pq)$/i;
+const MAGIC = 'PAR1';
+
+/**
+ * A Parquet source: a glob, a directory, a `.parquet` file, or any file that starts with Parquet's magic bytes.
+ * Everything else is read as CSV.
+ */
+export async function isParquetSource(path: string): Promise<boolean> {
+  if (GLOB.test(path) || EXTENSION.test(path)) return true;
+  try {
+    if ((await stat(path)).isDirectory()) return true;
+    const handle = await open(path, 'r');
+    try {
+      const head = Buffer.alloc(4);
+      await handle.read(head, 0, 4, 0);
+      return head.toString('latin1') === MAGIC;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+/** The files behind a source, sorted (DuckDB's glob order), so the hash and the row order do not depend on the disk. */
+async function listFiles(db: DuckDb, source: string): Promise<string[]> {
+  let pattern = source;
+  if (!GLOB.test(source)) {
+    let isDir: boolean;
+    try {
+      isDir = (await stat(source)).isDirectory();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new InputError({ file: source }, `cannot open the file: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(e)}`);
+    }
+    if (!isDir) return [source];
+    pattern = `${source.replace(/\/+$/, '')}/**/*.parquet`;
+  }
+  const rows = (await db.connection.runAndReadAll(`SELECT file FROM glob(${sqlString(pattern)}) ORDER BY file`)).getRows();
+  if (rows.length === 0) throw new InputError({ file: source }, `no Parquet file matches ${pattern === source ? 'this pattern' : pattern}`);
+  return rows.map((r) => String(r[0]));
+}
+
+/** Size and SHA-256 of the files back to back, the Parquet counterpart of the CSV file's hash. */
+async function fingerprint(files: string[]): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for (const file of files) {
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
+
+/** How one Parquet column reaches the typed arrays. */
+type Reading =
+  /** Cast to DOUBLE in DuckDB and copied as is; NULL and NaN are missing. */
+  | { kind: 'number'; sql: string; integer: boolean }
+  /** Read as text and classified cell by cell exactly as a CSV cell is, so the column's type does not depend on the format. */
+  | { kind: 'text'; sql: string };
+
+const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT']);
+const TEXT_TYPES = new Set(['VARCHAR', 'UUID', 'TIME', 'DATE', 'TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS']);
+
+/**
+ * Parquet type → reading, or null for a type that has no column type here (nested, binary, intervals).
+ * Dates and timestamps become ISO text, which the typing rule recognises as datetime; booleans are spelled as
+ * pandas writes them to CSV; an ignored column of any type is read as text (only row checks look at it).
+ */
+function readingFor(name: string, type: string, ignored: boolean): Reading | null {
+  const col = ident(name);
+  if (INTEGER_TYPES.has(type)) return { kind: 'number', sql: `CAST(${col} AS DOUBLE)`, integer: true };
+  if (type === 'FLOAT' || type === 'DOUBLE') return { kind: 'number', sql: `CAST(${col} AS DOUBLE)`, integer: false };
+  const decimal = /^DECIMAL\(\d+,(\d+)\)$/.exec(type);
+  if (decimal) return { kind: 'number', sql: `CAST(${col} AS DOUBLE)`, integer: decimal[1] === '0' };
+  if (type === 'BOOLEAN') return { kind: 'text', sql: `CASE WHEN ${col} THEN 'True' WHEN NOT ${col} THEN 'False' END` };
+  if (type === 'TIMESTAMP WITH TIME ZONE') return { kind: 'text', sql: `CAST(timezone('UTC', ${col}) AS VARCHAR) || 'Z'` };
+  if (TEXT_TYPES.has(type) || type.startsWith('ENUM(') || ignored) return { kind: 'text', sql: `CAST(${col} AS VARCHAR)` };
+  return null;
+}
+
+/** What a distinct cell text of a text column is: missing, a number, or the code of a text label. */
+const MISSING = -1;
+const NUMBER = -2;
+
+/**
+ * Fills one column, chunk by chunk, from DuckDB's vectors: numbers by a bulk copy; text through the CSV
+ * reader's cell rule, applied once per distinct cell text (a column holds few), then looked up by its bytes.
+ */
+class ColumnSink {
+  numbers: Float64Array | null = null;
+  codes: Int32Array | null = null;
+  missingCount = 0;
+  numericCount = 0;
+  textCount = 0;
+  integerLiterals = true;
+  firstTextRow = 0;
+  private readonly cells = new TextDictionary();
+  /** Per distinct cell text (its `cells` code): MISSING, NUMBER (value in `values`), or its code in `texts`. */
+  private readonly kinds: number[] = [];
+  private readonly values: number[] = [];
+  private readonly texts: string[] = [];
+  private readonly textCounts: number[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly reading: Reading,
+    private readonly rows: number,
+    private readonly na: NaMatcher,
+    private readonly scanner: NumberScanner,
+  ) {
+    if (reading.kind === 'number') {
+      this.numbers = sharedFloat64(rows);
+      this.integerLiterals = reading.integer;
+    }
+  }
+
+  add(bindings: Bindings, vector: unknown, offset: number, n: number): void {
+    const v = vector as Parameters<Bindings['vector_get_data']>[0];
+    const validity = bindings.vector_get_validity(v, Math.ceil(n / 64) * 8) as Uint8Array | null;
+    if (this.reading.kind === 'number') {
+      const data = bindings.vector_get_data(v, n * 8);
+      const values = new Float64Array(data.buffer, data.byteOffset, n);
+      const out = this.numbers!;
+      out.set(values, offset);
+      let missing = 0;
+      for (let i = 0; i < n; i++) {
+        // NULL and NaN are both pandas' missing value; the bytes under a NULL are undefined.
+        if ((validity !== null && (validity[i >> 3] & (1 << (i & 7))) === 0) || values[i] !== values[i]) {
+          out[offset + i] = NaN;
+          missing++;
+        }
+      }
+      this.missingCount += missing;
+      this.numericCount += n - missing;
+      return;
+    }
+    const data = bindings.vector_get_data(v, n * 16);
+    const inline = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    for (let i = 0; i < n; i++) {
+      if (validity !== null && (validity[i >> 3] & (1 << (i & 7))) === 0) {
+        this.missingCount++;
+        continue;
+      }
+      // duckdb_string_t: a 4-byte length, then the bytes inline up to 12, else a prefix and a pointer.
+      const len = inline.readUInt32LE(i * 16);
+      if (len <= 12) {
+        this.cell(inline, i * 16 + 4, i * 16 + 4 + len, offset + i);
+      } else {
+        const bytes = bindings.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + i * 16 + 8, len);
+        this.cell(Buffer.from(bytes.buffer, bytes.byteOffset, len), 0, len, offset + i);
+      }
+    }
+  }
+
+  private cell(buf: Buffer, start: number, end: number, row: number): void {
+    const code = this.cells.intern(buf, start, end);
+    if (code === this.kinds.length) this.classify(buf, start, end);
+    const kind = this.kinds[code];
+    if (kind === MISSING) {
+      this.missingCount++;
+    } else if (kind === NUMBER) {
+      (this.numbers ??= sharedFloat64(this.rows).fill(NaN))[row] = this.values[code];
+      this.numericCount++;
+    } else {
+      if (this.codes === null) {
+        this.codes = sharedInt32(this.rows).fill(-1);
+        this.firstTextRow = row + 1;
+      }
+      this.codes[row] = kind;
+      this.textCounts[kind]++;
+      this.textCount++;
+    }
+  }
+
+  /** The CSV reader's cell rule (src/io/csv/reader.ts addCell): missing token, number, infinity, or text. */
+  private classify(buf: Buffer, start: number, end: number): void {
+    let value = NaN;
+    if (this.na.matches(buf, start, end)) {
+      this.kinds.push(MISSING);
+    } else if (this.scanner.scan(buf, start, end, true) === end && !Number.isNaN(this.scanner.value)) {
+      value = this.scanner.value;
+      if (!this.scanner.integer) this.integerLiterals = false;
+      this.kinds.push(NUMBER);
+    } else if (infinitySign(buf, start, end) !== 0) {
+      value = infinitySign(buf, start, end) * Infinity;
+      this.integerLiterals = false;
+      this.kinds.push(NUMBER);
+    } else {
+      this.kinds.push(this.texts.length);
+      this.texts.push(buf.toString('utf8', start, end));
+      this.textCounts.push(0);
+    }
+    this.values.push(value);
+  }
+
+  finish(allMissing: () => Float64Array): ParsedColumn {
+    return {
+      name: this.name,
+      numbers: this.numbers ?? allMissing(),
+      textCodes: this.codes,
+      texts: this.texts,
+      textCounts: this.textCounts,
+      missingCount: this.missingCount,
+      numericCount: this.numericCount,
+      textCount: this.textCount,
+      integerLiterals: this.integerLiterals,
+      // Parquet has no lines: messages about a column's first text cell name its 1-based row instead.
+      firstTextLine: this.firstTextRow,
+    };
+  }
+}
+
+/** Shared memory, as the CSV reader allocates, so drift threads read the columns without a copy. */
+function sharedFloat64(length: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
+}
+
+function sharedInt32(length: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(length * Int32Array.BYTES_PER_ELEMENT));
+}
+
+function firstLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0];
+}
+
+export interface ParquetOptions {
+  naValues: ReadonlyArray<string>;
+  /** Columns the user ignores: any Parquet type is accepted for them. */
+  ignore?: ReadonlyArray<string>;
+}
+
+/** `read_parquet` over the files: hive partition columns (`key=value` directories) included, schemas united by name. */
+export function parquetScan(files: string[]): string {
+  return `read_parquet([${files.map(sqlString).join(', ')}], union_by_name = true)`;
+}
+
+/**
+ * Reads a Parquet file, directory or glob into the columnar table the CSV reader produces, one DuckDB vector
+ * at a time. Types come from the Parquet schema (see `readingFor`).
+ */
+export async function readParquet(db: DuckDb, source: string, options: ParquetOptions): Promise<ParsedTable> {
+  const files = await listFiles(db, source);
+  const hashing = fingerprint(files);
+  hashing.catch(() => {});
+  const scan = parquetScan(files);
+  const conn = db.connection;
+  let schema: string[][];
+  let rows: number;
+  try {
+    schema = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${scan}`)).getRows().map((r) => [String(r[0]), String(r[1])]);
+    rows = Number((await conn.runAndReadAll(`SELECT count(*) FROM ${scan}`)).getRows()[0][0]);
+  } catch (e) {
+    throw new InputError({ file: source }, `not a readable Parquet file: ${firstLine(e)}`);
+  }
+  if (rows === 0) throw new InputError({ file: source }, 'the Parquet data has no rows');
+  const ignored = new Set(options.ignore ?? []);
+  const scanner = new NumberScanner();
+  const na = new NaMatcher(options.naValues, scanner);
+  const sinks = schema.map(([name, type]) => {
+    const reading = readingFor(name, type, ignored.has(name));
+    if (!reading) {
+      throw new InputError({ file: source, column: name }, `Parquet type ${type} has no column type in mlobs (numbers, text, booleans, dates and timestamps do); --ignore it to leave it out`);
+    }
+    return new ColumnSink(name, reading, rows, na, scanner);
+  });
+  const bindings = (await import('@duckdb/node-bindings')).default as unknown as Bindings;
+  let offset = 0;
+  try {
+    const result = await conn.stream(`SELECT ${sinks.map((s) => s.reading.sql).join(', ')} FROM ${scan}`);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) break;
+      const n = chunk.rowCount;
+      if (offset + n > rows) throw new InputError({ file: source }, 'the files changed while they were read');
+      for (let k = 0; k < sinks.length; k++) sinks[k].add(bindings, bindings.data_chunk_get_vector(chunk.chunk, k), offset, n);
+      offset += n;
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError({ file: source }, `not a readable Parquet file: ${firstLine(e)}`);
+  }
+  if (offset !== rows) throw new InputError({ file: source }, 'the files changed while they were read');
+  let allMissing: Float64Array | null = null;
+  const columns = sinks.map((s) => s.finish(() => (allMissing ??= sharedFloat64(rows).fill(NaN))));
+  const { bytes, sha256 } = await hashing;
+  return { path: source, format: 'parquet', delimiter: null, rowCount: rows, bytes, sha256, columns };
+}
