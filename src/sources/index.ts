@@ -25,7 +25,11 @@ export async function readSources(paths: string[], options: SourceOptions): Prom
   if (parquetPaths.length > 0) {
     const db = await openDuckDb();
     try {
-      for (const path of parquetPaths) parquetTables.push(await readParquet(db, path, { naValues: options.csv.naValues, ignore: options.ignore }));
+      // One connection per input, read at once: DuckDB decodes one while this thread files the other's vectors.
+      const connections = await Promise.all(parquetPaths.map((_, i) => (i === 0 ? db.connection : db.connect())));
+      const reads = parquetPaths.map((path, i) => readParquet(connections[i], path, { naValues: options.csv.naValues, ignore: options.ignore }));
+      reads.forEach((r) => r.catch(() => {}));
+      for (const read of reads) parquetTables.push(await read);
     } finally {
       await db.close();
     }

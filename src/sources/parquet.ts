@@ -6,7 +6,7 @@ import { TextDictionary } from '../io/csv/dictionary.js';
 import { infinitySign, NumberScanner } from '../io/csv/numbers.js';
 import { NaMatcher } from '../io/csv/reader.js';
 import type { ParsedColumn, ParsedTable } from '../io/csv/types.js';
-import type { DuckDb } from './duckdb/connection.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
 
 type Bindings = typeof import('@duckdb/node-bindings');
 
@@ -39,7 +39,7 @@ const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 /** The files behind a source, sorted (DuckDB's glob order), so the hash and the row order do not depend on the disk. */
-async function listFiles(db: DuckDb, source: string): Promise<string[]> {
+async function listFiles(conn: DuckDBConnection, source: string): Promise<string[]> {
   let pattern = source;
   if (!GLOB.test(source)) {
     let isDir: boolean;
@@ -52,7 +52,7 @@ async function listFiles(db: DuckDb, source: string): Promise<string[]> {
     if (!isDir) return [source];
     pattern = `${source.replace(/\/+$/, '')}/**/*.parquet`;
   }
-  const rows = (await db.connection.runAndReadAll(`SELECT file FROM glob(${sqlString(pattern)}) ORDER BY file`)).getRows();
+  const rows = (await conn.runAndReadAll(`SELECT file FROM glob(${sqlString(pattern)}) ORDER BY file`)).getRows();
   if (rows.length === 0) throw new InputError({ file: source }, `no Parquet file matches ${pattern === source ? 'this pattern' : pattern}`);
   return rows.map((r) => String(r[0]));
 }
@@ -257,12 +257,11 @@ export function parquetScan(files: string[]): string {
  * Reads a Parquet file, directory or glob into the columnar table the CSV reader produces, one DuckDB vector
  * at a time. Types come from the Parquet schema (see `readingFor`).
  */
-export async function readParquet(db: DuckDb, source: string, options: ParquetOptions): Promise<ParsedTable> {
-  const files = await listFiles(db, source);
+export async function readParquet(conn: DuckDBConnection, source: string, options: ParquetOptions): Promise<ParsedTable> {
+  const files = await listFiles(conn, source);
   const hashing = fingerprint(files);
   hashing.catch(() => {});
   const scan = parquetScan(files);
-  const conn = db.connection;
   let schema: string[][];
   let rows: number;
   try {
