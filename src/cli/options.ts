@@ -58,8 +58,8 @@ export const NOTIFY_OPTIONS: readonly OptionSpec[] = [
 ];
 
 export const REPORT_OPTIONS: readonly OptionSpec[] = [
-  { flags: '-r, --reference <file>', description: 'reference CSV (training data or a known-good period)', config: 'reference' },
-  { flags: '-c, --current <file>', description: 'current CSV (recent production data)', config: 'current' },
+  { flags: '-r, --reference <file>', description: 'reference data (training data or a known-good period): a CSV file, or a Parquet file, directory or glob', config: 'reference' },
+  { flags: '-c, --current <file>', description: 'current data (recent production data): a CSV file, or a Parquet file, directory or glob', config: 'current' },
   { flags: '--config <file>', description: 'YAML or JSON config file; flags override its values' },
   { flags: '-o, --out <dir>', description: 'output directory', config: 'output.dir', defaultText: 'reports/<UTC timestamp>/' },
   { flags: '-f, --format <formats>', description: `output formats, comma-separated: ${FORMATS.join(', ')}`, config: 'output.format', parse: list, defaultText: 'json' },
