@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/run.js';
 import { STAT_TEST_IDS } from '../src/drift/registry.js';
-import { isParquetSource } from '../src/sources/parquet.js';
+import { readCsv, DEFAULT_NA_VALUES } from '../src/io/csv/index.js';
+import { openDuckDb } from '../src/sources/duckdb/connection.js';
+import { isParquetSource, readParquet } from '../src/sources/parquet.js';
 import { readReport, ROOT, runCli, tempDir } from './helpers/cli.js';
 import { activitiesArgs, goldenArgs, goldenCases } from './helpers/golden.js';
 import { csvToParquet, duckdbExec, reportDifferences } from './helpers/parquet.js';
@@ -80,6 +82,32 @@ describe('Parquet input gives the report the CSV gives (every field but the inpu
 });
 
 describe('Parquet sources', () => {
+  it('cells read as the same cells of a CSV: NULL, NaN, infinity, NA tokens, numbers in text, long text, booleans, dates', async () => {
+    const csv = join(dir, 'cells.csv');
+    writeFileSync(csv, 'x,n,s,b,d\n1.5,1,a,True,2026-01-01\n,2,NA,False,2026-01-02\nNaN,,,,\ninf,4,a long label over twelve bytes,True,2026-01-04\n-2,5,3,False,2026-01-05\n');
+    const parquet = join(dir, 'cells.parquet');
+    await duckdbExec(
+      `COPY (SELECT * FROM (VALUES (1.5::DOUBLE, 1::BIGINT, 'a', true, DATE '2026-01-01'), (NULL, 2, 'NA', false, DATE '2026-01-02'), ('NaN'::DOUBLE, NULL, NULL, NULL, NULL), ` +
+        `('inf'::DOUBLE, 4, 'a long label over twelve bytes', true, DATE '2026-01-04'), (-2, 5, '3', false, DATE '2026-01-05')) t(x, n, s, b, d)) TO '${parquet}' (FORMAT parquet)`,
+    );
+    const fromCsv = await readCsv(csv, { naValues: DEFAULT_NA_VALUES });
+    const db = await openDuckDb();
+    const fromParquet = await readParquet(db.connection, parquet, { naValues: DEFAULT_NA_VALUES }).finally(() => db.close());
+    const cells = (t: typeof fromCsv) =>
+      t.columns.map(({ name, numbers, textCodes, texts, textCounts, missingCount, numericCount, textCount, integerLiterals }) => ({
+        name,
+        numbers: [...numbers].map(String),
+        labels: textCodes ? [...textCodes].map((c) => (c < 0 ? null : texts[c])) : null,
+        textCounts,
+        missingCount,
+        numericCount,
+        textCount,
+        integerLiterals,
+      }));
+    expect(cells(fromParquet)).toEqual(cells(fromCsv));
+    expect(fromParquet.rowCount).toBe(5);
+  });
+
   it('are recognised by extension, directory, glob or magic bytes', async () => {
     const noExtension = join(dir, 'data-without-extension');
     copyFileSync(parquetOf.get(join(ROOT, 'fixtures/activities/reference.csv'))!, noExtension);
