@@ -4,7 +4,7 @@ import { open, stat } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { TextDictionary } from '../io/csv/dictionary.js';
 import { infinitySign, NumberScanner } from '../io/csv/numbers.js';
-import { NaMatcher } from '../io/csv/reader.js';
+import { NaMatcher, sharedFloat64, sharedInt32 } from '../io/csv/reader.js';
 import type { ParsedColumn, ParsedTable } from '../io/csv/types.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 
@@ -227,15 +227,6 @@ class ColumnSink {
       firstTextLine: this.firstTextRow,
     };
   }
-}
-
-/** Shared memory, as the CSV reader allocates, so drift threads read the columns without a copy. */
-function sharedFloat64(length: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
-}
-
-function sharedInt32(length: number): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(length * Int32Array.BYTES_PER_ELEMENT));
 }
 
 function firstLine(e: unknown): string {
