@@ -6,7 +6,7 @@ import { TextDictionary } from '../io/csv/dictionary.js';
 import { infinitySign, NumberScanner } from '../io/csv/numbers.js';
 import { NaMatcher, sharedFloat64, sharedInt32 } from '../io/csv/reader.js';
 import type { ParsedColumn, ParsedTable } from '../io/csv/types.js';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBEnumLogicalType } from '@duckdb/node-api';
 
 type Bindings = typeof import('@duckdb/node-bindings');
 
@@ -101,9 +101,13 @@ function readingFor(name: string, type: string, ignored: boolean): Reading | nul
 const MISSING = -1;
 const NUMBER = -2;
 
+/** A text column with at most this many distinct texts is read as DuckDB enum codes; others text by text. */
+const MAX_LABELS = 65535;
+
 /**
  * Fills one column, chunk by chunk, from DuckDB's vectors: numbers by a bulk copy; text through the CSV
- * reader's cell rule, applied once per distinct cell text (a column holds few), then looked up by its bytes.
+ * reader's cell rule, applied once per distinct cell text, then looked up by its enum code (when DuckDB
+ * has coded the column, see `useLabels`) or by its bytes.
  */
 class ColumnSink {
   numbers: Float64Array | null = null;
@@ -114,7 +118,13 @@ class ColumnSink {
   integerLiterals = true;
   firstTextRow = 0;
   private readonly cells = new TextDictionary();
-  /** Per distinct cell text (its `cells` code): MISSING, NUMBER (value in `values`), or its code in `texts`. */
+  /** The column's distinct texts in DuckDB's enum order, when it is read as enum codes. */
+  private labels: string[] | null = null;
+  private labelBytes = 1;
+  /**
+   * Per distinct cell text (its enum code, else its `cells` code): MISSING, NUMBER (value in `values`), or its
+   * code in `texts`. Filled at a text's first occurrence, so `texts` is in first-seen order, as from a CSV.
+   */
   private readonly kinds: number[] = [];
   private readonly values: number[] = [];
   private readonly texts: string[] = [];
@@ -131,6 +141,12 @@ class ColumnSink {
       this.numbers = sharedFloat64(rows);
       this.integerLiterals = reading.integer;
     }
+  }
+
+  /** The column comes as codes into `labels`, of a DuckDB enum type whose storage is `bytes` wide. */
+  useLabels(labels: string[], bytes: number): void {
+    this.labels = labels;
+    this.labelBytes = bytes;
   }
 
   add(bindings: Bindings, vector: unknown, offset: number, n: number): void {
@@ -153,6 +169,24 @@ class ColumnSink {
       this.numericCount += n - missing;
       return;
     }
+    if (this.labels !== null) {
+      const data = bindings.vector_get_data(v, n * this.labelBytes);
+      const Codes = this.labelBytes === 1 ? Uint8Array : this.labelBytes === 2 ? Uint16Array : Uint32Array;
+      const codes = new Codes(data.buffer as ArrayBuffer, data.byteOffset, n);
+      for (let i = 0; i < n; i++) {
+        if (validity !== null && (validity[i >> 3] & (1 << (i & 7))) === 0) {
+          this.missingCount++;
+          continue;
+        }
+        const code = codes[i];
+        if (this.kinds[code] === undefined) {
+          const label = Buffer.from(this.labels[code], 'utf8');
+          this.classify(label, 0, label.length, code);
+        }
+        this.place(code, offset + i);
+      }
+      return;
+    }
     const data = bindings.vector_get_data(v, n * 16);
     const inline = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     for (let i = 0; i < n; i++) {
@@ -173,7 +207,11 @@ class ColumnSink {
 
   private cell(buf: Buffer, start: number, end: number, row: number): void {
     const code = this.cells.intern(buf, start, end);
-    if (code === this.kinds.length) this.classify(buf, start, end);
+    if (code === this.kinds.length) this.classify(buf, start, end, code);
+    this.place(code, row);
+  }
+
+  private place(code: number, row: number): void {
     const kind = this.kinds[code];
     if (kind === MISSING) {
       this.missingCount++;
@@ -192,24 +230,24 @@ class ColumnSink {
   }
 
   /** The CSV reader's cell rule (src/io/csv/reader.ts addCell): missing token, number, infinity, or text. */
-  private classify(buf: Buffer, start: number, end: number): void {
+  private classify(buf: Buffer, start: number, end: number, code: number): void {
     let value = NaN;
     if (this.na.matches(buf, start, end)) {
-      this.kinds.push(MISSING);
+      this.kinds[code] = MISSING;
     } else if (this.scanner.scan(buf, start, end, true) === end && !Number.isNaN(this.scanner.value)) {
       value = this.scanner.value;
       if (!this.scanner.integer) this.integerLiterals = false;
-      this.kinds.push(NUMBER);
+      this.kinds[code] = NUMBER;
     } else if (infinitySign(buf, start, end) !== 0) {
       value = infinitySign(buf, start, end) * Infinity;
       this.integerLiterals = false;
-      this.kinds.push(NUMBER);
+      this.kinds[code] = NUMBER;
     } else {
-      this.kinds.push(this.texts.length);
+      this.kinds[code] = this.texts.length;
       this.texts.push(buf.toString('utf8', start, end));
       this.textCounts.push(0);
     }
-    this.values.push(value);
+    this.values[code] = value;
   }
 
   finish(allMissing: () => Float64Array): ParsedColumn {
@@ -229,8 +267,34 @@ class ColumnSink {
   }
 }
 
+let enumTypes = 0;
+
+/** The width of an enum's codes, from its storage type. */
+function enumBytes(bindings: Bindings, storage: number): number {
+  return storage === bindings.Type.UTINYINT ? 1 : storage === bindings.Type.USMALLINT ? 2 : 4;
+}
+
+/**
+ * A text column's expression as codes of an enum type over its distinct texts, when it has at most MAX_LABELS:
+ * DuckDB then hands over 1-4 bytes per cell instead of a string, and the cell rule runs once per distinct text.
+ */
+async function asLabels(conn: DuckDBConnection, scan: string, sql: string, maxLabels: number): Promise<string> {
+  const distinct = await conn.runAndReadAll(`SELECT DISTINCT ${sql} AS v FROM ${scan} WHERE v IS NOT NULL LIMIT ${maxLabels + 1}`);
+  const labels = distinct.getRows().map((r) => String(r[0]));
+  if (labels.length === 0 || labels.length > maxLabels) return sql;
+  const type = `mlobs_labels_${++enumTypes}`;
+  await conn.run(`CREATE TYPE ${type} AS ENUM (${labels.map(sqlString).join(', ')})`);
+  return `CAST(${sql} AS ${type})`;
+}
+
 function firstLine(e: unknown): string {
   return String((e as Error)?.message ?? e).split('\n')[0];
+}
+
+/** Knobs for tests; not part of the public API. */
+export interface ParquetInternals {
+  /** Most distinct texts a column may have to be read as enum codes (0: every text column cell by cell). */
+  maxLabels?: number;
 }
 
 export interface ParquetOptions {
@@ -248,7 +312,7 @@ export function parquetScan(files: string[]): string {
  * Reads a Parquet file, directory or glob into the columnar table the CSV reader produces, one DuckDB vector
  * at a time. Types come from the Parquet schema (see `readingFor`).
  */
-export async function readParquet(conn: DuckDBConnection, source: string, options: ParquetOptions): Promise<ParsedTable> {
+export async function readParquet(conn: DuckDBConnection, source: string, options: ParquetOptions, internals: ParquetInternals = {}): Promise<ParsedTable> {
   const files = await listFiles(conn, source);
   const hashing = fingerprint(files);
   hashing.catch(() => {});
@@ -275,7 +339,15 @@ export async function readParquet(conn: DuckDBConnection, source: string, option
   const bindings = (await import('@duckdb/node-bindings')).default as unknown as Bindings;
   let offset = 0;
   try {
-    const result = await conn.stream(`SELECT ${sinks.map((s) => s.reading.sql).join(', ')} FROM ${scan}`);
+    const select = await Promise.all(sinks.map((sink) => (sink.reading.kind === 'text' ? asLabels(conn, scan, sink.reading.sql, internals.maxLabels ?? MAX_LABELS) : sink.reading.sql)));
+    const result = await conn.stream(`SELECT ${select.join(', ')} FROM ${scan}`);
+    sinks.forEach((sink, k) => {
+      const type = result.columnLogicalType(k);
+      if ((type.typeId as number) === bindings.Type.ENUM) {
+        const labels = type as DuckDBEnumLogicalType;
+        sink.useLabels([...labels.values()], enumBytes(bindings, labels.internalTypeId as number));
+      }
+    });
     for (;;) {
       const chunk = await result.fetchChunk();
       if (chunk === null || chunk.rowCount === 0) break;
