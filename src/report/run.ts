@@ -12,6 +12,7 @@ import { UsageError } from '../errors.js';
 import { readSources } from '../sources/index.js';
 import { VERSION } from '../version.js';
 import { SCHEMA_VERSION, type Report } from './model.js';
+import { runStatus } from './status.js';
 
 export interface ReportOptions {
   reference: string;
@@ -82,7 +83,7 @@ export async function analyze(
     }
   }
   if (drift.number_of_columns === 0) warnings.push({ code: 'no_columns', message: 'no column could be compared for drift' });
-  const body: Omit<Report, 'run'> = {
+  const body: Omit<Report, 'run' | 'status'> = {
     schema_version: SCHEMA_VERSION,
     kind: 'mlobs.report',
     inputs: { reference: inputInfo(reference), current: inputInfo(current) },
@@ -101,7 +102,8 @@ export async function analyze(
     errors,
     warnings,
   };
-  return { ...body, tests: runSuite(body, options.suite), driftThreads: threads };
+  const tests = runSuite(body, options.suite);
+  return { ...body, status: runStatus({ ...body, tests }), tests, driftThreads: threads };
 }
 
 /** Reads both inputs (CSV or Parquet) and runs the drift report: the library entry point behind `mlobs report`. */
@@ -114,7 +116,7 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     ignore: options.roles.ignore,
   });
   const t1 = performance.now();
-  const { schema_version, kind, driftThreads, ...body } = await analyze(reference, current, {
+  const { schema_version, kind, status, driftThreads, ...body } = await analyze(reference, current, {
     roles: options.roles,
     drift: options.drift,
     naValues: options.csv.naValues,
@@ -126,6 +128,7 @@ export async function runReport(options: ReportOptions): Promise<Report> {
   return {
     schema_version,
     kind,
+    status,
     run: {
       mlobs_version: VERSION,
       node_version: process.version,

@@ -71,6 +71,6 @@ export type FailOn = 'drift' | 'tests' | 'never';
 /** The `--fail-on` gate: dataset drift, or any critical test that failed or could not be evaluated. */
 export function gateTripped(failOn: FailOn, report: Report): boolean {
   if (failOn === 'drift') return report.drift.dataset_drift;
-  if (failOn === 'tests') return (report.tests?.tests ?? []).some((t) => t.status === 'FAIL' || (t.status === 'ERROR' && t.critical));
+  if (failOn === 'tests') return report.status.failed_tests + report.status.test_errors > 0;
   return false;
 }
