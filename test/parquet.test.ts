@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -121,6 +122,10 @@ describe('Parquet sources', () => {
     expect(await isParquetSource(join(dir, '*.parquet'))).toBe(true);
     expect(await isParquetSource('fixtures/activities/reference.csv')).toBe(false);
     expect(await isParquetSource(join(dir, 'missing.csv'))).toBe(false);
+    // A named pipe is CSV and is not opened to sniff it (that would wait for a writer, then steal its bytes).
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    expect(await isParquetSource(fifo)).toBe(false);
   });
 
   it('a directory of files and a hive-partitioned glob read as one table, partition columns included', async () => {

@@ -15,13 +15,16 @@ const EXTENSION = /\.(parquet|parq|pq)$/i;
 const MAGIC = 'PAR1';
 
 /**
- * A Parquet source: a glob, a directory, a `.parquet` file, or any file that starts with Parquet's magic bytes.
- * Everything else is read as CSV.
+ * A Parquet source: a glob, a directory, a `.parquet` file, or any regular file that starts with Parquet's magic
+ * bytes. Everything else is read as CSV.
  */
 export async function isParquetSource(path: string): Promise<boolean> {
   if (GLOB.test(path) || EXTENSION.test(path)) return true;
   try {
-    if ((await stat(path)).isDirectory()) return true;
+    const st = await stat(path);
+    if (st.isDirectory()) return true;
+    // Only a regular file can be sniffed: opening a pipe (`-c <(...)`, a FIFO) would take bytes the CSV reader needs.
+    if (!st.isFile()) return false;
     const handle = await open(path, 'r');
     try {
       const head = Buffer.alloc(4);
