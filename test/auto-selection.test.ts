@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import golden from '../fixtures/golden/auto_selection.json' with { type: 'json' };
 import { DEFAULT_NA_VALUES } from '../src/io/csv/index.js';
-import { runReport } from '../src/report/run.js';
+import { runReport } from '../src/pipeline.js';
 import { closeTo, tempDir } from './helpers/cli.js';
 
 type Cell = number | string | null;
