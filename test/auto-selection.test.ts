@@ -16,7 +16,7 @@ function csv(values: Cell[]): string {
 async function drift(c: (typeof golden.cases)[number]) {
   const dir = tempDir();
   writeFileSync(join(dir, 'ref.csv'), csv(c.reference as Cell[]));
-  writeFileSync(join(dir, 'cur.csv'), csv(c.current as Cell[]));
+  writeFileSync(join(dir, 'cur.csv'), csv(c.current));
   const report = await runReport({
     reference: join(dir, 'ref.csv'),
     current: join(dir, 'cur.csv'),

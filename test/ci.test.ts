@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { flagsFor, longFlag } from '../src/settings/index.js';
 import { ACTION_INPUTS, escapeData, escapeProperty, inputEnv } from '../src/ci/action.js';
 import type { Report } from '../src/report/model.js';
-import { mdText, renderMarkdown } from '../src/writers/markdown.js';
+import { mdText } from '../src/writers/markdown.js';
 import { caseName, renderJunit } from '../src/writers/junit.js';
 import { readReport, ROOT, runCli, tempDir } from './helpers/cli.js';
 import { writeWideDataset } from './helpers/wide-dataset.js';

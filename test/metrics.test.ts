@@ -6,15 +6,22 @@ import { MODEL_METRICS } from '../src/report/metrics.js';
 import { ROOT } from './helpers/cli.js';
 
 const keys = MODEL_METRICS.map((m) => m.key as string);
-const alerting = (better: 'higher' | 'lower') => MODEL_METRICS.filter((m) => m.alert && m.better === better).map((m) => m.key as string).sort();
+const alerting = (better: 'higher' | 'lower') =>
+  MODEL_METRICS.filter((m) => m.alert && m.better === better)
+    .map((m) => m.key as string)
+    .sort();
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 describe('the model-metric table is the one list of metrics', () => {
   it('MlobsModelQualityDrop watches exactly the alerting metrics, each in its better direction', () => {
-    const rules = parse(readFileSync(join(ROOT, 'deploy/compose/prometheus/rules/mlobs-drift.yml'), 'utf8')) as { groups: { rules: { alert?: string; expr: string }[] }[] };
+    const rules = parse(readFileSync(join(ROOT, 'deploy/compose/prometheus/rules/mlobs-drift.yml'), 'utf8')) as {
+      groups: { rules: { alert?: string; expr: string }[] }[];
+    };
     const rule = rules.groups.flatMap((g) => g.rules).find((r) => r.alert === 'MlobsModelQualityDrop')!;
     // Each half of the rule is `current <op> factor * reference`, both selectors with the same metric regex.
     const halves = [...rule.expr.matchAll(/metric=~"([^"]+)"\}\s*([<>])\s*ignoring\(dataset\)\s*([\d.]+) \* mlobs_model_quality\{[^}]*metric=~"([^"]+)"/g)];
@@ -26,7 +33,7 @@ describe('the model-metric table is the one list of metrics', () => {
     }
   });
 
-  it('docs/prometheus.md names every exported metric and the alert rule\'s two sets', () => {
+  it("docs/prometheus.md names every exported metric and the alert rule's two sets", () => {
     const doc = readFileSync(join(ROOT, 'docs/prometheus.md'), 'utf8');
     for (const m of MODEL_METRICS.filter((x) => x.prometheus)) expect(doc, m.key).toContain(`\`${m.key}\``);
     const sentence = /`MlobsModelQualityDrop` treats ([\s\S]+?) as higher-is-better and ([\s\S]+?) as lower-is-better/.exec(doc)!;

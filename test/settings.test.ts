@@ -54,7 +54,11 @@ describe('the settings table', () => {
     const { config, origins } = resolveSettings('report', file, 'm.yaml', flags, given);
     expect(config.drift).toEqual({ per_column_threshold: { a: 0.1, b: 0.3 }, stattest: 'psi', drift_share: 0.7 });
     expect(config.output).toEqual({ format: ['json'] });
-    expect(origins).toMatchObject({ 'drift.per_column_threshold': '--per-column-threshold', 'drift.stattest': 'drift.stattest in m.yaml', 'drift.drift_share': '--drift-share' });
+    expect(origins).toMatchObject({
+      'drift.per_column_threshold': '--per-column-threshold',
+      'drift.stattest': 'drift.stattest in m.yaml',
+      'drift.drift_share': '--drift-share',
+    });
   });
 });
 

@@ -27,5 +27,5 @@ export async function loadConfig(path: string): Promise<Config> {
   }
   const parsed = ConfigFile.safeParse(data ?? {});
   if (!parsed.success) throw new ConfigError(path, describeIssue(parsed.error.issues[0]));
-  return parsed.data as Config;
+  return parsed.data;
 }

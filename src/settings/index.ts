@@ -17,7 +17,9 @@ export function longFlag(flags: string): string {
 
 /** Commander's attribute name for a flag: `--per-column-stattest` → `perColumnStattest`, `--no-default-na` → `defaultNa`. */
 export function attributeName(flags: string): string {
-  return longFlag(flags).replace(/^--(no-)?/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  return longFlag(flags)
+    .replace(/^--(no-)?/, '')
+    .replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** The settings one command takes, with that command's help and default. */
@@ -47,7 +49,7 @@ export function describe(s: Setting): string {
 
 export function addOptions(cmd: Command, command: CommandName): void {
   for (const s of flagsFor(command)) {
-    if (s.parse) cmd.option(s.flags, describe(s), s.parse as (v: string, p: unknown) => unknown);
+    if (s.parse) cmd.option(s.flags, describe(s), s.parse);
     else cmd.option(s.flags, describe(s));
   }
 }
@@ -123,7 +125,13 @@ export interface Resolved {
  * Flags over one run's config (flags win key by key; per-column maps merge), checked by the schema, then
  * the command's defaults filled in. A problem names the flag or the config key, whichever the user wrote.
  */
-export function resolveSettings(command: CommandName, file: Config, fileName: string | undefined, flags: Record<string, unknown>, given: (name: string) => boolean): Resolved {
+export function resolveSettings(
+  command: CommandName,
+  file: Config,
+  fileName: string | undefined,
+  flags: Record<string, unknown>,
+  given: (name: string) => boolean,
+): Resolved {
   const fromFlags = flagValues(command, flags, given);
   const origins = originsOf(command, fromFlags, file, fileName);
   const parsed = ConfigFile.safeParse(overlay(file, fromFlags));
