@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/run.js';
@@ -7,7 +7,7 @@ import { STAT_TEST_IDS } from '../src/drift/registry.js';
 import { readCsv, DEFAULT_NA_VALUES } from '../src/io/csv/index.js';
 import { openDuckDb } from '../src/sources/duckdb/connection.js';
 import { isParquetSource, readParquet } from '../src/sources/parquet.js';
-import { readReport, ROOT, runCli, tempDir } from './helpers/cli.js';
+import { readReport, ROOT, runCli, spawnCli, tempDir } from './helpers/cli.js';
 import { activitiesArgs, goldenArgs, goldenCases } from './helpers/golden.js';
 import { csvToParquet, duckdbExec, reportDifferences } from './helpers/parquet.js';
 
@@ -55,7 +55,7 @@ beforeAll(async () => {
   for (const [csv, parquet] of [...parquetOf]) if (!csv.startsWith('/')) parquetOf.set(join(ROOT, csv), parquet);
 }, 60_000);
 
-describe('Parquet input gives the report the CSV gives (every field but the input\'s name, format and hash)', () => {
+describe("Parquet input gives the report the CSV gives (every field but the input's name, format and hash)", () => {
   for (const { name, dir: d } of goldenCases()) {
     it(`${name}: declared roles, as the golden run`, async () => {
       await expectSameReport(goldenArgs('report', d, 'unused').filter((a, i, all) => a !== '--out' && all[i - 1] !== '--out'));
@@ -85,7 +85,10 @@ describe('Parquet input gives the report the CSV gives (every field but the inpu
 describe('Parquet sources', () => {
   it('cells read as the same cells of a CSV: NULL, NaN, infinity, NA tokens, numbers in text, long text, booleans, dates', async () => {
     const csv = join(dir, 'cells.csv');
-    writeFileSync(csv, 'x,n,s,b,d\n1.5,1,a,True,2026-01-01\n,2,NA,False,2026-01-02\nNaN,,,,\ninf,4,a long label over twelve bytes,True,2026-01-04\n-2,5,3,False,2026-01-05\n');
+    writeFileSync(
+      csv,
+      'x,n,s,b,d\n1.5,1,a,True,2026-01-01\n,2,NA,False,2026-01-02\nNaN,,,,\ninf,4,a long label over twelve bytes,True,2026-01-04\n-2,5,3,False,2026-01-05\n',
+    );
     const parquet = join(dir, 'cells.parquet');
     await duckdbExec(
       `COPY (SELECT * FROM (VALUES (1.5::DOUBLE, 1::BIGINT, 'a', true, DATE '2026-01-01'), (NULL, 2, 'NA', false, DATE '2026-01-02'), ('NaN'::DOUBLE, NULL, NULL, NULL, NULL), ` +
@@ -153,7 +156,10 @@ describe('Parquet sources', () => {
     const cfg = join(dir, 'mlobs.yaml');
     const ref = parquetOf.get(join(ROOT, 'fixtures/activities/reference.csv'))!;
     const cur = parquetOf.get(join(ROOT, 'fixtures/activities/current.csv'))!;
-    writeFileSync(cfg, `columns: { target: Quality, task: regression }\nmonitors:\n  - { name: pq, reference: ${ref}, current: ${cur} }\n  - { name: csv, reference: fixtures/activities/reference.csv, current: ${cur} }\n`);
+    writeFileSync(
+      cfg,
+      `columns: { target: Quality, task: regression }\nmonitors:\n  - { name: pq, reference: ${ref}, current: ${cur} }\n  - { name: csv, reference: fixtures/activities/reference.csv, current: ${cur} }\n`,
+    );
     const out = tempDir();
     const res = await runCli(['report', '--config', cfg, '--out', out, '--quiet']);
     expect(res.stderr).toBe('');
@@ -171,7 +177,18 @@ describe('Parquet sources', () => {
       `FROM range(200) t(i)) TO '${join(dir, `types-${side}.parquet`)}' (FORMAT parquet)`;
     await duckdbExec(make('ref', 0), make('cur', 5));
     const out = tempDir();
-    const res = await runCli(['report', '-r', join(dir, 'types-ref.parquet'), '-c', join(dir, 'types-cur.parquet'), '--categorical', 'level', '--out', out, '--quiet']);
+    const res = await runCli([
+      'report',
+      '-r',
+      join(dir, 'types-ref.parquet'),
+      '-c',
+      join(dir, 'types-cur.parquet'),
+      '--categorical',
+      'level',
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(res.stderr).toBe('');
     const report = readReport(out);
     const types = Object.fromEntries(report.columns.map((c: any) => [c.name, [c.type, c.type_source]]));
@@ -189,16 +206,17 @@ describe('Parquet sources', () => {
 
 describe('bad Parquet input: one line, exit 2, nothing left behind', () => {
   async function expectError(args: string[], message: RegExp): Promise<void> {
-    const cwd = tempDir();
-    const out = join(cwd, 'out');
+    const out = tempDir();
     const tmp = tempDir();
-    const res = await runCli(['report', ...args, '--out', out], { cwd, env: { TMPDIR: tmp } });
+    // A real process, so its temporary directory is its own (DuckDB's private directory goes there).
+    const res = await spawnCli(['report', ...args, '--out', out], { env: { TMPDIR: tmp } });
     expect(res.code).toBe(2);
     expect(res.stdout).toBe('');
     expect(res.stderr).toMatch(/^mlobs: error: [^\n]*\n$/);
     expect(res.stderr).toMatch(message);
-    // No report, and no DuckDB spill or extension directory in the working directory or the child's temp directory.
-    expect(readdirSync(cwd).filter((f) => f !== 'out')).toEqual([]);
+    // No report, and no DuckDB spill or extension directory in the working directory (DuckDB's default `.tmp`)
+    // or the child's temporary directory.
+    expect(existsSync(join(ROOT, '.tmp'))).toBe(false);
     expect(readdirSync(out)).toEqual([]);
     expect(readdirSync(tmp)).toEqual([]);
   }
@@ -210,7 +228,10 @@ describe('bad Parquet input: one line, exit 2, nothing left behind', () => {
   });
 
   it('a glob that matches nothing, and a missing file', async () => {
-    await expectError(['-r', join(dir, 'nothing-*.parquet'), '-c', 'fixtures/activities/current.csv'], /nothing-\*\.parquet: no Parquet file matches this pattern/);
+    await expectError(
+      ['-r', join(dir, 'nothing-*.parquet'), '-c', 'fixtures/activities/current.csv'],
+      /nothing-\*\.parquet: no Parquet file matches this pattern/,
+    );
     await expectError(['-r', join(dir, 'missing.parquet'), '-c', 'fixtures/activities/current.csv'], /missing\.parquet: cannot open the file: no such file/);
     const empty = join(dir, 'empty-dir');
     mkdirSync(empty);
@@ -224,7 +245,11 @@ describe('bad Parquet input: one line, exit 2, nothing left behind', () => {
     const out = tempDir();
     const res = await runCli(['report', '-r', nested, '-c', nested, '--ignore', 's,l', '--out', out, '--quiet']);
     expect(res.stderr).toBe('');
-    expect(readReport(out).columns.map((c: any) => [c.name, c.role])).toEqual([['x', 'feature'], ['s', 'ignored'], ['l', 'ignored']]);
+    expect(readReport(out).columns.map((c: any) => [c.name, c.role])).toEqual([
+      ['x', 'feature'],
+      ['s', 'ignored'],
+      ['l', 'ignored'],
+    ]);
   });
 
   it('no rows', async () => {

@@ -88,8 +88,20 @@ export const SETTINGS: readonly Setting[] = [
     commands: ['schedule'],
   },
   { flags: '--log-format <format>', help: 'one line per run, as text or json', default: 'text', commands: ['schedule'] },
-  { flags: '-r, --reference <file>', help: 'reference data (training data or a known-good period): a CSV file, or a Parquet file, directory or glob', config: 'reference', type: text, commands: RUN },
-  { flags: '-c, --current <file>', help: 'current data (recent production data): a CSV file, or a Parquet file, directory or glob', config: 'current', type: text, commands: RUN },
+  {
+    flags: '-r, --reference <file>',
+    help: 'reference data (training data or a known-good period): a CSV file, or a Parquet file, directory or glob',
+    config: 'reference',
+    type: text,
+    commands: RUN,
+  },
+  {
+    flags: '-c, --current <file>',
+    help: 'current data (recent production data): a CSV file, or a Parquet file, directory or glob',
+    config: 'current',
+    type: text,
+    commands: RUN,
+  },
   { flags: '--config <file>', help: 'YAML or JSON config file; flags override its values', commands: RUN },
   {
     flags: '-o, --out <dir>',

@@ -30,9 +30,9 @@ export async function readSources(paths: string[], options: SourceOptions): Prom
     try {
       if (parallel) {
         // One connection per input, read at once: DuckDB decodes one while this thread files the other's vectors.
-        const connections = await Promise.all(parquetPaths.map((_, i) => (i === 0 ? db.connection : db.connect())));
+        const connections = await Promise.all(parquetPaths.map((_, i) => (i === 0 ? Promise.resolve(db.connection) : db.connect())));
         const reads = parquetPaths.map((path, i) => read(path, connections[i]));
-        reads.forEach((r) => r.catch(() => {}));
+        for (const r of reads) void r.catch(() => {});
         for (const r of reads) parquetTables.push(await r);
       } else {
         for (const path of parquetPaths) parquetTables.push(await read(path, db.connection));

@@ -50,7 +50,10 @@ async function listFiles(conn: DuckDBConnection, source: string): Promise<string
       isDir = (await stat(source)).isDirectory();
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new InputError({ file: source }, `cannot open the file: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(e)}`);
+      throw new InputError(
+        { file: source },
+        `cannot open the file: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(e)}`,
+      );
     }
     if (!isDir) return [source];
     pattern = `${source.replace(/\/+$/, '')}/**/*.parquet`;
@@ -335,20 +338,25 @@ export async function readParquet(conn: DuckDBConnection, source: string, option
   const sinks = schema.map(([name, type]) => {
     const reading = readingFor(name, type, ignored.has(name));
     if (!reading) {
-      throw new InputError({ file: source, column: name }, `Parquet type ${type} has no column type in mlobs (numbers, text, booleans, dates and timestamps do); --ignore it to leave it out`);
+      throw new InputError(
+        { file: source, column: name },
+        `Parquet type ${type} has no column type in mlobs (numbers, text, booleans, dates and timestamps do); --ignore it to leave it out`,
+      );
     }
     return new ColumnSink(name, reading, rows, na, scanner);
   });
-  const bindings = (await import('@duckdb/node-bindings')).default as unknown as Bindings;
+  const bindings = (await import('@duckdb/node-bindings')).default;
   let offset = 0;
   try {
-    const select = await Promise.all(sinks.map((sink) => (sink.reading.kind === 'text' ? asLabels(conn, scan, sink.reading.sql, internals.maxLabels ?? MAX_LABELS) : sink.reading.sql)));
+    const select = await Promise.all(
+      sinks.map(async (sink) => (sink.reading.kind === 'text' ? asLabels(conn, scan, sink.reading.sql, internals.maxLabels ?? MAX_LABELS) : sink.reading.sql)),
+    );
     const result = await conn.stream(`SELECT ${select.join(', ')} FROM ${scan}`);
     sinks.forEach((sink, k) => {
       const type = result.columnLogicalType(k);
       if ((type.typeId as number) === bindings.Type.ENUM) {
         const labels = type as DuckDBEnumLogicalType;
-        sink.useLabels([...labels.values()], enumBytes(bindings, labels.internalTypeId as number));
+        sink.useLabels([...labels.values()], enumBytes(bindings, labels.internalTypeId));
       }
     });
     for (;;) {

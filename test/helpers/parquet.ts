@@ -28,7 +28,19 @@ export async function duckdbExec(...statements: string[]): Promise<void> {
 }
 
 /** Fields that name the input or its format, or time the run: everything else must be equal. */
-export const FORMAT_FIELDS = ['run', 'inputs.reference.path', 'inputs.current.path', 'inputs.reference.bytes', 'inputs.current.bytes', 'inputs.reference.sha256', 'inputs.current.sha256', 'inputs.reference.format', 'inputs.current.format', 'inputs.reference.delimiter', 'inputs.current.delimiter'];
+export const FORMAT_FIELDS = [
+  'run',
+  'inputs.reference.path',
+  'inputs.current.path',
+  'inputs.reference.bytes',
+  'inputs.current.bytes',
+  'inputs.reference.sha256',
+  'inputs.current.sha256',
+  'inputs.reference.format',
+  'inputs.current.format',
+  'inputs.reference.delimiter',
+  'inputs.current.delimiter',
+];
 
 /**
  * Field-by-field differences between two reports, skipping `skip` paths: numbers under a key containing
