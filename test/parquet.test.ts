@@ -7,7 +7,7 @@ import { STAT_TEST_IDS } from '../src/drift/registry.js';
 import { readCsv, DEFAULT_NA_VALUES } from '../src/io/csv/index.js';
 import { openDuckDb } from '../src/sources/duckdb/connection.js';
 import { isParquetSource, readParquet } from '../src/sources/parquet.js';
-import { readReport, ROOT, runCli, spawnCli, tempDir } from './helpers/cli.js';
+import { readReport, ROOT, runCli, tempDir } from './helpers/cli.js';
 import { activitiesArgs, goldenArgs, goldenCases } from './helpers/golden.js';
 import { csvToParquet, duckdbExec, reportDifferences } from './helpers/parquet.js';
 
@@ -208,8 +208,8 @@ describe('bad Parquet input: one line, exit 2, nothing left behind', () => {
   async function expectError(args: string[], message: RegExp): Promise<void> {
     const out = tempDir();
     const tmp = tempDir();
-    // A real process, so its temporary directory is its own (DuckDB's private directory goes there).
-    const res = await spawnCli(['report', ...args, '--out', out], { env: { TMPDIR: tmp } });
+    // os.tmpdir() follows TMPDIR, so DuckDB's private directory goes into a temporary directory of the run's own.
+    const res = await runCli(['report', ...args, '--out', out], { env: { TMPDIR: tmp } });
     expect(res.code).toBe(2);
     expect(res.stdout).toBe('');
     expect(res.stderr).toMatch(/^mlobs: error: [^\n]*\n$/);

@@ -18,7 +18,14 @@ const using = (pattern: RegExp) =>
     .sort();
 
 // docs/testing.md says why each of these needs a real process; a new one should be a deliberate choice.
-const CHILD_PROCESS_TESTS = ['test/cli-errors.test.ts', 'test/parallel.test.ts', 'test/png-report.test.ts', 'test/prom.test.ts', 'test/schedule-cli.test.ts'];
+const CHILD_PROCESS_TESTS = [
+  'test/cli-errors.test.ts',
+  'test/parallel.test.ts',
+  'test/parquet-offline.test.ts',
+  'test/png-report.test.ts',
+  'test/prom.test.ts',
+  'test/schedule-cli.test.ts',
+];
 
 describe('the test suite keeps its own rules (docs/testing.md)', () => {
   it('runs the CLI in-process except in the few files about real processes', () => {
