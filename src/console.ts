@@ -1,4 +1,5 @@
 import { ExitCode, MlobsError } from './errors.js';
+import { printable, printableOutput, PRINTED_MESSAGE_MAX } from './printable.js';
 import type { Report } from './report/model.js';
 
 /** Where the CLI writes; injectable so tests can run `run(argv)` in-process and capture output. */
@@ -12,20 +13,22 @@ export interface CliIo {
 }
 
 export const processIo: CliIo = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
+  stdout: (t) => process.stdout.write(printableOutput(t)),
+  stderr: (t) => process.stderr.write(printableOutput(t)),
   color: !!process.stdout.isTTY && !process.env.NO_COLOR,
 };
 
 /** Prints a failure as one line (the stack too with --debug) and returns its exit code; `context` prefixes the message. */
 export function printError(e: unknown, io: CliIo, debug: boolean, context = ''): ExitCode {
   if (e instanceof MlobsError) {
-    io.stderr(`mlobs: error: ${context}${e.message}\n`);
+    io.stderr(`mlobs: error: ${printable(context + e.message, PRINTED_MESSAGE_MAX)}\n`);
     if (debug && e.stack) io.stderr(`${e.stack}\n`);
     return e.exitCode;
   }
   const err = e as Error;
-  io.stderr(`mlobs: internal error: ${context}${err?.message ?? String(e)}${debug ? '' : ' (run with --debug for details)'}\n`);
+  io.stderr(
+    `mlobs: internal error: ${printable(context + (err?.message ?? String(e)), PRINTED_MESSAGE_MAX)}${debug ? '' : ' (run with --debug for details)'}\n`,
+  );
   if (debug && err?.stack) io.stderr(`${err.stack}\n`);
   return ExitCode.internal;
 }

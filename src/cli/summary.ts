@@ -1,5 +1,6 @@
 import { formatNumber, formatQualityChange, mostDriftedFirst, paint, qualityChanges, RULE_SYMBOL, stripEmphasis } from '../report/format.js';
 import { scoreFromJson, type Report } from '../report/model.js';
+import { printable, PRINTED_MESSAGE_MAX } from '../printable.js';
 import { STATUS_LOOK, statusLine } from '../report/status.js';
 
 export interface SummaryStyle {
@@ -27,14 +28,14 @@ function suiteLines(report: Report, color: boolean): string[] {
   const failed = suite.tests.filter((t) => t.status === 'FAIL' || t.status === 'ERROR');
   const lines = [failed.length ? paint(color, '1;31', head) : paint(color, '1;32', head)];
   // Evidently's descriptions carry Markdown emphasis, which a terminal shows as literal asterisks.
-  for (const t of failed.slice(0, TOP_FAILED_TESTS)) lines.push(`  ${t.status.padEnd(5)}  ${stripEmphasis(t.description).replace(/\s+/g, ' ')}`);
+  for (const t of failed.slice(0, TOP_FAILED_TESTS)) lines.push(`  ${t.status.padEnd(5)}  ${printable(stripEmphasis(t.description).replace(/\s+/g, ' '), PRINTED_MESSAGE_MAX)}`);
   if (failed.length > TOP_FAILED_TESTS) lines.push(`  ... and ${failed.length - TOP_FAILED_TESTS} more`);
   return ['', ...lines];
 }
 
 function qualityLine(report: Report): string[] {
   const mq = report.model_quality;
-  if (mq?.classification?.error) return ['', `Model quality: not computed: ${mq.classification.error}`];
+  if (mq?.classification?.error) return ['', `Model quality: not computed: ${printable(mq.classification.error, PRINTED_MESSAGE_MAX)}`];
   const changes = qualityChanges(mq)?.slice(0, 3);
   if (!mq || !changes?.length) return [];
   return ['', `Model quality (${mq.task}, reference → current): ${changes.map(formatQualityChange).join(', ')}`];
@@ -45,12 +46,12 @@ export function formatSummary(report: Report, style: SummaryStyle): string {
   const d = report.drift;
   const out = [
     statusSummaryLine(report, style),
-    `reference: ${report.inputs.reference.path} (${report.inputs.reference.rows} rows)  current: ${report.inputs.current.path} (${report.inputs.current.rows} rows)`,
+    `reference: ${printable(report.inputs.reference.path)} (${report.inputs.reference.rows} rows)  current: ${printable(report.inputs.current.path)} (${report.inputs.current.rows} rows)`,
     '',
   ];
   const sorted = [...d.columns].sort(mostDriftedFirst);
   const rows = sorted.map((c) => [
-    c.role === 'feature' ? c.column : `${c.column} (${c.role})`,
+    c.role === 'feature' ? printable(c.column) : `${printable(c.column)} (${c.role})`,
     c.type,
     c.stattest,
     formatNumber(scoreFromJson(c.score)),
@@ -60,7 +61,7 @@ export function formatSummary(report: Report, style: SummaryStyle): string {
   ]);
   out.push(...table(rows, ['column', 'type', 'test', 'score', 'drift if', 'n ref/cur', 'drift'], style.color, (i) => sorted[i].drift_detected));
   out.push(...suiteLines(report, style.color), ...qualityLine(report));
-  for (const e of report.errors) out.push(paint(style.color, '33', `error: ${e.message}`));
-  for (const w of report.warnings) out.push(paint(style.color, '33', `warning: ${w.message}`));
+  for (const e of report.errors) out.push(paint(style.color, '33', `error: ${printable(e.message, PRINTED_MESSAGE_MAX)}`));
+  for (const w of report.warnings) out.push(paint(style.color, '33', `warning: ${printable(w.message, PRINTED_MESSAGE_MAX)}`));
   return out.join('\n');
 }

@@ -9,7 +9,14 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function overlay(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const merged = structuredClone(base);
   for (const [key, value] of Object.entries(over)) {
-    merged[key] = isRecord(value) && isRecord(merged[key]) ? overlay(merged[key], value) : structuredClone(value);
+    const current = Object.hasOwn(merged, key) ? merged[key] : undefined;
+    // defineProperty, not assignment: a column named `__proto__` (a per-column map key) would set the prototype.
+    Object.defineProperty(merged, key, {
+      value: isRecord(value) && isRecord(current) ? overlay(current, value) : structuredClone(value),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return merged;
 }

@@ -1,4 +1,5 @@
 import type { ColumnPlan } from '../data/typing.js';
+import { UsageError } from '../errors.js';
 import { sideCodes } from '../data/values.js';
 import type { ParsedColumn } from '../io/csv/types.js';
 import { toJsonNumbers, type ModelQuality } from '../report/model.js';
@@ -60,6 +61,17 @@ export function modelQuality(plans: ColumnPlan[], task: 'classification' | 'regr
   const misnamed = predictions.length > 1 && predictions.every((p) => findLabel(p.name, targetClasses) === undefined);
   if (predictions.length > 1 && !misnamed) for (const p of predictions) seen.add(classOf(p.name));
   const labels = [...seen].sort(compareLabels);
+  if (predictions.length > 1 && !misnamed) {
+    // sklearn's log_loss refuses this too ("different number of classes"); scoring the uncovered classes
+    // as probability 0 would make the log loss infinite.
+    const covered = new Set(predictions.map((p) => classOf(p.name)));
+    const uncovered = labels.filter((l) => !covered.has(l));
+    if (uncovered.length) {
+      throw new UsageError(
+        `--prediction: one probability column per class is needed; no column scores the class${uncovered.length > 1 ? 'es' : ''} ${uncovered.map((l) => JSON.stringify(l)).join(', ')} of target "${target.name}"`,
+      );
+    }
+  }
 
   let posLabel: Label | null = null;
   let error: string | undefined;

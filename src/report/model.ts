@@ -291,7 +291,7 @@ const ModelQuality = z.object({
 
 // ---- Test suites (Evidently's test presets: pass/fail verdicts over all of the above) ----
 
-const ApproxBound = z.object({ value: z.number(), relative: z.number(), absolute: z.number() }).describe('approx(value): within max(|value|·relative, absolute)');
+const ApproxBound = z.object({ value: Score, relative: z.number(), absolute: z.number() }).describe('approx(value): within max(|value|·relative, absolute)');
 const TestCondition = z
   .object({
     eq: z.union([Score, ApproxBound]).optional(),

@@ -70,6 +70,27 @@ function pairs<T>(flag: string, value: (raw: string) => T) {
 /** A name or a list of names in the config file; always a list after parsing. */
 const names = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v]));
 const threshold = z.number().positive().finite();
+
+/**
+ * A map from column name to `value`. Column names are data, so `__proto__` is a key like any other: zod's
+ * record drops it, so entries are checked one by one into an object without a prototype.
+ */
+function columnMap<T extends z.ZodType>(value: T) {
+  return z
+    .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected a map of column: value')
+    .transform((map, ctx) => {
+      const out: Record<string, z.output<T>> = Object.create(null);
+      for (const [column, raw] of Object.entries(map)) {
+        const parsed = value.safeParse(raw);
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [column, ...issue.path] });
+          return z.NEVER;
+        }
+        out[column] = parsed.data;
+      }
+      return out;
+    });
+}
 const text = z.string().min(1);
 const RUN = ['report', 'test', 'schedule'] as const;
 const SLACK = ['report', 'test', 'schedule', 'notify'] as const;
@@ -187,7 +208,7 @@ export const SETTINGS: readonly Setting[] = [
     flags: '--per-column-stattest <column=id>',
     help: 'stat test for one column (repeatable)',
     config: 'drift.per_column_stattest',
-    type: z.record(z.string(), z.string()),
+    type: columnMap(z.string()),
     parse: pairs('--per-column-stattest', (s) => s),
     commands: RUN,
   },
@@ -195,7 +216,7 @@ export const SETTINGS: readonly Setting[] = [
     flags: '--per-column-threshold <column=x>',
     help: 'threshold for one column (repeatable)',
     config: 'drift.per_column_threshold',
-    type: z.record(z.string(), threshold),
+    type: columnMap(threshold),
     parse: pairs('--per-column-threshold', number('--per-column-threshold')),
     commands: RUN,
   },

@@ -1,3 +1,4 @@
+import { capLabel } from '../printable.js';
 import { formatNumber, RULE_SYMBOL } from '../report/format.js';
 import { scoreFromJson, type ColumnDrift, type Distribution } from '../report/model.js';
 
@@ -36,6 +37,9 @@ function percents(counts: number[]): number[] {
   return counts.map((c) => (total === 0 ? 0 : Math.round((c / total) * 1e5) / 1e3));
 }
 
+/** Longest category label a chart shows whole; report.json keeps the label as it is. */
+export const CHART_LABEL_MAX = 120;
+
 export function distributionSeries(d: Distribution): Series {
   const reference = [...d.reference];
   const current = [...d.current];
@@ -44,7 +48,7 @@ export function distributionSeries(d: Distribution): Series {
     const edges = edgeLabels(d.x as number[]);
     labels = reference.map((_, i) => `${edges[i]} – ${edges[i + 1]}`);
   } else {
-    labels = d.x.map(String);
+    labels = d.x.map((x) => capLabel(String(x), CHART_LABEL_MAX));
   }
   if (d.other) {
     labels.push(OTHER_LABEL);

@@ -8,6 +8,7 @@ import { direction, formatChange, formatDifference, formatNumber, formatPercent,
 import { metricsOf, type MetricKey, type ModelMetric } from '../report/metrics.js';
 import { STATUS_LOOK } from '../report/status.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { capLabel } from '../printable.js';
 import {
   scoreFromJson,
   type ColumnDrift,
@@ -105,6 +106,16 @@ function formatBytes(n: number): string {
   return i === 0 ? `${n} bytes` : `${formatNumber(x)} ${units[i]}`;
 }
 
+/** Columns the page lists per section (the most drifted first); docs/limits in README. */
+export const HTML_MAX_COLUMNS = 500;
+
+/** Tests the page lists, failures first. */
+export const HTML_MAX_TESTS = 2000;
+
+/** Longest column name the page shows whole. */
+const HTML_LABEL_MAX = 200;
+const HTML_DESCRIPTION_MAX = 1000;
+
 const plural = (n: number, word: string) => (n === 1 ? word : `${word}s`);
 
 const utc = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC');
@@ -125,7 +136,7 @@ function driftRow(c: ColumnDrift, i: number) {
   const binKind = histogram ? 'bin' : 'category';
   return {
     id: `drift-${i}`,
-    column: c.column,
+    column: capLabel(c.column, HTML_LABEL_MAX),
     role: c.role,
     // The verdict's list of drifted columns says when one is the target or a prediction: that drift means most.
     roleNote: c.role === 'feature' ? '' : ` (${c.role})`,
@@ -147,7 +158,7 @@ function driftRow(c: ColumnDrift, i: number) {
     explanation: explainVerdict(c),
     shift: shift && `Largest change: ${histogram ? `the bin ${shift.label}` : `"${shift.label}"`} holds ${share(shift.reference)} of reference ${unit} and ${share(shift.current)} of current ${unit}.`,
     details: Object.entries(c.details).map(([name, value]) => ({ name, value: typeof value === 'number' ? formatNumber(value) : String(value) })),
-    chartLabel: `${c.column}: share of reference and current ${unit} per ${binKind}`,
+    chartLabel: `${capLabel(c.column, HTML_LABEL_MAX)}: share of reference and current ${unit} per ${binKind}`,
     bins: series.labels.map((label, b) => ({ label, reference: share(series.reference[b]), current: share(series.current[b]) })),
     binKind,
     series,
@@ -163,7 +174,7 @@ function columnRow(c: ColumnInfo, driftIds: Map<string, string>, notes: Map<stri
     return { text: `${r === null ? '–' : count(r)} / ${k === null ? '–' : count(k)}`, some: (r ?? 0) + (k ?? 0) > 0 };
   };
   return {
-    name: c.name,
+    name: capLabel(c.name, HTML_LABEL_MAX),
     driftId: driftIds.get(c.name),
     role: c.role,
     type: TYPE_LABEL[c.type],
@@ -209,21 +220,23 @@ function markdownBold(text: string): { text: string; bold: boolean }[] {
 }
 
 function suiteView(t: TestSuite) {
+  // Worst first, and on wide data only as many as the page can carry: report.json has every test.
   const tests = t.tests
     .map((test, i) => ({ test, i }))
     .sort((a, b) => STATUS[a.test.status].order - STATUS[b.test.status].order || a.i - b.i)
+    .slice(0, HTML_MAX_TESTS)
     .map(({ test }) => ({
       ...STATUS[test.status],
       status: test.status,
       name: test.name,
-      column: test.column ?? (test.label === null ? '' : `class ${test.label}`),
+      column: capLabel(test.column ?? (test.label === null ? '' : `class ${test.label}`), HTML_LABEL_MAX),
       group: GROUP_LABEL[test.group],
-      description: markdownBold(test.description),
+      description: markdownBold(capLabel(test.description, HTML_DESCRIPTION_MAX)),
     }));
   const statuses = (Object.keys(STATUS) as TestStatus[])
     .map((status) => ({ status, ...STATUS[status], n: t.summary.by_status[status] ?? 0 }))
     .filter((s) => s.n > 0);
-  return { tests, statuses, total: t.summary.total_tests, failed: t.summary.failed_tests, passed: t.summary.success_tests, presets: t.presets.join(', ') };
+  return { tests, omitted: t.tests.length - tests.length, statuses, total: t.summary.total_tests, failed: t.summary.failed_tests, passed: t.summary.success_tests, presets: t.presets.join(', ') };
 }
 
 // ---- Numbers shared by the quality sections ----
@@ -316,8 +329,8 @@ function qualityView(q: DataQuality, driftIds: Map<string, string>) {
     dataset,
     almostConstant: formatPercent(q.almost_constant_threshold),
     almostDuplicated: formatPercent(q.almost_duplicated_threshold),
-    columns: q.columns.map((c) => ({
-      column: c.column,
+    columns: q.columns.slice(0, HTML_MAX_COLUMNS).map((c) => ({
+      column: capLabel(c.column, HTML_LABEL_MAX),
       driftId: driftIds.get(c.column),
       kind: c.role === 'feature' ? TYPE_LABEL[c.type] : `${TYPE_LABEL[c.type]}, ${c.role}`,
       reference: statsCells(c.reference),
@@ -414,9 +427,10 @@ function modelHeadline(m: ModelQuality) {
 export function htmlView(report: Report) {
   const d = report.drift;
   const look = STATUS_LOOK[report.status.code];
-  const ordered = [...d.columns].sort(mostDriftedFirst);
+  // Wide data: the page shows the most drifted columns (report.json has all of them), so it opens quickly.
+  const ordered = [...d.columns].sort(mostDriftedFirst).slice(0, HTML_MAX_COLUMNS);
   const rows = ordered.map(driftRow);
-  const driftIds = new Map(rows.map((r) => [r.column, r.id]));
+  const driftIds = new Map(ordered.map((c, i) => [c.column, rows[i].id]));
   const notes = new Map<string, string[]>();
   for (const w of report.warnings) if (w.column !== undefined) notes.set(w.column, [...(notes.get(w.column) ?? []), w.message]);
   for (const e of report.errors) notes.set(e.column, [...(notes.get(e.column) ?? []), `error: ${e.message}`]);
@@ -437,6 +451,7 @@ export function htmlView(report: Report) {
       partial: 'drift',
       rows,
       total: rows.length,
+      omitted: d.columns.length - rows.length,
     },
     (report.target_drift?.columns.length ?? 0) > 0 && {
       id: 'target',
@@ -460,7 +475,8 @@ export function htmlView(report: Report) {
       id: 'columns',
       title: 'Columns',
       partial: 'columns',
-      rows: report.columns.map((c) => columnRow(c, driftIds, notes)),
+      rows: report.columns.slice(0, HTML_MAX_COLUMNS).map((c) => columnRow(c, driftIds, notes)),
+      omitted: Math.max(0, report.columns.length - HTML_MAX_COLUMNS),
     },
     (report.errors.length > 0 || report.warnings.length > 0) && {
       id: 'issues',

@@ -1,4 +1,4 @@
-import { access, constants } from 'node:fs/promises';
+import { rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
@@ -6,11 +6,12 @@ import { loadConfig } from '../../config/load.js';
 import { DEFAULT_MONITOR, selectMonitors } from '../../config/monitors.js';
 import type { DriftOptions } from '../../drift/options.js';
 import { findStatTest, STAT_TEST_IDS } from '../../drift/registry.js';
-import { ExitCode, NotifyError, OutputError, UsageError } from '../../errors.js';
-import { ensureDir } from '../../io/atomic.js';
+import { ExitCode, NotifyError, UsageError } from '../../errors.js';
+import { checkCreatable, claimUniqueDir, openOutput } from '../../io/atomic.js';
 import { DEFAULT_NA_VALUES } from '../../io/csv/index.js';
 import { historyFor, prepareNotifier, type NotifySettings } from '../../notify/index.js';
 import { originOf, type Origins } from '../../origins.js';
+import { printable, PRINTED_MESSAGE_MAX } from '../../printable.js';
 import type { Report } from '../../report/model.js';
 import { runReport, type ReportOptions } from '../../pipeline.js';
 import type { ColumnRoles } from '../../data/roles.js';
@@ -114,15 +115,6 @@ export function resolveReportOptions(run: PlannedRun, flags: Record<string, unkn
   };
 }
 
-async function checkWritable(dir: string): Promise<void> {
-  await ensureDir(dir);
-  try {
-    await access(dir, constants.W_OK);
-  } catch {
-    throw new OutputError(`output directory ${dir} is not writable`);
-  }
-}
-
 /** What sets `mlobs test` apart from `mlobs report`: its terminal summary and its default exit gate. */
 export interface ReportCommand {
   description: string;
@@ -136,6 +128,8 @@ interface RunContext {
   io: CliIo;
   /** The output directory when the config names none: one timestamp for every monitor of the invocation. */
   defaultOutDir: string;
+  /** Creates the default output directory when the first run writes, under a name no other run has. */
+  claimDefaultOutDir: () => Promise<string>;
   several: boolean;
 }
 
@@ -148,9 +142,11 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
   const started = performance.now();
   const textfileDir = getPath(run.config, 'prometheus.textfile_dir') as string | undefined;
   try {
-    const dir = (getPath(run.config, 'output.dir') as string | undefined) ?? ctx.defaultOutDir;
+    const explicitDir = getPath(run.config, 'output.dir') as string | undefined;
+    const dir = explicitDir ?? ctx.defaultOutDir;
     const resolved = resolveReportOptions(run, flags, ctx.several ? join(dir, run.monitor) : dir);
-    await checkWritable(resolved.outDir);
+    // Nothing is created before the inputs are read and checked: a failed run leaves no empty directory.
+    await checkCreatable(resolved.outDir);
     for (const format of resolved.formats) await WRITERS[format].preflight?.();
     const notifier = await prepareNotifier(run.config.notify as NotifySettings, {
       io,
@@ -164,8 +160,19 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
     const report = { ...(await runReport(resolved.report)), ...(links && { links }) };
     const writeStart = performance.now();
     const prom = { monitor: run.monitor, maxColumns: resolved.promMaxColumns };
+    const base = explicitDir ?? (await ctx.claimDefaultOutDir());
+    const outDir = ctx.several ? join(base, run.monitor) : base;
+    const output = await openOutput(outDir);
     const written: string[] = [];
-    for (const format of resolved.formats) written.push(...(await WRITERS[format].write(report, resolved.outDir, { ...prom, formats: resolved.formats })));
+    try {
+      const staged: string[] = [];
+      for (const format of resolved.formats) staged.push(...(await WRITERS[format].write(report, output.staging, { ...prom, formats: resolved.formats, finalDir: outDir })));
+      written.push(...(await output.commit(staged)));
+    } catch (e) {
+      await output.abort();
+      if (explicitDir === undefined) await rmdir(base).catch(() => undefined);
+      throw e;
+    }
     if (textfileDir) written.push(await writeTextfile(report, textfileDir, prom));
     if (flags.timings) {
       const write_s = (performance.now() - writeStart) / 1000;
@@ -173,17 +180,17 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
       io.stderr(`${JSON.stringify({ ...(ctx.several ? { monitor: run.monitor } : {}), ...report.run.timings, write_s, peak_rss_bytes })}\n`);
     }
     if (!flags.quiet) {
-      const heading = ctx.several ? `Monitor ${run.monitor}\n` : '';
-      io.stdout(`${heading}${ctx.command.summary(report, { color: io.color })}\n\nReport written to ${written.join(', ')}\n`);
+      const heading = ctx.several ? `Monitor ${printable(run.monitor)}\n` : '';
+      io.stdout(`${heading}${ctx.command.summary(report, { color: io.color })}\n\nReport written to ${written.map((f) => printable(f)).join(', ')}\n`);
     }
-    io.reported?.({ monitor: run.monitor, dir: resolved.outDir, report });
-    await notifier?.send(report, { monitor: run.monitor, dir: resolved.outDir, files: written });
+    io.reported?.({ monitor: run.monitor, dir: outDir, report });
+    await notifier?.send(report, { monitor: run.monitor, dir: outDir, files: written });
     return gateTripped(resolved.failOn, report) ? ExitCode.gateFailed : ExitCode.ok;
   } catch (e) {
     // A failed Slack post comes after a complete run, whose textfile is already written.
     if (textfileDir && !(e instanceof NotifyError)) {
       const failed = { endedAt: new Date(), durationSeconds: Math.round(performance.now() - started) / 1000 };
-      await writeFailedRunTextfile(textfileDir, run.monitor, failed).catch((w: Error) => io.stderr(`mlobs: warning: ${w.message}\n`));
+      await writeFailedRunTextfile(textfileDir, run.monitor, failed).catch((w: Error) => io.stderr(`mlobs: warning: ${printable(w.message, PRINTED_MESSAGE_MAX)}\n`));
     }
     throw e;
   }
@@ -196,7 +203,10 @@ export function registerReportCommand(program: Command, io: CliIo, setExit: (cod
   cmd.action(async (flags: Record<string, unknown>) => {
     const given = (name: string) => cmd.getOptionValueSource(name) === 'cli';
     const { runs, several } = await planRuns(command.name, flags, given);
-    const ctx: RunContext = { command, flags, io, defaultOutDir: join('reports', utcStamp(new Date())), several };
+    const defaultOutDir = join('reports', utcStamp(new Date()));
+    let claimed: Promise<string> | undefined;
+    const claimDefaultOutDir = () => (claimed ??= claimUniqueDir(defaultOutDir));
+    const ctx: RunContext = { command, flags, io, defaultOutDir, claimDefaultOutDir, several };
     if (!several) {
       setExit(await runMonitor(runs[0], ctx));
       return;

@@ -3,6 +3,7 @@ import type { ExitCode } from '../../errors.js';
 import { paint, stripEmphasis } from '../../report/format.js';
 import type { Report } from '../../report/model.js';
 import type { CliIo } from '../../console.js';
+import { printable, PRINTED_MESSAGE_MAX } from '../../printable.js';
 import { statusSummaryLine, type SummaryStyle } from '../summary.js';
 import { registerReportCommand } from './report.js';
 
@@ -19,14 +20,14 @@ export function formatTestSummary(report: Report, style: SummaryStyle): string {
   const out = [
     statusSummaryLine(report, style),
     `${verdict}: ${parts.join(', ')} of ${s.total_tests} (${suite.presets.join(', ')})`,
-    `reference: ${report.inputs.reference.path} (${report.inputs.reference.rows} rows)  current: ${report.inputs.current.path} (${report.inputs.current.rows} rows)`,
+    `reference: ${printable(report.inputs.reference.path)} (${report.inputs.reference.rows} rows)  current: ${printable(report.inputs.current.path)} (${report.inputs.current.rows} rows)`,
   ];
   const order = ['FAIL', 'ERROR', 'WARNING'];
   const shown = suite.tests.filter((t) => t.status !== 'SUCCESS').sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status));
   if (shown.length) out.push('');
   for (const t of shown) {
     const about = t.column ?? (t.label !== null ? String(t.label) : null);
-    out.push(`${paint(style.color, COLORS[t.status], t.status.padEnd(7))} ${t.name}${about === null ? '' : ` [${about}]`}: ${stripEmphasis(t.description)}`);
+    out.push(`${paint(style.color, COLORS[t.status], t.status.padEnd(7))} ${t.name}${about === null ? '' : ` [${printable(about)}]`}: ${printable(stripEmphasis(t.description), PRINTED_MESSAGE_MAX)}`);
   }
   return out.join('\n');
 }
