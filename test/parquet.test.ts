@@ -125,6 +125,10 @@ describe('Parquet sources', () => {
     expect(await isParquetSource(join(dir, '*.parquet'))).toBe(true);
     expect(await isParquetSource('fixtures/activities/reference.csv')).toBe(false);
     expect(await isParquetSource(join(dir, 'missing.csv'))).toBe(false);
+    // An existing file is itself, whatever characters its name holds.
+    const bracketed = join(dir, 'data[1]*.csv');
+    copyFileSync(join(ROOT, 'fixtures/activities/current.csv'), bracketed);
+    expect(await isParquetSource(bracketed)).toBe(false);
     // A named pipe is CSV and is not opened to sniff it (that would wait for a writer, then steal its bytes).
     const fifo = join(dir, 'pipe');
     execFileSync('mkfifo', [fifo]);

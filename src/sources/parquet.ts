@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { TextDictionary } from '../io/csv/dictionary.js';
@@ -15,16 +16,22 @@ const EXTENSION = /\.(parquet|parq|pq)$/i;
 const MAGIC = 'PAR1';
 
 /**
- * A Parquet source: a glob, a directory, a `.parquet` file, or any regular file that starts with Parquet's magic
- * bytes. Everything else is read as CSV.
+ * A Parquet source: a directory, a `.parquet` file, any regular file that starts with Parquet's magic bytes, or a
+ * glob that names no existing file. Everything else is read as CSV. An existing path is taken as it is, so a file
+ * name with `[` or `*` in it is never mistaken for a pattern.
  */
 export async function isParquetSource(path: string): Promise<boolean> {
-  if (GLOB.test(path) || EXTENSION.test(path)) return true;
+  let st: Stats;
   try {
-    const st = await stat(path);
-    if (st.isDirectory()) return true;
-    // Only a regular file can be sniffed: opening a pipe (`-c <(...)`, a FIFO) would take bytes the CSV reader needs.
-    if (!st.isFile()) return false;
+    st = await stat(path);
+  } catch {
+    return GLOB.test(path) || EXTENSION.test(path);
+  }
+  if (st.isDirectory()) return true;
+  // Only a regular file can be sniffed: opening a pipe (`-c <(...)`, a FIFO) would take bytes the CSV reader needs.
+  if (!st.isFile()) return false;
+  if (EXTENSION.test(path)) return true;
+  try {
     const handle = await open(path, 'r');
     try {
       const head = Buffer.alloc(4);
@@ -44,19 +51,17 @@ const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
 /** The files behind a source, sorted (DuckDB's glob order), so the hash and the row order do not depend on the disk. */
 async function listFiles(conn: DuckDBConnection, source: string): Promise<string[]> {
   let pattern = source;
-  if (!GLOB.test(source)) {
-    let isDir: boolean;
-    try {
-      isDir = (await stat(source)).isDirectory();
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
+  try {
+    if (!(await stat(source)).isDirectory()) return [source];
+    pattern = `${source.replace(/\/+$/, '')}/**/*.parquet`;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' || !GLOB.test(source)) {
       throw new InputError(
         { file: source },
         `cannot open the file: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(e)}`,
       );
     }
-    if (!isDir) return [source];
-    pattern = `${source.replace(/\/+$/, '')}/**/*.parquet`;
   }
   const rows = (await conn.runAndReadAll(`SELECT file FROM glob(${sqlString(pattern)}) ORDER BY file`)).getRows();
   if (rows.length === 0) throw new InputError({ file: source }, `no Parquet file matches ${pattern === source ? 'this pattern' : pattern}`);
