@@ -12,12 +12,12 @@ import { runSuite, type SuiteOptions } from './suite/run.js';
 import type { CsvOptions, ParsedTable } from './io/csv/types.js';
 import { UsageError } from './errors.js';
 import { didYouMean } from './suggest.js';
+import { readSources } from './sources/index.js';
 import { originOf, type Origins } from './origins.js';
 import { VERSION } from './version.js';
 import { SCHEMA_VERSION, type EngineInfo, type Report } from './report/model.js';
 import { runStatus } from './report/status.js';
 import { readSource, type DatabaseSource } from './sources/database.js';
-import { readSources } from './sources/index.js';
 
 export interface ReportOptions {
   reference: string;

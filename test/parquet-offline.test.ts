@@ -19,9 +19,19 @@ describe('DuckDB never downloads', () => {
     try {
       const c = db.connection;
       const settings = Object.fromEntries(
-        (await c.runAndReadAll(`SELECT name, value FROM duckdb_settings() WHERE name IN ('autoinstall_known_extensions', 'autoload_known_extensions', 'allow_community_extensions', 'allow_unsigned_extensions', 'lock_configuration')`)).getRows(),
+        (
+          await c.runAndReadAll(
+            `SELECT name, value FROM duckdb_settings() WHERE name IN ('autoinstall_known_extensions', 'autoload_known_extensions', 'allow_community_extensions', 'allow_unsigned_extensions', 'lock_configuration')`,
+          )
+        ).getRows(),
       );
-      expect(settings).toEqual({ autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', allow_community_extensions: 'false', allow_unsigned_extensions: 'false', lock_configuration: 'true' });
+      expect(settings).toEqual({
+        autoinstall_known_extensions: 'false',
+        autoload_known_extensions: 'false',
+        allow_community_extensions: 'false',
+        allow_unsigned_extensions: 'false',
+        lock_configuration: 'true',
+      });
       // Only what is linked into the binding is there; nothing was ever installed.
       const extensions = (await c.runAndReadAll(`SELECT extension_name, install_mode FROM duckdb_extensions() WHERE loaded OR installed`)).getRows();
       expect(extensions.map((e) => e[0]).sort()).toEqual(expect.arrayContaining(['parquet']));
@@ -43,7 +53,21 @@ describe('DuckDB never downloads', () => {
   it.skipIf(!offline)('a Parquet report in a network namespace without any network equals the report with it, and writes nothing to HOME', () => {
     const home = tempDir();
     const report = (out: string, prefix: string[]) => {
-      const args = [...prefix, process.execPath, BIN, 'report', '-r', join(dir, 'reference.parquet'), '-c', join(dir, 'current.parquet'), '--target', 'Quality', '-o', out, '--quiet'];
+      const args = [
+        ...prefix,
+        process.execPath,
+        BIN,
+        'report',
+        '-r',
+        join(dir, 'reference.parquet'),
+        '-c',
+        join(dir, 'current.parquet'),
+        '--target',
+        'Quality',
+        '-o',
+        out,
+        '--quiet',
+      ];
       const res = spawnSync(args[0], args.slice(1), { cwd: ROOT, env: { ...process.env, HOME: home }, encoding: 'utf8' });
       expect(res.stderr).toBe('');
       expect(res.status).toBe(0);

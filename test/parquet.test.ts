@@ -1,9 +1,12 @@
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/run.js';
 import { STAT_TEST_IDS } from '../src/drift/registry.js';
-import { isParquetSource } from '../src/sources/parquet.js';
+import { readCsv, DEFAULT_NA_VALUES } from '../src/io/csv/index.js';
+import { openDuckDb } from '../src/sources/duckdb/connection.js';
+import { isParquetSource, readParquet } from '../src/sources/parquet.js';
 import { readReport, ROOT, runCli, tempDir } from './helpers/cli.js';
 import { activitiesArgs, goldenArgs, goldenCases } from './helpers/golden.js';
 import { csvToParquet, duckdbExec, reportDifferences } from './helpers/parquet.js';
@@ -52,7 +55,7 @@ beforeAll(async () => {
   for (const [csv, parquet] of [...parquetOf]) if (!csv.startsWith('/')) parquetOf.set(join(ROOT, csv), parquet);
 }, 60_000);
 
-describe('Parquet input gives the report the CSV gives (every field but the input\'s name, format and hash)', () => {
+describe("Parquet input gives the report the CSV gives (every field but the input's name, format and hash)", () => {
   for (const { name, dir: d } of goldenCases()) {
     it(`${name}: declared roles, as the golden run`, async () => {
       await expectSameReport(goldenArgs('report', d, 'unused').filter((a, i, all) => a !== '--out' && all[i - 1] !== '--out'));
@@ -80,6 +83,40 @@ describe('Parquet input gives the report the CSV gives (every field but the inpu
 });
 
 describe('Parquet sources', () => {
+  it('cells read as the same cells of a CSV: NULL, NaN, infinity, NA tokens, numbers in text, long text, booleans, dates', async () => {
+    const csv = join(dir, 'cells.csv');
+    writeFileSync(
+      csv,
+      'x,n,s,b,d\n1.5,1,a,True,2026-01-01\n,2,NA,False,2026-01-02\nNaN,,,,\ninf,4,a long label over twelve bytes,True,2026-01-04\n-2,5,3,False,2026-01-05\n',
+    );
+    const parquet = join(dir, 'cells.parquet');
+    await duckdbExec(
+      `COPY (SELECT * FROM (VALUES (1.5::DOUBLE, 1::BIGINT, 'a', true, DATE '2026-01-01'), (NULL, 2, 'NA', false, DATE '2026-01-02'), ('NaN'::DOUBLE, NULL, NULL, NULL, NULL), ` +
+        `('inf'::DOUBLE, 4, 'a long label over twelve bytes', true, DATE '2026-01-04'), (-2, 5, '3', false, DATE '2026-01-05')) t(x, n, s, b, d)) TO '${parquet}' (FORMAT parquet)`,
+    );
+    const fromCsv = await readCsv(csv, { naValues: DEFAULT_NA_VALUES });
+    const db = await openDuckDb();
+    // Few distinct texts come as enum codes; many, text by text (maxLabels 0 forces that here).
+    const [asCodes, asTexts] = await Promise.all([
+      readParquet(db.connection, parquet, { naValues: DEFAULT_NA_VALUES }),
+      readParquet(await db.connect(), parquet, { naValues: DEFAULT_NA_VALUES }, { maxLabels: 0 }),
+    ]).finally(() => db.close());
+    const cells = (t: typeof fromCsv) =>
+      t.columns.map(({ name, numbers, textCodes, texts, textCounts, missingCount, numericCount, textCount, integerLiterals }) => ({
+        name,
+        numbers: [...numbers].map(String),
+        labels: textCodes ? [...textCodes].map((c) => (c < 0 ? null : texts[c])) : null,
+        textCounts,
+        missingCount,
+        numericCount,
+        textCount,
+        integerLiterals,
+      }));
+    expect(cells(asCodes)).toEqual(cells(fromCsv));
+    expect(cells(asTexts)).toEqual(cells(fromCsv));
+    expect(asCodes.rowCount).toBe(5);
+  });
+
   it('are recognised by extension, directory, glob or magic bytes', async () => {
     const noExtension = join(dir, 'data-without-extension');
     copyFileSync(parquetOf.get(join(ROOT, 'fixtures/activities/reference.csv'))!, noExtension);
@@ -88,6 +125,14 @@ describe('Parquet sources', () => {
     expect(await isParquetSource(join(dir, '*.parquet'))).toBe(true);
     expect(await isParquetSource('fixtures/activities/reference.csv')).toBe(false);
     expect(await isParquetSource(join(dir, 'missing.csv'))).toBe(false);
+    // An existing file is itself, whatever characters its name holds.
+    const bracketed = join(dir, 'data[1]*.csv');
+    copyFileSync(join(ROOT, 'fixtures/activities/current.csv'), bracketed);
+    expect(await isParquetSource(bracketed)).toBe(false);
+    // A named pipe is CSV and is not opened to sniff it (that would wait for a writer, then steal its bytes).
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    expect(await isParquetSource(fifo)).toBe(false);
   });
 
   it('a directory of files and a hive-partitioned glob read as one table, partition columns included', async () => {
@@ -115,7 +160,10 @@ describe('Parquet sources', () => {
     const cfg = join(dir, 'mlobs.yaml');
     const ref = parquetOf.get(join(ROOT, 'fixtures/activities/reference.csv'))!;
     const cur = parquetOf.get(join(ROOT, 'fixtures/activities/current.csv'))!;
-    writeFileSync(cfg, `columns: { target: Quality, task: regression }\nmonitors:\n  - { name: pq, reference: ${ref}, current: ${cur} }\n  - { name: csv, reference: fixtures/activities/reference.csv, current: ${cur} }\n`);
+    writeFileSync(
+      cfg,
+      `columns: { target: Quality, task: regression }\nmonitors:\n  - { name: pq, reference: ${ref}, current: ${cur} }\n  - { name: csv, reference: fixtures/activities/reference.csv, current: ${cur} }\n`,
+    );
     const out = tempDir();
     const res = await runCli(['report', '--config', cfg, '--out', out, '--quiet']);
     expect(res.stderr).toBe('');
@@ -133,7 +181,18 @@ describe('Parquet sources', () => {
       `FROM range(200) t(i)) TO '${join(dir, `types-${side}.parquet`)}' (FORMAT parquet)`;
     await duckdbExec(make('ref', 0), make('cur', 5));
     const out = tempDir();
-    const res = await runCli(['report', '-r', join(dir, 'types-ref.parquet'), '-c', join(dir, 'types-cur.parquet'), '--categorical', 'level', '--out', out, '--quiet']);
+    const res = await runCli([
+      'report',
+      '-r',
+      join(dir, 'types-ref.parquet'),
+      '-c',
+      join(dir, 'types-cur.parquet'),
+      '--categorical',
+      'level',
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(res.stderr).toBe('');
     const report = readReport(out);
     const types = Object.fromEntries(report.columns.map((c: any) => [c.name, [c.type, c.type_source]]));
@@ -151,16 +210,17 @@ describe('Parquet sources', () => {
 
 describe('bad Parquet input: one line, exit 2, nothing left behind', () => {
   async function expectError(args: string[], message: RegExp): Promise<void> {
-    const cwd = tempDir();
-    const out = join(cwd, 'out');
+    const out = tempDir();
     const tmp = tempDir();
-    const res = await runCli(['report', ...args, '--out', out], { cwd, env: { TMPDIR: tmp } });
+    // os.tmpdir() follows TMPDIR, so DuckDB's private directory goes into a temporary directory of the run's own.
+    const res = await runCli(['report', ...args, '--out', out], { env: { TMPDIR: tmp } });
     expect(res.code).toBe(2);
     expect(res.stdout).toBe('');
     expect(res.stderr).toMatch(/^mlobs: error: [^\n]*\n$/);
     expect(res.stderr).toMatch(message);
-    // No report, and no DuckDB spill or extension directory in the working directory or the child's temp directory.
-    expect(readdirSync(cwd).filter((f) => f !== 'out')).toEqual([]);
+    // No report, and no DuckDB spill or extension directory in the working directory (DuckDB's default `.tmp`)
+    // or the child's temporary directory.
+    expect(existsSync(join(ROOT, '.tmp'))).toBe(false);
     expect(readdirSync(out)).toEqual([]);
     expect(readdirSync(tmp)).toEqual([]);
   }
@@ -172,7 +232,10 @@ describe('bad Parquet input: one line, exit 2, nothing left behind', () => {
   });
 
   it('a glob that matches nothing, and a missing file', async () => {
-    await expectError(['-r', join(dir, 'nothing-*.parquet'), '-c', 'fixtures/activities/current.csv'], /nothing-\*\.parquet: no Parquet file matches this pattern/);
+    await expectError(
+      ['-r', join(dir, 'nothing-*.parquet'), '-c', 'fixtures/activities/current.csv'],
+      /nothing-\*\.parquet: no Parquet file matches this pattern/,
+    );
     await expectError(['-r', join(dir, 'missing.parquet'), '-c', 'fixtures/activities/current.csv'], /missing\.parquet: cannot open the file: no such file/);
     const empty = join(dir, 'empty-dir');
     mkdirSync(empty);
@@ -186,7 +249,11 @@ describe('bad Parquet input: one line, exit 2, nothing left behind', () => {
     const out = tempDir();
     const res = await runCli(['report', '-r', nested, '-c', nested, '--ignore', 's,l', '--out', out, '--quiet']);
     expect(res.stderr).toBe('');
-    expect(readReport(out).columns.map((c: any) => [c.name, c.role])).toEqual([['x', 'feature'], ['s', 'ignored'], ['l', 'ignored']]);
+    expect(readReport(out).columns.map((c: any) => [c.name, c.role])).toEqual([
+      ['x', 'feature'],
+      ['s', 'ignored'],
+      ['l', 'ignored'],
+    ]);
   });
 
   it('no rows', async () => {

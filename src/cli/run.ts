@@ -13,7 +13,7 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0   done (no gate tripped)
   1   a --fail-on gate tripped (dataset drift with --fail-on drift; a critical test failed with --fail-on tests, the default of mlobs test)
-  2   usage, config or input error (bad flag, unreadable or malformed CSV, unknown column or stat test)
+  2   usage, config or input error (bad flag, unreadable or malformed CSV or Parquet, unknown column or stat test)
   3   the report could not be written (output directory missing permissions, disk full)
   4   the report was written but the Slack notification failed (bad token, unknown channel, Slack unreachable)
   5   the data source could not be queried (database unreachable, credentials refused, SQL rejected by the engine)
@@ -31,7 +31,7 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<ExitCo
     outputError: (text: string, write: (s: string) => void) => write(`mlobs: ${printable(text.trim().replace(/\s*\n\s*/g, ' '), PRINTED_MESSAGE_MAX)} (see --help)\n`),
   };
   const program = new Command('mlobs')
-    .description('Batch ML drift monitoring: Evidently-compatible drift reports from two CSV files')
+    .description('Batch ML drift monitoring: Evidently-compatible drift reports from two CSV or Parquet inputs')
     .version(VERSION, '-V, --version')
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()

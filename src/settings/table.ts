@@ -122,8 +122,20 @@ export const SETTINGS: readonly Setting[] = [
     commands: ['schedule'],
   },
   { flags: '--log-format <format>', help: 'one line per run, as text or json', default: 'text', commands: ['schedule'] },
-  { flags: '-r, --reference <file>', help: 'reference CSV (training data or a known-good period)', config: 'reference', type: text, commands: RUN },
-  { flags: '-c, --current <file>', help: 'current CSV (recent production data)', config: 'current', type: text, commands: RUN },
+  {
+    flags: '-r, --reference <file>',
+    help: 'reference data (training data or a known-good period): a CSV file, or a Parquet file, directory or glob',
+    config: 'reference',
+    type: text,
+    commands: RUN,
+  },
+  {
+    flags: '-c, --current <file>',
+    help: 'current data (recent production data): a CSV file, or a Parquet file, directory or glob',
+    config: 'current',
+    type: text,
+    commands: RUN,
+  },
   {
     flags: '--source <url>',
     help: 'query a database instead of reading files: clickhouse://user@host:8123/database (password in MLOBS_CLICKHOUSE_PASSWORD or a file named by MLOBS_CLICKHOUSE_PASSWORD_FILE), or duckdb: for SQL over local files; only aggregates leave the engine',

@@ -1,3 +1,4 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { readCsvFiles } from '../io/csv/index.js';
 import type { CsvOptions, ParsedTable } from '../io/csv/types.js';
 import { openDuckDb } from './duckdb/connection.js';
@@ -23,9 +24,19 @@ export async function readSources(paths: string[], options: SourceOptions): Prom
   readingCsv.catch(() => {});
   const parquetTables: ParsedTable[] = [];
   if (parquetPaths.length > 0) {
-    const db = await openDuckDb();
+    const parallel = options.parallel !== false;
+    const db = await openDuckDb(parallel ? {} : { threads: 1 });
+    const read = (path: string, connection: DuckDBConnection) => readParquet(connection, path, { naValues: options.csv.naValues, ignore: options.ignore });
     try {
-      for (const path of parquetPaths) parquetTables.push(await readParquet(db, path, { naValues: options.csv.naValues, ignore: options.ignore }));
+      if (parallel) {
+        // One connection per input, read at once: DuckDB decodes one while this thread files the other's vectors.
+        const connections = await Promise.all(parquetPaths.map((_, i) => (i === 0 ? Promise.resolve(db.connection) : db.connect())));
+        const reads = parquetPaths.map((path, i) => read(path, connections[i]));
+        for (const r of reads) void r.catch(() => {});
+        for (const r of reads) parquetTables.push(await r);
+      } else {
+        for (const path of parquetPaths) parquetTables.push(await read(path, db.connection));
+      }
     } finally {
       await db.close();
     }

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { TextDictionary } from '../io/csv/dictionary.js';
 import { infinitySign, NumberScanner } from '../io/csv/numbers.js';
-import { NaMatcher } from '../io/csv/reader.js';
+import { NaMatcher, sharedFloat64, sharedInt32 } from '../io/csv/reader.js';
 import type { ParsedColumn, ParsedTable } from '../io/csv/types.js';
-import type { DuckDb } from './duckdb/connection.js';
+import type { DuckDBConnection, DuckDBEnumLogicalType } from '@duckdb/node-api';
 
 type Bindings = typeof import('@duckdb/node-bindings');
 
@@ -15,13 +16,22 @@ const EXTENSION = /\.(parquet|parq|pq)$/i;
 const MAGIC = 'PAR1';
 
 /**
- * A Parquet source: a glob, a directory, a `.parquet` file, or any file that starts with Parquet's magic bytes.
- * Everything else is read as CSV.
+ * A Parquet source: a directory, a `.parquet` file, any regular file that starts with Parquet's magic bytes, or a
+ * glob that names no existing file. Everything else is read as CSV. An existing path is taken as it is, so a file
+ * name with `[` or `*` in it is never mistaken for a pattern.
  */
 export async function isParquetSource(path: string): Promise<boolean> {
-  if (GLOB.test(path) || EXTENSION.test(path)) return true;
+  let st: Stats;
   try {
-    if ((await stat(path)).isDirectory()) return true;
+    st = await stat(path);
+  } catch {
+    return GLOB.test(path) || EXTENSION.test(path);
+  }
+  if (st.isDirectory()) return true;
+  // Only a regular file can be sniffed: opening a pipe (`-c <(...)`, a FIFO) would take bytes the CSV reader needs.
+  if (!st.isFile()) return false;
+  if (EXTENSION.test(path)) return true;
+  try {
     const handle = await open(path, 'r');
     try {
       const head = Buffer.alloc(4);
@@ -39,20 +49,21 @@ const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 /** The files behind a source, sorted (DuckDB's glob order), so the hash and the row order do not depend on the disk. */
-async function listFiles(db: DuckDb, source: string): Promise<string[]> {
+async function listFiles(conn: DuckDBConnection, source: string): Promise<string[]> {
   let pattern = source;
-  if (!GLOB.test(source)) {
-    let isDir: boolean;
-    try {
-      isDir = (await stat(source)).isDirectory();
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new InputError({ file: source }, `cannot open the file: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(e)}`);
-    }
-    if (!isDir) return [source];
+  try {
+    if (!(await stat(source)).isDirectory()) return [source];
     pattern = `${source.replace(/\/+$/, '')}/**/*.parquet`;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' || !GLOB.test(source)) {
+      throw new InputError(
+        { file: source },
+        `cannot open the file: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(e)}`,
+      );
+    }
   }
-  const rows = (await db.connection.runAndReadAll(`SELECT file FROM glob(${sqlString(pattern)}) ORDER BY file`)).getRows();
+  const rows = (await conn.runAndReadAll(`SELECT file FROM glob(${sqlString(pattern)}) ORDER BY file`)).getRows();
   if (rows.length === 0) throw new InputError({ file: source }, `no Parquet file matches ${pattern === source ? 'this pattern' : pattern}`);
   return rows.map((r) => String(r[0]));
 }
@@ -101,9 +112,13 @@ function readingFor(name: string, type: string, ignored: boolean): Reading | nul
 const MISSING = -1;
 const NUMBER = -2;
 
+/** A text column with at most this many distinct texts is read as DuckDB enum codes; others text by text. */
+const MAX_LABELS = 65535;
+
 /**
  * Fills one column, chunk by chunk, from DuckDB's vectors: numbers by a bulk copy; text through the CSV
- * reader's cell rule, applied once per distinct cell text (a column holds few), then looked up by its bytes.
+ * reader's cell rule, applied once per distinct cell text, then looked up by its enum code (when DuckDB
+ * has coded the column, see `useLabels`) or by its bytes.
  */
 class ColumnSink {
   numbers: Float64Array | null = null;
@@ -114,7 +129,13 @@ class ColumnSink {
   integerLiterals = true;
   firstTextRow = 0;
   private readonly cells = new TextDictionary();
-  /** Per distinct cell text (its `cells` code): MISSING, NUMBER (value in `values`), or its code in `texts`. */
+  /** The column's distinct texts in DuckDB's enum order, when it is read as enum codes. */
+  private labels: string[] | null = null;
+  private labelBytes = 1;
+  /**
+   * Per distinct cell text (its enum code, else its `cells` code): MISSING, NUMBER (value in `values`), or its
+   * code in `texts`. Filled at a text's first occurrence, so `texts` is in first-seen order, as from a CSV.
+   */
   private readonly kinds: number[] = [];
   private readonly values: number[] = [];
   private readonly texts: string[] = [];
@@ -131,6 +152,12 @@ class ColumnSink {
       this.numbers = sharedFloat64(rows);
       this.integerLiterals = reading.integer;
     }
+  }
+
+  /** The column comes as codes into `labels`, of a DuckDB enum type whose storage is `bytes` wide. */
+  useLabels(labels: string[], bytes: number): void {
+    this.labels = labels;
+    this.labelBytes = bytes;
   }
 
   add(bindings: Bindings, vector: unknown, offset: number, n: number): void {
@@ -153,6 +180,24 @@ class ColumnSink {
       this.numericCount += n - missing;
       return;
     }
+    if (this.labels !== null) {
+      const data = bindings.vector_get_data(v, n * this.labelBytes);
+      const Codes = this.labelBytes === 1 ? Uint8Array : this.labelBytes === 2 ? Uint16Array : Uint32Array;
+      const codes = new Codes(data.buffer as ArrayBuffer, data.byteOffset, n);
+      for (let i = 0; i < n; i++) {
+        if (validity !== null && (validity[i >> 3] & (1 << (i & 7))) === 0) {
+          this.missingCount++;
+          continue;
+        }
+        const code = codes[i];
+        if (this.kinds[code] === undefined) {
+          const label = Buffer.from(this.labels[code], 'utf8');
+          this.classify(label, 0, label.length, code);
+        }
+        this.place(code, offset + i);
+      }
+      return;
+    }
     const data = bindings.vector_get_data(v, n * 16);
     const inline = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     for (let i = 0; i < n; i++) {
@@ -173,7 +218,11 @@ class ColumnSink {
 
   private cell(buf: Buffer, start: number, end: number, row: number): void {
     const code = this.cells.intern(buf, start, end);
-    if (code === this.kinds.length) this.classify(buf, start, end);
+    if (code === this.kinds.length) this.classify(buf, start, end, code);
+    this.place(code, row);
+  }
+
+  private place(code: number, row: number): void {
     const kind = this.kinds[code];
     if (kind === MISSING) {
       this.missingCount++;
@@ -192,24 +241,24 @@ class ColumnSink {
   }
 
   /** The CSV reader's cell rule (src/io/csv/reader.ts addCell): missing token, number, infinity, or text. */
-  private classify(buf: Buffer, start: number, end: number): void {
+  private classify(buf: Buffer, start: number, end: number, code: number): void {
     let value = NaN;
     if (this.na.matches(buf, start, end)) {
-      this.kinds.push(MISSING);
+      this.kinds[code] = MISSING;
     } else if (this.scanner.scan(buf, start, end, true) === end && !Number.isNaN(this.scanner.value)) {
       value = this.scanner.value;
       if (!this.scanner.integer) this.integerLiterals = false;
-      this.kinds.push(NUMBER);
+      this.kinds[code] = NUMBER;
     } else if (infinitySign(buf, start, end) !== 0) {
       value = infinitySign(buf, start, end) * Infinity;
       this.integerLiterals = false;
-      this.kinds.push(NUMBER);
+      this.kinds[code] = NUMBER;
     } else {
-      this.kinds.push(this.texts.length);
+      this.kinds[code] = this.texts.length;
       this.texts.push(buf.toString('utf8', start, end));
       this.textCounts.push(0);
     }
-    this.values.push(value);
+    this.values[code] = value;
   }
 
   finish(allMissing: () => Float64Array): ParsedColumn {
@@ -229,17 +278,34 @@ class ColumnSink {
   }
 }
 
-/** Shared memory, as the CSV reader allocates, so drift threads read the columns without a copy. */
-function sharedFloat64(length: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
+let enumTypes = 0;
+
+/** The width of an enum's codes, from its storage type. */
+function enumBytes(bindings: Bindings, storage: number): number {
+  return storage === bindings.Type.UTINYINT ? 1 : storage === bindings.Type.USMALLINT ? 2 : 4;
 }
 
-function sharedInt32(length: number): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(length * Int32Array.BYTES_PER_ELEMENT));
+/**
+ * A text column's expression as codes of an enum type over its distinct texts, when it has at most MAX_LABELS:
+ * DuckDB then hands over 1-4 bytes per cell instead of a string, and the cell rule runs once per distinct text.
+ */
+async function asLabels(conn: DuckDBConnection, scan: string, sql: string, maxLabels: number): Promise<string> {
+  const distinct = await conn.runAndReadAll(`SELECT DISTINCT ${sql} AS v FROM ${scan} WHERE v IS NOT NULL LIMIT ${maxLabels + 1}`);
+  const labels = distinct.getRows().map((r) => String(r[0]));
+  if (labels.length === 0 || labels.length > maxLabels) return sql;
+  const type = `mlobs_labels_${++enumTypes}`;
+  await conn.run(`CREATE TYPE ${type} AS ENUM (${labels.map(sqlString).join(', ')})`);
+  return `CAST(${sql} AS ${type})`;
 }
 
 function firstLine(e: unknown): string {
   return String((e as Error)?.message ?? e).split('\n')[0];
+}
+
+/** Knobs for tests; not part of the public API. */
+export interface ParquetInternals {
+  /** Most distinct texts a column may have to be read as enum codes (0: every text column cell by cell). */
+  maxLabels?: number;
 }
 
 export interface ParquetOptions {
@@ -257,12 +323,11 @@ export function parquetScan(files: string[]): string {
  * Reads a Parquet file, directory or glob into the columnar table the CSV reader produces, one DuckDB vector
  * at a time. Types come from the Parquet schema (see `readingFor`).
  */
-export async function readParquet(db: DuckDb, source: string, options: ParquetOptions): Promise<ParsedTable> {
-  const files = await listFiles(db, source);
+export async function readParquet(conn: DuckDBConnection, source: string, options: ParquetOptions, internals: ParquetInternals = {}): Promise<ParsedTable> {
+  const files = await listFiles(conn, source);
   const hashing = fingerprint(files);
   hashing.catch(() => {});
   const scan = parquetScan(files);
-  const conn = db.connection;
   let schema: string[][];
   let rows: number;
   try {
@@ -278,14 +343,27 @@ export async function readParquet(db: DuckDb, source: string, options: ParquetOp
   const sinks = schema.map(([name, type]) => {
     const reading = readingFor(name, type, ignored.has(name));
     if (!reading) {
-      throw new InputError({ file: source, column: name }, `Parquet type ${type} has no column type in mlobs (numbers, text, booleans, dates and timestamps do); --ignore it to leave it out`);
+      throw new InputError(
+        { file: source, column: name },
+        `Parquet type ${type} has no column type in mlobs (numbers, text, booleans, dates and timestamps do); --ignore it to leave it out`,
+      );
     }
     return new ColumnSink(name, reading, rows, na, scanner);
   });
-  const bindings = (await import('@duckdb/node-bindings')).default as unknown as Bindings;
+  const bindings = (await import('@duckdb/node-bindings')).default;
   let offset = 0;
   try {
-    const result = await conn.stream(`SELECT ${sinks.map((s) => s.reading.sql).join(', ')} FROM ${scan}`);
+    const select = await Promise.all(
+      sinks.map(async (sink) => (sink.reading.kind === 'text' ? asLabels(conn, scan, sink.reading.sql, internals.maxLabels ?? MAX_LABELS) : sink.reading.sql)),
+    );
+    const result = await conn.stream(`SELECT ${select.join(', ')} FROM ${scan}`);
+    sinks.forEach((sink, k) => {
+      const type = result.columnLogicalType(k);
+      if ((type.typeId as number) === bindings.Type.ENUM) {
+        const labels = type as DuckDBEnumLogicalType;
+        sink.useLabels([...labels.values()], enumBytes(bindings, labels.internalTypeId));
+      }
+    });
     for (;;) {
       const chunk = await result.fetchChunk();
       if (chunk === null || chunk.rowCount === 0) break;

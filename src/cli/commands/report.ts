@@ -246,7 +246,7 @@ export function registerReportCommand(program: Command, io: CliIo, setExit: (cod
 export function registerReport(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   registerReportCommand(program, io, setExit, {
     name: 'report',
-    description: 'compare a current CSV with a reference CSV and write a drift report (for each monitor of the config)',
+    description: 'compare current data with reference data (CSV or Parquet) and write a drift report (for each monitor of the config)',
     summary: formatSummary,
   });
 }

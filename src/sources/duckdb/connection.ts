@@ -17,6 +17,8 @@ export interface DuckDb {
   connection: DuckDBConnection;
   /** DuckDB's version, e.g. "v1.5.6", for report.json. */
   version: string;
+  /** Another connection to the same database, for a concurrent query; closed by `close()`. */
+  connect(): Promise<DuckDBConnection>;
   /** The private directory holding spill files; gone after `close()`. */
   directory: string;
   close(): Promise<void>;
@@ -71,11 +73,18 @@ export async function openDuckDb(opts: DuckDbOptions = {}): Promise<DuckDb> {
     const connection = await instance.connect();
     const version = String((await connection.runAndReadAll('SELECT version()')).getRows()[0][0]);
     const open = instance;
+    const others: DuckDBConnection[] = [];
     return {
       connection,
       version,
       directory: dir,
+      async connect() {
+        const other = await open.connect();
+        others.push(other);
+        return other;
+      },
       async close() {
+        for (const other of others) other.closeSync();
         connection.closeSync();
         open.closeSync();
         await rm(dir, { recursive: true, force: true });
