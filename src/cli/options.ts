@@ -6,6 +6,7 @@ import { STAT_TEST_IDS } from '../drift/registry.js';
 import { PRESETS } from '../suite/presets.js';
 import { DEFAULT_NOTIFY_TIMEOUT_S } from '../notify/index.js';
 import { FORMATS } from '../writers/index.js';
+import { DEFAULT_MIN_WINDOW_ROWS } from '../windows/index.js';
 import { DEFAULT_PROM_MAX_COLUMNS } from '../writers/prom/metrics.js';
 
 /**
@@ -88,6 +89,11 @@ export const REPORT_OPTIONS: readonly OptionSpec[] = [
   { flags: '--preset <presets>', description: `test presets, comma-separated: ${PRESETS.join(', ')}`, config: 'tests.presets', parse: list, defaultText: 'data_stability, data_quality, data_drift, and the model preset for the task' },
   { flags: '--one-sided', description: "judge model metrics against the reference one-sidedly (only getting worse fails) instead of Evidently's ±10 %/±20 %", config: 'tests.one_sided' },
   { flags: '--fail-on <when>', description: 'exit 1 when: drift (dataset drift detected), tests (a critical test failed or could not run) or never', config: 'fail_on', defaultText: 'never for report, tests for test' },
+  { flags: '--timestamp <column>', description: 'time column of the log (ISO 8601 dates or date-times; UTC unless they carry an offset); not compared', config: 'columns.timestamp' },
+  { flags: '--window <size>', description: 'also report every window of the current data: 1h, 6h, 1d, 7d, 1mo (calendar windows in UTC, by --timestamp) or a row count such as 10000rows (file order)', config: 'windows.size' },
+  { flags: '--reference-range <start..end>', description: 'the reference is this period of the log (start included, end excluded, by --timestamp); when it is the --current file (the default without --reference), those rows leave the current data', config: 'windows.reference_range' },
+  { flags: '--min-window-rows <n>', description: 'windows with fewer rows are reported but not judged', config: 'windows.min_rows', parse: number('--min-window-rows'), defaultText: String(DEFAULT_MIN_WINDOW_ROWS) },
+  { flags: '--gate-window <which>', description: 'the windows --fail-on judges: latest (the latest complete window), any or all', config: 'windows.gate', defaultText: 'latest' },
   { flags: '--grafana-url <url>', description: 'Grafana dashboard the HTML report links to', config: 'links.grafana' },
   { flags: '--prometheus-url <url>', description: 'Prometheus the HTML report links to', config: 'links.prometheus' },
   { flags: '--alertmanager-url <url>', description: 'Alertmanager the HTML report links to', config: 'links.alertmanager' },

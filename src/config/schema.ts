@@ -35,6 +35,7 @@ const RunConfig = z
         datetime: names.optional(),
         id: names.optional(),
         ignore: names.optional(),
+        timestamp: z.string().min(1).optional(),
       })
       .strict()
       .optional(),
@@ -75,6 +76,15 @@ const RunConfig = z
       .strict()
       .optional(),
     fail_on: z.enum(['drift', 'tests', 'never']).optional(),
+    windows: z
+      .object({
+        size: z.string().min(1).optional(),
+        reference_range: z.string().min(1).optional(),
+        min_rows: z.number().int().positive().optional(),
+        gate: z.enum(['latest', 'any', 'all']).optional(),
+      })
+      .strict()
+      .optional(),
     model: ModelConfig.optional(),
     tests: TestsConfig.optional(),
     links: ReportLinks.optional(),

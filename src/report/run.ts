@@ -11,6 +11,7 @@ import { runSuite, type SuiteOptions } from '../suite/run.js';
 import type { CsvOptions, ParsedTable } from '../io/csv/types.js';
 import { UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { analyzeWindows, windowInputs, type WindowOptions } from '../windows/index.js';
 import { SCHEMA_VERSION, type Report } from './model.js';
 
 export interface ReportOptions {
@@ -23,6 +24,8 @@ export interface ReportOptions {
   parallel?: boolean;
   model?: ModelOptions;
   suite?: SuiteOptions;
+  /** A timestamp column, windows of the current data, a reference period. */
+  windows?: WindowOptions;
 }
 
 export interface AnalyzeOptions {
@@ -108,18 +111,31 @@ export async function analyze(
 export async function runReport(options: ReportOptions): Promise<Report> {
   const started = new Date();
   const t0 = performance.now();
-  const [reference, current] = await readCsvFiles([options.reference, options.current], options.csv, {
+  // A reference period of the current log: the file is read once.
+  const sameFile = options.reference === options.current && !!options.windows?.referenceRange;
+  const tables = await readCsvFiles(sameFile ? [options.current] : [options.reference, options.current], options.csv, {
     parallel: options.parallel ?? true,
   });
   const t1 = performance.now();
-  const { schema_version, kind, driftThreads, ...body } = await analyze(reference, current, {
+  const w = options.windows;
+  const inputs = w ? windowInputs(tables[0], tables[tables.length - 1], sameFile, w) : { reference: tables[0], current: tables[1], ts: null, referenceRows: null };
+  const analyzeOptions: AnalyzeOptions = {
     roles: options.roles,
     drift: options.drift,
     naValues: options.csv.naValues,
     parallel: options.parallel ?? true,
     model: options.model,
     suite: options.suite,
-  });
+  };
+  const { schema_version, kind, driftThreads, ...body } = await analyze(inputs.reference, inputs.current, analyzeOptions);
+  // Windows are small next to the whole data: they run in this thread, where the reference's sorted columns stay cached.
+  const windowed =
+    w?.spec
+      ? await analyzeWindows(inputs, { ...w, spec: w.spec }, started.getTime(), async (cur) => {
+          const { driftThreads: _, ...window } = await analyze(inputs.reference, cur, { ...analyzeOptions, parallel: false });
+          return window;
+        })
+      : undefined;
   const t2 = performance.now();
   return {
     schema_version,
@@ -134,5 +150,6 @@ export async function runReport(options: ReportOptions): Promise<Report> {
       drift_threads: driftThreads,
     },
     ...body,
+    ...(windowed && { warnings: [...body.warnings, ...windowed.warnings], windowing: windowed.windowing, windows: windowed.windows }),
   };
 }

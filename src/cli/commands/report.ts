@@ -14,6 +14,9 @@ import { historyFor, prepareNotifier } from '../../notify/index.js';
 import type { Report } from '../../report/model.js';
 import { runReport, type ReportOptions } from '../../report/run.js';
 import { gateTripped, modelOptions, suiteOptions, type FailOn } from '../../suite/config.js';
+import type { ColumnRoles } from '../../data/roles.js';
+import { DEFAULT_MIN_WINDOW_ROWS, type WindowOptions } from '../../windows/index.js';
+import { parseRange, parseWindowSpec } from '../../windows/spec.js';
 import { FORMATS, WRITERS } from '../../writers/index.js';
 import { DEFAULT_PROM_MAX_COLUMNS } from '../../writers/prom/metrics.js';
 import { writeFailedRunTextfile, writeTextfile } from '../../writers/prom/textfile.js';
@@ -76,8 +79,11 @@ export async function planRuns(flags: Record<string, unknown>, given: (name: str
 
 /** One run's config → validated options. Everything wrong with them is found here, before any data is read. */
 export function resolveReportOptions(cfg: ConfigFile, flags: Record<string, unknown>, outDir: string, defaultFailOn: FailOn = 'never'): ResolvedReport {
-  if (!cfg.reference) throw new UsageError('missing --reference <file> (or `reference:` in the config file)');
   if (!cfg.current) throw new UsageError('missing --current <file> (or `current:` in the config file)');
+  const windows = windowOptions(cfg);
+  // A reference period is usually a period of the current log itself.
+  const reference = cfg.reference ?? (windows?.referenceRange ? cfg.current : undefined);
+  if (!reference) throw new UsageError('missing --reference <file> (or `reference:` in the config file, or --reference-range)');
   const drift = cfg.drift ?? {};
   checkStatTest(drift.stattest, '--stattest');
   checkStatTest(drift.num_stattest, '--num-stattest');
@@ -104,9 +110,10 @@ export function resolveReportOptions(cfg: ConfigFile, flags: Record<string, unkn
   const na = [...(cfg.csv?.keep_default_na === false ? [''] : DEFAULT_NA_VALUES), ...(cfg.csv?.na_values ?? [])];
   return {
     report: {
-      reference: cfg.reference,
+      reference,
       current: cfg.current,
-      roles: { ...cfg.columns },
+      roles: windowRoles(cfg.columns),
+      windows,
       drift: driftOptions,
       csv: { delimiter: cfg.csv?.delimiter, naValues: [...new Set(na)] },
       parallel: flags.parallel !== false,
@@ -118,6 +125,31 @@ export function resolveReportOptions(cfg: ConfigFile, flags: Record<string, unkn
     failOn: cfg.fail_on ?? defaultFailOn,
     promMaxColumns: cfg.prometheus?.max_columns ?? DEFAULT_PROM_MAX_COLUMNS,
   };
+}
+
+/** The windowing options, checked; undefined when the run has no timestamp, window or reference period. */
+function windowOptions(cfg: ConfigFile): WindowOptions | undefined {
+  const w = cfg.windows ?? {};
+  const timestamp = cfg.columns?.timestamp;
+  if (!w.size && (w.gate || w.min_rows !== undefined)) throw new UsageError(`${w.gate ? '--gate-window' : '--min-window-rows'} needs --window <size>`);
+  if (!w.size && !w.reference_range && !timestamp) return undefined;
+  if (w.reference_range && !timestamp) throw new UsageError('--reference-range needs --timestamp <column>');
+  return {
+    spec: w.size === undefined ? undefined : parseWindowSpec(w.size),
+    timestamp,
+    minRows: w.min_rows ?? DEFAULT_MIN_WINDOW_ROWS,
+    referenceRange: w.reference_range === undefined ? undefined : parseRange(w.reference_range),
+    gate: w.gate ?? 'latest',
+  };
+}
+
+/** The timestamp column is a datetime column (not compared), unless the user gave it a role of their own. */
+function windowRoles(columns: ConfigFile['columns']): ColumnRoles {
+  const roles: ColumnRoles = { ...columns };
+  const ts = columns?.timestamp;
+  const declared = [roles.datetime, roles.id, roles.ignore, roles.numerical, roles.categorical, roles.prediction].some((l) => l?.includes(ts ?? ''));
+  if (ts && !declared && roles.target !== ts) roles.datetime = [...(roles.datetime ?? []), ts];
+  return roles;
 }
 
 async function checkWritable(dir: string): Promise<void> {
