@@ -4,12 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dataset } from './generate.js';
+import { dataset, timedCurrent } from './generate.js';
 
 const root = join(import.meta.dirname, '..');
 const cache = join(root, 'bench', '.cache');
 const sizes = (process.env.MLOBS_BENCH_ROWS ?? '100000,1000000').split(',').map(Number);
 const repeats = Number(process.env.MLOBS_BENCH_REPEATS ?? 3);
+// MLOBS_BENCH_MODES="log, whole;log, 30 daily windows" runs only those configurations.
+const modes = process.env.MLOBS_BENCH_MODES?.split(';');
 
 function runOnce(ref, cur, extra = []) {
   const out = mkdtempSync(join(tmpdir(), 'mlobs-bench-'));
@@ -28,9 +30,17 @@ const rows = [];
 for (const n of sizes) {
   process.stderr.write(`preparing ${n} rows...\n`);
   const { ref, cur } = await dataset(cache, n);
-  const mb = (statSync(ref).size + statSync(cur).size) / 1e6;
-  for (const [label, extra] of [['threads', []], ['one thread', ['--no-parallel']]]) {
-    const runs = Array.from({ length: repeats }, () => runOnce(ref, cur, extra));
+  const timed = await timedCurrent(cache, n);
+  // The windowed run against the same log without windows: the one-pass target is at most 2x.
+  const configs = [
+    ['threads', cur, []],
+    ['one thread', cur, ['--no-parallel']],
+    ['log, whole', timed, ['--timestamp', 'ts']],
+    ['log, 30 daily windows', timed, ['--timestamp', 'ts', '--window', '1d']],
+  ];
+  for (const [label, current, extra] of configs.filter(([label]) => !modes || modes.includes(label))) {
+    const mb = (statSync(ref).size + statSync(current).size) / 1e6;
+    const runs = Array.from({ length: repeats }, () => runOnce(ref, current, extra));
     // The median run by wall time stands for the configuration.
     const med = runs.sort((a, b) => a.wall - b.wall)[Math.floor(runs.length / 2)];
     rows.push({ rows: n, input_mb: Math.round(mb), mode: label, wall_s: med.wall, read_s: med.read_s, drift_s: med.drift_s, write_s: med.write_s, peak_rss_mb: Math.round(med.peak_rss_bytes / 2 ** 20) });

@@ -1,5 +1,6 @@
 import { formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL } from '../report/format.js';
 import { scoreFromJson, type Report } from '../report/model.js';
+import { driftSentence, windowLabel } from '../windows/view.js';
 
 export interface SummaryStyle {
   color: boolean;
@@ -41,6 +42,30 @@ function qualityLine(report: Report): string[] {
   return ['', `Model quality (${mq.task}, reference → current): ${parts.join(', ')}`];
 }
 
+/** One line per window under the summary: when it starts, its rows, drifted columns, failed tests. */
+function windowLines(report: Report, color: boolean): string[] {
+  const { windows, windowing } = report;
+  if (!windows || !windowing) return [];
+  const by = windowing.timestamp ? ` by ${windowing.timestamp}` : '';
+  const ref = windowing.reference_range ? `, reference ${windowing.reference_range.start.slice(0, 10)}..${windowing.reference_range.end.slice(0, 10)}` : '';
+  const head = `Windows (${windowing.window}${by}${ref}): ${windows.length}`;
+  const labels = windows.map((w) => windowLabel(w, windowing));
+  const width = Math.max(0, ...labels.map((l) => l.length));
+  const rowsWidth = Math.max(0, ...windows.map((w) => String(w.rows).length));
+  const lines = windows.map((w, i) => {
+    const start = `  ${labels[i].padEnd(width)}  ${String(w.rows).padStart(rowsWidth)} rows  `;
+    if (!w.judged) return `${start}not judged: ${w.not_judged_reason}`;
+    const d = w.drift!;
+    const drift = `${d.number_of_drifted_columns} of ${d.number_of_columns} columns drifted${d.dataset_drift ? ' (DRIFT)' : ''}`;
+    const tests = w.tests ? `, ${w.tests.failed_tests} of ${w.tests.total_tests} tests failed` : '';
+    const partial = w.complete ? '' : ' (incomplete)';
+    const line = `${start}${drift}${tests}${partial}`;
+    return d.dataset_drift ? paint(color, '31', line) : line;
+  });
+  const sentence = driftSentence(report);
+  return ['', paint(color, '1', head), ...lines, ...(sentence ? [sentence.charAt(0).toUpperCase() + sentence.slice(1)] : [])];
+}
+
 /** The compact terminal view of a report: verdict, then the columns most past their thresholds first. */
 export function formatSummary(report: Report, style: SummaryStyle): string {
   const d = report.drift;
@@ -62,7 +87,7 @@ export function formatSummary(report: Report, style: SummaryStyle): string {
     c.drift_detected ? 'DRIFT' : 'ok',
   ]);
   out.push(...table(rows, ['column', 'type', 'test', 'score', 'drift if', 'n ref/cur', 'drift'], style.color, (i) => sorted[i].drift_detected));
-  out.push(...suiteLines(report, style.color), ...qualityLine(report));
+  out.push(...suiteLines(report, style.color), ...qualityLine(report), ...windowLines(report, style.color));
   for (const e of report.errors) out.push(paint(style.color, '33', `error: ${e.message}`));
   for (const w of report.warnings) out.push(paint(style.color, '33', `warning: ${w.message}`));
   return out.join('\n');

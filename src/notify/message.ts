@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL, type QualityChange } from '../report/format.js';
 import { scoreFromJson, type ColumnDrift, type ColumnIssue, type Report } from '../report/model.js';
+import { driftSentence } from '../windows/view.js';
 
 /**
  * The Slack summary of a report: what a person needs to decide whether to look, in one message that stays
@@ -26,6 +27,8 @@ export interface NotifySummary {
   inputs: { reference: { path: string; rows: number }; current: { path: string; rows: number } };
   tests?: { total: number; failed: FailedTest[] };
   quality?: QualityChange[];
+  /** Windowed runs: when drift began and which columns drift lately. */
+  overTime?: string;
   reportUrl?: string;
 }
 
@@ -49,6 +52,7 @@ export function summarize(report: Report, monitor: string, reportUrl?: string): 
       },
     }),
     ...(quality && { quality }),
+    ...(report.windows && { overTime: driftSentence(report) ?? undefined }),
     reportUrl,
   };
 }
@@ -149,6 +153,7 @@ function listSection(title: string, lines: string[], top: number): Block {
 
 function fallback(s: NotifySummary, drifted: ColumnDrift[]): string {
   const parts = [`mlobs ${clip(s.monitor, NAME_CHARS)}: ${headline(s).replace(/^:[a-z_]+: /, '')}.`, `${driftCounts(s.drift)}.`];
+  if (s.overTime) parts.push(`Over time: ${s.overTime}.`);
   if (drifted.length > 0) parts.push(`Top drifted: ${drifted.slice(0, 5).map((c) => clip(c.column, NAME_CHARS)).join(', ')}.`);
   if (s.reportUrl) parts.push(`Report: ${s.reportUrl}`);
   return clip(escapeText(parts.join(' ')), LIMITS.fallbackText);
@@ -167,6 +172,7 @@ export function buildMessage(s: NotifySummary): SlackMessage {
     { type: 'context', elements: [{ type: 'mrkdwn', text: `Monitor ${code(s.monitor)} · finished ${time}` }] },
     { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text: clip(text, LIMITS.fieldText) })) },
   ];
+  if (s.overTime) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Over time*\n${escapeText(s.overTime)}`, LIMITS.sectionText) } });
   if (drifted.length > 0) blocks.push(listSection('Top drifted columns', drifted.map(columnLine), TOP_COLUMNS));
   if (s.tests && s.tests.failed.length > 0) {
     // Test descriptions mark names **like this**, as Evidently's do; Slack's bold is a single asterisk.
