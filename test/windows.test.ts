@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRange, parseTimestamp, parseWindowSpec, windowEnd, windowStart } from '../src/windows/spec.js';
 import { readReport, runCli, tempDir } from './helpers/cli.js';
+import { expectValidTextfile, sampleValue } from './helpers/prom.js';
 
 const LOG = 'fixtures/activities/activities_full.csv';
 const RANGE = '2020-08-01..2021-08-01';
@@ -177,5 +178,21 @@ describe('window arithmetic (UTC calendar)', () => {
     expect(end('1mo', '2026-02-01')).toBe('2026-03-01T00:00:00.000Z');
     expect(parseWindowSpec('10000rows')).toEqual({ kind: 'rows', n: 10000, text: '10000rows' });
     expect(parseRange('2026-11-01..2026-11-15T12:00Z')).toMatchObject({ start: at('2026-11-01'), end: at('2026-11-15T12:00Z') });
+  });
+});
+
+describe('windows in the Prometheus textfile', () => {
+  it('carries the latest complete window, as a run over that window would', async () => {
+    const dir = tempDir();
+    const textfiles = join(dir, 'textfile');
+    const res = await runCli(['report', '-c', LOG, '--reference-range', RANGE, '--window', '1mo', '--min-window-rows', '30', ...COMMON, '-o', join(dir, 'out'), '--textfile-dir', textfiles, '--quiet']);
+    expect(res.stderr).toBe('');
+    const report = readReport(join(dir, 'out'));
+    const latest = report.windows[report.windowing.latest_complete];
+    expect(latest.start).toBe('2022-08-01T00:00:00.000Z');
+    const text = expectValidTextfile(join(textfiles, 'mlobs_default.prom'));
+    expect(sampleValue(text, 'mlobs_rows', { dataset: 'current' })).toBe(latest.rows);
+    expect(sampleValue(text, 'mlobs_drifted_columns_ratio')).toBe(latest.drift.share_of_drifted_columns);
+    expect(sampleValue(text, 'mlobs_tests', { status: 'fail' })).toBe(latest.tests.by_status.FAIL ?? 0);
   });
 });

@@ -3,7 +3,7 @@ import { writeHtml } from './html.js';
 import { writeJson } from './json.js';
 import { loadCanvas, writePng } from './png.js';
 import type { PromOptions } from './prom/metrics.js';
-import { writePromFile } from './prom/textfile.js';
+import { writeOpenMetricsFile, writePromFile } from './prom/textfile.js';
 
 /**
  * Output formats. Each writer turns the one report model into files in the output directory (atomically)
@@ -24,6 +24,10 @@ export const WRITERS: Record<string, Writer> = {
   html: { description: 'report.html, one self-contained page (opens offline)', write: async (r, dir) => [await writeHtml(r, dir)] },
   png: { description: 'drift-scores.png and drift-distributions.png, chart images', preflight: loadCanvas, write: writePng },
   prom: { description: 'metrics.prom, the run as Prometheus metrics (the same text as the --textfile-dir file)', write: async (r, dir, c) => [await writePromFile(r, dir, c)] },
+  openmetrics: {
+    description: 'metrics.om, every window\'s metrics with its timestamp, for promtool tsdb create-blocks-from openmetrics (needs --window and --timestamp)',
+    write: async (r, dir, c) => [await writeOpenMetricsFile(r, dir, c)],
+  },
 };
 
 export const FORMATS = Object.keys(WRITERS);

@@ -96,6 +96,9 @@ export function resolveReportOptions(cfg: ConfigFile, flags: Record<string, unkn
     throw new UsageError(`column "${target}" cannot be both the target and a prediction`);
   }
   for (const f of formats) if (!FORMATS.includes(f)) throw new UsageError(`unknown format "${f}"; available: ${FORMATS.join(', ')}`);
+  if (formats.includes('openmetrics') && !(windows?.spec && windows.timestamp)) {
+    throw new UsageError('--format openmetrics writes one point per window: it needs --window and --timestamp');
+  }
   const driftOptions: DriftOptions = {
     stattest: drift.stattest,
     stattestThreshold: drift.stattest_threshold,

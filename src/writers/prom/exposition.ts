@@ -57,6 +57,37 @@ export function renderExposition(families: readonly Family[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`: the families of several points in
+ * time, each sample with its point's timestamp (Unix seconds), a series' samples together and in time order
+ * (points are given oldest first), then the closing `# EOF`.
+ */
+export function renderOpenMetrics(points: readonly { timestamp: number; families: readonly Family[] }[]): string {
+  const families = new Map<string, { spec: FamilySpec; series: Map<string, string[]> }>();
+  for (const { timestamp, families: fs } of points) {
+    for (const f of fs) {
+      let entry = families.get(f.name);
+      if (!entry) families.set(f.name, (entry = { spec: f, series: new Map() }));
+      const seen = new Set<string>();
+      for (const s of f.samples) {
+        const labels = f.labels.map((l) => `${l}="${escapeLabel(s.labels[l] ?? '')}"`).join(',');
+        const id = labels ? `${f.name}{${labels}}` : f.name;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        if (!entry.series.has(id)) entry.series.set(id, []);
+        entry.series.get(id)!.push(`${id} ${formatValue(s.value)} ${timestamp}`);
+      }
+    }
+  }
+  const lines: string[] = [];
+  for (const { spec, series } of families.values()) {
+    if (series.size === 0) continue;
+    lines.push(`# HELP ${spec.name} ${escapeHelp(spec.help)}`, `# TYPE ${spec.name} gauge`);
+    for (const samples of series.values()) lines.push(...samples);
+  }
+  return `${lines.join('\n')}\n# EOF\n`;
+}
+
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$/;
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
 

@@ -1,7 +1,7 @@
-import { scoreFromJson, type ColumnDrift, type DatasetStats, type Report, type ScoreValue } from '../../report/model.js';
+import { scoreFromJson, type ColumnDrift, type DatasetStats, type Report, type ReportWindow, type ScoreValue } from '../../report/model.js';
 import { VERSION } from '../../version.js';
 import { mostDriftedFirst } from '../../report/format.js';
-import { parseSamples, renderExposition, type Family, type FamilySpec, type Sample } from './exposition.js';
+import { parseSamples, renderExposition, renderOpenMetrics, type Family, type FamilySpec, type Sample } from './exposition.js';
 
 /**
  * The report as Prometheus metrics. Every family carries a `monitor` label (never `job`, which Prometheus
@@ -76,6 +76,7 @@ const REPORT_FAMILIES = {
 } satisfies Record<string, FamilySpec>;
 
 const F = REPORT_FAMILIES;
+type WindowColumn = NonNullable<ReportWindow['drift']>['columns'][number];
 const MODEL_ROLES = new Set(['target', 'prediction', 'prediction_proba']);
 const DATASETS = ['reference', 'current'] as const;
 /**
@@ -212,6 +213,64 @@ function reportFamilies(report: Report, options: PromOptions): Family[] {
   ];
 }
 
+/** A window's metrics: the families a run over only that window's rows would export, as far as windows[] carries them. */
+function windowFamilies(report: Report, w: ReportWindow, options: PromOptions): Family[] {
+  const m = { monitor: options.monitor };
+  const one = (s: FamilySpec, value: number) => family(s, [{ labels: m, value }]);
+  const rows = family(F.rows, [
+    { labels: { ...m, dataset: 'reference' }, value: report.inputs.reference.rows },
+    { labels: { ...m, dataset: 'current' }, value: w.rows },
+  ]);
+  if (!w.judged || !w.drift) return [rows];
+  const d = w.drift;
+  const ranked = [...d.columns].sort((a, b) => Number(MODEL_ROLES.has(b.role)) - Number(MODEL_ROLES.has(a.role)) || mostDriftedFirst(a, b));
+  const drift = ranked.slice(0, options.maxColumns);
+  const testLabels = (c: WindowColumn) => ({ ...m, column: c.column, role: c.role, stattest: c.stattest, score_kind: c.score_kind });
+  const failed = (w.tests?.failed ?? []).slice(0, options.maxColumns);
+  return [
+    rows,
+    one(F.datasetDrift, Number(d.dataset_drift)),
+    one(F.comparedColumns, d.number_of_columns),
+    one(F.driftedColumns, d.number_of_drifted_columns),
+    one(F.driftedRatio, d.share_of_drifted_columns),
+    one(F.driftShare, d.drift_share),
+    one(F.columnErrors, w.errors.length),
+    one(F.omittedColumns, ranked.length - drift.length),
+    family(F.driftScore, drift.map((c) => ({ labels: testLabels(c), value: scoreFromJson(c.score) }))),
+    family(F.driftThreshold, drift.map((c) => ({ labels: testLabels(c), value: c.threshold }))),
+    family(F.driftDetected, drift.map((c) => ({ labels: testLabels(c), value: Number(c.drift_detected) }))),
+    family(F.datasetMissing, [{ labels: { ...m, dataset: 'current' }, value: w.quality.missing_share }]),
+    ...(w.tests
+      ? [
+          family(F.tests, TEST_STATUSES.map((status) => ({ labels: { ...m, status: status.toLowerCase() }, value: w.tests!.by_status[status] ?? 0 }))),
+          family(F.testFailed, failed.map((t) => ({ labels: { ...m, test: t.id, column: t.column ?? '', class: '' }, value: Number(t.status === 'FAIL') }))),
+          one(F.omittedTests, (w.tests.failed.length) - failed.length),
+        ]
+      : []),
+  ];
+}
+
+/** The window the textfile reports for a windowed run: the latest complete, judged one (as a daily run would). */
+function latestWindow(report: Report): ReportWindow | undefined {
+  const latest = report.windowing?.latest_complete;
+  return latest === null || latest === undefined ? undefined : report.windows?.[latest];
+}
+
+/** When a window's point sits in Prometheus: its start (row windows: their earliest timestamp). */
+const windowTime = (w: ReportWindow) => (w.start === null ? null : unixSeconds(w.start));
+
+/**
+ * `--format openmetrics`: every window's metrics at the window's time, for `promtool tsdb create-blocks-from
+ * openmetrics`; the whole report's metrics are the textfile's business.
+ */
+export function renderWindowsOpenMetrics(report: Report, options: PromOptions): string {
+  const points = (report.windows ?? []).flatMap((w) => {
+    const timestamp = windowTime(w);
+    return timestamp === null || w.rows === 0 ? [] : [{ timestamp, families: windowFamilies(report, w, options) }];
+  });
+  return renderOpenMetrics(points);
+}
+
 interface RunStatus {
   endedAt: number;
   lastSuccessAt: number;
@@ -243,7 +302,8 @@ export function renderReportMetrics(report: Report, options: PromOptions): strin
     mlobsVersion: report.run.mlobs_version,
     nodeVersion: report.run.node_version,
   };
-  return renderExposition([...runFamilies(options.monitor, run), ...reportFamilies(report, options)]);
+  const latest = latestWindow(report);
+  return renderExposition([...runFamilies(options.monitor, run), ...(latest ? windowFamilies(report, latest, options) : reportFamilies(report, options))]);
 }
 
 /**
