@@ -21,6 +21,7 @@ import {
   type TestSuite,
 } from '../report/model.js';
 import { distributionSeries, explainVerdict, largestShift } from './drift-view.js';
+import { windowsSection } from './windows-view.js';
 
 export const HTML_FILE = 'report.html';
 
@@ -456,6 +457,7 @@ export function htmlView(report: Report) {
     .flatMap(([name, url]) => (url ? [{ name, url }] : []));
 
   const sections = [
+    windowsSection(report),
     report.tests !== undefined && {
       id: 'tests',
       title: 'Test suite',
