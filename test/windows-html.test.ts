@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { loadImage } from '@napi-rs/canvas';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,5 +80,18 @@ describe.skipIf(!chromiumPresent)('"Drift over time" in report.html (headless Ch
     const rows = await details.locator('tbody tr').count();
     expect(rows).toBe(may.drift.columns.length);
     expect(await details.locator('tbody tr .badge-drift').count()).toBe(may.drift.number_of_drifted_columns);
+  });
+});
+
+describe('the PNG trend chart', () => {
+  it('drift-trend.png beside the other charts, only for windowed runs', async () => {
+    const dir = tempDir();
+    await windowedReport(dir, 'png');
+    const image = await loadImage(join(dir, 'drift-trend.png'));
+    expect([image.width, image.height]).toEqual([1200, 520]);
+    const plain = tempDir();
+    const res = await runCli(['report', '-r', 'fixtures/activities/reference.csv', '-c', 'fixtures/activities/current.csv', '-f', 'png', '-o', plain, '--quiet']);
+    expect(res.code).toBe(0);
+    await expect(loadImage(join(plain, 'drift-trend.png'))).rejects.toThrow();
   });
 });
