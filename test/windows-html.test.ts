@@ -86,7 +86,7 @@ describe.skipIf(!chromiumPresent)('"Drift over time" in report.html (headless Ch
 describe('the PNG trend chart', () => {
   it('drift-trend.png beside the other charts, only for windowed runs', async () => {
     const dir = tempDir();
-    await windowedReport(dir, 'png');
+    await windowedReport(dir, 'json,png');
     const image = await loadImage(join(dir, 'drift-trend.png'));
     expect([image.width, image.height]).toEqual([1200, 520]);
     const plain = tempDir();
