@@ -128,14 +128,13 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     suite: options.suite,
   };
   const { schema_version, kind, driftThreads, ...body } = await analyze(inputs.reference, inputs.current, analyzeOptions);
-  // Windows are small next to the whole data: they run in this thread, where the reference's sorted columns stay cached.
-  const windowed =
-    w?.spec
-      ? await analyzeWindows(inputs, { ...w, spec: w.spec }, started.getTime(), async (cur) => {
-          const { driftThreads: _, ...window } = await analyze(inputs.reference, cur, { ...analyzeOptions, parallel: false });
-          return window;
-        })
-      : undefined;
+  // Windows run here and, for big inputs, on worker threads that each keep their own prepared reference.
+  const windowed = w?.spec
+    ? await analyzeWindows(inputs, { ...w, spec: w.spec }, started.getTime(), analyzeOptions, async (cur) => {
+        const { driftThreads: _, ...window } = await analyze(inputs.reference, cur, { ...analyzeOptions, parallel: false });
+        return window;
+      })
+    : undefined;
   const t2 = performance.now();
   return {
     schema_version,

@@ -1,8 +1,10 @@
 import { pinColumns } from '../data/values.js';
 import { InputError, MlobsError } from '../errors.js';
 import type { ParsedTable } from '../io/csv/types.js';
+import type { AnalyzeOptions } from '../report/run.js';
 import type { Report, ReportWarning, ReportWindow, Windowing } from '../report/model.js';
 import type { WindowSpec } from './spec.js';
+import { runWindows, type WindowBody, type WindowOutcome } from './parallel.js';
 import { gatherRows, readTimestamps, splitWindows, type Timestamps, type WindowSlice } from './split.js';
 
 export type GateWindow = Windowing['gate'];
@@ -60,7 +62,6 @@ export function windowInputs(reference: ParsedTable, current: ParsedTable, sameF
   return { reference: periodReference, current: { ...gatherRows(current, curRows, 'after the reference range'), path: current.path }, ts, referenceRows: refRows.length };
 }
 
-type WindowBody = Omit<Report, 'run'>;
 
 function windowResult(index: number, slice: WindowSlice, body: WindowBody | null, reason: string | null): ReportWindow {
   const failed = (body?.tests?.tests ?? []).filter((t) => t.status === 'FAIL' || t.status === 'ERROR');
@@ -111,36 +112,43 @@ export async function analyzeWindows(
   inputs: WindowInputs,
   options: WindowOptions & { spec: WindowSpec },
   now: number,
+  analysis: AnalyzeOptions,
   analyzeOne: (current: ParsedTable) => Promise<WindowBody>,
 ): Promise<{ windowing: Windowing; windows: ReportWindow[]; warnings: ReportWarning[] }> {
   const { reference, current, ts } = inputs;
   const split = splitWindows(options.spec, current.rowCount, ts, () => true, now);
-  const windows: ReportWindow[] = [];
-  pinColumns(reference.columns, true);
-  try {
-    for (const [index, slice] of split.windows.entries()) {
-      if (slice.rows === 0) {
-        windows.push(windowResult(index, slice, null, 'no rows'));
-        continue;
-      }
-      const rows = split.order.subarray(slice.offset, slice.offset + slice.rows);
-      const label = slice.start === null ? `rows ${slice.offset + 1}..${slice.offset + slice.rows}` : `${iso(slice.start)}..${iso(slice.end)}`;
-      let body: WindowBody | null = null;
-      let reason: string | null = null;
-      try {
-        body = await analyzeOne(gatherRows(current, rows, label));
-      } catch (e) {
-        // A window whose rows cannot be analysed (a declared numerical column with no number in it, say) is
-        // reported as such; the other windows and the whole report stand.
-        if (!(e instanceof MlobsError)) throw e;
-        reason = e.message;
-      }
-      if (reason === null && slice.rows < options.minRows) reason = `only ${slice.rows} rows (fewer than --min-window-rows ${options.minRows})`;
-      windows.push(windowResult(index, slice, body, reason));
+  const label = (slice: WindowSlice) =>
+    slice.start === null ? `rows ${slice.offset + 1}..${slice.offset + slice.rows}` : `${iso(slice.start)}..${iso(slice.end)}`;
+  const busy = split.windows.map((slice, index) => ({ slice, index })).filter(({ slice }) => slice.rows > 0);
+  const table = (k: number) => {
+    const { slice } = busy[k];
+    return gatherRows(current, split.order.subarray(slice.offset, slice.offset + slice.rows), label(slice));
+  };
+  // A window whose rows cannot be analysed (a declared numerical column with no number in it, say) is
+  // reported as such; the other windows and the whole report stand.
+  const here = async (cur: ParsedTable): Promise<WindowOutcome> => {
+    try {
+      return { body: await analyzeOne(cur) };
+    } catch (e) {
+      if (!(e instanceof MlobsError)) throw e;
+      return { reason: e.message };
     }
+  };
+  pinColumns(reference.columns, true);
+  let outcomes: WindowOutcome[];
+  try {
+    outcomes = await runWindows(busy.length, table, reference, analysis, here);
   } finally {
     pinColumns(reference.columns, false);
   }
+  const byIndex = new Map(busy.map(({ index }, k) => [index, outcomes[k]]));
+  const windows = split.windows.map((slice, index) => {
+    const outcome = byIndex.get(index);
+    if (!outcome) return windowResult(index, slice, null, 'no rows');
+    if ('reason' in outcome) return windowResult(index, slice, null, outcome.reason);
+    const reason = slice.rows < options.minRows ? `only ${slice.rows} rows (fewer than --min-window-rows ${options.minRows})` : null;
+    return windowResult(index, slice, outcome.body, reason);
+  });
   const warnings: ReportWarning[] = [];
   if (ts && options.spec.kind === 'calendar' && ts.missing + ts.unparseable > 0) {
     const tokens = ts.tokens.map((t) => JSON.stringify(t)).join(', ');

@@ -36,6 +36,12 @@ function parseValue(raw: string): number {
   return raw === 'NaN' ? NaN : Number(raw);
 }
 
+/** A sample's series: its name and its labels in the family's order, escaped. */
+function seriesId(f: Family, s: Sample): string {
+  const labels = f.labels.map((l) => `${l}="${escapeLabel(s.labels[l] ?? '')}"`).join(',');
+  return labels ? `${f.name}{${labels}}` : f.name;
+}
+
 export function renderExposition(families: readonly Family[]): string {
   const lines: string[] = [];
   const names = new Set<string>();
@@ -47,8 +53,7 @@ export function renderExposition(families: readonly Family[]): string {
     lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} gauge`);
     const series = new Set<string>();
     for (const s of f.samples) {
-      const labels = f.labels.map((l) => `${l}="${escapeLabel(s.labels[l] ?? '')}"`).join(',');
-      const id = labels ? `${f.name}{${labels}}` : f.name;
+      const id = seriesId(f, s);
       if (series.has(id)) continue;
       series.add(id);
       lines.push(`${id} ${formatValue(s.value)}`);
@@ -70,8 +75,7 @@ export function renderOpenMetrics(points: readonly { timestamp: number; families
       if (!entry) families.set(f.name, (entry = { spec: f, series: new Map() }));
       const seen = new Set<string>();
       for (const s of f.samples) {
-        const labels = f.labels.map((l) => `${l}="${escapeLabel(s.labels[l] ?? '')}"`).join(',');
-        const id = labels ? `${f.name}{${labels}}` : f.name;
+        const id = seriesId(f, s);
         if (seen.has(id)) continue;
         seen.add(id);
         if (!entry.series.has(id)) entry.series.set(id, []);

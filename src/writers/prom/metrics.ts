@@ -76,7 +76,6 @@ const REPORT_FAMILIES = {
 } satisfies Record<string, FamilySpec>;
 
 const F = REPORT_FAMILIES;
-type WindowColumn = NonNullable<ReportWindow['drift']>['columns'][number];
 const MODEL_ROLES = new Set(['target', 'prediction', 'prediction_proba']);
 const DATASETS = ['reference', 'current'] as const;
 /**
@@ -102,14 +101,35 @@ const PERCENT_METRICS = new Set<string>(['mean_abs_perc_error']);
 const family = (s: FamilySpec, samples: Sample[]): Family => ({ ...s, samples });
 const unixSeconds = (iso: string) => Date.parse(iso) / 1000;
 
+type DriftVerdict = Pick<ColumnDrift, 'column' | 'role' | 'stattest' | 'score_kind' | 'score' | 'threshold' | 'drift_detected'>;
+
+/** Target and prediction first (alerts watch them), then the most drifted. */
+const modelColumnsFirst = (a: DriftVerdict, b: DriftVerdict) => Number(MODEL_ROLES.has(b.role)) - Number(MODEL_ROLES.has(a.role)) || mostDriftedFirst(a, b);
+
+/** Dataset drift and the per-column drift series, of the whole report or of one window. */
+function driftFamilies(m: { monitor: string }, d: Report['drift'] | NonNullable<ReportWindow['drift']>, columns: DriftVerdict[], errors: number, omitted: number): Family[] {
+  const one = (s: FamilySpec, value: number) => family(s, [{ labels: m, value }]);
+  const testLabels = (c: DriftVerdict) => ({ ...m, column: c.column, role: c.role, stattest: c.stattest, score_kind: c.score_kind });
+  return [
+    one(F.datasetDrift, Number(d.dataset_drift)),
+    one(F.comparedColumns, d.number_of_columns),
+    one(F.driftedColumns, d.number_of_drifted_columns),
+    one(F.driftedRatio, d.share_of_drifted_columns),
+    one(F.driftShare, d.drift_share),
+    one(F.columnErrors, errors),
+    one(F.omittedColumns, omitted),
+    family(F.driftScore, columns.map((c) => ({ labels: testLabels(c), value: scoreFromJson(c.score) }))),
+    family(F.driftThreshold, columns.map((c) => ({ labels: testLabels(c), value: c.threshold }))),
+    family(F.driftDetected, columns.map((c) => ({ labels: testLabels(c), value: Number(c.drift_detected) }))),
+  ];
+}
+
 /**
  * The columns that get per-column series, best first: target and prediction (alerts watch them), then drifted
  * columns, then the rest, each by how far past its threshold; columns that were not scored come last.
  */
 function selectColumns(report: Report, max: number): { drift: ColumnDrift[]; names: string[]; omitted: number } {
-  const ranked = [...report.drift.columns].sort(
-    (a, b) => Number(MODEL_ROLES.has(b.role)) - Number(MODEL_ROLES.has(a.role)) || mostDriftedFirst(a, b),
-  );
+  const ranked = [...report.drift.columns].sort(modelColumnsFirst);
   const scored = new Set(ranked.map((c) => c.column));
   const others = report.columns.filter((c) => c.role !== 'ignored' && !scored.has(c.name)).map((c) => c.name);
   const names = [...ranked.map((c) => c.column), ...others];
@@ -182,7 +202,6 @@ function reportFamilies(report: Report, options: PromOptions): Family[] {
   const d = report.drift;
   const { drift, names, omitted } = selectColumns(report, options.maxColumns);
   const columnInfo = new Map(report.columns.map((c) => [c.name, c]));
-  const testLabels = (c: ColumnDrift) => ({ ...m, column: c.column, role: c.role, stattest: c.stattest, score_kind: c.score_kind });
   const missing: Sample[] = [];
   for (const name of names) {
     const info = columnInfo.get(name);
@@ -196,16 +215,7 @@ function reportFamilies(report: Report, options: PromOptions): Family[] {
       { labels: { ...m, dataset: 'reference' }, value: report.inputs.reference.rows },
       { labels: { ...m, dataset: 'current' }, value: report.inputs.current.rows },
     ]),
-    one(F.datasetDrift, Number(d.dataset_drift)),
-    one(F.comparedColumns, d.number_of_columns),
-    one(F.driftedColumns, d.number_of_drifted_columns),
-    one(F.driftedRatio, d.share_of_drifted_columns),
-    one(F.driftShare, d.drift_share),
-    one(F.columnErrors, report.errors.length),
-    one(F.omittedColumns, omitted),
-    family(F.driftScore, drift.map((c) => ({ labels: testLabels(c), value: scoreFromJson(c.score) }))),
-    family(F.driftThreshold, drift.map((c) => ({ labels: testLabels(c), value: c.threshold }))),
-    family(F.driftDetected, drift.map((c) => ({ labels: testLabels(c), value: Number(c.drift_detected) }))),
+    ...driftFamilies(m, d, drift, report.errors.length, omitted),
     family(F.missingRatio, missing),
     ...dataQualityFamilies(report.quality, m),
     ...testFamilies(report.tests, m, options.maxColumns),
@@ -223,22 +233,12 @@ function windowFamilies(report: Report, w: ReportWindow, options: PromOptions): 
   ]);
   if (!w.judged || !w.drift) return [rows];
   const d = w.drift;
-  const ranked = [...d.columns].sort((a, b) => Number(MODEL_ROLES.has(b.role)) - Number(MODEL_ROLES.has(a.role)) || mostDriftedFirst(a, b));
+  const ranked = [...d.columns].sort(modelColumnsFirst);
   const drift = ranked.slice(0, options.maxColumns);
-  const testLabels = (c: WindowColumn) => ({ ...m, column: c.column, role: c.role, stattest: c.stattest, score_kind: c.score_kind });
   const failed = (w.tests?.failed ?? []).slice(0, options.maxColumns);
   return [
     rows,
-    one(F.datasetDrift, Number(d.dataset_drift)),
-    one(F.comparedColumns, d.number_of_columns),
-    one(F.driftedColumns, d.number_of_drifted_columns),
-    one(F.driftedRatio, d.share_of_drifted_columns),
-    one(F.driftShare, d.drift_share),
-    one(F.columnErrors, w.errors.length),
-    one(F.omittedColumns, ranked.length - drift.length),
-    family(F.driftScore, drift.map((c) => ({ labels: testLabels(c), value: scoreFromJson(c.score) }))),
-    family(F.driftThreshold, drift.map((c) => ({ labels: testLabels(c), value: c.threshold }))),
-    family(F.driftDetected, drift.map((c) => ({ labels: testLabels(c), value: Number(c.drift_detected) }))),
+    ...driftFamilies(m, d, drift, w.errors.length, ranked.length - drift.length),
     family(F.datasetMissing, [{ labels: { ...m, dataset: 'current' }, value: w.quality.missing_share }]),
     ...(w.tests
       ? [
