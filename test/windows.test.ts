@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRange, parseTimestamp, parseWindowSpec, windowEnd, windowStart } from '../src/windows/spec.js';
 import { readReport, runCli, tempDir } from './helpers/cli.js';
 import { expectValidTextfile, sampleValue } from './helpers/prom.js';
+import { mulberry32 } from './helpers/random.js';
 
 const LOG = 'fixtures/activities/activities_full.csv';
 const RANGE = '2020-08-01..2021-08-01';
@@ -194,5 +195,48 @@ describe('windows in the Prometheus textfile', () => {
     expect(sampleValue(text, 'mlobs_rows', { dataset: 'current' })).toBe(latest.rows);
     expect(sampleValue(text, 'mlobs_drifted_columns_ratio')).toBe(latest.drift.share_of_drifted_columns);
     expect(sampleValue(text, 'mlobs_tests', { status: 'fail' })).toBe(latest.tests.by_status.FAIL ?? 0);
+  });
+});
+
+describe('windows on worker threads', () => {
+  /** A seeded log big enough for worker threads: 60 days of 400 rows, a reference of 20 000 rows, one column drifting from day 40. */
+  function writeLog(dir: string): { reference: string; current: string } {
+    const random = mulberry32(7);
+    const header = 'ts,a,b,c,d,kind';
+    const row = (t: number, shift: number) => {
+      const n = () => random() + random() + random();
+      return [new Date(t).toISOString().slice(0, 19), (n() + shift).toFixed(4), n().toFixed(3), (10 * n()).toFixed(2), Math.floor(5 * random()), `k${Math.floor(4 * random() ** (1 + shift))}`].join(',');
+    };
+    const start = Date.UTC(2026, 9, 1);
+    const reference = join(dir, 'reference.csv');
+    writeFileSync(reference, `${header}\n${Array.from({ length: 20_000 }, (_, i) => row(start - 86_400_000 + i * 4000, 0)).join('\n')}\n`);
+    const current = join(dir, 'current.csv');
+    writeFileSync(current, `${header}\n${Array.from({ length: 24_000 }, (_, i) => row(start + i * 216_000, i >= 16_000 ? 0.3 : 0)).join('\n')}\n`);
+    return { reference, current };
+  }
+
+  it('gives the same windows as one thread, and each equals its rows alone', async () => {
+    const dir = tempDir();
+    const { reference, current } = writeLog(dir);
+    const args = ['report', '-r', reference, '-c', current, '--timestamp', 'ts', '--window', '1d', '--quiet'];
+    const [threads, single] = await Promise.all([
+      runCli([...args, '-o', join(dir, 'threads')]),
+      runCli([...args, '--no-parallel', '-o', join(dir, 'single')]),
+    ]);
+    expect(threads.stderr + single.stderr).toBe('');
+    const [a, b] = [readReport(join(dir, 'threads')), readReport(join(dir, 'single'))];
+    expect(a.windows).toHaveLength(60);
+    expect(a.windows).toEqual(b.windows);
+    // Column a moves by 0.3 from day 40 on: it drifts there every day, and before only by chance.
+    const drifts = a.windows.map((w: any) => w.drift.columns.find((c: any) => c.column === 'a').drift_detected);
+    expect(drifts.slice(0, 40).filter(Boolean).length).toBeLessThan(8);
+    expect(drifts.slice(40).every(Boolean)).toBe(true);
+    const lines = readFileSync(current, 'utf8').trimEnd().split('\n');
+    const day = 45;
+    const cur = join(dir, 'day.csv');
+    writeFileSync(cur, `${lines[0]}\n${lines.slice(1 + day * 400, 1 + (day + 1) * 400).join('\n')}\n`);
+    const alone = await runCli(['report', '-r', reference, '-c', cur, '--datetime', 'ts', '--quiet', '-o', join(dir, 'alone')]);
+    expect(alone.stderr).toBe('');
+    expect(windowHeadline(a.windows[day])).toEqual(headline(readReport(join(dir, 'alone'))));
   });
 });

@@ -12,6 +12,7 @@ import type { CsvOptions, ParsedTable } from '../io/csv/types.js';
 import { UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { analyzeWindows, windowInputs, type WindowOptions } from '../windows/index.js';
+import { pinColumns } from '../data/values.js';
 import { SCHEMA_VERSION, type Report } from './model.js';
 
 export interface ReportOptions {
@@ -127,14 +128,23 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     model: options.model,
     suite: options.suite,
   };
-  const { schema_version, kind, driftThreads, ...body } = await analyze(inputs.reference, inputs.current, analyzeOptions);
-  // Windows run here and, for big inputs, on worker threads that each keep their own prepared reference.
-  const windowed = w?.spec
-    ? await analyzeWindows(inputs, { ...w, spec: w.spec }, started.getTime(), analyzeOptions, async (cur) => {
-        const { driftThreads: _, ...window } = await analyze(inputs.reference, cur, { ...analyzeOptions, parallel: false });
-        return window;
-      })
-    : undefined;
+  // Windowed: the reference stays prepared (sorted, profiled) from the whole report through every window.
+  if (w?.spec) pinColumns(inputs.reference.columns, true);
+  let body: Awaited<ReturnType<typeof analyze>>;
+  let windowed: Awaited<ReturnType<typeof analyzeWindows>> | undefined;
+  try {
+    body = await analyze(inputs.reference, inputs.current, analyzeOptions);
+    // Windows run here and, for big inputs, on worker threads that each prepare the reference once.
+    windowed = w?.spec
+      ? await analyzeWindows(inputs, { ...w, spec: w.spec }, started.getTime(), analyzeOptions, async (cur) => {
+          const { driftThreads: _, ...window } = await analyze(inputs.reference, cur, { ...analyzeOptions, parallel: false });
+          return window;
+        })
+      : undefined;
+  } finally {
+    if (w?.spec) pinColumns(inputs.reference.columns, false);
+  }
+  const { schema_version, kind, driftThreads, ...rest } = body;
   const t2 = performance.now();
   return {
     schema_version,
@@ -148,7 +158,7 @@ export async function runReport(options: ReportOptions): Promise<Report> {
       peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
       drift_threads: driftThreads,
     },
-    ...body,
-    ...(windowed && { warnings: [...body.warnings, ...windowed.warnings], windowing: windowed.windowing, windows: windowed.windows }),
+    ...rest,
+    ...(windowed && { warnings: [...rest.warnings, ...windowed.warnings], windowing: windowed.windowing, windows: windowed.windows }),
   };
 }

@@ -1,4 +1,3 @@
-import { pinColumns } from '../data/values.js';
 import { InputError, MlobsError } from '../errors.js';
 import type { ParsedTable } from '../io/csv/types.js';
 import type { AnalyzeOptions } from '../report/run.js';
@@ -105,8 +104,8 @@ function windowResult(index: number, slice: WindowSlice, body: WindowBody | null
 
 /**
  * Every window's report. The rows are assigned to windows once; each window's rows are gathered into a
- * table of their own and analysed exactly as `mlobs report` analyses a file of those rows, against a
- * reference whose sorted values, profiles and row checks are computed for the first window and reused.
+ * table of their own and analysed exactly as `mlobs report` analyses a file of those rows. The caller pins
+ * the reference (pinColumns) so that its sorted values, profiles and row checks are computed once and reused.
  */
 export async function analyzeWindows(
   inputs: WindowInputs,
@@ -134,13 +133,7 @@ export async function analyzeWindows(
       return { reason: e.message };
     }
   };
-  pinColumns(reference.columns, true);
-  let outcomes: WindowOutcome[];
-  try {
-    outcomes = await runWindows(busy.length, table, reference, analysis, here);
-  } finally {
-    pinColumns(reference.columns, false);
-  }
+  const outcomes = await runWindows(busy.length, table, reference, analysis, here);
   const byIndex = new Map(busy.map(({ index }, k) => [index, outcomes[k]]));
   const windows = split.windows.map((slice, index) => {
     const outcome = byIndex.get(index);
