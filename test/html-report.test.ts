@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Report, SCHEMA_VERSION } from '../src/report/model.js';
+import { runStatus } from '../src/report/status.js';
 import { renderHtml } from '../src/writers/html.js';
 import { FIXTURES, runCli, tempDir } from './helpers/cli.js';
 
@@ -20,7 +21,9 @@ function digest(html: string): string {
   const out: string[] = [];
   const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(body)![1].replace(/&#x27;/g, "'").replace(/'sha256-[^']+'/g, "'sha256'");
   out.push(`csp: ${csp}`);
+  out.push(`verdict: ${/<section class="verdict ([^"]+)"/.exec(body)![1]}`);
   out.push(`h1: ${text(/<h1[\s\S]*?<\/h1>/.exec(body)![0])}`);
+  out.push(`lead: ${text(/<p class="lead">[\s\S]*?<\/p>/.exec(body)![0])}`);
   out.push(`facts: ${all(body, /<li class="fact[^"]*">([\s\S]*?)<\/li>/g).map((m) => text(m[1])).join(' | ')}`);
   out.push(`nav: ${all(/<nav[\s\S]*?<\/nav>/.exec(body)![0], /<a [^>]*>([^<]*)<\/a>/g).map((m) => m[1]).join(' | ')}`);
   out.push(...sectionDigest(body));
@@ -73,7 +76,9 @@ describe('--format html', () => {
   it('has the structure a reader expects', () => {
     expect(digest(html)).toMatchInlineSnapshot(`
       "csp: default-src 'none'; script-src 'sha256' 'sha256' 'sha256'; style-src 'sha256'; img-src data:; base-uri 'none'; form-action 'none'
-      h1: ▲ Dataset drift detected
+      verdict: tone-red
+      h1: 🔴 TESTS FAILING
+      lead: 12 of 35 tests failed; 3 of 6 columns drifted (50%; dataset drift at 50%) . The dataset counts as drifted when at least 50% of its columns drift.
       facts: 3 drifted | 3 not drifted | 0 errors | 0 warnings | 12 of 35 tests failed
       nav: Test suite | Data drift | Target and prediction drift | Data quality | Columns | Run
       section #tests: Test suite
@@ -227,10 +232,22 @@ describe('--format html: suite, quality and model sections', () => {
     expect(page).toContain('The column <strong>&lt;img src&#x3D;x&gt;</strong> is <strong>odd</strong>.');
   });
 
+  it('the banner shows the run status, never green while critical tests fail', async () => {
+    const { report } = await reportFor(BIRTHWT);
+    expect(report.status.code).toBe('tests_failing');
+    const page = await renderHtml(report);
+    expect(page).toContain('<section class="verdict tone-red"');
+    expect(page).not.toContain('verdict tone-green');
+    expect(page).toMatch(/<title>TESTS FAILING: /);
+    // The same data without its suite has no dataset drift: then, and only then, the banner is green.
+    const passing = { ...report, tests: undefined };
+    expect(await renderHtml({ ...passing, status: runStatus(passing) })).toContain('<section class="verdict tone-green"');
+  });
+
   it('leaves out each section the report does not have', async () => {
     const { report } = await reportFor(BIRTHWT);
     const bare = { ...report, tests: undefined, quality: undefined, target_drift: undefined, model_quality: undefined };
-    const page = await renderHtml(bare);
+    const page = await renderHtml({ ...bare, status: runStatus(bare) });
     for (const id of ['tests', 'target', 'quality', 'model']) expect(page).not.toContain(`id="${id}"`);
     expect(page).not.toContain('tests failed');
     expect(page).not.toContain('Model quality,');

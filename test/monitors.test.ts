@@ -41,8 +41,8 @@ describe('several monitors in one config', () => {
     const c = config();
     const res = await runCli(['report', '--config', c.path]);
     expect(res.code, res.stderr).toBe(0);
-    expect(res.stdout).toMatch(/^Monitor activities\nDataset drift: DETECTED/);
-    expect(res.stdout).toMatch(/\n\nMonitor requests\nDataset drift: not detected/);
+    expect(res.stdout).toMatch(/^Monitor activities\n🔴 TESTS FAILING: .*; 3 of 6 columns drifted/);
+    expect(res.stdout).toMatch(/\n\nMonitor requests\n🟣 ERROR: 1 critical test could not run; 10 of 48 tests failed; 0 of 8 columns drifted/);
     expect(readdirSync(c.out).sort()).toEqual(['activities', 'requests']);
     expect(readdirSync(c.textfiles).sort()).toEqual(['mlobs_activities.prom', 'mlobs_requests.prom']);
 

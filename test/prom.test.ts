@@ -15,6 +15,7 @@ const FAMILIES = [
   'mlobs_last_success_timestamp_seconds',
   'mlobs_last_run_success',
   'mlobs_run_duration_seconds',
+  'mlobs_run_status',
   'mlobs_rows',
   'mlobs_dataset_drift_detected',
   'mlobs_compared_columns',
@@ -59,6 +60,11 @@ describe('Prometheus textfile output', () => {
     expect(sampleValue(text, 'mlobs_last_run_timestamp_seconds', m)).toBe(Date.parse(report.run.finished_at) / 1000);
     expect(sampleValue(text, 'mlobs_last_success_timestamp_seconds', m)).toBe(Date.parse(report.run.finished_at) / 1000);
     expect(sampleValue(text, 'mlobs_run_duration_seconds', m)).toBe(report.run.timings.total_s);
+    // The run status as a state set: the report's status 1, the other three 0; failing tests are never ok.
+    expect(report.status.code).toBe('tests_failing');
+    for (const status of ['ok', 'drift', 'tests_failing', 'error']) {
+      expect(sampleValue(text, 'mlobs_run_status', { ...m, status }), status).toBe(Number(status === report.status.code));
+    }
     expect(sampleValue(text, 'mlobs_rows', { ...m, dataset: 'reference' })).toBe(1000);
     expect(sampleValue(text, 'mlobs_rows', { ...m, dataset: 'current' })).toBe(50);
     expect(sampleValue(text, 'mlobs_dataset_drift_detected', m)).toBe(1);
@@ -195,6 +201,8 @@ describe('Prometheus textfile output', () => {
     expect(failed.stderr.trimEnd().split('\n')).toHaveLength(1);
     const after = expectValidTextfile(file);
     expect(sampleValue(after, 'mlobs_last_run_success', m)).toBe(0);
+    expect(sampleValue(after, 'mlobs_run_status', { ...m, status: 'error' })).toBe(1);
+    expect(sampleValue(after, 'mlobs_run_status', { ...m, status: 'tests_failing' })).toBe(0);
     expect(sampleValue(after, 'mlobs_last_success_timestamp_seconds', m)).toBe(lastSuccess);
     expect(sampleValue(after, 'mlobs_last_run_timestamp_seconds', m)).toBeGreaterThan(lastSuccess);
     const carried = (text: string) => text.split('\n').filter((l) => /^mlobs_(rows|drift|dataset|drifted|missing|compared|tests|test_failed)/.test(l));
@@ -208,7 +216,8 @@ describe('Prometheus textfile output', () => {
     const res = await runCli(['report', '-r', REF, '-c', CUR, '--stattest', 'nope', '--textfile-dir', textfiles, '-o', tempDir()]);
     expect(res.code).toBe(2);
     const text = expectValidTextfile(join(textfiles, 'mlobs_default.prom'));
-    expect([...familyNames(text)]).toEqual(FAMILIES.slice(0, 5));
+    expect([...familyNames(text)]).toEqual(FAMILIES.slice(0, 6));
+    expect(sampleValue(text, 'mlobs_run_status', { monitor: 'default', status: 'error' })).toBe(1);
     expect(sampleValue(text, 'mlobs_last_success_timestamp_seconds')).toBe(0);
     expect(sampleValue(text, 'mlobs_last_run_success')).toBe(0);
   });

@@ -3,11 +3,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, ROOT, runCli, tempDir } from './helpers/cli.js';
+import { BIN, readReport, ROOT, runCli, tempDir } from './helpers/cli.js';
 
 interface Line {
   event: string;
   status?: string;
+  run_status?: string;
   exit_code?: number;
   message?: string;
   signal?: string;
@@ -60,12 +61,13 @@ describe('mlobs schedule', () => {
     expect(stderr).toBe('');
     expect(lines[0].event).toBe('start');
     const failed = lines.find((l) => l.event === 'run')!;
-    expect(failed).toMatchObject({ status: 'usage', exit_code: 2 });
+    expect(failed).toMatchObject({ status: 'usage', exit_code: 2, run_status: 'error' });
     expect(failed.message).toMatch(/^error: .*current\.csv/);
     const stopAt = lines.findIndex((l) => l.event === 'stop');
     expect(lines[stopAt].signal).toBe('SIGTERM');
     // The run in flight when the signal came is the last line: it finished, and nothing ran after it.
-    expect(lines.slice(stopAt + 1)).toEqual([expect.objectContaining({ event: 'run', status: 'ok', exit_code: 0 })]);
+    // run_status is the report's status: the same word report.json, the HTML, Slack and Prometheus have.
+    expect(lines.slice(stopAt + 1)).toEqual([expect.objectContaining({ event: 'run', status: 'ok', exit_code: 0, run_status: readReport(out).status.code })]);
     expect(existsSync(join(out, 'report.json'))).toBe(true);
   }, 60_000);
 

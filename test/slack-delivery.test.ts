@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildMessage, summarize } from '../src/notify/message.js';
+import { runStatus } from '../src/report/status.js';
 import { CHANNEL_ID, FakeSlack, MESSAGE_TS, WEBHOOK_PATH } from './helpers/fake-slack.js';
 import { runCli, tempDir, type CliResult } from './helpers/cli.js';
 
@@ -58,8 +59,8 @@ beforeAll(async () => {
   drifting = join(runs, '2026-11-25T09-30-00Z', 'report.json');
   stable = join(runs, '2026-11-26T09-30-00Z', 'report.json');
   // Ten current rows fail some data-quality tests; without its test suite the report is all clear.
-  const { tests: _tests, ...clear } = reportOf(stable);
-  writeFileSync(stable, JSON.stringify(clear));
+  const { tests: _tests, ...rest } = reportOf(stable);
+  writeFileSync(stable, JSON.stringify({ ...rest, status: runStatus(rest) }));
 });
 afterAll(() => slack.close());
 beforeEach(() => slack.reset());
@@ -245,7 +246,7 @@ describe('--notify: when a message goes out', () => {
   it('change: compares with the newest other report beside it, or --previous', async () => {
     // The stable run is the newest other report beside the drifting one: drift vs clear is a change.
     expect((await notify(drifting, ['--slack-channel', '#x', '--notify', 'change'])).stdout).toBe('Slack: posted to #x\n');
-    expect((await notify(drifting, ['--slack-channel', '#x', '--notify', 'change', '--previous', drifting])).stdout).toBe('Slack: not sent (--notify change: still drift)\n');
+    expect((await notify(drifting, ['--slack-channel', '#x', '--notify', 'change', '--previous', drifting])).stdout).toBe('Slack: not sent (--notify change: still tests_failing)\n');
     expect(slack.requests).toHaveLength(1);
   });
 });
@@ -267,7 +268,7 @@ describe('mlobs report with Slack', () => {
     const first = await runCli(['report', ...DRIFTING, '--config', config], { env: env() });
     expect(first.stdout).toContain('Slack: posted to #ml-alerts');
     const second = await runCli(['report', ...DRIFTING, '--config', config], { env: env() });
-    expect(second.stdout).toContain('Slack: not sent (--notify change: still drift)');
+    expect(second.stdout).toContain('Slack: not sent (--notify change: still tests_failing)');
     const third = await runCli(['report', ...STABLE, '--config', config], { env: env() });
     expect(third.stdout).toContain('Slack: posted to #ml-alerts');
     expect(slack.calls(POST)).toHaveLength(2);

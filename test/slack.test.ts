@@ -6,9 +6,10 @@ import { run } from '../src/cli/run.js';
 import { ExitCode } from '../src/errors.js';
 import { DEFAULT_NA_VALUES } from '../src/io/csv/index.js';
 import { redactor } from '../src/notify/deliver.js';
-import { buildMessage, clip, LIMITS, status, summarize, type Block, type SlackMessage } from '../src/notify/message.js';
+import { buildMessage, clip, LIMITS, summarize, type Block, type SlackMessage } from '../src/notify/message.js';
 import type { ColumnDrift, Report } from '../src/report/model.js';
 import { runReport } from '../src/report/run.js';
+import { runStatus } from '../src/report/status.js';
 import { ROOT } from './helpers/cli.js';
 import { parseRange, parseWindowSpec } from '../src/windows/spec.js';
 
@@ -29,8 +30,11 @@ async function fixtureReport(current: string, extra: { categorical?: string[]; i
     parallel: false,
   });
   const { tests: _tests, model_quality: _quality, ...rest } = report;
-  return { ...rest, run: { ...report.run, started_at: '2026-11-26T09:30:00.000Z', finished_at: '2026-11-26T09:30:01.250Z' } };
+  return withStatus({ ...rest, run: { ...report.run, started_at: '2026-11-26T09:30:00.000Z', finished_at: '2026-11-26T09:30:01.250Z' } });
 }
+
+/** The status as `analyze` computes it, for a report these helpers changed. */
+const withStatus = (report: Report): Report => ({ ...report, status: runStatus(report) });
 
 const drifting = () => fixtureReport('current.csv');
 const stable = () => fixtureReport('requests_sample.csv', { categorical: ['Type'], id: ['Activity ID'], threshold: 0.01 });
@@ -45,7 +49,7 @@ function manyColumns(report: Report): Report {
     column: `feature_${String(i).padStart(3, '0')} <${'very long name & `odd` *chars* '.repeat(6)}>`,
     score: 1e-6 * (i + 1),
   }));
-  return { ...report, drift: { ...report.drift, columns, number_of_columns: 240, number_of_drifted_columns: 240, share_of_drifted_columns: 1 } };
+  return withStatus({ ...report, drift: { ...report.drift, columns, number_of_columns: 240, number_of_drifted_columns: 240, share_of_drifted_columns: 1 } });
 }
 
 function withErrors(report: Report): Report {
@@ -55,7 +59,7 @@ function withErrors(report: Report): Report {
     error_type: 'ValueError',
     message: `column broken_${i} has no values left after removing missing and infinite cells`,
   }));
-  return { ...report, errors };
+  return withStatus({ ...report, errors });
 }
 
 type Suite = NonNullable<Report['tests']>;
@@ -76,7 +80,7 @@ function withSuite(report: Report): Report {
   const summary = { all_passed: false, total_tests: 4, success_tests: 2, failed_tests: 2, by_status: { SUCCESS: 1, FAIL: 1, WARNING: 1, ERROR: 1 } };
   const side = (rmse: number, mae: number, r2: number | 'nan') => ({ rows: 10, rmse, mean_abs_error: mae, r2_score: r2 });
   const model_quality = { task: 'regression', target: 'Quality', prediction: ['Predicted'], regression: { reference: side(4.12, 3.2, 0.81), current: side(6.31, 3.2, 'nan') } };
-  return { ...report, tests: { presets: ['DataQuality'], defaults: 'evidently', summary, tests }, model_quality: model_quality as unknown as Report['model_quality'] };
+  return withStatus({ ...report, tests: { presets: ['DataQuality'], defaults: 'evidently', summary, tests }, model_quality: model_quality as unknown as Report['model_quality'] });
 }
 
 function textOf(block: Block): string[] {
@@ -106,7 +110,7 @@ function expectWithinLimits(m: SlackMessage): void {
 describe('Slack message (exact Block Kit payloads)', () => {
   it('drift', async () => {
     const s = summarize(await drifting(), 'activities', URL);
-    expect(status(s)).toBe('drift');
+    expect(s.status.code).toBe('drift');
     const m = buildMessage(s);
     expectWithinLimits(m);
     await expect(`${JSON.stringify(m, null, 2)}\n`).toMatchFileSnapshot('__snapshots__/slack/drift.json');
@@ -124,7 +128,7 @@ describe('Slack message (exact Block Kit payloads)', () => {
       windows: { spec: parseWindowSpec('1mo'), timestamp: 'Date', minRows: 38, referenceRange: parseRange('2020-08-01..2022-05-01'), gate: 'latest' },
     });
     const { tests: _tests, model_quality: _quality, ...rest } = report;
-    const s = summarize({ ...rest, run: { ...report.run, finished_at: '2026-11-26T09:30:01.250Z' } }, 'requests', URL);
+    const s = summarize(withStatus({ ...rest, run: { ...report.run, finished_at: '2026-11-26T09:30:01.250Z' } }), 'requests', URL);
     expect(s.overTime).toBe('drift began in window 2022-05 (2 windows ago); columns drifting in the last 3 windows: Duration (2/3), Type (2/3), Average Heart rate (tpm) (1/3), Calories Burned (1/3), Climb (m) (1/3), Quality (1/3)');
     const m = buildMessage(s);
     expectWithinLimits(m);
@@ -133,7 +137,7 @@ describe('Slack message (exact Block Kit payloads)', () => {
 
   it('no drift', async () => {
     const s = summarize(await stable(), 'requests');
-    expect(status(s)).toBe('clear');
+    expect(s.status.code).toBe('ok');
     const m = buildMessage(s);
     expectWithinLimits(m);
     await expect(`${JSON.stringify(m, null, 2)}\n`).toMatchFileSnapshot('__snapshots__/slack/no-drift.json');
@@ -152,7 +156,7 @@ describe('Slack message (exact Block Kit payloads)', () => {
 
   it('columns that could not be scored', async () => {
     const s = summarize(withErrors(await stable()), 'requests');
-    expect(status(s)).toBe('failing');
+    expect(s.status.code).toBe('error');
     const m = buildMessage(s);
     expectWithinLimits(m);
     await expect(`${JSON.stringify(m, null, 2)}\n`).toMatchFileSnapshot('__snapshots__/slack/errors.json');
@@ -160,7 +164,8 @@ describe('Slack message (exact Block Kit payloads)', () => {
 
   it('failing tests (FAIL and ERROR, not WARNING) and model quality change', async () => {
     const s = summarize(withSuite(await stable()), 'requests', URL);
-    expect(status(s)).toBe('failing');
+    // A critical test that could not run makes the run an error, which outranks the failed test.
+    expect(s.status.code).toBe('error');
     expect(s.tests).toEqual({ total: 4, failed: [expect.objectContaining({ name: 'Share of Drifted Columns' }), expect.objectContaining({ name: 'Mean Value (Quality)' })] });
     expect(s.quality?.map((q) => q.metric)).toEqual(['RMSE', 'MAE', 'R²']);
     const m = buildMessage(s);

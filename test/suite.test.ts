@@ -109,7 +109,7 @@ tests:
     const same = ['--reference', 'fixtures/activities/reference.csv', '--current', 'fixtures/activities/reference.csv'];
     const pass = await runCli(['test', ...same, '-o', tempDir()]);
     expect(pass.code, pass.stdout).toBe(0);
-    expect(pass.stdout).toMatch(/^Tests: passed: \d+ passed, 0 failed/);
+    expect(pass.stdout).toMatch(/^🟢 OK: 0 of \d+ tests failed; 0 of \d+ columns drifted .*\nTests: passed: \d+ passed, 0 failed/);
     const args = birthwt('reference.csv', 'current.csv');
     expect((await runCli(['report', ...args, '-o', tempDir(), '--quiet'])).code).toBe(0);
     expect((await runCli(['report', ...args, '-o', tempDir(), '--quiet', '--fail-on', 'tests'])).code).toBe(1);

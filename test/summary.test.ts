@@ -27,14 +27,15 @@ describe('terminal summary', () => {
       'Calories Burned',
       'Average Heart rate (tpm)',
     ]);
-    expect(stdout).toMatch(/^Dataset drift: DETECTED: 3 of 6 columns drifted \(50%; dataset drift at 50%\)$/m);
+    // The run status leads: failed critical tests outrank dataset drift, and the counts of both are there.
+    expect(stdout.split('\n')[0]).toMatch(/^🔴 TESTS FAILING: \d+ of \d+ tests failed; 3 of 6 columns drifted \(50%; dataset drift at 50%\)$/);
     expect(stdout).toMatch(/^column +type +test +score +drift if +n ref\/cur +drift$/m);
     expect(stdout).toMatch(/^Distance \(km\) +num +ks +9\.05e-7 +≤ 0\.05 +1000\/50 +DRIFT$/m);
   });
 
-  it('colours the verdict and drifted rows on a terminal', async () => {
+  it('colours the status and drifted rows on a terminal', async () => {
     const { stdout } = await capture([...ARGS, '-o', tempDir()], true);
-    expect(stdout).toMatch(/\u001b\[1;31mDataset drift: DETECTED/);
+    expect(stdout).toMatch(/^\u001b\[1;31m🔴 TESTS FAILING: /);
     expect(stdout).toMatch(/\u001b\[31mDistance \(km\)/);
   });
 
@@ -48,6 +49,6 @@ describe('terminal summary', () => {
     expect(stdout).toMatch(/^Tests: 22 of 57 failed \(35 SUCCESS, 22 FAIL\)$/m);
     expect(stdout).toMatch(/^ {2}FAIL {3}The mean value of the column age is 27\.4\. The expected range is from 14\.7 to 23\.3$/m);
     expect(stdout).toMatch(/^ {2}\.\.\. and 12 more$/m);
-    expect(stdout).toMatch(/^Model quality \(regression, reference → current\): RMSE 578\.9 → 837\.7 \(\+44\.7%\), MAE 470\.1 → 646\.2/m);
+    expect(stdout).toMatch(/^Model quality \(regression, reference → current\): RMSE 578\.9 → 837\.7 \(\+44\.7%, worse\), MAE 470\.1 → 646\.2 \(\+37\.5%, worse\)/m);
   });
 });

@@ -1,4 +1,5 @@
 import { ExitCode, MlobsError } from '../errors.js';
+import type { Report } from '../report/model.js';
 
 /** Where the CLI writes; injectable so tests can run `run(argv)` in-process and capture output. */
 export interface CliIo {
@@ -6,6 +7,8 @@ export interface CliIo {
   stderr(text: string): void;
   /** Colour only when writing to a terminal and NO_COLOR is unset. */
   color: boolean;
+  /** Told of each monitor's report once it is written (the schedule log records its status, the GitHub Action more). */
+  reported?(run: { monitor: string; dir: string; report: Report }): void;
 }
 
 export const processIo: CliIo = {

@@ -50,7 +50,7 @@ const tests = STAT_TEST_IDS.join(', ');
 /** Slack notification: `mlobs report` and `mlobs notify` both take these. */
 export const NOTIFY_OPTIONS: readonly OptionSpec[] = [
   { flags: '--slack-channel <channel>', description: 'post a summary to this Slack channel (name or id) with the bot token in SLACK_BOT_TOKEN; without it, --notify posts through SLACK_WEBHOOK_URL', config: 'notify.slack_channel' },
-  { flags: '--notify <when>', description: 'when to post to Slack: always, drift (dataset drift), failure (anything but all clear), change (the status differs from the previous report\'s)', config: 'notify.when', defaultText: 'always with --slack-channel, else off' },
+  { flags: '--notify <when>', description: 'when to post to Slack: always, drift (dataset drift), failure (any run status but ok), change (the run status differs from the previous report\'s)', config: 'notify.when', defaultText: 'always with --slack-channel, else off' },
   { flags: '--notify-optional', description: 'missing Slack credentials (otherwise exit 2) or a failed post (otherwise exit 4) are a warning', config: 'notify.optional' },
   { flags: '--report-url <template>', description: 'link to the full report in the Slack message; {monitor}, {path} (the report directory) and {timestamp} (run start) are filled in', config: 'notify.report_url' },
   { flags: '--slack-upload', description: 'upload the run\'s report.html and PNG charts into the message\'s thread (bot token only)', config: 'notify.upload' },

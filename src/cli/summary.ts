@@ -1,12 +1,16 @@
-import { formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL } from '../report/format.js';
+import { changeNote, formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL } from '../report/format.js';
 import { scoreFromJson, type Report } from '../report/model.js';
 import { driftSentence, windowLabel } from '../windows/view.js';
+import { STATUS_LOOK, statusLine } from '../report/status.js';
 
 export interface SummaryStyle {
   color: boolean;
 }
 
-const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+export const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+
+/** The run status, the first line of both `mlobs report` and `mlobs test`. */
+export const statusSummaryLine = (report: Report, style: SummaryStyle) => paint(style.color, STATUS_LOOK[report.status.code].ansi, statusLine(report.status));
 
 function table(rows: string[][], header: string[], color: boolean, highlight: (i: number) => boolean): string[] {
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
@@ -36,9 +40,7 @@ function qualityLine(report: Report): string[] {
   if (mq?.classification?.error) return ['', `Model quality: not computed: ${mq.classification.error}`];
   const changes = qualityChanges(mq)?.slice(0, 3);
   if (!mq || !changes?.length) return [];
-  const change = (r: number, c: number) =>
-    Number.isFinite(r) && Number.isFinite(c) && r !== 0 ? ` (${c >= r ? '+' : ''}${Math.round(((c - r) / Math.abs(r)) * 1000) / 10}%)` : '';
-  const parts = changes.map((q) => `${q.metric} ${formatNumber(q.reference)} → ${formatNumber(q.current)}${change(q.reference, q.current)}`);
+  const parts = changes.map((q) => `${q.metric} ${formatNumber(q.reference)} → ${formatNumber(q.current)}${changeNote(q)}`);
   return ['', `Model quality (${mq.task}, reference → current): ${parts.join(', ')}`];
 }
 
@@ -69,10 +71,8 @@ function windowLines(report: Report, color: boolean): string[] {
 /** The compact terminal view of a report: verdict, then the columns most past their thresholds first. */
 export function formatSummary(report: Report, style: SummaryStyle): string {
   const d = report.drift;
-  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
-  const verdict = d.dataset_drift ? paint(style.color, '1;31', 'Dataset drift: DETECTED') : paint(style.color, '1;32', 'Dataset drift: not detected');
   const out = [
-    `${verdict}: ${d.number_of_drifted_columns} of ${d.number_of_columns} columns drifted (${pct(d.share_of_drifted_columns)}; dataset drift at ${pct(d.drift_share)})`,
+    statusSummaryLine(report, style),
     `reference: ${report.inputs.reference.path} (${report.inputs.reference.rows} rows)  current: ${report.inputs.current.path} (${report.inputs.current.rows} rows)`,
     '',
   ];

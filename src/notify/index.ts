@@ -4,10 +4,10 @@ import type { z } from 'zod';
 import type { CliIo } from '../cli/io.js';
 import type { NotifyConfig } from '../config/schema.js';
 import { NotifyError, UsageError } from '../errors.js';
-import type { Report } from '../report/model.js';
+import type { Report, StatusCode } from '../report/model.js';
 import { readReportFile } from '../report/read.js';
 import type { Target } from './deliver.js';
-import { buildMessage, status, summarize, type Status } from './message.js';
+import { buildMessage, summarize } from './message.js';
 
 /** The `notify:` section of the config, with flags applied. */
 export type NotifySettings = z.infer<typeof NotifyConfig>;
@@ -113,16 +113,16 @@ async function newestEarlier(history: History): Promise<Report | undefined> {
 }
 
 /** Why `--notify when` does not call for a message about a run of status `now`; undefined when it does. */
-function notDue(when: NotifyWhen, now: Status, previous: Status | undefined): string | undefined {
+function notDue(when: NotifyWhen, now: Report, previous: StatusCode | undefined): string | undefined {
   switch (when) {
     case 'always':
       return undefined;
     case 'drift':
-      return now === 'drift' ? undefined : '--notify drift: no dataset drift';
+      return now.drift.dataset_drift ? undefined : '--notify drift: no dataset drift';
     case 'failure':
-      return now === 'clear' ? '--notify failure: all clear' : undefined;
+      return now.status.code === 'ok' ? '--notify failure: status ok' : undefined;
     case 'change':
-      return previous === now ? `--notify change: still ${now}` : undefined;
+      return previous === now.status.code ? `--notify change: still ${now.status.code}` : undefined;
   }
 }
 
@@ -143,10 +143,10 @@ export async function prepareNotifier(settings: NotifySettings, ctx: NotifyConte
     throw new UsageError('--slack-upload needs --slack-channel and SLACK_BOT_TOKEN: incoming webhooks cannot upload files');
   }
   if (settings.report_url) checkReportUrl(settings.report_url);
-  let previous: Status | undefined;
+  let previous: StatusCode | undefined;
   if (when === 'change') {
     const earlier = ctx.previous ? await readReportFile(ctx.previous) : ctx.history && (await newestEarlier(ctx.history));
-    if (earlier) previous = status(summarize(earlier, ''));
+    if (earlier) previous = earlier.status.code;
   }
   const timeoutMs = (settings.timeout ?? DEFAULT_NOTIFY_TIMEOUT_S) * 1000;
   const { io } = ctx;
@@ -154,8 +154,7 @@ export async function prepareNotifier(settings: NotifySettings, ctx: NotifyConte
     async send(report, run) {
       const url = settings.report_url && renderReportUrl(settings.report_url, { monitor: run.monitor, path: run.dir, timestamp: report.run.started_at });
       const summary = summarize(report, run.monitor, url || undefined);
-      const now = status(summary);
-      const skip = notDue(when, now, previous);
+      const skip = notDue(when, report, previous);
       if (skip) {
         if (!ctx.quiet) io.stdout(`Slack: not sent (${skip})\n`);
         return;

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
-import { formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL, type QualityChange } from '../report/format.js';
-import { scoreFromJson, type ColumnDrift, type ColumnIssue, type Report } from '../report/model.js';
+import { changeNote, formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL, type QualityChange } from '../report/format.js';
+import { scoreFromJson, type ColumnDrift, type ColumnIssue, type Report, type RunStatus } from '../report/model.js';
+import { STATUS_LOOK, statusLine } from '../report/status.js';
 import { driftSentence } from '../windows/view.js';
 
 /**
@@ -8,9 +9,6 @@ import { driftSentence } from '../windows/view.js';
  * within Block Kit's limits however many columns drift (docs.slack.dev block reference; bolt-js#2509 for
  * the total-size limit that bites below the documented per-block ones).
  */
-
-/** drift: dataset drift; failing: tests failed or columns could not be scored; clear: neither. */
-export type Status = 'drift' | 'failing' | 'clear';
 
 export interface FailedTest {
   name: string;
@@ -20,6 +18,7 @@ export interface FailedTest {
 /** A report as the message shows it; tests and model quality when the report has those sections. */
 export interface NotifySummary {
   monitor: string;
+  status: RunStatus;
   /** When the run finished (ISO 8601 UTC). */
   time: string;
   drift: Report['drift'];
@@ -38,6 +37,7 @@ export function summarize(report: Report, monitor: string, reportUrl?: string): 
   const quality = qualityChanges(report.model_quality);
   return {
     monitor,
+    status: report.status,
     time: report.run.finished_at,
     drift: report.drift,
     errors: report.errors,
@@ -55,11 +55,6 @@ export function summarize(report: Report, monitor: string, reportUrl?: string): 
     ...(report.windows && { overTime: driftSentence(report) ?? undefined }),
     reportUrl,
   };
-}
-
-export function status(s: NotifySummary): Status {
-  if (s.drift.dataset_drift) return 'drift';
-  return (s.tests?.failed.length ?? 0) > 0 || s.errors.length > 0 ? 'failing' : 'clear';
 }
 
 interface Text {
@@ -113,18 +108,6 @@ const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 const count = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 
-function headline(s: NotifySummary): string {
-  const failed = s.tests?.failed.length ?? 0;
-  switch (status(s)) {
-    case 'drift':
-      return ':red_circle: Dataset drift detected';
-    case 'failing':
-      return failed > 0 ? `:large_orange_circle: ${plural(failed, 'test')} failing` : `:large_orange_circle: ${plural(s.errors.length, 'column')} could not be scored`;
-    case 'clear':
-      return ':large_green_circle: All clear';
-  }
-}
-
 function driftCounts(d: Report['drift']): string {
   return `${d.number_of_drifted_columns} of ${plural(d.number_of_columns, 'column')} drifted (${pct(d.share_of_drifted_columns)}; dataset drift at ${pct(d.drift_share)})`;
 }
@@ -139,9 +122,7 @@ function columnLine(c: ColumnDrift): string {
 }
 
 function qualityLine(q: QualityChange): string {
-  const comparable = Number.isFinite(q.reference) && Number.isFinite(q.current) && q.reference !== 0;
-  const change = comparable ? ` (${q.current >= q.reference ? '+' : ''}${pct((q.current - q.reference) / Math.abs(q.reference))})` : '';
-  return `• ${escapeText(clip(q.metric, NAME_CHARS))}: ${formatNumber(q.reference)} → ${formatNumber(q.current)}${change}`;
+  return `• ${escapeText(clip(q.metric, NAME_CHARS))}: ${formatNumber(q.reference)} → ${formatNumber(q.current)}${changeNote(q)}`;
 }
 
 /** A titled list that fits one section: at most `top` lines, then how many more there are. */
@@ -152,7 +133,7 @@ function listSection(title: string, lines: string[], top: number): Block {
 }
 
 function fallback(s: NotifySummary, drifted: ColumnDrift[]): string {
-  const parts = [`mlobs ${clip(s.monitor, NAME_CHARS)}: ${headline(s).replace(/^:[a-z_]+: /, '')}.`, `${driftCounts(s.drift)}.`];
+  const parts = [`mlobs ${clip(s.monitor, NAME_CHARS)}: ${statusLine(s.status)}.`];
   if (s.overTime) parts.push(`Over time: ${s.overTime}.`);
   if (drifted.length > 0) parts.push(`Top drifted: ${drifted.slice(0, 5).map((c) => clip(c.column, NAME_CHARS)).join(', ')}.`);
   if (s.reportUrl) parts.push(`Report: ${s.reportUrl}`);
@@ -166,9 +147,12 @@ export function buildMessage(s: NotifySummary): SlackMessage {
     `*Dataset drift*\n${s.drift.dataset_drift ? 'Detected' : 'Not detected'}: ${driftCounts(s.drift)}`,
     `*Inputs*\n${inputLine('Reference', s.inputs.reference)}\n${inputLine('Current', s.inputs.current)}`,
   ];
-  if (s.tests) fields.push(`*Tests*\n${s.tests.failed.length} of ${plural(s.tests.total, 'test')} failed`);
+  // The counts of the run status, so the field and the header agree.
+  const couldNotRun = s.status.test_errors ? `, ${plural(s.status.test_errors, 'critical test')} could not run` : '';
+  if (s.tests) fields.push(`*Tests*\n${s.status.failed_tests} of ${plural(s.tests.total, 'test')} failed${couldNotRun}`);
   const blocks: Block[] = [
-    { type: 'header', text: { type: 'plain_text', text: clip(`${headline(s)}: ${s.monitor}`, LIMITS.headerText), emoji: true } },
+    // The header is the status word alone (the counts follow in the fields): it must stay short on a phone.
+    { type: 'header', text: { type: 'plain_text', text: clip(`${STATUS_LOOK[s.status.code].icon} ${STATUS_LOOK[s.status.code].word}: ${s.monitor}`, LIMITS.headerText), emoji: true } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: `Monitor ${code(s.monitor)} · finished ${time}` }] },
     { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text: clip(text, LIMITS.fieldText) })) },
   ];

@@ -33,13 +33,27 @@ export interface QualityChange {
   metric: string;
   reference: number;
   current: number;
+  /** Which way the change goes for the model; '' when the metric has no better side (mean error) or did not move. */
+  direction: 'better' | 'worse' | '';
 }
 
-/** The headline metrics of each task, in the order a reader scans them. */
-const QUALITY_METRICS: Record<ModelQuality['task'], [key: string, label: string][]> = {
-  regression: [['rmse', 'RMSE'], ['mean_abs_error', 'MAE'], ['mean_abs_perc_error', 'MAPE (%)'], ['mean_error', 'Mean error'], ['r2_score', 'R²']],
-  classification: [['accuracy', 'Accuracy'], ['precision', 'Precision'], ['recall', 'Recall'], ['f1', 'F1'], ['roc_auc', 'ROC AUC'], ['log_loss', 'Log loss']],
+/** The headline metrics of each task, in the order a reader scans them, and whether higher is better. */
+const QUALITY_METRICS: Record<ModelQuality['task'], [key: string, label: string, higherIsBetter: boolean | null][]> = {
+  regression: [['rmse', 'RMSE', false], ['mean_abs_error', 'MAE', false], ['mean_abs_perc_error', 'MAPE (%)', false], ['mean_error', 'Mean error', null], ['r2_score', 'R²', true]],
+  classification: [['accuracy', 'Accuracy', true], ['precision', 'Precision', true], ['recall', 'Recall', true], ['f1', 'F1', true], ['roc_auc', 'ROC AUC', true], ['log_loss', 'Log loss', false]],
 };
+
+function direction(reference: number, current: number, higherIsBetter: boolean | null): QualityChange['direction'] {
+  const d = current - reference;
+  if (higherIsBetter === null || !Number.isFinite(d) || d === 0) return '';
+  return (d > 0) === higherIsBetter ? 'better' : 'worse';
+}
+
+/** The relative change, signed, as "+10.2%"; '' when it has no meaning (a side not finite, or a zero reference). */
+function relativeChange(reference: number, current: number): string {
+  if (!Number.isFinite(reference) || !Number.isFinite(current) || reference === 0) return '';
+  return `${current >= reference ? '+' : ''}${Math.round(((current - reference) / Math.abs(reference)) * 1000) / 10}%`;
+}
 
 /** Reference → current of the headline metrics, where both sides have them. */
 export function qualityChanges(mq: ModelQuality | undefined): QualityChange[] | undefined {
@@ -48,5 +62,14 @@ export function qualityChanges(mq: ModelQuality | undefined): QualityChange[] | 
   const [ref, cur] = [sides.reference, sides.current] as Record<string, unknown>[];
   return QUALITY_METRICS[mq.task]
     .filter(([key]) => ref[key] != null && cur[key] != null)
-    .map(([key, metric]) => ({ metric, reference: scoreFromJson(ref[key] as ScoreValue), current: scoreFromJson(cur[key] as ScoreValue) }));
+    .map(([key, metric, higherIsBetter]) => {
+      const [reference, current] = [scoreFromJson(ref[key] as ScoreValue), scoreFromJson(cur[key] as ScoreValue)];
+      return { metric, reference, current, direction: direction(reference, current, higherIsBetter) };
+    });
+}
+
+/** " (+10.2%, worse)": the change and which way it goes for the model, or '' when neither means anything. */
+export function changeNote(q: QualityChange): string {
+  const parts = [relativeChange(q.reference, q.current), q.direction].filter(Boolean);
+  return parts.length ? ` (${parts.join(', ')})` : '';
 }

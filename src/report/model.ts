@@ -5,7 +5,7 @@ import { z } from 'zod';
  * consumes. It is defined once, here, as a zod schema: the TypeScript types are inferred from it and
  * schema/report.schema.json is generated from it, so the three cannot disagree.
  */
-export const SCHEMA_VERSION = '1.3.0';
+export const SCHEMA_VERSION = '1.4.0';
 
 /** JSON has no NaN or infinity; like the golden files, non-finite numbers travel as these strings. */
 export const Score = z
@@ -387,6 +387,20 @@ const Windowing = z.object({
   rows_without_time: z.object({ missing: Count, unparseable: Count }).describe('Current rows whose timestamp is missing or not a date: in the whole report, in no calendar window'),
   latest_complete: Count.nullable().describe('Index of the latest complete, judged window'),
 });
+export const StatusCode = z.enum(['ok', 'drift', 'tests_failing', 'error']);
+
+const RunStatus = z
+  .object({
+    code: StatusCode.describe('Worst first: error (a column could not be scored or a critical test could not run) > tests_failing (a critical test failed) > drift (dataset drift) > ok'),
+    headline: z.string().describe('The status word and every count, as the terminal, HTML, Slack and Markdown show it'),
+    drifted_columns: Count,
+    columns: Count,
+    total_tests: Count,
+    failed_tests: Count.describe('Tests with status FAIL (failed critical tests)'),
+    test_errors: Count.describe('Critical tests with status ERROR (could not be evaluated)'),
+    column_errors: Count.describe('Columns that could not be scored (errors[])'),
+  })
+  .describe('The run status, computed once: every writer shows this; since schema 1.3');
 
 export const Report = z.object({
   schema_version: z.literal(SCHEMA_VERSION),
@@ -400,6 +414,7 @@ export const Report = z.object({
     peak_rss_bytes: z.number().int().nonnegative(),
     drift_threads: z.number().int().positive().describe('Threads that scored the columns (1 = in the main thread)'),
   }),
+  status: RunStatus,
   inputs: z.object({ reference: InputInfo, current: InputInfo }),
   options: z.object({
     task: z.enum(['classification', 'regression']).nullable(),
@@ -424,7 +439,7 @@ export const Report = z.object({
   errors: z.array(ColumnIssue),
   warnings: z.array(Warning),
   links: ReportLinks.optional().describe('Monitoring pages the HTML report links to, when configured'),
-  windowing: Windowing.optional().describe('How the current data was cut into windows (--window); present since schema 1.3'),
+  windowing: Windowing.optional().describe('How the current data was cut into windows (--window); present since schema 1.4'),
   windows: z.array(Window).optional().describe('Per-window results, oldest first (--window); the sections above are the whole current data'),
 });
 
@@ -445,6 +460,8 @@ export type ScoreValue = z.infer<typeof Score>;
 export type ReportLinks = z.infer<typeof ReportLinks>;
 export type ReportWindow = z.infer<typeof Window>;
 export type Windowing = z.infer<typeof Windowing>;
+export type RunStatus = z.infer<typeof RunStatus>;
+export type StatusCode = z.infer<typeof StatusCode>;
 
 export function scoreToJson(x: number): ScoreValue {
   if (Number.isNaN(x)) return 'nan';

@@ -14,6 +14,7 @@ import { VERSION } from '../version.js';
 import { analyzeWindows, windowInputs, type WindowOptions } from '../windows/index.js';
 import { pinColumns } from '../data/values.js';
 import { SCHEMA_VERSION, type Report } from './model.js';
+import { runStatus } from './status.js';
 
 export interface ReportOptions {
   reference: string;
@@ -86,7 +87,7 @@ export async function analyze(
     }
   }
   if (drift.number_of_columns === 0) warnings.push({ code: 'no_columns', message: 'no column could be compared for drift' });
-  const body: Omit<Report, 'run'> = {
+  const body: Omit<Report, 'run' | 'status'> = {
     schema_version: SCHEMA_VERSION,
     kind: 'mlobs.report',
     inputs: { reference: inputInfo(reference), current: inputInfo(current) },
@@ -105,7 +106,8 @@ export async function analyze(
     errors,
     warnings,
   };
-  return { ...body, tests: runSuite(body, options.suite), driftThreads: threads };
+  const tests = runSuite(body, options.suite);
+  return { ...body, status: runStatus({ ...body, tests }), tests, driftThreads: threads };
 }
 
 /** Reads both CSV files and runs the drift report: the library entry point behind `mlobs report`. */
@@ -144,11 +146,12 @@ export async function runReport(options: ReportOptions): Promise<Report> {
   } finally {
     if (w?.spec) pinColumns(inputs.reference.columns, false);
   }
-  const { schema_version, kind, driftThreads, ...rest } = body;
+  const { schema_version, kind, status, driftThreads, ...rest } = body;
   const t2 = performance.now();
   return {
     schema_version,
     kind,
+    status,
     run: {
       mlobs_version: VERSION,
       node_version: process.version,

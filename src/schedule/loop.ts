@@ -1,9 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ExitCode } from '../errors.js';
+import type { StatusCode } from '../report/model.js';
 import type { Cron } from './cron.js';
 
 export interface RunOutcome {
   code: ExitCode;
+  /** The worst run status of the run's monitors (src/report/status.ts); `error` when no report was written. */
+  runStatus?: StatusCode;
   /** What the run said on stderr (errors, warnings), if anything. */
   message?: string;
 }
@@ -16,6 +19,8 @@ export interface RunLog {
   /** ExitCode's name for the run's exit code: ok, gateFailed, usage, output, notify, internal. */
   status: string;
   exit_code: number;
+  /** The run status word's code, as report.json, the HTML, Slack and the mlobs_run_status gauge have it. */
+  run_status: StatusCode;
   duration_s: number;
   next: string;
   message?: string;
@@ -66,6 +71,7 @@ export async function runSchedule({ cron, runOnce, log, stop }: ScheduleOptions)
       scheduled: new Date(due).toISOString(),
       status: statusName(outcome.code),
       exit_code: outcome.code,
+      run_status: outcome.runStatus ?? 'error',
       duration_s: (finished.getTime() - started) / 1000,
       next: cron.next(new Date(Math.max(finished.getTime(), due))).toISOString(),
       ...(outcome.message ? { message: outcome.message } : {}),

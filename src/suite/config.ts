@@ -80,6 +80,6 @@ export function gateTripped(failOn: FailOn, report: Report): boolean {
     return report.windowing!.gate === 'all' ? tripped.every(Boolean) : tripped.some(Boolean);
   }
   if (failOn === 'drift') return report.drift.dataset_drift;
-  if (failOn === 'tests') return (report.tests?.tests ?? []).some((t) => t.status === 'FAIL' || (t.status === 'ERROR' && t.critical));
+  if (failOn === 'tests') return report.status.failed_tests + report.status.test_errors > 0;
   return false;
 }

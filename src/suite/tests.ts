@@ -4,7 +4,7 @@ import { approx, type Condition } from './condition.js';
 import { formatFloat, formatG, formatPrecision } from './format.js';
 
 /** The report a suite reads: everything but the run metadata. */
-export type SuiteReport = Omit<Report, 'run'>;
+export type SuiteReport = Omit<Report, 'run' | 'status'>;
 export type Label = string | number;
 export type Group = 'data_integrity' | 'data_quality' | 'data_drift' | 'regression' | 'classification';
 

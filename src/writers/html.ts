@@ -5,6 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Handlebars from 'handlebars';
 import { formatNumber, mostDriftedFirst, RULE_SYMBOL } from '../report/format.js';
+import { STATUS_LOOK } from '../report/status.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import {
   scoreFromJson,
@@ -446,6 +447,7 @@ function modelHeadline(m: ModelQuality) {
  */
 export function htmlView(report: Report) {
   const d = report.drift;
+  const look = STATUS_LOOK[report.status.code];
   const ordered = [...d.columns].sort(mostDriftedFirst);
   const rows = ordered.map(driftRow);
   const driftIds = new Map(rows.map((r) => [r.column, r.id]));
@@ -519,14 +521,15 @@ export function htmlView(report: Report) {
   ].filter((s) => s !== false);
 
   return {
-    title: `${d.dataset_drift ? 'Drift detected' : 'No drift'}: ${basename(current.path)} vs ${basename(reference.path)} · mlobs`,
+    title: `${look.word}: ${basename(current.path)} vs ${basename(reference.path)} · mlobs`,
     version: report.run.mlobs_version,
     verdict: {
-      drift: d.dataset_drift,
-      headline: d.dataset_drift ? 'Dataset drift detected' : 'No dataset drift',
+      tone: look.colour,
+      icon: look.icon,
+      word: look.word,
+      // The headline without its leading word, which the banner's title shows.
+      detail: report.status.headline.slice(look.word.length + 2),
       drifted: d.number_of_drifted_columns,
-      total: d.number_of_columns,
-      share: percent(d.share_of_drifted_columns),
       threshold: percent(d.drift_share),
       notDrifted: d.number_of_columns - d.number_of_drifted_columns,
       errors: report.errors.length,

@@ -26,7 +26,7 @@ export function registerRender(program: Command, io: CliIo, setExit: (code: Exit
   const cmd = program
     .command('render')
     .argument('<report.json>', 'a report.json written by `mlobs report`')
-    .description('write other formats (html, png) from a saved report.json, without the data');
+    .description('write other formats (html, png, markdown, junit, ...) from a saved report.json, without the data');
   addOptions(cmd, RENDER_OPTIONS);
   cmd.action(async (path: string, flags: Record<string, unknown>) => {
     const formats = (flags.format as string[] | undefined) ?? ['html'];
@@ -39,7 +39,8 @@ export function registerRender(program: Command, io: CliIo, setExit: (code: Exit
     for (const f of formats) await WRITERS[f].preflight?.();
     await ensureDir(outDir);
     const written: string[] = [];
-    const context = { monitor: DEFAULT_MONITOR, maxColumns: DEFAULT_PROM_MAX_COLUMNS };
+    // The saved report.json is part of the output when it sits in the output directory.
+    const context = { monitor: DEFAULT_MONITOR, maxColumns: DEFAULT_PROM_MAX_COLUMNS, formats: outDir === dirname(path) ? [...formats, 'json'] : formats };
     for (const f of formats) written.push(...(await WRITERS[f].write(report, outDir, context)));
     if (!flags.quiet) io.stdout(`Report written to ${written.join(', ')}\n`);
     setExit(ExitCode.ok);

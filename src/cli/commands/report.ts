@@ -206,7 +206,7 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
     const writeStart = performance.now();
     const prom = { monitor: run.monitor, maxColumns: resolved.promMaxColumns };
     const written: string[] = [];
-    for (const format of resolved.formats) written.push(...(await WRITERS[format].write(report, resolved.outDir, prom)));
+    for (const format of resolved.formats) written.push(...(await WRITERS[format].write(report, resolved.outDir, { ...prom, formats: resolved.formats })));
     if (textfileDir) written.push(await writeTextfile(report, textfileDir, prom));
     if (flags.timings) {
       const write_s = (performance.now() - writeStart) / 1000;
@@ -217,6 +217,7 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
       const heading = ctx.several ? `Monitor ${run.monitor}\n` : '';
       io.stdout(`${heading}${ctx.command.summary(report, { color: io.color })}\n\nReport written to ${written.join(', ')}\n`);
     }
+    io.reported?.({ monitor: run.monitor, dir: resolved.outDir, report });
     await notifier?.send(report, { monitor: run.monitor, dir: resolved.outDir, files: written });
     return gateTripped(resolved.failOn, report) ? ExitCode.gateFailed : ExitCode.ok;
   } catch (e) {

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../errors.js';
+import type { StatusCode } from '../../report/model.js';
+import { STATUS_CODES } from '../../report/status.js';
 import { parseCron } from '../../schedule/cron.js';
 import { runSchedule, type RunLog } from '../../schedule/loop.js';
 import type { CliIo } from '../io.js';
@@ -61,9 +63,13 @@ export function registerSchedule(program: Command, io: CliIo, setExit: (code: Ex
         runOnce: async () => {
           // The run's own output would bury the one line per run; what it says on stderr goes into that line.
           let stderr = '';
-          const code = await runReport(args, { stdout: () => undefined, stderr: (t) => (stderr += t), color: false });
+          // Several monitors: the worst status; a monitor that wrote no report makes the run an error.
+          const statuses: StatusCode[] = [];
+          const code = await runReport(args, { stdout: () => undefined, stderr: (t) => (stderr += t), color: false, reported: (r) => statuses.push(r.report.status.code) });
+          if (code > ExitCode.gateFailed) statuses.push('error');
+          const runStatus = statuses.reduce<StatusCode | undefined>((w, s) => (w && STATUS_CODES.indexOf(w) > STATUS_CODES.indexOf(s) ? w : s), undefined);
           const message = stderr.trim().split('\n').map((l) => l.replace(/^mlobs: /, '')).join(' | ');
-          return { code, ...(message ? { message } : {}) };
+          return { code, ...(runStatus ? { runStatus } : {}), ...(message ? { message } : {}) };
         },
       });
     } finally {

@@ -2,10 +2,9 @@ import type { Command } from 'commander';
 import type { ExitCode } from '../../errors.js';
 import type { Report } from '../../report/model.js';
 import type { CliIo } from '../io.js';
-import type { SummaryStyle } from '../summary.js';
+import { paint, statusSummaryLine, type SummaryStyle } from '../summary.js';
 import { registerReportCommand } from './report.js';
 
-const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
 const COLORS: Record<string, string> = { FAIL: '31', ERROR: '35', WARNING: '33' };
 
 /** The terminal view of a test run: the verdict, then every test that did not pass, worst first. */
@@ -13,10 +12,11 @@ export function formatTestSummary(report: Report, style: SummaryStyle): string {
   const suite = report.tests!;
   const s = suite.summary;
   const count = (status: string) => s.by_status[status] ?? 0;
-  const failing = count('FAIL') + suite.tests.filter((t) => t.status === 'ERROR' && t.critical).length;
+  const failing = report.status.failed_tests + report.status.test_errors;
   const verdict = failing ? paint(style.color, '1;31', 'Tests: FAILED') : paint(style.color, '1;32', 'Tests: passed');
   const parts = [`${count('SUCCESS')} passed`, `${count('FAIL')} failed`, `${count('WARNING')} warnings`, `${count('ERROR')} errors`];
   const out = [
+    statusSummaryLine(report, style),
     `${verdict}: ${parts.join(', ')} of ${s.total_tests} (${suite.presets.join(', ')})`,
     `reference: ${report.inputs.reference.path} (${report.inputs.reference.rows} rows)  current: ${report.inputs.current.path} (${report.inputs.current.rows} rows)`,
   ];

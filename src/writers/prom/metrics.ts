@@ -1,6 +1,8 @@
 import { scoreFromJson, type ColumnDrift, type DatasetStats, type Report, type ReportWindow, type ScoreValue } from '../../report/model.js';
 import { VERSION } from '../../version.js';
 import { mostDriftedFirst } from '../../report/format.js';
+import { STATUS_CODES } from '../../report/status.js';
+import type { StatusCode } from '../../report/model.js';
 import { parseSamples, renderExposition, renderOpenMetrics, type Family, type FamilySpec, type Sample } from './exposition.js';
 
 /**
@@ -29,6 +31,7 @@ const RUN = {
   lastSuccess: spec('mlobs_last_success_timestamp_seconds', 'Unix time the last successful run ended; 0 if none has succeeded'),
   success: spec('mlobs_last_run_success', 'Whether the last run succeeded: 1 yes, 0 no'),
   duration: spec('mlobs_run_duration_seconds', 'Wall time of the last run, reading and scoring'),
+  status: spec('mlobs_run_status', 'Run status of the last run, one series per status: 1 for the current one, else 0 (error when the run failed)', ['status']),
 };
 
 /**
@@ -272,6 +275,7 @@ export function renderWindowsOpenMetrics(report: Report, options: PromOptions): 
 }
 
 interface RunStatus {
+  status: StatusCode;
   endedAt: number;
   lastSuccessAt: number;
   success: boolean;
@@ -288,6 +292,8 @@ function runFamilies(monitor: string, run: RunStatus): Family[] {
     family(RUN.lastSuccess, [{ labels: m, value: run.lastSuccessAt }]),
     family(RUN.success, [{ labels: m, value: Number(run.success) }]),
     family(RUN.duration, [{ labels: m, value: run.durationSeconds }]),
+    // A state set: every status exported, so `mlobs_run_status{status="tests_failing"} == 1` alerts and a 0 never vanishes.
+    family(RUN.status, STATUS_CODES.map((status) => ({ labels: { ...m, status }, value: Number(status === run.status) }))),
   ];
 }
 
@@ -295,6 +301,7 @@ function runFamilies(monitor: string, run: RunStatus): Family[] {
 export function renderReportMetrics(report: Report, options: PromOptions): string {
   const ended = unixSeconds(report.run.finished_at);
   const run: RunStatus = {
+    status: report.status.code,
     endedAt: ended,
     lastSuccessAt: ended,
     success: true,
@@ -314,6 +321,7 @@ export function renderFailedRunMetrics(monitor: string, failed: { endedAt: Date;
   const before = parseSamples(previous ?? '');
   const lastSuccess = before.get(RUN.lastSuccess.name)?.find((s) => s.labels.monitor === monitor)?.value ?? 0;
   const run: RunStatus = {
+    status: 'error',
     endedAt: failed.endedAt.getTime() / 1000,
     lastSuccessAt: lastSuccess,
     success: false,
