@@ -240,3 +240,24 @@ describe('windows on worker threads', () => {
     expect(windowHeadline(a.windows[day])).toEqual(headline(readReport(join(dir, 'alone'))));
   });
 });
+
+describe('windows in the terminal', () => {
+  it('one line per window under the summary, then when drift began; --quiet prints nothing', async () => {
+    const args = ['report', '-c', LOG, '--reference-range', '2020-08-01..2022-05-01', '--window', '1mo', '--min-window-rows', '38', '--drift-share', '0.25', '--stattest-threshold', '0.2', ...COMMON];
+    const res = await runCli([...args, '-o', join(tempDir(), 'out')]);
+    expect(res.code).toBe(0);
+    const lines = res.stdout.split('\n');
+    const head = lines.indexOf('Windows (1mo by Date, reference 2020-08-01..2022-05-01): 5');
+    expect(head).toBeGreaterThan(0);
+    expect(lines.slice(head + 1, head + 7)).toEqual([
+      '  2022-05  45 rows  4 of 8 columns drifted (DRIFT), 15 of 46 tests failed',
+      '  2022-06  42 rows  2 of 8 columns drifted (DRIFT), 11 of 46 tests failed',
+      '  2022-07  38 rows  2 of 8 columns drifted (DRIFT), 13 of 46 tests failed',
+      '  2022-08  37 rows  not judged: only 37 rows (fewer than --min-window-rows 38)',
+      '  2022-09   9 rows  not judged: only 9 rows (fewer than --min-window-rows 38)',
+      'Drift began in window 2022-05 (2 windows ago); columns drifting in the last 3 windows: Duration (2/3), Type (2/3), Average Heart rate (tpm) (1/3), Calories Burned (1/3), Climb (m) (1/3), Quality (1/3)',
+    ]);
+    const quiet = await runCli([...args, '--quiet', '-o', join(tempDir(), 'out')]);
+    expect([quiet.code, quiet.stdout, quiet.stderr]).toEqual([0, '', '']);
+  });
+});
