@@ -7,6 +7,7 @@ import { PRESETS } from '../suite/presets.js';
 import { DEFAULT_NOTIFY_TIMEOUT_S } from '../notify/index.js';
 import { FORMATS } from '../writers/index.js';
 import { DEFAULT_MIN_WINDOW_ROWS } from '../windows/index.js';
+import { GateWindow } from '../report/model.js';
 import { DEFAULT_PROM_MAX_COLUMNS } from '../writers/prom/metrics.js';
 
 /**
@@ -93,7 +94,7 @@ export const REPORT_OPTIONS: readonly OptionSpec[] = [
   { flags: '--window <size>', description: 'also report every window of the current data: 1h, 6h, 1d, 7d, 1mo (calendar windows in UTC, by --timestamp) or a row count such as 10000rows (file order)', config: 'windows.size' },
   { flags: '--reference-range <start..end>', description: 'the reference is this period of the log (start included, end excluded, by --timestamp); when it is the --current file (the default without --reference), those rows leave the current data', config: 'windows.reference_range' },
   { flags: '--min-window-rows <n>', description: 'windows with fewer rows are reported but not judged', config: 'windows.min_rows', parse: number('--min-window-rows'), defaultText: String(DEFAULT_MIN_WINDOW_ROWS) },
-  { flags: '--gate-window <which>', description: 'the windows --fail-on judges: latest (the latest complete window), any or all', config: 'windows.gate', defaultText: 'latest' },
+  { flags: '--gate-window <which>', description: `the windows --fail-on judges: ${GateWindow.options.join(', ')} (latest: the latest complete window)`, config: 'windows.gate', defaultText: 'latest' },
   { flags: '--grafana-url <url>', description: 'Grafana dashboard the HTML report links to', config: 'links.grafana' },
   { flags: '--prometheus-url <url>', description: 'Prometheus the HTML report links to', config: 'links.prometheus' },
   { flags: '--alertmanager-url <url>', description: 'Alertmanager the HTML report links to', config: 'links.alertmanager' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ReportLinks } from '../report/model.js';
+import { GateWindow, ReportLinks } from '../report/model.js';
 import { ModelConfig, TestsConfig } from '../suite/config.js';
 
 const names = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v]));
@@ -81,7 +81,7 @@ const RunConfig = z
         size: z.string().min(1).optional(),
         reference_range: z.string().min(1).optional(),
         min_rows: z.number().int().positive().optional(),
-        gate: z.enum(['latest', 'any', 'all']).optional(),
+        gate: GateWindow.optional(),
       })
       .strict()
       .optional(),

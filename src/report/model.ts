@@ -378,11 +378,14 @@ const Window = z.object({
   warnings: z.array(Warning),
 });
 
+/** Which windows `--fail-on` judges; the config key and the report take these. */
+export const GateWindow = z.enum(['latest', 'any', 'all']);
+
 const Windowing = z.object({
   timestamp: z.string().nullable(),
   window: z.string().describe('The window size: 1h, 6h, 1d, 7d, 1mo, ... or Nrows'),
   min_rows: Count,
-  gate: z.enum(['latest', 'any', 'all']).describe('Which windows --fail-on judges'),
+  gate: GateWindow.describe('Which windows --fail-on judges'),
   reference_range: z.object({ start: z.string(), end: z.string(), rows: Count }).nullable().describe('The reference as a period of the log (start included, end excluded)'),
   rows_without_time: z.object({ missing: Count, unparseable: Count }).describe('Current rows whose timestamp is missing or not a date: in the whole report, in no calendar window'),
   latest_complete: Count.nullable().describe('Index of the latest complete, judged window'),

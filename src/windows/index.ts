@@ -7,7 +7,6 @@ import { runWindows, type WindowBody, type WindowOutcome } from './parallel.js';
 import { gatherRows, readTimestamps, splitWindows, type Timestamps, type WindowSlice } from './split.js';
 
 export type GateWindow = Windowing['gate'];
-export const GATE_WINDOWS: readonly GateWindow[] = ['latest', 'any', 'all'];
 
 /** Below this many rows a window is reported, not judged: a verdict from a handful of rows is noise. */
 export const DEFAULT_MIN_WINDOW_ROWS = 100;
