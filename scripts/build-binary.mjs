@@ -1,13 +1,14 @@
 // Builds the standalone executable dist/mlobs-<platform>-<arch> with Node's single executable applications
 // (conventions.md §D7): esbuild bundles the CLI into one CommonJS file, `node --experimental-sea-config` turns
 // it into a blob, and postject injects the blob into a copy of the node binary running this script. Nothing
-// is downloaded. Prints one JSON line: the binary's path, size and build time.
+// is downloaded. Prints one JSON line: the binary's path, size and build time. `--out PATH` writes the binary
+// there instead (the tests build straight into a temporary directory rather than copying ~100 MB out of dist/).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -18,7 +19,8 @@ const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const started = performance.now();
 
 if (!['linux', 'darwin'].includes(process.platform)) throw new Error(`build:binary supports Linux and macOS, not ${process.platform}`);
-const output = join(ROOT, 'dist', `mlobs-${process.platform}-${process.arch}`);
+const outFlag = process.argv.indexOf('--out');
+const output = outFlag > 0 ? resolve(process.argv[outFlag + 1]) : join(ROOT, 'dist', `mlobs-${process.platform}-${process.arch}`);
 
 function walk(dir) {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));

@@ -1,4 +1,4 @@
-export { runReport, analyze, type ReportOptions, type AnalyzeOptions } from './report/run.js';
+export { runReport, analyze, type ReportOptions, type AnalyzeOptions } from './pipeline.js';
 export { Report, SCHEMA_VERSION, scoreFromJson, scoreToJson } from './report/model.js';
 export type { ColumnDrift, ColumnInfo, ColumnIssue, ReportWarning, Distribution } from './report/model.js';
 export { STAT_TESTS, findStatTest, autoSelect, isDrift, type StatTestDef } from './drift/registry.js';

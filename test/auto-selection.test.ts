@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import golden from '../fixtures/golden/auto_selection.json' with { type: 'json' };
 import { DEFAULT_NA_VALUES } from '../src/io/csv/index.js';
-import { runReport } from '../src/report/run.js';
+import { runReport } from '../src/pipeline.js';
 import { closeTo, tempDir } from './helpers/cli.js';
 
 type Cell = number | string | null;
@@ -16,7 +16,7 @@ function csv(values: Cell[]): string {
 async function drift(c: (typeof golden.cases)[number]) {
   const dir = tempDir();
   writeFileSync(join(dir, 'ref.csv'), csv(c.reference as Cell[]));
-  writeFileSync(join(dir, 'cur.csv'), csv(c.current as Cell[]));
+  writeFileSync(join(dir, 'cur.csv'), csv(c.current));
   const report = await runReport({
     reference: join(dir, 'ref.csv'),
     current: join(dir, 'cur.csv'),

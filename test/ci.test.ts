@@ -9,10 +9,10 @@ import { gfm } from 'micromark-extension-gfm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import { parse } from 'yaml';
-import { REPORT_OPTIONS, longFlag } from '../src/cli/options.js';
+import { flagsFor, longFlag } from '../src/settings/index.js';
 import { ACTION_INPUTS, escapeData, escapeProperty, inputEnv } from '../src/ci/action.js';
 import type { Report } from '../src/report/model.js';
-import { mdText, renderMarkdown } from '../src/writers/markdown.js';
+import { mdText } from '../src/writers/markdown.js';
 import { caseName, renderJunit } from '../src/writers/junit.js';
 import { readReport, ROOT, runCli, tempDir } from './helpers/cli.js';
 import { writeWideDataset } from './helpers/wide-dataset.js';
@@ -157,7 +157,7 @@ describe('GitHub Action', () => {
   it('has the inputs and outputs CI needs; each input reaches mlobs as the flag it names, through the environment', () => {
     expect(Object.keys(spec.inputs).sort()).toEqual(Object.keys(ACTION_INPUTS).sort());
     expect(Object.keys(spec.outputs).sort()).toEqual(['dataset-drift-share', 'exit-code', 'failed-tests', 'report-dir', 'status']);
-    const flags = REPORT_OPTIONS.map((o) => longFlag(o.flags));
+    const flags = flagsFor('report').map((o) => longFlag(o.flags));
     for (const [name, flag] of Object.entries(ACTION_INPUTS)) {
       expect(flags, name).toContain(flag);
       expect(spec.runs.steps[0].env[inputEnv(name)]).toBe(`\${{ inputs.${name} }}`);
@@ -249,7 +249,7 @@ describe('GitLab CI example (deploy/ci/gitlab-ci.yml)', () => {
     expect(job.artifacts.paths).toContain('reports/');
     const call = (job.script as string[]).find((l) => l.includes('bin/mlobs.js report'))!;
     expect(call).toMatch(/--format json,html,markdown,junit/);
-    const flags = REPORT_OPTIONS.map((o) => longFlag(o.flags));
+    const flags = flagsFor('report').map((o) => longFlag(o.flags));
     for (const f of call.match(/--[a-z-]+/g)!) expect(flags).toContain(f);
   });
 });

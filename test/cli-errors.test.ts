@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readReport, runCli, tempDir } from './helpers/cli.js';
+import { readReport, runCli, spawnCli, tempDir } from './helpers/cli.js';
 
 const REF = 'fixtures/activities/reference.csv';
 const CUR = 'fixtures/activities/current.csv';
@@ -122,9 +122,9 @@ describe('output safety', () => {
 describe('exit codes and reporting', () => {
   it('--fail-on drift exits 1 when the dataset drifts, 0 otherwise', async () => {
     const out = tempDir();
-    const drifted = await runCli(['report', '-r', REF, '-c', CUR, '--target', 'Quality', '--fail-on', 'drift', '-o', out]);
+    const drifted = await spawnCli(['report', '-r', REF, '-c', CUR, '--target', 'Quality', '--fail-on', 'drift', '-o', out]);
     expect(drifted.code).toBe(1);
-    const same = await runCli(['report', '-r', REF, '-c', REF, '--fail-on', 'drift', '-o', tempDir()]);
+    const same = await spawnCli(['report', '-r', REF, '-c', REF, '--fail-on', 'drift', '-o', tempDir()]);
     expect(same.code).toBe(0);
   });
   it('an all-missing column gets its own error entry; the other columns are still scored', async () => {

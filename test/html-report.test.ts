@@ -169,19 +169,19 @@ describe('--format html: suite, quality and model sections', () => {
     const { html, report } = await reportFor(CRABS);
     const verdict = text(/<section class="verdict[\s\S]*?<\/section>/.exec(html)![0]);
     expect(verdict).toContain(`${report.tests!.summary.failed_tests} of ${report.tests!.summary.total_tests} tests failed`);
-    expect(verdict).toContain('Model quality, accuracy: 0.9417 → 0.6375 (-0.3042, ▼ worse ), reference → current.');
+    expect(verdict).toContain('Model quality, accuracy: 0.9417 → 0.6375 (-32.3%, ▼ worse ), reference → current.');
     expect(html).toContain('<a href="#tests">');
     expect(sectionDigest(section(html, 'model'), true).join('\n')).toMatchInlineSnapshot(`
       "section #model: Model quality / Confusion matrices / Per class
         table: Metric | Reference | Current | Change
-          row: Accuracy | 0.9417 | 0.6375 | -0.3042 worse
-          row: Precision | 0.9818 | 0.5797 | -0.4021 worse
-          row: Recall | 0.9 | 1 | +0.1 better
-          row: F1 | 0.9391 | 0.7339 | -0.2052 worse
-          row: True positive rate | 0.9 | 1 | +0.1 better
-          row: True negative rate | 0.9833 | 0.275 | -0.7083 worse
-          row: False positive rate | 0.01667 | 0.725 | +0.7083 worse
-          row: False negative rate | 0.1 | 0 | -0.1 better
+          row: Accuracy | 0.9417 | 0.6375 | -32.3% worse
+          row: Precision | 0.9818 | 0.5797 | -41% worse
+          row: Recall | 0.9 | 1 | +11.1% better
+          row: F1 | 0.9391 | 0.7339 | -21.8% worse
+          row: True positive rate | 0.9 | 1 | +11.1% better
+          row: True negative rate | 0.9833 | 0.275 | -72% worse
+          row: False positive rate | 0.01667 | 0.725 | +4250% worse
+          row: False negative rate | 0.1 | 0 | -100% better
         table: actual \\ predicted | 0 | 1
           row: 0 | 59 | 1
           row: 1 | 6 | 54
@@ -197,18 +197,18 @@ describe('--format html: suite, quality and model sections', () => {
 
   it('regression: metrics side by side, MAE in the verdict', async () => {
     const { html } = await reportFor(BIRTHWT);
-    expect(text(/<section class="verdict[\s\S]*?<\/section>/.exec(html)![0])).toContain('Model quality, mean absolute error: 470.1 → 646.2 (+176.1, ▼ worse )');
+    expect(text(/<section class="verdict[\s\S]*?<\/section>/.exec(html)![0])).toContain('Model quality, mean absolute error: 470.1 → 646.2 (+37.5%, ▼ worse )');
     expect(sectionDigest(section(html, 'model'), true).join('\n')).toMatchInlineSnapshot(`
       "section #model: Model quality
         table: Metric | Reference | Current | Change
-          row: Mean absolute error (MAE) | 470.1 | 646.2 | +176.1 worse
-          row: Root mean square error (RMSE) | 578.9 | 837.7 | +258.8 worse
-          row: Mean error (ME), prediction − target | -98.68 | 374.2 | +472.9
-          row: Mean absolute percentage error (MAPE, %) | 16.51 | 31.25 | +14.75 worse
-          row: R² | 0.1546 | -0.06323 | -0.2178 worse
-          row: Largest absolute error | 1371 | 2634 | +1263 worse
-          row: Error standard deviation | 573.5 | 753.5 | +180 worse
-          row: Absolute error standard deviation | 339.7 | 535.9 | +196.2 worse"
+          row: Mean absolute error (MAE) | 470.1 | 646.2 | +37.5% worse
+          row: Root mean square error (RMSE) | 578.9 | 837.7 | +44.7% worse
+          row: Mean error (ME), prediction − target | -98.68 | 374.2 | +479.2%
+          row: Mean absolute percentage error (MAPE, %) | 16.51 | 31.25 | +89.3% worse
+          row: R² | 0.1546 | -0.06323 | -140.9% worse
+          row: Largest absolute error | 1371 | 2634 | +92.1% worse
+          row: Error standard deviation | 573.5 | 753.5 | +31.4% worse
+          row: Absolute error standard deviation | 339.7 | 535.9 | +57.8% worse"
     `);
   });
 

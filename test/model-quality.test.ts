@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnRoles } from '../src/data/roles.js';
-import { DEFAULT_DRIFT_SHARE } from '../src/drift/options.js';
+import { defaultOf } from '../src/settings/index.js';
 import { DEFAULT_NA_VALUES } from '../src/io/csv/index.js';
 import type { ModelOptions } from '../src/model_quality/index.js';
-import { analyze } from '../src/report/run.js';
+import { analyze } from '../src/pipeline.js';
 import { normalPpf } from '../src/stats/distributions.js';
 import { parse } from './csv/helpers.js';
+
+const DEFAULT_DRIFT_SHARE = defaultOf('report', 'drift.drift_share') as number;
 
 async function report(csv: string, roles: ColumnRoles, model: ModelOptions = {}) {
   const table = await parse(csv);

@@ -123,6 +123,6 @@ describe('several monitors in one config', () => {
     const bad = await runCli(['report', '--config', slash.path]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/monitors\.0\.name: use letters, digits/);
-    expect((await runCli(['report', '--monitor', '../x', '-r', 'a.csv', '-c', 'b.csv'])).stderr).toMatch(/--monitor \(monitor\): use letters/);
+    expect((await runCli(['report', '--monitor', '../x', '-r', 'a.csv', '-c', 'b.csv'])).stderr).toMatch(/--monitor: use letters/);
   });
 });

@@ -30,9 +30,28 @@ describe.skipIf(missing.length > 0)('Prometheus history from one windowed run (p
 
   beforeAll(async () => {
     const res = await runCli([
-      'report', '-c', 'fixtures/activities/activities_full.csv', '--timestamp', 'Date', '--reference-range', '2020-08-01..2021-08-01',
-      '--window', '7d', '--min-window-rows', '5', '--ignore', 'Activity ID', '--target', 'Quality', '--monitor', 'backfill',
-      '-f', 'json,openmetrics', '-o', out, '--quiet',
+      'report',
+      '-c',
+      'fixtures/activities/activities_full.csv',
+      '--timestamp',
+      'Date',
+      '--reference-range',
+      '2020-08-01..2021-08-01',
+      '--window',
+      '7d',
+      '--min-window-rows',
+      '5',
+      '--ignore',
+      'Activity ID',
+      '--target',
+      'Quality',
+      '--monitor',
+      'backfill',
+      '-f',
+      'json,openmetrics',
+      '-o',
+      out,
+      '--quiet',
     ]);
     expect(res.stderr).toBe('');
     report = readReport(out);
@@ -56,15 +75,16 @@ describe.skipIf(missing.length > 0)('Prometheus history from one windowed run (p
     await Promise.all(running.map(stop));
   });
 
-  it('holds one point per window, at the window start, with the window\'s numbers', async () => {
+  it("holds one point per window, at the window start, with the window's numbers", async () => {
     const judged = report.windows.filter((w: any) => w.judged);
     expect(judged.length).toBeGreaterThan(30);
     const first = Date.parse(report.windows[0].start) / 1000;
     const last = Date.parse(report.windows.at(-1).start) / 1000;
     const [ratio] = await rangeQuery('mlobs_drifted_columns_ratio{monitor="backfill"}', first, last);
-    expect(ratio.values.map(([t, v]) => [t, Number(v)]), logs()).toEqual(
-      judged.map((w: any) => [Date.parse(w.start) / 1000, w.drift.share_of_drifted_columns]),
-    );
+    expect(
+      ratio.values.map(([t, v]) => [t, Number(v)]),
+      logs(),
+    ).toEqual(judged.map((w: any) => [Date.parse(w.start) / 1000, w.drift.share_of_drifted_columns]));
     const rows = await rangeQuery('mlobs_rows{monitor="backfill", dataset="current"}', first, last);
     expect(rows[0].values.map(([, v]) => Number(v))).toEqual(report.windows.filter((w: any) => w.rows > 0).map((w: any) => w.rows));
   });

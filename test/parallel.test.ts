@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readReport, runCli, tempDir } from './helpers/cli.js';
+import { readReport, spawnCli, tempDir } from './helpers/cli.js';
 import { mulberry32 } from './helpers/random.js';
 
 // 100k rows x 6 columns per side: above the size at which drift is scored on worker threads.
@@ -27,7 +27,7 @@ describe('drift on worker threads', () => {
     const par = tempDir();
     const seq = tempDir();
     const args = ['report', '-r', join(dir, 'ref.csv'), '-c', join(dir, 'cur.csv'), '--per-column-stattest', 'b=ks'];
-    const [p, q] = await Promise.all([runCli([...args, '-o', par]), runCli([...args, '-o', seq, '--no-parallel'])]);
+    const [p, q] = await Promise.all([spawnCli([...args, '-o', par]), spawnCli([...args, '-o', seq, '--no-parallel'])]);
     expect(p.code, p.stderr).toBe(0);
     expect(q.code, q.stderr).toBe(0);
     const a = readReport(par);
@@ -41,7 +41,7 @@ describe('drift on worker threads', () => {
   });
 
   it('a usage error found in a worker is still one line and exit 2', async () => {
-    const res = await runCli(['report', '-r', join(dir, 'ref.csv'), '-c', join(dir, 'cur.csv'), '--per-column-stattest', 'b=ks', '--stattest-threshold', '2', '-o', tempDir()]);
+    const res = await spawnCli(['report', '-r', join(dir, 'ref.csv'), '-c', join(dir, 'cur.csv'), '--per-column-stattest', 'b=ks', '--stattest-threshold', '2', '-o', tempDir()]);
     expect(res.code).toBe(2);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     expect(res.stderr).toMatch(/out of range/);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, ROOT, runCli, tempDir } from './helpers/cli.js';
+import { FIXTURES, ROOT, runCli, spawnCli, tempDir } from './helpers/cli.js';
 
 const ACTIVITIES = ['-r', join(FIXTURES, 'activities', 'reference.csv'), '-c', join(FIXTURES, 'activities', 'current.csv'), '--target', 'Quality'];
 
@@ -53,13 +53,13 @@ describe('--format png', () => {
   it('without the native canvas module: one clear error line, exit 3, before any data is read', async () => {
     const dir = join(tempDir(), 'out');
     const env = { NODE_OPTIONS: `--import=${pathToFileURL(join(ROOT, 'test', 'helpers', 'no-canvas.mjs')).href}` };
-    const r = await runCli(['report', ...ACTIVITIES, '--format', 'json,png', '-o', dir], { env });
+    const r = await spawnCli(['report', ...ACTIVITIES, '--format', 'json,png', '-o', dir], { env });
     expect(r.code).toBe(3);
     expect(r.stderr).toBe(
       "mlobs: error: --format png needs the native module @napi-rs/canvas, which failed to load (Cannot find module '@napi-rs/canvas'); use --format html or json\n",
     );
     expect(existsSync(join(dir, 'report.json'))).toBe(false);
     // The other formats do not need it.
-    expect((await runCli(['report', ...ACTIVITIES, '--format', 'json,html', '-o', dir, '--quiet'], { env })).code).toBe(0);
+    expect((await spawnCli(['report', ...ACTIVITIES, '--format', 'json,html', '-o', dir, '--quiet'], { env })).code).toBe(0);
   });
 });

@@ -1,14 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DRIFT_SHARE } from '../src/drift/options.js';
+import { defaultOf } from '../src/settings/index.js';
 import { DEFAULT_NA_VALUES } from '../src/io/csv/index.js';
-import { analyze } from '../src/report/run.js';
+import { analyze } from '../src/pipeline.js';
 import { numericCorrelation } from '../src/quality/correlations.js';
 import { REPLAYED_TIES_MAX_ROWS } from '../src/quality/profile.js';
 import { npArgsortLast, pandasMostCommonIndex } from '../src/stats/numeric/npsort.js';
 import { parse } from './csv/helpers.js';
 import { readReport, runCli, tempDir } from './helpers/cli.js';
+
+const DEFAULT_DRIFT_SHARE = defaultOf('report', 'drift.drift_share') as number;
 
 async function quality(reference: string, current: string, roles = {}) {
   const report = await analyze(await parse(reference), await parse(current), {

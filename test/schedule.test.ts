@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.js';
 import { parseCron } from '../src/schedule/cron.js';
-import { runSchedule, type RunLog, type RunOutcome } from '../src/schedule/loop.js';
+import { runSchedule, type Clock, type RunLog, type RunOutcome } from '../src/schedule/loop.js';
 
 const next = (expr: string, after: string) => parseCron(expr).next(new Date(after)).toISOString();
 
@@ -59,9 +59,23 @@ describe('cron expressions (UTC)', () => {
   });
 });
 
+/** A virtual clock: sleeping moves time forward at once, so the loop's timing is tested without waiting. */
+function virtualClock(start = Date.UTC(2026, 0, 1, 12, 0, 0, 250)): Clock & { advance(ms: number): void } {
+  let time = start;
+  return {
+    now: () => time,
+    sleep: async (ms, signal) => {
+      signal.throwIfAborted();
+      time += ms;
+    },
+    advance: (ms) => void (time += ms),
+  };
+}
+
 describe('the schedule loop', () => {
   it('runs never overlap, a failing run does not stop it, and stopping lets the current run finish', async () => {
     const stop = new AbortController();
+    const clock = virtualClock();
     const logs: RunLog[] = [];
     let active = 0;
     let most = 0;
@@ -70,15 +84,17 @@ describe('the schedule loop', () => {
     const done = runSchedule({
       cron: parseCron('* * * * * *'),
       stop: stop.signal,
+      clock,
       log: (e) => logs.push(e),
       runOnce: async () => {
-        starts.push(Date.now());
+        starts.push(clock.now());
         active += 1;
         most = Math.max(most, active);
         try {
           if (starts.length === 1) throw new Error('boom');
           // Longer than the one-second interval: the times that pass meanwhile are skipped, not queued.
-          await new Promise((r) => setTimeout(r, 1300));
+          await Promise.resolve();
+          clock.advance(1300);
           if (starts.length === 3) stop.abort();
           return outcomes[starts.length - 1];
         } finally {
@@ -89,23 +105,30 @@ describe('the schedule loop', () => {
     await done;
     expect(most).toBe(1);
     expect(starts).toHaveLength(3);
-    expect(starts[2] - starts[1]).toBeGreaterThanOrEqual(1300);
+    // Each run starts on a whole second; the one after a 1.3 s run skips the second that passed meanwhile.
+    expect(starts.map((t) => t % 1000)).toEqual([0, 0, 0]);
+    expect(starts[1] - starts[0]).toBe(1000);
+    expect(starts[2] - starts[1]).toBe(2000);
     expect(logs.map((l) => [l.status, l.exit_code])).toEqual([['internal', 70], ['usage', 2], ['ok', 0]]);
     expect(logs[0].message).toBe('boom');
+    expect(logs[1].duration_s).toBe(1.3);
     for (const l of logs) {
       expect(new Date(l.next).getTime()).toBeGreaterThan(new Date(l.scheduled).getTime());
       expect(new Date(l.scheduled).getUTCMilliseconds()).toBe(0);
     }
-  }, 15_000);
+  });
 
-  it('stopping while waiting returns at once', async () => {
+  it('stopping while waiting returns at once, without a run', async () => {
     const stop = new AbortController();
     let ran = false;
-    const done = runSchedule({ cron: parseCron('0 0 1 1 *'), stop: stop.signal, log: () => undefined, runOnce: async () => ((ran = true), { code: 0 }) });
-    const t0 = Date.now();
-    setTimeout(() => stop.abort(), 50);
+    // A clock whose timers never fire: only the abort can end the wait.
+    const clock: Clock = {
+      now: () => 0,
+      sleep: (_ms, signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
+    };
+    const done = runSchedule({ cron: parseCron('0 0 1 1 *'), stop: stop.signal, clock, log: () => undefined, runOnce: async () => ((ran = true), { code: 0 }) });
+    stop.abort();
     await done;
-    expect(Date.now() - t0).toBeLessThan(1000);
     expect(ran).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/cli/run.js';
-import type { CliIo } from '../src/cli/io.js';
+import type { CliIo } from '../src/console.js';
 import { tempDir } from './helpers/cli.js';
 
 async function capture(args: string[], color: boolean) {

@@ -11,9 +11,30 @@ const ARTIFACTS = join(ROOT, 'test-artifacts');
 /** A monthly-windowed report of the activities log in which drift starts in May 2022 and lasts to July. */
 async function windowedReport(dir: string, formats: string): Promise<any> {
   const res = await runCli([
-    'report', '-c', 'fixtures/activities/activities_full.csv', '--timestamp', 'Date', '--reference-range', '2020-08-01..2022-05-01',
-    '--window', '1mo', '--min-window-rows', '38', '--drift-share', '0.25', '--stattest-threshold', '0.2',
-    '--ignore', 'Activity ID', '--target', 'Quality', '-f', formats, '-o', dir, '--quiet',
+    'report',
+    '-c',
+    'fixtures/activities/activities_full.csv',
+    '--timestamp',
+    'Date',
+    '--reference-range',
+    '2020-08-01..2022-05-01',
+    '--window',
+    '1mo',
+    '--min-window-rows',
+    '38',
+    '--drift-share',
+    '0.25',
+    '--stattest-threshold',
+    '0.2',
+    '--ignore',
+    'Activity ID',
+    '--target',
+    'Quality',
+    '-f',
+    formats,
+    '-o',
+    dir,
+    '--quiet',
   ]);
   expect(res.stderr).toBe('');
   return readReport(dir);
@@ -69,14 +90,16 @@ describe.skipIf(!chromiumPresent)('"Drift over time" in report.html (headless Ch
     });
   });
 
-  it('clicking a window in the strip opens that window\'s column table', async () => {
+  it("clicking a window in the strip opens that window's column table", async () => {
     const { page } = await openReport(browser, file);
     const may = report.windows.find((w: any) => w.start.startsWith('2022-05'));
     const details = page.locator(`#window-${may.index}`);
     expect(await details.evaluate((d: HTMLDetailsElement) => d.open)).toBe(false);
     await page.locator(`#windows-heat thead a[href="#window-${may.index}"]`).click();
     await expect.poll(() => details.evaluate((d: HTMLDetailsElement) => d.open)).toBe(true);
-    expect(await details.locator('summary').textContent()).toBe(`2022-05: ${may.rows} rows, ${may.drift.number_of_drifted_columns} of ${may.drift.number_of_columns} columns drifted (${Math.round(may.drift.share_of_drifted_columns * 1000) / 10}%), dataset drift; ${may.tests.failed_tests} of ${may.tests.total_tests} tests failed`);
+    expect(await details.locator('summary').textContent()).toBe(
+      `2022-05: ${may.rows} rows, ${may.drift.number_of_drifted_columns} of ${may.drift.number_of_columns} columns drifted (${Math.round(may.drift.share_of_drifted_columns * 1000) / 10}%), dataset drift; ${may.tests.failed_tests} of ${may.tests.total_tests} tests failed`,
+    );
     const rows = await details.locator('tbody tr').count();
     expect(rows).toBe(may.drift.columns.length);
     expect(await details.locator('tbody tr .badge-drift').count()).toBe(may.drift.number_of_drifted_columns);
@@ -90,7 +113,18 @@ describe('the PNG trend chart', () => {
     const image = await loadImage(join(dir, 'drift-trend.png'));
     expect([image.width, image.height]).toEqual([1200, 520]);
     const plain = tempDir();
-    const res = await runCli(['report', '-r', 'fixtures/activities/reference.csv', '-c', 'fixtures/activities/current.csv', '-f', 'png', '-o', plain, '--quiet']);
+    const res = await runCli([
+      'report',
+      '-r',
+      'fixtures/activities/reference.csv',
+      '-c',
+      'fixtures/activities/current.csv',
+      '-f',
+      'png',
+      '-o',
+      plain,
+      '--quiet',
+    ]);
     expect(res.code).toBe(0);
     await expect(loadImage(join(plain, 'drift-trend.png'))).rejects.toThrow();
   });

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRange, parseTimestamp, parseWindowSpec, windowEnd, windowStart } from '../src/windows/spec.js';
-import { readReport, runCli, tempDir } from './helpers/cli.js';
+import { readReport, runCli, spawnCli, tempDir } from './helpers/cli.js';
 import { expectValidTextfile, sampleValue } from './helpers/prom.js';
 import { mulberry32 } from './helpers/random.js';
 
@@ -18,13 +18,24 @@ function logLines(): { header: string; rows: { line: string; t: number }[] } {
 
 /** What a window and a whole report share, read from a whole report the same way windows[] carries it. */
 function headline(r: any) {
-  const failed = r.tests.tests.filter((t: any) => t.status === 'FAIL' || t.status === 'ERROR').map((t: any) => ({ id: t.id, column: t.column, status: t.status, critical: t.critical }));
+  const failed = r.tests.tests
+    .filter((t: any) => t.status === 'FAIL' || t.status === 'ERROR')
+    .map((t: any) => ({ id: t.id, column: t.column, status: t.status, critical: t.critical }));
   const { columns, ...dataset } = r.drift;
   return {
     dataset,
     columns: columns.map((c: any) => ({
-      column: c.column, type: c.type, role: c.role, stattest: c.stattest, score_kind: c.score_kind, score: c.score, threshold: c.threshold,
-      drift_rule: c.drift_rule, drift_detected: c.drift_detected, n_reference: c.n_reference, n_current: c.n_current,
+      column: c.column,
+      type: c.type,
+      role: c.role,
+      stattest: c.stattest,
+      score_kind: c.score_kind,
+      score: c.score,
+      threshold: c.threshold,
+      drift_rule: c.drift_rule,
+      drift_detected: c.drift_detected,
+      n_reference: c.n_reference,
+      n_current: c.n_current,
     })),
     missing_share: r.quality.current.missing_values.share_of_missing_values,
     tests: { total_tests: r.tests.summary.total_tests, failed_tests: r.tests.summary.failed_tests, by_status: r.tests.summary.by_status, failed },
@@ -64,9 +75,34 @@ describe('windows of a timestamped log', () => {
     expect(report.windowing).toMatchObject({ timestamp: 'Date', window: '1mo', min_rows: 30, gate: 'latest', reference_range: { rows: ref.length } });
     expect(report.inputs.current.rows).toBe(cur.length);
     // The whole-current sections are the report of the period after the reference, as before windows existed.
-    expect(headline(report)).toEqual(headline(await standalone(dir, 'whole', header, ref, cur.map((r) => r.line))));
+    expect(headline(report)).toEqual(
+      headline(
+        await standalone(
+          dir,
+          'whole',
+          header,
+          ref,
+          cur.map((r) => r.line),
+        ),
+      ),
+    );
 
-    expect(report.windows.map((w: any) => w.start.slice(0, 7))).toEqual(['2021-08', '2021-09', '2021-10', '2021-11', '2021-12', '2022-01', '2022-02', '2022-03', '2022-04', '2022-05', '2022-06', '2022-07', '2022-08', '2022-09']);
+    expect(report.windows.map((w: any) => w.start.slice(0, 7))).toEqual([
+      '2021-08',
+      '2021-09',
+      '2021-10',
+      '2021-11',
+      '2021-12',
+      '2022-01',
+      '2022-02',
+      '2022-03',
+      '2022-04',
+      '2022-05',
+      '2022-06',
+      '2022-07',
+      '2022-08',
+      '2022-09',
+    ]);
     for (const w of report.windows) {
       const [ws, we] = [Date.parse(w.start), Date.parse(w.end)];
       const lines = cur.filter((r) => r.t >= ws && r.t < we).map((r) => r.line);
@@ -84,18 +120,40 @@ describe('windows of a timestamped log', () => {
     const dir = tempDir();
     const { header, rows } = logLines();
     const ref = join(dir, 'ref.csv');
-    writeFileSync(ref, `${header}\n${rows.slice(0, 400).map((r) => r.line).join('\n')}\n`);
+    writeFileSync(
+      ref,
+      `${header}\n${rows
+        .slice(0, 400)
+        .map((r) => r.line)
+        .join('\n')}\n`,
+    );
     const cur = join(dir, 'cur.csv');
-    writeFileSync(cur, `${header}\n${rows.slice(400).map((r) => r.line).join('\n')}\n`);
+    writeFileSync(
+      cur,
+      `${header}\n${rows
+        .slice(400)
+        .map((r) => r.line)
+        .join('\n')}\n`,
+    );
     const out = join(dir, 'windowed');
     const res = await runCli(['report', '-r', ref, '-c', cur, '--window', '250rows', ...COMMON, '-o', out, '--quiet']);
     expect(res.stderr).toBe('');
     const report = readReport(out);
-    expect(report.windows.map((w: any) => [w.rows, w.complete, w.judged])).toEqual([[250, true, true], [250, true, true], [100, false, true]]);
+    expect(report.windows.map((w: any) => [w.rows, w.complete, w.judged])).toEqual([
+      [250, true, true],
+      [250, true, true],
+      [100, false, true],
+    ]);
     for (const w of report.windows) {
       const lines = rows.slice(400 + w.index * 250, 400 + w.index * 250 + w.rows);
       expect(w.start).toBe(new Date(Math.min(...lines.map((r) => r.t))).toISOString());
-      const alone = await standalone(dir, `w${w.index}`, header, rows.slice(0, 400).map((r) => r.line), lines.map((r) => r.line));
+      const alone = await standalone(
+        dir,
+        `w${w.index}`,
+        header,
+        rows.slice(0, 400).map((r) => r.line),
+        lines.map((r) => r.line),
+      );
       expect(windowHeadline(w)).toEqual(headline(alone));
     }
   });
@@ -104,7 +162,28 @@ describe('windows of a timestamped log', () => {
     const dir = tempDir();
     // At a 25 % drift share, May 2022 (2 of 8 columns) is the one drifted month; August 2022 is not.
     const run = async (gate: string[]) =>
-      (await runCli(['report', '-c', LOG, '--reference-range', RANGE, '--window', '1mo', '--min-window-rows', '30', '--drift-share', '0.25', '--fail-on', 'drift', ...gate, ...COMMON, '-o', join(dir, gate.join('') || 'x'), '--quiet'])).code;
+      (
+        await runCli([
+          'report',
+          '-c',
+          LOG,
+          '--reference-range',
+          RANGE,
+          '--window',
+          '1mo',
+          '--min-window-rows',
+          '30',
+          '--drift-share',
+          '0.25',
+          '--fail-on',
+          'drift',
+          ...gate,
+          ...COMMON,
+          '-o',
+          join(dir, gate.join('') || 'x'),
+          '--quiet',
+        ])
+      ).code;
     expect(await run([])).toBe(0);
     expect(await run(['--gate-window', 'latest'])).toBe(0);
     expect(await run(['--gate-window', 'any'])).toBe(1);
@@ -137,17 +216,38 @@ describe('windows of a timestamped log', () => {
   });
 
   it.each([
-    [['--window', '3x', '--timestamp', 'Date'], '--window "3x" is not a window size: use 1h, 6h, 1d, 7d, 1mo (calendar windows in UTC) or a row count such as 10000rows'],
+    [
+      ['--window', '3x', '--timestamp', 'Date'],
+      '--window "3x" is not a window size: use 1h, 6h, 1d, 7d, 1mo (calendar windows in UTC) or a row count such as 10000rows',
+    ],
     [['--window', '5h', '--timestamp', 'Date'], '--window "5h": an hour window must divide a day (1h, 2h, 3h, 4h, 6h, 8h, 12h, 24h)'],
     [['--window', '1d'], '--window 1d needs --timestamp <column> (or use a row count such as 10000rows)'],
     [['--window', '1d', '--timestamp', 'When'], 'fixtures/activities/activities_full.csv column "When": the --timestamp column is not in the file'],
-    [['--window', '1d', '--timestamp', 'Duration'], 'fixtures/activities/activities_full.csv column "Duration": not a time column: it holds numbers, not ISO 8601 dates or date-times'],
-    [['--window', '1d', '--timestamp', 'Type'], 'fixtures/activities/activities_full.csv:line 2 column "Type": not a time column: cells such as "Running" are not ISO 8601 dates or date-times'],
+    [
+      ['--window', '1d', '--timestamp', 'Duration'],
+      'fixtures/activities/activities_full.csv column "Duration": not a time column: it holds numbers, not ISO 8601 dates or date-times',
+    ],
+    [
+      ['--window', '1d', '--timestamp', 'Type'],
+      'fixtures/activities/activities_full.csv:line 2 column "Type": not a time column: cells such as "Running" are not ISO 8601 dates or date-times',
+    ],
     [['--reference-range', '2021-01-01..2020-01-01', '--timestamp', 'Date'], '--reference-range "2021-01-01..2020-01-01": the start must be before the end'],
-    [['--reference-range', 'last week', '--timestamp', 'Date'], '--reference-range "last week" is not a period: use START..END with ISO dates or date-times, e.g. 2026-11-01..2026-11-15'],
-    [['--reference-range', '2030-01-01..2031-01-01', '--timestamp', 'Date'], 'fixtures/activities/activities_full.csv column "Date": no row has a timestamp in the --reference-range 2030-01-01T00:00:00.000Z .. 2031-01-01T00:00:00.000Z'],
-    [['--reference-range', '2020-01-01..2031-01-01', '--timestamp', 'Date'], 'fixtures/activities/activities_full.csv column "Date": every row is in the --reference-range: no current data is left'],
-    [['--window', '1h', '--timestamp', 'Date'], '--window 1h cuts 2020-08-01T00:00:00.000Z .. 2022-09-04T00:00:00.000Z into more than 1000 windows; use a larger window'],
+    [
+      ['--reference-range', 'last week', '--timestamp', 'Date'],
+      '--reference-range "last week" is not a period: use START..END with ISO dates or date-times, e.g. 2026-11-01..2026-11-15',
+    ],
+    [
+      ['--reference-range', '2030-01-01..2031-01-01', '--timestamp', 'Date'],
+      'fixtures/activities/activities_full.csv column "Date": no row has a timestamp in the --reference-range 2030-01-01T00:00:00.000Z .. 2031-01-01T00:00:00.000Z',
+    ],
+    [
+      ['--reference-range', '2020-01-01..2031-01-01', '--timestamp', 'Date'],
+      'fixtures/activities/activities_full.csv column "Date": every row is in the --reference-range: no current data is left',
+    ],
+    [
+      ['--window', '1h', '--timestamp', 'Date'],
+      '--window 1h cuts 2020-08-01T00:00:00.000Z .. 2022-09-04T00:00:00.000Z into more than 1000 windows; use a larger window',
+    ],
     [['--gate-window', 'any'], '--gate-window needs --window <size>'],
   ])('%j is one clear error line', async (args, message) => {
     const res = await runCli(['report', '-c', LOG, ...(args.includes('--reference-range') ? [] : ['-r', LOG]), ...args, '-o', join(tempDir(), 'out')]);
@@ -186,7 +286,23 @@ describe('windows in the Prometheus textfile', () => {
   it('carries the latest complete window, as a run over that window would', async () => {
     const dir = tempDir();
     const textfiles = join(dir, 'textfile');
-    const res = await runCli(['report', '-c', LOG, '--reference-range', RANGE, '--window', '1mo', '--min-window-rows', '30', ...COMMON, '-o', join(dir, 'out'), '--textfile-dir', textfiles, '--quiet']);
+    const res = await runCli([
+      'report',
+      '-c',
+      LOG,
+      '--reference-range',
+      RANGE,
+      '--window',
+      '1mo',
+      '--min-window-rows',
+      '30',
+      ...COMMON,
+      '-o',
+      join(dir, 'out'),
+      '--textfile-dir',
+      textfiles,
+      '--quiet',
+    ]);
     expect(res.stderr).toBe('');
     const report = readReport(join(dir, 'out'));
     const latest = report.windows[report.windowing.latest_complete];
@@ -205,7 +321,14 @@ describe('windows on worker threads', () => {
     const header = 'ts,a,b,c,d,kind';
     const row = (t: number, shift: number) => {
       const n = () => random() + random() + random();
-      return [new Date(t).toISOString().slice(0, 19), (n() + shift).toFixed(4), n().toFixed(3), (10 * n()).toFixed(2), Math.floor(5 * random()), `k${Math.floor(4 * random() ** (1 + shift))}`].join(',');
+      return [
+        new Date(t).toISOString().slice(0, 19),
+        (n() + shift).toFixed(4),
+        n().toFixed(3),
+        (10 * n()).toFixed(2),
+        Math.floor(5 * random()),
+        `k${Math.floor(4 * random() ** (1 + shift))}`,
+      ].join(',');
     };
     const start = Date.UTC(2026, 9, 1);
     const reference = join(dir, 'reference.csv');
@@ -219,9 +342,10 @@ describe('windows on worker threads', () => {
     const dir = tempDir();
     const { reference, current } = writeLog(dir);
     const args = ['report', '-r', reference, '-c', current, '--timestamp', 'ts', '--window', '1d', '--quiet'];
+    // Worker threads start from compiled files: a real process over dist/.
     const [threads, single] = await Promise.all([
-      runCli([...args, '-o', join(dir, 'threads')]),
-      runCli([...args, '--no-parallel', '-o', join(dir, 'single')]),
+      spawnCli([...args, '-o', join(dir, 'threads')]),
+      spawnCli([...args, '--no-parallel', '-o', join(dir, 'single')]),
     ]);
     expect(threads.stderr + single.stderr).toBe('');
     const [a, b] = [readReport(join(dir, 'threads')), readReport(join(dir, 'single'))];
@@ -243,7 +367,22 @@ describe('windows on worker threads', () => {
 
 describe('windows in the terminal', () => {
   it('one line per window under the summary, then when drift began; --quiet prints nothing', async () => {
-    const args = ['report', '-c', LOG, '--reference-range', '2020-08-01..2022-05-01', '--window', '1mo', '--min-window-rows', '38', '--drift-share', '0.25', '--stattest-threshold', '0.2', ...COMMON];
+    const args = [
+      'report',
+      '-c',
+      LOG,
+      '--reference-range',
+      '2020-08-01..2022-05-01',
+      '--window',
+      '1mo',
+      '--min-window-rows',
+      '38',
+      '--drift-share',
+      '0.25',
+      '--stattest-threshold',
+      '0.2',
+      ...COMMON,
+    ];
     const res = await runCli([...args, '-o', join(tempDir(), 'out')]);
     expect(res.code).toBe(0);
     const lines = res.stdout.split('\n');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { NOTIFY_COMMAND_OPTIONS, REPORT_OPTIONS, SCHEDULE_OPTIONS, longFlag, type OptionSpec } from '../src/cli/options.js';
+import { flagsFor, longFlag, type CommandName } from '../src/settings/index.js';
 import { loadConfig } from '../src/config/load.js';
 import { parseCron } from '../src/schedule/cron.js';
 import { ROOT } from './helpers/cli.js';
@@ -36,12 +36,6 @@ const load = (name: string) => {
 };
 const steps = (wf: Workflow) => Object.values(wf.jobs).flatMap((j) => j.steps);
 
-/** The flags each mlobs command takes, from the CLI's one options table. */
-const COMMAND_FLAGS: Record<string, readonly OptionSpec[]> = {
-  report: REPORT_OPTIONS,
-  notify: NOTIFY_COMMAND_OPTIONS,
-  schedule: [...SCHEDULE_OPTIONS, ...REPORT_OPTIONS],
-};
 
 /** Every `mlobs` invocation in the workflow's scripts: the command and the flags it passes. */
 function mlobsCalls(wf: Workflow): { command: string; flags: string[] }[] {
@@ -133,7 +127,7 @@ describe('.github/workflows/drift-report.yml', () => {
     const calls = mlobsCalls(wf);
     expect(calls.map((c) => c.command)).toEqual(['notify']);
     for (const { command, flags } of calls) {
-      const known = COMMAND_FLAGS[command].map((o) => longFlag(o.flags));
+      const known = flagsFor(command as CommandName).map((o) => longFlag(o.flags));
       for (const flag of flags) expect(known, `mlobs ${command} ${flag}`).toContain(flag);
     }
     expect(wf.jobs.report.env?.CONFIG).toContain("'mlobs.yaml'");

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { run } from '../cli/run.js';
-import type { CliIo } from '../cli/io.js';
+import type { CliIo } from '../console.js';
 import { ExitCode } from '../errors.js';
 import type { Report, StatusCode } from '../report/model.js';
 import { STATUS_CODES, STATUS_LOOK } from '../report/status.js';

@@ -6,7 +6,7 @@ import { registerNotify } from './commands/notify.js';
 import { registerReport } from './commands/report.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerTest } from './commands/test.js';
-import { printError, processIo, type CliIo } from './io.js';
+import { printError, processIo, type CliIo } from '../console.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:

@@ -1,4 +1,4 @@
-import { changeNote, formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL } from '../report/format.js';
+import { formatNumber, formatQualityChange, mostDriftedFirst, paint, qualityChanges, RULE_SYMBOL, stripEmphasis } from '../report/format.js';
 import { scoreFromJson, type Report } from '../report/model.js';
 import { driftSentence, windowLabel } from '../windows/view.js';
 import { STATUS_LOOK, statusLine } from '../report/status.js';
@@ -6,8 +6,6 @@ import { STATUS_LOOK, statusLine } from '../report/status.js';
 export interface SummaryStyle {
   color: boolean;
 }
-
-export const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
 
 /** The run status, the first line of both `mlobs report` and `mlobs test`. */
 export const statusSummaryLine = (report: Report, style: SummaryStyle) => paint(style.color, STATUS_LOOK[report.status.code].ansi, statusLine(report.status));
@@ -30,7 +28,7 @@ function suiteLines(report: Report, color: boolean): string[] {
   const failed = suite.tests.filter((t) => t.status === 'FAIL' || t.status === 'ERROR');
   const lines = [failed.length ? paint(color, '1;31', head) : paint(color, '1;32', head)];
   // Evidently's descriptions carry Markdown emphasis, which a terminal shows as literal asterisks.
-  for (const t of failed.slice(0, TOP_FAILED_TESTS)) lines.push(`  ${t.status.padEnd(5)}  ${t.description.replace(/\*\*/g, '').replace(/\s+/g, ' ')}`);
+  for (const t of failed.slice(0, TOP_FAILED_TESTS)) lines.push(`  ${t.status.padEnd(5)}  ${stripEmphasis(t.description).replace(/\s+/g, ' ')}`);
   if (failed.length > TOP_FAILED_TESTS) lines.push(`  ... and ${failed.length - TOP_FAILED_TESTS} more`);
   return ['', ...lines];
 }
@@ -40,8 +38,7 @@ function qualityLine(report: Report): string[] {
   if (mq?.classification?.error) return ['', `Model quality: not computed: ${mq.classification.error}`];
   const changes = qualityChanges(mq)?.slice(0, 3);
   if (!mq || !changes?.length) return [];
-  const parts = changes.map((q) => `${q.metric} ${formatNumber(q.reference)} → ${formatNumber(q.current)}${changeNote(q)}`);
-  return ['', `Model quality (${mq.task}, reference → current): ${parts.join(', ')}`];
+  return ['', `Model quality (${mq.task}, reference → current): ${changes.map(formatQualityChange).join(', ')}`];
 }
 
 /** One line per window under the summary: when it starts, its rows, drifted columns, failed tests. */

@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { ConfigFile } from './schema.js';
+import { ConfigFile, type Config } from '../settings/index.js';
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.length ? issue.path.join('.') : '(top level)';
@@ -11,7 +11,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 /** Reads and validates a YAML or JSON config file; every problem is one ConfigError naming the file and key. */
-export async function loadConfig(path: string): Promise<ConfigFile> {
+export async function loadConfig(path: string): Promise<Config> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -1,5 +1,4 @@
 import { UsageError } from '../errors.js';
-import type { ConfigFile } from './schema.js';
 
 /** The monitor name of a run whose config names none: the `monitor` label and `mlobs_default.prom`. */
 export const DEFAULT_MONITOR = 'default';
@@ -22,7 +21,7 @@ export interface MonitorEntry {
 }
 
 /** The `monitors:` of a config file that run: all of them, or the one named `only`. */
-export function selectMonitors(file: ConfigFile & { monitors: NonNullable<ConfigFile['monitors']> }, only: string | undefined): MonitorEntry[] {
+export function selectMonitors(file: Record<string, unknown> & { monitors: { name: string }[] }, only: string | undefined): MonitorEntry[] {
   const { monitors, monitor: _selected, ...defaults } = file;
   const chosen = only === undefined ? monitors : monitors.filter((m) => m.name === only);
   if (chosen.length === 0) {

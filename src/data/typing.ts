@@ -1,8 +1,8 @@
 import type { ParsedColumn, ParsedTable } from '../io/csv/types.js';
 import { InputError, UsageError } from '../errors.js';
-import type { ColumnInfo, ReportWarning, SideCounts } from '../report/model.js';
+import type { ColumnInfo, ReportWarning } from '../report/model.js';
 import type { ColumnRoles } from './roles.js';
-import { isNumericProfile, type ColumnQuality, type SideProfile } from '../quality/profile.js';
+import { originOf, type Origins } from '../origins.js';
 
 export type Role = ColumnInfo['role'];
 export type Type = ColumnInfo['type'];
@@ -33,26 +33,6 @@ export const JUNK_SHARE = 0.05;
 export const MAX_JUNK_TOKENS = 10;
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-/**
- * `profile` is the side's data-quality profile: a numeric one has counted the infinities already, and a
- * column without any number cell has none, so only a text column's other cells need a look.
- */
-function sideCounts(col: ParsedColumn | undefined, coerced: boolean, profile: SideProfile | undefined, numeric: boolean): SideCounts | null {
-  if (!col) return null;
-  let infinite = 0;
-  if (numeric && profile) infinite = profile.posInf + profile.negInf;
-  else if (col.numericCount > 0) {
-    const v = col.numbers;
-    for (let i = 0; i < v.length; i++) if (v[i] === Infinity || v[i] === -Infinity) infinite++;
-  }
-  return {
-    rows: col.numbers.length,
-    missing: col.missingCount,
-    coerced: coerced ? col.textCount : 0,
-    infinite,
-  };
-}
 
 function nonMissing(col: ParsedColumn | undefined): number {
   return col ? col.numericCount + col.textCount : 0;
@@ -117,7 +97,7 @@ function requireColumn(name: string, what: string, ref: ParsedTable, cur: Parsed
  * Decides every column's role and type from the user's declarations and both files at once, so a column
  * always has the same type on both sides.
  */
-export function planColumns(ref: ParsedTable, cur: ParsedTable, roles: ColumnRoles): TypingResult {
+export function planColumns(ref: ParsedTable, cur: ParsedTable, roles: ColumnRoles, origins?: Origins): TypingResult {
   const refCols = new Map(ref.columns.map((c) => [c.name, c]));
   const curCols = new Map(cur.columns.map((c) => [c.name, c]));
   const warnings: ReportWarning[] = [];
@@ -128,7 +108,8 @@ export function planColumns(ref: ParsedTable, cur: ParsedTable, roles: ColumnRol
   }
 
   const declared = new Map<string, { role?: Role; type?: Type; source: string }>();
-  const declare = (list: string[] | undefined, flag: string, entry: { role?: Role; type?: Type }) => {
+  const declare = (list: string[] | undefined, path: string, entry: { role?: Role; type?: Type }) => {
+    const flag = originOf(origins, path);
     for (const name of list ?? []) {
       if (!known.has(name)) throw new UsageError(`${flag} names column "${name}", which is in neither file`);
       const prev = declared.get(name);
@@ -138,11 +119,11 @@ export function planColumns(ref: ParsedTable, cur: ParsedTable, roles: ColumnRol
       declared.set(name, { ...entry, source: flag });
     }
   };
-  declare(roles.ignore, '--ignore', { role: 'ignored' });
-  declare(roles.id, '--id', { role: 'id' });
-  declare(roles.datetime, '--datetime', { role: 'datetime', type: 'datetime' });
-  declare(roles.numerical, '--numerical', { type: 'num' });
-  declare(roles.categorical, '--categorical', { type: 'cat' });
+  declare(roles.ignore, 'columns.ignore', { role: 'ignored' });
+  declare(roles.id, 'columns.id', { role: 'id' });
+  declare(roles.datetime, 'columns.datetime', { role: 'datetime', type: 'datetime' });
+  declare(roles.numerical, 'columns.numerical', { type: 'num' });
+  declare(roles.categorical, 'columns.categorical', { type: 'cat' });
 
   // Evidently's ColumnMapping defaults: columns literally named target / prediction / datetime take those roles.
   const target = roles.target ?? (refCols.has('target') && curCols.has('target') && !declared.has('target') ? 'target' : undefined);
@@ -220,39 +201,4 @@ export function planColumns(ref: ParsedTable, cur: ParsedTable, roles: ColumnRol
     plans.push({ name, role, type, typeSource, ref: r, cur: c, coerceText });
   }
   return { plans, task, warnings };
-}
-
-function tokenCounts(plan: ColumnPlan): ColumnInfo['coerced_tokens'] {
-  const counts = new Map<string, { reference: number; current: number }>();
-  const add = (col: ParsedColumn | undefined, side: 'reference' | 'current') => {
-    col?.texts.forEach((t, i) => {
-      const e = counts.get(t) ?? { reference: 0, current: 0 };
-      e[side] += col.textCounts[i];
-      counts.set(t, e);
-    });
-  };
-  add(plan.ref, 'reference');
-  add(plan.cur, 'current');
-  return [...counts]
-    .map(([token, e]) => ({ token, ...e }))
-    .sort((a, b) => b.reference + b.current - (a.reference + a.current))
-    .slice(0, MAX_JUNK_TOKENS);
-}
-
-/** The columns section; `quality` holds each plan's profiles (in plan order), which know their infinities. */
-export function describeColumns(plans: ColumnPlan[], quality: ColumnQuality[]): ColumnInfo[] {
-  return plans.map((p, k) => {
-    const numeric = isNumericProfile(p);
-    return {
-      name: p.name,
-      role: p.role,
-      type: p.type,
-      type_source: p.typeSource,
-      in_reference: !!p.ref,
-      in_current: !!p.cur,
-      reference: sideCounts(p.ref, p.coerceText, quality[k].ref, numeric),
-      current: sideCounts(p.cur, p.coerceText, quality[k].cur, numeric),
-      coerced_tokens: p.coerceText ? tokenCounts(p) : [],
-    };
-  });
 }

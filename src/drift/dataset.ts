@@ -48,7 +48,3 @@ export function summarizeDrift(outcomes: ColumnOutcome[], options: DriftOptions)
     errors,
   };
 }
-
-export function datasetDrift(plans: ColumnPlan[], options: DriftOptions): { drift: Report['drift']; errors: ColumnIssue[] } {
-  return summarizeDrift(driftColumns(plans).map((p) => scoreColumn(p, options)), options);
-}

@@ -11,5 +11,3 @@ export interface DriftOptions {
   /** Dataset drift is detected when the drifted share is at least this (inclusive, as Evidently). */
   driftShare: number;
 }
-
-export const DEFAULT_DRIFT_SHARE = 0.5;

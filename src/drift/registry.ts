@@ -1,19 +1,19 @@
 import type { FeatureType, StatTestFn } from '../stats/types.js';
-import { ks } from '../stats/tests/ks.js';
-import { chiSquare } from '../stats/tests/chisquare.js';
-import { zTest } from '../stats/tests/z.js';
-import { wasserstein } from '../stats/tests/wasserstein.js';
-import { jensenShannon, psi, klDiv, hellinger } from '../stats/tests/binned.js';
-import { energyDistance } from '../stats/tests/energy.js';
-import { anderson } from '../stats/tests/anderson.js';
-import { cramerVonMises } from '../stats/tests/cramer_von_mises.js';
-import { eppsSingleton } from '../stats/tests/es.js';
-import { tTest } from '../stats/tests/t_test.js';
-import { mannWhitney } from '../stats/tests/mannw.js';
-import { fisherExact } from '../stats/tests/fisher.js';
-import { gTest } from '../stats/tests/g_test.js';
-import { tvd } from '../stats/tests/tvd.js';
-import { empiricalMmd } from '../stats/tests/mmd.js';
+import { ks } from '../stats/stattests/ks.js';
+import { chiSquare } from '../stats/stattests/chisquare.js';
+import { zTest } from '../stats/stattests/z.js';
+import { wasserstein } from '../stats/stattests/wasserstein.js';
+import { jensenShannon, psi, klDiv, hellinger } from '../stats/stattests/binned.js';
+import { energyDistance } from '../stats/stattests/ed.js';
+import { anderson } from '../stats/stattests/anderson.js';
+import { cramerVonMises } from '../stats/stattests/cramer_von_mises.js';
+import { eppsSingleton } from '../stats/stattests/es.js';
+import { tTest } from '../stats/stattests/t_test.js';
+import { mannWhitney } from '../stats/stattests/mannw.js';
+import { fisherExact } from '../stats/stattests/fisher_exact.js';
+import { gTest } from '../stats/stattests/g_test.js';
+import { tvd } from '../stats/stattests/tvd.js';
+import { empiricalMmd } from '../stats/stattests/empirical_mmd.js';
 
 export type ScoreKind = 'p_value' | 'distance';
 /** How a score is compared with the threshold to declare drift: `score <rule> threshold`. */

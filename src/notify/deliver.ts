@@ -33,12 +33,14 @@ const FIRST_BACKOFF_MS = 1000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /** One failed attempt: what to tell the user, and whether another attempt may succeed. */
-class Failure {
+class Failure extends Error {
   constructor(
-    readonly message: string,
+    message: string,
     readonly transient: boolean,
     readonly retryAfterS?: number,
-  ) {}
+  ) {
+    super(message);
+  }
 }
 
 /** Replaces the token and webhook URL (and anything shaped like a Slack secret) in text bound for a terminal or log. */

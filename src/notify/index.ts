@@ -1,8 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve } from 'node:path';
-import type { z } from 'zod';
-import type { CliIo } from '../cli/io.js';
-import type { NotifyConfig } from '../config/schema.js';
+import type { CliIo } from '../console.js';
 import { NotifyError, UsageError } from '../errors.js';
 import type { Report, StatusCode } from '../report/model.js';
 import { readReportFile } from '../report/read.js';
@@ -10,10 +8,16 @@ import type { Target } from './deliver.js';
 import { buildMessage, summarize } from './message.js';
 
 /** The `notify:` section of the config, with flags applied. */
-export type NotifySettings = z.infer<typeof NotifyConfig>;
-type NotifyWhen = NonNullable<NotifySettings['when']>;
-
-export const DEFAULT_NOTIFY_TIMEOUT_S = 60;
+export interface NotifySettings {
+  slack_channel?: string;
+  when?: NotifyWhen;
+  optional?: boolean;
+  report_url?: string;
+  upload?: boolean;
+  /** Seconds, retries and rate-limit waits included. */
+  timeout: number;
+}
+type NotifyWhen = 'always' | 'drift' | 'failure' | 'change';
 const REPORT_URL_PLACEHOLDERS = ['monitor', 'path', 'timestamp'] as const;
 
 /** Where earlier runs of the same monitor left their report: `<root>/<any run directory>/<relative>`. */
@@ -148,7 +152,7 @@ export async function prepareNotifier(settings: NotifySettings, ctx: NotifyConte
     const earlier = ctx.previous ? await readReportFile(ctx.previous) : ctx.history && (await newestEarlier(ctx.history));
     if (earlier) previous = earlier.status.code;
   }
-  const timeoutMs = (settings.timeout ?? DEFAULT_NOTIFY_TIMEOUT_S) * 1000;
+  const timeoutMs = settings.timeout * 1000;
   const { io } = ctx;
   return {
     async send(report, run) {

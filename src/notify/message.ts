@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { changeNote, formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL, type QualityChange } from '../report/format.js';
+import { changeNote, formatNumber, formatPercent, mostDriftedFirst, qualityChanges, RULE_SYMBOL, type QualityChange } from '../report/format.js';
 import { scoreFromJson, type ColumnDrift, type ColumnIssue, type Report, type RunStatus } from '../report/model.js';
 import { STATUS_LOOK, statusLine } from '../report/status.js';
 import { driftSentence } from '../windows/view.js';
@@ -104,12 +104,11 @@ export function clip(s: string, max: number): string {
 export const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 /** A name as inline code: a backtick would end the span, so it becomes a look-alike. */
 const code = (name: string) => `\`${escapeText(clip(name, NAME_CHARS)).replace(/`/g, 'ˋ')}\``;
-const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 const count = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 
 function driftCounts(d: Report['drift']): string {
-  return `${d.number_of_drifted_columns} of ${plural(d.number_of_columns, 'column')} drifted (${pct(d.share_of_drifted_columns)}; dataset drift at ${pct(d.drift_share)})`;
+  return `${d.number_of_drifted_columns} of ${plural(d.number_of_columns, 'column')} drifted (${formatPercent(d.share_of_drifted_columns)}; dataset drift at ${formatPercent(d.drift_share)})`;
 }
 
 function inputLine(side: string, i: { path: string; rows: number }): string {

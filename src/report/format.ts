@@ -1,4 +1,5 @@
 /** How a report's numbers and verdicts read: one place, so the terminal, HTML, PNG and Slack agree. */
+import { headlineMetrics, type ModelMetric } from './metrics.js';
 import { scoreFromJson, type ColumnDrift, type ModelQuality, type ScoreValue } from './model.js';
 
 /** What ranking a column's drift needs: whole reports and windows both have it. */
@@ -21,6 +22,56 @@ export function formatNumber(x: number): string {
   return Number(x.toPrecision(4)).toString();
 }
 
+/** A share 0-1 as a percentage with one decimal: `0.447` → `44.7%`. */
+export function formatPercent(ratio: number): string {
+  return `${formatNumber(Math.round(ratio * 1000) / 10)}%`;
+}
+
+/**
+ * A metric's change from reference to current, the same in every channel: relative to the reference
+ * (`+44.7%`), or the signed difference (`+0.1`) when the reference is 0 and a ratio means nothing.
+ * Empty when either side is missing or not finite.
+ */
+export function formatChange(reference: number, current: number): string {
+  if (reference === 0) return formatDifference(reference, current);
+  const d = current - reference;
+  return Number.isFinite(d) ? `${d > 0 ? '+' : ''}${formatPercent(d / Math.abs(reference))}` : '';
+}
+
+/** Current minus reference with its sign (`+0.1`), for values whose ratio means nothing (correlations); '' when not finite. */
+export function formatDifference(reference: number, current: number): string {
+  const d = current - reference;
+  return Number.isFinite(d) ? `${d > 0 ? '+' : ''}${formatNumber(d)}` : '';
+}
+
+/** `better`, `worse`, or '' when the metric has no better direction or did not move. */
+export function direction(better: ModelMetric['better'], reference: number, current: number): '' | 'better' | 'worse' {
+  const d = current - reference;
+  if (better === null || !Number.isFinite(d) || d === 0) return '';
+  return (d > 0) === (better === 'higher') ? 'better' : 'worse';
+}
+
+/** " (+44.7%, worse)": the change and which way it goes for the model, or '' when neither means anything. */
+export function changeNote(q: QualityChange): string {
+  const parts = [formatChange(q.reference, q.current), direction(q.better, q.reference, q.current)].filter(Boolean);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+/** `RMSE 578.9 → 837.7 (+44.7%, worse)`: a headline metric on one line, for the terminal. */
+export function formatQualityChange(q: QualityChange): string {
+  return `${q.metric} ${formatNumber(q.reference)} → ${formatNumber(q.current)}${changeNote(q)}`;
+}
+
+/** ANSI colour for the terminal: `code` is an SGR sequence such as `1;31` (bold red). */
+export function paint(on: boolean, code: string, s: string): string {
+  return on ? `\u001b[${code}m${s}\u001b[0m` : s;
+}
+
+/** Evidently's descriptions mark names **like this**; plain-text channels drop the markers. */
+export function stripEmphasis(s: string): string {
+  return s.replace(/\*\*/g, '');
+}
+
 /** Drifted columns first, then by how far past (or short of) their threshold: the terminal summary's order. */
 export function mostDriftedFirst(a: Verdict, b: Verdict): number {
   return Number(b.drift_detected) - Number(a.drift_detected) || severity(b) - severity(a);
@@ -33,26 +84,7 @@ export interface QualityChange {
   metric: string;
   reference: number;
   current: number;
-  /** Which way the change goes for the model; '' when the metric has no better side (mean error) or did not move. */
-  direction: 'better' | 'worse' | '';
-}
-
-/** The headline metrics of each task, in the order a reader scans them, and whether higher is better. */
-const QUALITY_METRICS: Record<ModelQuality['task'], [key: string, label: string, higherIsBetter: boolean | null][]> = {
-  regression: [['rmse', 'RMSE', false], ['mean_abs_error', 'MAE', false], ['mean_abs_perc_error', 'MAPE (%)', false], ['mean_error', 'Mean error', null], ['r2_score', 'R²', true]],
-  classification: [['accuracy', 'Accuracy', true], ['precision', 'Precision', true], ['recall', 'Recall', true], ['f1', 'F1', true], ['roc_auc', 'ROC AUC', true], ['log_loss', 'Log loss', false]],
-};
-
-function direction(reference: number, current: number, higherIsBetter: boolean | null): QualityChange['direction'] {
-  const d = current - reference;
-  if (higherIsBetter === null || !Number.isFinite(d) || d === 0) return '';
-  return (d > 0) === higherIsBetter ? 'better' : 'worse';
-}
-
-/** The relative change, signed, as "+10.2%"; '' when it has no meaning (a side not finite, or a zero reference). */
-function relativeChange(reference: number, current: number): string {
-  if (!Number.isFinite(reference) || !Number.isFinite(current) || reference === 0) return '';
-  return `${current >= reference ? '+' : ''}${Math.round(((current - reference) / Math.abs(reference)) * 1000) / 10}%`;
+  better: ModelMetric['better'];
 }
 
 /** Reference → current of the headline metrics, where both sides have them. */
@@ -60,16 +92,7 @@ export function qualityChanges(mq: ModelQuality | undefined): QualityChange[] | 
   const sides = mq && (mq.task === 'regression' ? mq.regression : mq.classification);
   if (!mq || !sides?.reference || !sides.current) return undefined;
   const [ref, cur] = [sides.reference, sides.current] as Record<string, unknown>[];
-  return QUALITY_METRICS[mq.task]
-    .filter(([key]) => ref[key] != null && cur[key] != null)
-    .map(([key, metric, higherIsBetter]) => {
-      const [reference, current] = [scoreFromJson(ref[key] as ScoreValue), scoreFromJson(cur[key] as ScoreValue)];
-      return { metric, reference, current, direction: direction(reference, current, higherIsBetter) };
-    });
-}
-
-/** " (+10.2%, worse)": the change and which way it goes for the model, or '' when neither means anything. */
-export function changeNote(q: QualityChange): string {
-  const parts = [relativeChange(q.reference, q.current), q.direction].filter(Boolean);
-  return parts.length ? ` (${parts.join(', ')})` : '';
+  return headlineMetrics(mq.task)
+    .filter(({ key }) => ref[key] != null && cur[key] != null)
+    .map(({ key, short, better }) => ({ metric: short, reference: scoreFromJson(ref[key] as ScoreValue), current: scoreFromJson(cur[key] as ScoreValue), better }));
 }

@@ -91,7 +91,7 @@ const Warning = z.object({
   column: z.string().optional(),
 });
 
-const HttpUrl = z.string().regex(/^https?:\/\/[^\s"<>]+$/, 'must be an http:// or https:// URL').describe('An http(s) URL');
+export const HttpUrl = z.string().regex(/^https?:\/\/[^\s"<>]+$/, 'must be an http:// or https:// URL').describe('An http(s) URL');
 
 /** Where a reader of the report goes next; only http(s), since the HTML report turns these into links. */
 export const ReportLinks = z

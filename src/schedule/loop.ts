@@ -32,16 +32,26 @@ export interface ScheduleOptions {
   log: (entry: RunLog) => void;
   /** Aborting lets the current run finish, then the loop returns. */
   stop: AbortSignal;
+  /** Time and timers; tests pass a virtual clock so they never wait on the real one. */
+  clock?: Clock;
 }
+
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, rejects when `signal` aborts first. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+const realClock: Clock = { now: Date.now, sleep: (ms, signal) => sleep(ms, undefined, { signal }) };
 
 /** setTimeout holds at most 2^31-1 ms (24.8 days); a monthly or yearly schedule waits in such steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Waits until `at`; false when stopped first. */
-async function waitUntil(at: number, stop: AbortSignal): Promise<boolean> {
-  for (let left = at - Date.now(); left > 0; left = at - Date.now()) {
+async function waitUntil(at: number, stop: AbortSignal, clock: Clock): Promise<boolean> {
+  for (let left = at - clock.now(); left > 0; left = at - clock.now()) {
     try {
-      await sleep(Math.min(left, MAX_TIMER_MS), undefined, { signal: stop });
+      await clock.sleep(Math.min(left, MAX_TIMER_MS), stop);
     } catch {
       return false;
     }
@@ -55,16 +65,16 @@ const statusName = (code: number): string => Object.entries(ExitCode).find(([, v
  * Runs `runOnce` at every cron time until stopped. Runs never overlap: the next time is taken after a run
  * ends, so times that pass during a long run are skipped, not queued. A failed run is logged like any other.
  */
-export async function runSchedule({ cron, runOnce, log, stop }: ScheduleOptions): Promise<void> {
+export async function runSchedule({ cron, runOnce, log, stop, clock = realClock }: ScheduleOptions): Promise<void> {
   let last = 0;
   while (!stop.aborted) {
     // Never the same cron time twice, even if a timer fires a hair early and the run is instant.
-    const due = cron.next(new Date(Math.max(Date.now(), last))).getTime();
-    if (!(await waitUntil(due, stop))) return;
+    const due = cron.next(new Date(Math.max(clock.now(), last))).getTime();
+    if (!(await waitUntil(due, stop, clock))) return;
     last = due;
-    const started = Date.now();
+    const started = clock.now();
     const outcome = await runOnce().catch((e: Error): RunOutcome => ({ code: ExitCode.internal, message: String(e?.message ?? e) }));
-    const finished = new Date();
+    const finished = new Date(clock.now());
     log({
       time: finished.toISOString(),
       event: 'run',

@@ -3,16 +3,17 @@ import { z } from 'zod';
 import type { ModelOptions } from '../model_quality/index.js';
 import type { Report } from '../report/model.js';
 import { APPROX_ABSOLUTE, APPROX_RELATIVE, approx, type Bound } from './condition.js';
-import { PRESETS } from './presets.js';
+import type { PRESETS } from './presets.js';
 import type { SuiteOptions, UserTest } from './run.js';
-import { TEST_IDS } from './tests.js';
+import { TEST_IDS } from './catalogue.js';
 
 /** `{ approx: 120, relative: 0.1 }` in the config is Evidently's approx(120, relative=0.1). */
 const ApproxConfig = z.object({ approx: z.number(), relative: z.number().positive().optional(), absolute: z.number().nonnegative().optional() }).strict();
 const BoundConfig = z.union([z.number(), ApproxConfig]);
 const Items = z.array(z.union([z.number(), z.string(), z.boolean()]));
 
-const TestEntry = z
+/** One entry of the config's `tests.conditions`. */
+export const TestEntry = z
   .object({
     test: z.enum(TEST_IDS as [string, ...string[]]),
     column: z.string().min(1).optional(),
@@ -30,28 +31,22 @@ const TestEntry = z
   })
   .strict();
 
-/** The config file's `tests:` key. */
-export const TestsConfig = z
-  .object({
-    presets: z.union([z.enum(PRESETS), z.array(z.enum(PRESETS))]).transform((v) => (Array.isArray(v) ? v : [v])).optional(),
-    one_sided: z.boolean().optional(),
-    conditions: z.array(TestEntry).optional(),
-  })
-  .strict();
+/** The config file's `tests:` section, parsed (src/settings/table.ts holds its keys). */
+export interface TestsSettings {
+  presets?: (typeof PRESETS)[number][];
+  one_sided?: boolean;
+  conditions?: z.infer<typeof TestEntry>[];
+}
 
-/** The config file's `model:` key: how predictions are read for classification metrics. */
-export const ModelConfig = z
-  .object({
-    pos_label: z.union([z.string().min(1), z.number()]).transform(String).optional(),
-    probas_threshold: z.number().gt(0).lt(1).optional(),
-  })
-  .strict();
-
-
+/** The config file's `model:` section, parsed. */
+export interface ModelSettings {
+  pos_label?: string;
+  probas_threshold?: number;
+}
 
 const bound = (b: z.infer<typeof BoundConfig>): Bound => (typeof b === 'number' ? b : approx(b.approx, b.relative ?? APPROX_RELATIVE, b.absolute ?? APPROX_ABSOLUTE));
 
-export function suiteOptions(tests: z.infer<typeof TestsConfig> | undefined): SuiteOptions {
+export function suiteOptions(tests: TestsSettings | undefined): SuiteOptions {
   return {
     presets: tests?.presets,
     oneSided: tests?.one_sided,
@@ -63,7 +58,7 @@ export function suiteOptions(tests: z.infer<typeof TestsConfig> | undefined): Su
   };
 }
 
-export function modelOptions(model: z.infer<typeof ModelConfig> | undefined): ModelOptions {
+export function modelOptions(model: ModelSettings | undefined): ModelOptions {
   return { posLabel: model?.pos_label, probasThreshold: model?.probas_threshold };
 }
 

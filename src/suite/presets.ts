@@ -1,4 +1,4 @@
-import type { SuiteReport, TestId, TestInstance } from './tests.js';
+import type { SuiteReport, TestId, TestInstance } from './catalogue.js';
 
 /** Evidently's test presets (spec §6.3), by mlobs' id. */
 export const PRESETS = [

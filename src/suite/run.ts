@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import { toJsonNumbers, type TestSuite } from '../report/model.js';
 import { check, describeCondition, hasCondition, OPERATORS, type Condition } from './condition.js';
 import { automaticPresets, columnsFor, presetTests, suiteColumns, type PresetId } from './presets.js';
-import { SuiteTestError, TESTS, type CheckOutcome, type FixedOutcome, type Label, type SuiteReport, type TestId, type TestInstance } from './tests.js';
+import { SuiteTestError, TESTS, type CheckOutcome, type FixedOutcome, type Label, type SuiteReport, type TestId, type TestInstance } from './catalogue.js';
 
 /** A test the user configures: a condition that replaces the default, for one column or label or for all. */
 export interface UserTest extends Condition {

@@ -1,6 +1,6 @@
 import { InputError, MlobsError } from '../errors.js';
 import type { ParsedTable } from '../io/csv/types.js';
-import type { AnalyzeOptions } from '../report/run.js';
+import type { AnalyzeOptions } from '../pipeline.js';
 import type { Report, ReportWarning, ReportWindow, Windowing } from '../report/model.js';
 import type { WindowSpec } from './spec.js';
 import { runWindows, type WindowBody, type WindowOutcome } from './parallel.js';
@@ -50,16 +50,24 @@ export function windowInputs(reference: ParsedTable, current: ParsedTable, sameF
   const inRange = (r: number) => refTs.ms[r] >= range.start && refTs.ms[r] < range.end;
   const refRows = rowsWhere(reference.rowCount, inRange);
   if (refRows.length === 0) {
-    throw new InputError({ file: reference.path, column: options.timestamp }, `no row has a timestamp in the --reference-range ${iso(range.start)} .. ${iso(range.end)}`);
+    throw new InputError(
+      { file: reference.path, column: options.timestamp },
+      `no row has a timestamp in the --reference-range ${iso(range.start)} .. ${iso(range.end)}`,
+    );
   }
   const periodReference = gatherRows(reference, refRows, 'reference range');
   if (!sameFile) return { reference: periodReference, current, ts, referenceRows: refRows.length };
   const curRows = rowsWhere(current.rowCount, (r) => !inRange(r));
-  if (curRows.length === 0) throw new InputError({ file: current.path, column: options.timestamp }, 'every row is in the --reference-range: no current data is left');
+  if (curRows.length === 0)
+    throw new InputError({ file: current.path, column: options.timestamp }, 'every row is in the --reference-range: no current data is left');
   ts = { ...ts!, ms: Float64Array.from(curRows, (r) => ts!.ms[r]) };
-  return { reference: periodReference, current: { ...gatherRows(current, curRows, 'after the reference range'), path: current.path }, ts, referenceRows: refRows.length };
+  return {
+    reference: periodReference,
+    current: { ...gatherRows(current, curRows, 'after the reference range'), path: current.path },
+    ts,
+    referenceRows: refRows.length,
+  };
 }
-
 
 function windowResult(index: number, slice: WindowSlice, body: WindowBody | null, reason: string | null): ReportWindow {
   const failed = (body?.tests?.tests ?? []).filter((t) => t.status === 'FAIL' || t.status === 'ERROR');
@@ -146,11 +154,18 @@ export async function analyzeWindows(
     const tokens = ts.tokens.map((t) => JSON.stringify(t)).join(', ');
     const bad = ts.unparseable ? `${ts.unparseable} that are not ISO 8601 dates or date-times${tokens ? ` (${tokens})` : ''}` : '';
     const parts = [ts.missing ? `${ts.missing} missing` : '', bad].filter(Boolean).join(' and ');
-    warnings.push({ code: 'bad_timestamps', column: ts.column, message: `column "${ts.column}" has ${parts} timestamps; those rows are in the whole report but in no window` });
+    warnings.push({
+      code: 'bad_timestamps',
+      column: ts.column,
+      message: `column "${ts.column}" has ${parts} timestamps; those rows are in the whole report but in no window`,
+    });
   }
   const empty = windows.filter((w) => w.rows === 0);
   if (empty.length) {
-    warnings.push({ code: 'empty_windows', message: `${empty.length} of ${windows.length} windows have no rows (first: ${empty[0].start}); the log has a gap` });
+    warnings.push({
+      code: 'empty_windows',
+      message: `${empty.length} of ${windows.length} windows have no rows (first: ${empty[0].start}); the log has a gap`,
+    });
   }
   if (windows.length === 0) warnings.push({ code: 'no_windows', message: 'no current row has a timestamp, so there are no windows' });
   const latest = [...windows].reverse().find((w) => w.complete && w.judged);

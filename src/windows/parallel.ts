@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ParsedTable } from '../io/csv/types.js';
 import type { Report } from '../report/model.js';
-import type { AnalyzeOptions } from '../report/run.js';
+import type { AnalyzeOptions } from '../pipeline.js';
 import { workerScript } from '../workers.js';
 
 export type WindowBody = Omit<Report, 'run'>;

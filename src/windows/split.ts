@@ -24,7 +24,12 @@ export function readTimestamps(table: ParsedTable, name: string): Timestamps {
   const good = parsed.reduce((n, t, i) => (Number.isNaN(t) ? n : n + col.textCounts[i]), 0);
   if (good === 0) {
     const example = col.texts[0] ?? (col.numericCount > 0 ? 'numbers' : undefined);
-    const what = example === undefined ? 'every cell is missing' : col.texts.length ? `cells such as "${example}" are not ISO 8601 dates or date-times` : 'it holds numbers, not ISO 8601 dates or date-times';
+    const what =
+      example === undefined
+        ? 'every cell is missing'
+        : col.texts.length
+          ? `cells such as "${example}" are not ISO 8601 dates or date-times`
+          : 'it holds numbers, not ISO 8601 dates or date-times';
     throw new InputError({ file: table.path, line: col.firstTextLine || undefined, column: name }, `not a time column: ${what}`);
   }
   const ms = new Float64Array(col.numbers.length).fill(NaN);
@@ -36,7 +41,10 @@ export function readTimestamps(table: ParsedTable, name: string): Timestamps {
     ms,
     missing: col.missingCount,
     unparseable: col.numericCount + bad.reduce((n, t) => n + t.n, 0),
-    tokens: bad.sort((a, b) => b.n - a.n).slice(0, 5).map((t) => t.text),
+    tokens: bad
+      .sort((a, b) => b.n - a.n)
+      .slice(0, 5)
+      .map((t) => t.text),
   };
 }
 
@@ -97,7 +105,9 @@ export function splitWindows(spec: WindowSpec, rowCount: number, ts: Timestamps 
   const starts: number[] = [];
   for (let s = windowStart(spec, min); s <= max; s = windowEnd(spec, s)) {
     if (starts.length === MAX_WINDOWS) {
-      throw new UsageError(`--window ${spec.text} cuts ${new Date(min).toISOString()} .. ${new Date(max).toISOString()} into more than ${MAX_WINDOWS} windows; use a larger window`);
+      throw new UsageError(
+        `--window ${spec.text} cuts ${new Date(min).toISOString()} .. ${new Date(max).toISOString()} into more than ${MAX_WINDOWS} windows; use a larger window`,
+      );
     }
     starts.push(s);
   }

@@ -3,13 +3,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { pinColumns } from '../data/values.js';
 import { MlobsError } from '../errors.js';
 import type { ParsedTable } from '../io/csv/types.js';
-import { analyze } from '../report/run.js';
+import { analyze } from '../pipeline.js';
 import type { WindowReply, WindowWorkerData } from './parallel.js';
 
 const { reference, options } = workerData as WindowWorkerData;
 pinColumns(reference.columns, true);
 
-parentPort!.on('message', async ({ index, table }: { index: number; table: ParsedTable }) => {
+async function analyseWindow(index: number, table: ParsedTable): Promise<void> {
   let reply: WindowReply;
   try {
     const { driftThreads: _, ...body } = await analyze(reference, table, { ...options, parallel: false });
@@ -19,4 +19,6 @@ parentPort!.on('message', async ({ index, table }: { index: number; table: Parse
     reply = { index, error: { name: err.name, message: err.message, stack: err.stack, user: err instanceof MlobsError } };
   }
   parentPort!.postMessage(reply);
-});
+}
+
+parentPort!.on('message', ({ index, table }: { index: number; table: ParsedTable }) => void analyseWindow(index, table));

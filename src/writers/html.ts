@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Handlebars from 'handlebars';
-import { formatNumber, mostDriftedFirst, RULE_SYMBOL } from '../report/format.js';
+import { direction, formatChange, formatDifference, formatNumber, formatPercent, mostDriftedFirst, RULE_SYMBOL } from '../report/format.js';
+import { metricsOf, type MetricKey, type ModelMetric } from '../report/metrics.js';
 import { STATUS_LOOK } from '../report/status.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import {
@@ -21,8 +22,8 @@ import {
   type TargetDrift,
   type TestSuite,
 } from '../report/model.js';
-import { distributionSeries, explainVerdict, largestShift } from './drift-view.js';
-import { windowsSection } from './windows-view.js';
+import { distributionSeries, explainVerdict, largestShift } from './drift_view.js';
+import { windowsSection } from './windows_view.js';
 
 export const HTML_FILE = 'report.html';
 
@@ -91,7 +92,6 @@ function contentSecurityPolicy(scripts: string[], css: string): string {
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
-const percent = (x: number) => `${formatNumber(Math.round(x * 1000) / 10)}%`;
 /** Shares in prose: one decimal, or two significant digits below 1 % so a small share does not read as none. */
 const share = (pct: number) => `${formatNumber(pct >= 1 || pct === 0 ? Math.round(pct * 10) / 10 : Number(pct.toPrecision(2)))}%`;
 
@@ -229,15 +229,9 @@ function suiteView(t: TestSuite) {
 
 // ---- Numbers shared by the quality sections ----
 
+/** A report number, NaN when missing. */
+const score = (x: ScoreValue | null | undefined) => (x === null || x === undefined ? NaN : scoreFromJson(x));
 const num = (x: ScoreValue | null | undefined) => (x === null || x === undefined ? '–' : formatNumber(scoreFromJson(x)));
-
-/** Current minus reference, with its sign; '' when either side is missing or not finite. */
-function change(reference: ScoreValue | null | undefined, current: ScoreValue | null | undefined): string {
-  if (reference === null || reference === undefined || current === null || current === undefined) return '';
-  const d = scoreFromJson(current) - scoreFromJson(reference);
-  if (!Number.isFinite(d)) return '';
-  return d > 0 ? `+${formatNumber(d)}` : formatNumber(d);
-}
 
 // ---- Target and prediction drift ----
 
@@ -261,7 +255,7 @@ function targetView(t: TargetDrift, rows: ReturnType<typeof driftRow>[]) {
       // Largest change first: a feature whose link to the target moved is the lead to follow.
       correlations: [...c.correlations]
         .sort((a, b) => gap(b) - gap(a))
-        .map((k) => ({ feature: k.feature, kind: CORRELATION_LABEL[k.kind], reference: num(k.reference), current: num(k.current), change: change(k.reference, k.current) })),
+        .map((k) => ({ feature: k.feature, kind: CORRELATION_LABEL[k.kind], reference: num(k.reference), current: num(k.current), change: formatDifference(score(k.reference), score(k.current)) })),
     })),
   };
 }
@@ -321,8 +315,8 @@ function qualityView(q: DataQuality, driftIds: Map<string, string>) {
   dataset.push({ label: 'Rows with missing values', reference: count(r), current: count(c), changed: r !== c });
   return {
     dataset,
-    almostConstant: percent(q.almost_constant_threshold),
-    almostDuplicated: percent(q.almost_duplicated_threshold),
+    almostConstant: formatPercent(q.almost_constant_threshold),
+    almostDuplicated: formatPercent(q.almost_duplicated_threshold),
     columns: q.columns.map((c) => ({
       column: c.column,
       driftId: driftIds.get(c.column),
@@ -336,41 +330,14 @@ function qualityView(q: DataQuality, driftIds: Map<string, string>) {
 
 // ---- Model quality ----
 
-/** Which way is better for each metric, so the change can be read in words as well as by its sign. */
-type Metric<T> = { key: keyof T; label: string; higherIsBetter: boolean | null };
-
-const CLASSIFICATION_METRICS: Metric<NonNullable<NonNullable<ModelQuality['classification']>['reference']>>[] = [
-  { key: 'accuracy', label: 'Accuracy', higherIsBetter: true },
-  { key: 'precision', label: 'Precision', higherIsBetter: true },
-  { key: 'recall', label: 'Recall', higherIsBetter: true },
-  { key: 'f1', label: 'F1', higherIsBetter: true },
-  { key: 'roc_auc', label: 'ROC AUC', higherIsBetter: true },
-  { key: 'log_loss', label: 'Log loss', higherIsBetter: false },
-  { key: 'tpr', label: 'True positive rate', higherIsBetter: true },
-  { key: 'tnr', label: 'True negative rate', higherIsBetter: true },
-  { key: 'fpr', label: 'False positive rate', higherIsBetter: false },
-  { key: 'fnr', label: 'False negative rate', higherIsBetter: false },
-];
-
-const REGRESSION_METRICS: Metric<NonNullable<NonNullable<ModelQuality['regression']>['reference']>>[] = [
-  { key: 'mean_abs_error', label: 'Mean absolute error (MAE)', higherIsBetter: false },
-  { key: 'rmse', label: 'Root mean square error (RMSE)', higherIsBetter: false },
-  { key: 'mean_error', label: 'Mean error (ME), prediction − target', higherIsBetter: null },
-  { key: 'mean_abs_perc_error', label: 'Mean absolute percentage error (MAPE, %)', higherIsBetter: false },
-  { key: 'r2_score', label: 'R²', higherIsBetter: true },
-  { key: 'abs_error_max', label: 'Largest absolute error', higherIsBetter: false },
-  { key: 'error_std', label: 'Error standard deviation', higherIsBetter: false },
-  { key: 'abs_error_std', label: 'Absolute error standard deviation', higherIsBetter: false },
-];
-
-function metricRows<T extends object>(metrics: Metric<T>[], reference: T | null, current: T | null) {
-  return metrics.flatMap(({ key, label, higherIsBetter }) => {
-    const r = reference?.[key] as ScoreValue | null | undefined;
-    const c = current?.[key] as ScoreValue | null | undefined;
+/** Reference → current of each metric the report has, with the change in words as well as by its sign. */
+function metricRows(metrics: ModelMetric<MetricKey>[], reference: object | null, current: object | null) {
+  return metrics.flatMap(({ key, label, better }) => {
+    const r = (reference as Record<string, ScoreValue | null> | null)?.[key];
+    const c = (current as Record<string, ScoreValue | null> | null)?.[key];
     if ((r === null || r === undefined) && (c === null || c === undefined)) return [];
-    const d = r === null || r === undefined || c === null || c === undefined ? NaN : scoreFromJson(c) - scoreFromJson(r);
-    const direction = higherIsBetter === null || !Number.isFinite(d) || d === 0 ? '' : (d > 0) === higherIsBetter ? 'better' : 'worse';
-    return [{ label, reference: num(r), current: num(c), change: change(r, c), direction }];
+    const [rv, cv] = [score(r), score(c)];
+    return [{ label, reference: num(r), current: num(c), change: formatChange(rv, cv), direction: direction(better, rv, cv) }];
   });
 }
 
@@ -391,7 +358,7 @@ function modelView(m: ModelQuality) {
     ? c.labels.map((label) => {
         const find = (side: typeof c.reference) => side?.by_class.find((x) => x.label === label);
         const [ref, cur] = [find(c.reference), find(c.current)];
-        const pair = (key: 'precision' | 'recall' | 'f1' | 'roc_auc') => ({ reference: num(ref?.[key]), current: num(cur?.[key]) });
+        const pair = (key: MetricKey & keyof NonNullable<typeof ref>) => ({ reference: num(ref?.[key]), current: num(cur?.[key]) });
         return { label: labelText(label), precision: pair('precision'), recall: pair('recall'), f1: pair('f1'), rocAuc: pair('roc_auc'), support: `${ref ? count(ref.support) : '–'} / ${cur ? count(cur.support) : '–'}` };
       })
     : [];
@@ -405,7 +372,7 @@ function modelView(m: ModelQuality) {
       posLabel: c.pos_label === null ? null : labelText(c.pos_label),
       threshold: c.probas_threshold,
       error: c.error,
-      metrics: metricRows(CLASSIFICATION_METRICS, c.reference, c.current),
+      metrics: metricRows(metricsOf('classification'), c.reference, c.current),
       confusion: [c.reference && confusion('Reference', c.reference.confusion_matrix), c.current && confusion('Current', c.current.confusion_matrix)].filter((x) => !!x),
       byClass,
       hasRocAuc: byClass.some((b) => b.rocAuc.reference !== '–' || b.rocAuc.current !== '–'),
@@ -413,7 +380,7 @@ function modelView(m: ModelQuality) {
       rows: `${c.reference ? count(c.reference.rows) : '–'} / ${c.current ? count(c.current.rows) : '–'}`,
     },
     regression: r && {
-      metrics: metricRows(REGRESSION_METRICS, r.reference, r.current),
+      metrics: metricRows(metricsOf('regression'), r.reference, r.current),
       rows: `${r.reference ? count(r.reference.rows) : '–'} / ${r.current ? count(r.current.rows) : '–'}`,
     },
   };
@@ -435,8 +402,8 @@ function rocView(reference: RocCurve | null | undefined, current: RocCurve | nul
 /** The verdict's one model line: accuracy for classification, MAE for regression (what Evidently leads with). */
 function modelHeadline(m: ModelQuality) {
   const row = m.classification
-    ? metricRows(CLASSIFICATION_METRICS.slice(0, 1), m.classification.reference, m.classification.current)[0]
-    : m.regression && metricRows(REGRESSION_METRICS.slice(0, 1), m.regression.reference, m.regression.current)[0];
+    ? metricRows(metricsOf('classification').slice(0, 1), m.classification.reference, m.classification.current)[0]
+    : m.regression && metricRows(metricsOf('regression').slice(0, 1), m.regression.reference, m.regression.current)[0];
   return row && { ...row, label: row.label.replace(/ \(.*\)$/, '').toLowerCase(), icon: row.direction === 'worse' ? '▼' : row.direction === 'better' ? '▲' : '' };
 }
 
@@ -515,7 +482,7 @@ export function htmlView(report: Report) {
       peakRss: formatBytes(report.run.peak_rss_bytes),
       threadsWord: plural(report.run.drift_threads, 'thread'),
       options: report.options,
-      driftShare: percent(report.options.drift_share),
+      driftShare: formatPercent(report.options.drift_share),
       naValues: report.options.na_values.map((v) => JSON.stringify(v)).join(' '),
     },
   ].filter((s) => s !== false);
@@ -530,7 +497,7 @@ export function htmlView(report: Report) {
       // The headline without its leading word, which the banner's title shows.
       detail: report.status.headline.slice(look.word.length + 2),
       drifted: d.number_of_drifted_columns,
-      threshold: percent(d.drift_share),
+      threshold: formatPercent(d.drift_share),
       notDrifted: d.number_of_columns - d.number_of_drifted_columns,
       errors: report.errors.length,
       errorsWord: plural(report.errors.length, 'error'),

@@ -5,7 +5,7 @@ import { formatNumber, mostDriftedFirst, RULE_SYMBOL, severity } from '../report
 import { OutputError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { scoreFromJson, type ColumnDrift, type Report } from '../report/model.js';
-import { distributionSeries } from './drift-view.js';
+import { distributionSeries } from './drift_view.js';
 import { driftSentence, windowLabel } from '../windows/view.js';
 
 export const SCORES_PNG = 'drift-scores.png';

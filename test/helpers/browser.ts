@@ -9,7 +9,16 @@ export const chromiumPresent = existsSync(CHROMIUM);
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -19,15 +28,23 @@ export interface Watch {
   problems: string[];
 }
 
-export async function openReport(browser: Browser, file: string, options: { colorScheme?: 'light' | 'dark'; javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; watch: Watch; loadMs: number }> {
+export async function openReport(
+  browser: Browser,
+  file: string,
+  options: { colorScheme?: 'light' | 'dark'; javaScriptEnabled?: boolean } = {},
+): Promise<{ page: Page; watch: Watch; loadMs: number }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   const watch: Watch = { requests: [], problems: [] };
   const url = pathToFileURL(file).href;
   await context.route('**/*', (route) => (route.request().url() === url ? route.continue() : (watch.requests.push(route.request().url()), route.abort())));
   const page = await context.newPage();
-  page.on('request', (r) => { if (r.url() !== url) watch.requests.push(r.url()); });
+  page.on('request', (r) => {
+    if (r.url() !== url) watch.requests.push(r.url());
+  });
   page.on('requestfailed', (r) => watch.problems.push(`request failed: ${r.url()}`));
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') watch.problems.push(`console ${m.type()}: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') watch.problems.push(`console ${m.type()}: ${m.text()}`);
+  });
   page.on('pageerror', (e) => watch.problems.push(`page error: ${e.message}`));
   await page.goto(url, { waitUntil: 'load' });
   const loadMs = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd);

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+
+export { tempDir } from './tmp.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'mlobs.js');
@@ -14,11 +15,37 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI as a child process, as a user would. */
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+/**
+ * Runs the CLI from src/ in this process, through the same `run(argv, io)` that bin/mlobs.js calls, so a test
+ * never exercises a stale dist/. `env` is applied to process.env for the duration of the run only; tests in a
+ * file run one after another, so no other run sees it.
+ */
+export async function runCli(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const saved = Object.entries(options.env ?? {}).map(([k]) => [k, process.env[k]] as const);
+  // Loaded on first use, so a test file that needs only the paths or readReport does not load the whole CLI.
+  const { run } = await import('../../src/cli/run.js');
+  Object.assign(process.env, options.env);
+  try {
+    const code = await run(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), color: false });
+    return { code, stdout, stderr };
+  } finally {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+/**
+ * Runs the built CLI (bin/mlobs.js → dist/) as a child process, as a user would: for what only a real process
+ * shows (exit status, signals, node options, worker threads started from compiled files). Needs `npm run build`.
+ */
+export function spawnCli(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd ?? ROOT,
+      cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -29,10 +56,6 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
-}
-
-export function tempDir(prefix = 'mlobs-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
 }
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });

@@ -9,8 +9,12 @@ export function goldenCases(): { name: string; dir: string }[] {
   return readdirSync(GOLDEN_DATASETS).map((name) => ({ name, dir: join(GOLDEN_DATASETS, name) }));
 }
 
+const goldens = new Map<string, any>();
+
+/** A case's evidently.json, parsed once per test file however many tests read it. */
 export function readGolden(dir: string): any {
-  return JSON.parse(readFileSync(join(dir, 'evidently.json'), 'utf8'));
+  if (!goldens.has(dir)) goldens.set(dir, JSON.parse(readFileSync(join(dir, 'evidently.json'), 'utf8')));
+  return goldens.get(dir);
 }
 
 /** The flags that reproduce a golden case's column roles: exactly its listed columns, the rest ignored. */

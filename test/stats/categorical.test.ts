@@ -12,13 +12,13 @@ import {
 } from '../../src/stats/histogram.js';
 import { RandomState } from '../../src/stats/random.js';
 import { categoricalDriftSample, sampleFromArrays } from '../../src/stats/sample.js';
-import { fillZeroes, hellinger, jensenShannon, klDiv, psi } from '../../src/stats/tests/binned.js';
-import { chiSquare } from '../../src/stats/tests/chisquare.js';
-import { fisherExact, fisherExactTwoSided } from '../../src/stats/tests/fisher.js';
-import { gTest } from '../../src/stats/tests/g_test.js';
-import { MMD_MAX_POOLED, empiricalMmd } from '../../src/stats/tests/mmd.js';
-import { tvd } from '../../src/stats/tests/tvd.js';
-import { zTest } from '../../src/stats/tests/z.js';
+import { fillZeroes, hellinger, jensenShannon, klDiv, psi } from '../../src/stats/stattests/binned.js';
+import { chiSquare } from '../../src/stats/stattests/chisquare.js';
+import { fisherExact, fisherExactTwoSided } from '../../src/stats/stattests/fisher_exact.js';
+import { gTest } from '../../src/stats/stattests/g_test.js';
+import { MMD_MAX_POOLED, empiricalMmd } from '../../src/stats/stattests/empirical_mmd.js';
+import { tvd } from '../../src/stats/stattests/tvd.js';
+import { zTest } from '../../src/stats/stattests/z.js';
 import type { DriftSample, FeatureType, StatResult, StatTestFn } from '../../src/stats/types.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

@@ -3,15 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { StatTestError } from '../../src/stats/errors.js';
 import { numericDriftSample, sampleFromArrays } from '../../src/stats/sample.js';
 import type { StatTestFn } from '../../src/stats/types.js';
-import { anderson } from '../../src/stats/tests/anderson.js';
-import { cramerVonMises } from '../../src/stats/tests/cramer_von_mises.js';
-import { energyDistance } from '../../src/stats/tests/energy.js';
-import { eppsSingleton } from '../../src/stats/tests/es.js';
-import { ks, ksAsymptoticP } from '../../src/stats/tests/ks.js';
+import { anderson } from '../../src/stats/stattests/anderson.js';
+import { cramerVonMises } from '../../src/stats/stattests/cramer_von_mises.js';
+import { energyDistance } from '../../src/stats/stattests/ed.js';
+import { eppsSingleton } from '../../src/stats/stattests/es.js';
+import { ks, ksAsymptoticP } from '../../src/stats/stattests/ks.js';
 import { kstwoSf } from '../../src/stats/numeric/kolmogorov.js';
-import { mannWhitney } from '../../src/stats/tests/mannw.js';
-import { tTest } from '../../src/stats/tests/t_test.js';
-import { wasserstein } from '../../src/stats/tests/wasserstein.js';
+import { mannWhitney } from '../../src/stats/stattests/mannw.js';
+import { tTest } from '../../src/stats/stattests/t_test.js';
+import { wasserstein } from '../../src/stats/stattests/wasserstein.js';
 
 const TESTS: Record<string, StatTestFn> = {
   ks,

@@ -2,21 +2,21 @@ import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_MONITOR } from '../../config/monitors.js';
-import { NotifyConfig } from '../../config/schema.js';
 import { ExitCode } from '../../errors.js';
-import { historyFor, prepareNotifier } from '../../notify/index.js';
+import { historyFor, prepareNotifier, type NotifySettings } from '../../notify/index.js';
 import { readReportFile } from '../../report/read.js';
-import type { CliIo } from '../io.js';
-import { NOTIFY_COMMAND_OPTIONS, addOptions, sectionFlags } from '../options.js';
+import type { CliIo } from '../../console.js';
+import { addOptions, resolveFlags } from '../../settings/index.js';
 
 export function registerNotify(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   const cmd = program
     .command('notify')
     .argument('<report>', 'a report.json written by mlobs report')
     .description('post the Slack summary of a saved report.json (again); HTML and PNG files beside it are what --slack-upload sends');
-  addOptions(cmd, NOTIFY_COMMAND_OPTIONS);
+  addOptions(cmd, 'notify');
   cmd.action(async (file: string, flags: Record<string, unknown>) => {
-    const settings = sectionFlags(NOTIFY_COMMAND_OPTIONS, flags, 'notify', NotifyConfig, { when: 'always' });
+    const { config } = resolveFlags('notify', flags, (name) => cmd.getOptionValueSource(name) === 'cli');
+    const settings = config.notify as NotifySettings;
     const report = await readReportFile(file);
     const dir = dirname(file);
     const notifier = await prepareNotifier(settings, {
@@ -28,7 +28,7 @@ export function registerNotify(program: Command, io: CliIo, setExit: (code: Exit
       history: { ...historyFor(dir, dir), exclude: file },
     });
     const files = (await readdir(dir)).map((f) => join(dir, f));
-    await notifier?.send(report, { monitor: (flags.monitor as string | undefined) ?? DEFAULT_MONITOR, dir, files });
+    await notifier?.send(report, { monitor: (config.monitor as string | undefined) ?? DEFAULT_MONITOR, dir, files });
     setExit(ExitCode.ok);
   });
 }

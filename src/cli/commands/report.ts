@@ -2,33 +2,27 @@ import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
-import { ConfigFile } from '../../config/schema.js';
 import { loadConfig } from '../../config/load.js';
 import { DEFAULT_MONITOR, selectMonitors } from '../../config/monitors.js';
-import { DEFAULT_DRIFT_SHARE, type DriftOptions } from '../../drift/options.js';
+import type { DriftOptions } from '../../drift/options.js';
 import { findStatTest, STAT_TEST_IDS } from '../../drift/registry.js';
-import { ConfigError, ExitCode, NotifyError, OutputError, UsageError } from '../../errors.js';
+import { ExitCode, NotifyError, OutputError, UsageError } from '../../errors.js';
 import { ensureDir } from '../../io/atomic.js';
 import { DEFAULT_NA_VALUES } from '../../io/csv/index.js';
-import { historyFor, prepareNotifier } from '../../notify/index.js';
+import { historyFor, prepareNotifier, type NotifySettings } from '../../notify/index.js';
+import { originOf, type Origins } from '../../origins.js';
 import type { Report } from '../../report/model.js';
-import { runReport, type ReportOptions } from '../../report/run.js';
-import { gateTripped, modelOptions, suiteOptions, type FailOn } from '../../suite/config.js';
+import { runReport, type ReportOptions } from '../../pipeline.js';
 import type { ColumnRoles } from '../../data/roles.js';
-import { DEFAULT_MIN_WINDOW_ROWS, type WindowOptions } from '../../windows/index.js';
+import { addOptions, getPath, resolveSettings, type CommandName, type Config } from '../../settings/index.js';
+import { gateTripped, modelOptions, suiteOptions, type FailOn, type ModelSettings, type TestsSettings } from '../../suite/config.js';
+import { DEFAULT_MIN_WINDOW_ROWS, type GateWindow, type WindowOptions } from '../../windows/index.js';
 import { parseRange, parseWindowSpec } from '../../windows/spec.js';
 import { FORMATS, WRITERS } from '../../writers/index.js';
-import { DEFAULT_PROM_MAX_COLUMNS } from '../../writers/prom/metrics.js';
+import type { ReportLinks } from '../../report/model.js';
 import { writeFailedRunTextfile, writeTextfile } from '../../writers/prom/textfile.js';
 import { formatSummary, type SummaryStyle } from '../summary.js';
-import { REPORT_OPTIONS, addOptions, mergeFlags } from '../options.js';
-import { printError, type CliIo } from '../io.js';
-
-function flagFor(path: PropertyKey[]): string {
-  const key = path.join('.');
-  const spec = REPORT_OPTIONS.find((s) => s.config && (key === s.config || key.startsWith(`${s.config}.`)));
-  return spec ? `${spec.flags.split(' ').find((f) => f.startsWith('--'))!.replace(/,$/, '')} (${key})` : key;
-}
+import { printError, type CliIo } from '../../console.js';
 
 function checkStatTest(id: string | undefined, where: string): void {
   if (id !== undefined && !findStatTest(id)) {
@@ -48,108 +42,108 @@ export interface ResolvedReport {
   promMaxColumns: number;
 }
 
-/** One monitor's run: its name and its config with the flags applied, valid as far as the schema goes. */
+/** One monitor's run: its name, its settings (flags over config, defaults applied) and where each came from. */
 export interface PlannedRun {
   monitor: string;
-  config: ConfigFile;
+  config: Config;
+  origins: Origins;
 }
 
 /**
  * Config file + flags → the runs to make: the file's `monitors:` (each over the top-level keys), or one run.
  * `several` says the runs come from `monitors:`, so each writes into its own subdirectory of the output directory.
  */
-export async function planRuns(flags: Record<string, unknown>, given: (name: string) => boolean): Promise<{ runs: PlannedRun[]; several: boolean }> {
-  const file = flags.config ? await loadConfig(flags.config as string) : {};
-  const validate = (config: Record<string, unknown>): ConfigFile => {
-    const merged = ConfigFile.safeParse(mergeFlags(config, flags, given));
-    if (!merged.success) {
-      const issue = merged.error.issues[0];
-      throw new ConfigError(undefined, `${flagFor(issue.path)}: ${issue.message}`);
-    }
-    return merged.data;
-  };
+export async function planRuns(command: CommandName, flags: Record<string, unknown>, given: (name: string) => boolean): Promise<{ runs: PlannedRun[]; several: boolean }> {
+  const fileName = flags.config as string | undefined;
+  const file = fileName ? await loadConfig(fileName) : {};
+  const resolve = (config: Config) => resolveSettings(command, config, fileName, flags, given);
   if (!file.monitors) {
-    const config = validate(file);
-    return { runs: [{ monitor: config.monitor ?? DEFAULT_MONITOR, config }], several: false };
+    const { config, origins } = resolve(file);
+    return { runs: [{ monitor: (config.monitor as string | undefined) ?? DEFAULT_MONITOR, config, origins }], several: false };
   }
-  const only = given('monitor') ? (flags.monitor as string) : file.monitor;
-  const runs = selectMonitors({ ...file, monitors: file.monitors }, only).map((m) => ({ monitor: m.name, config: validate(m.config) }));
+  const only = given('monitor') ? (flags.monitor as string) : (file.monitor as string | undefined);
+  const runs = selectMonitors({ ...file, monitors: file.monitors as { name: string }[] }, only).map((m) => ({ monitor: m.name, ...resolve(m.config) }));
   return { runs, several: true };
 }
 
-/** One run's config → validated options. Everything wrong with them is found here, before any data is read. */
-export function resolveReportOptions(cfg: ConfigFile, flags: Record<string, unknown>, outDir: string, defaultFailOn: FailOn = 'never'): ResolvedReport {
-  if (!cfg.current) throw new UsageError('missing --current <file> (or `current:` in the config file)');
-  const windows = windowOptions(cfg);
+/** One run's settings → validated options. Everything wrong with them is found here, before any data is read. */
+export function resolveReportOptions(run: PlannedRun, flags: Record<string, unknown>, outDir: string): ResolvedReport {
+  const { config, origins } = run;
+  const get = <T>(path: string) => getPath(config, path) as T;
+  const current = get<string | undefined>('current');
+  if (!current) throw new UsageError('missing --current <file> (or `current:` in the config file)');
+  const windows = windowOptions(get);
   // A reference period is usually a period of the current log itself.
-  const reference = cfg.reference ?? (windows?.referenceRange ? cfg.current : undefined);
+  const reference = get<string | undefined>('reference') ?? (windows?.referenceRange ? current : undefined);
   if (!reference) throw new UsageError('missing --reference <file> (or `reference:` in the config file, or --reference-range)');
-  const drift = cfg.drift ?? {};
-  checkStatTest(drift.stattest, '--stattest');
-  checkStatTest(drift.num_stattest, '--num-stattest');
-  checkStatTest(drift.cat_stattest, '--cat-stattest');
-  for (const [col, id] of Object.entries(drift.per_column_stattest ?? {})) checkStatTest(id, `--per-column-stattest ${col}`);
-  const formats = cfg.output?.format ?? ['json'];
+  for (const path of ['drift.stattest', 'drift.num_stattest', 'drift.cat_stattest']) checkStatTest(get(path), originOf(origins, path));
+  for (const [col, id] of Object.entries(get<Record<string, string> | undefined>('drift.per_column_stattest') ?? {})) {
+    checkStatTest(id, `${originOf(origins, 'drift.per_column_stattest')} ${col}`);
+  }
+  const formats = get<string[]>('output.format');
   if (formats.length === 0) throw new UsageError(`no output format given; available: ${FORMATS.join(', ')}`);
-  const target = cfg.columns?.target;
-  if (target !== undefined && cfg.columns?.prediction?.includes(target)) {
-    throw new UsageError(`column "${target}" cannot be both the target and a prediction`);
+  const roles = windowRoles(get<(ColumnRoles & { timestamp?: string }) | undefined>('columns'));
+  if (roles.target !== undefined && roles.prediction?.includes(roles.target)) {
+    throw new UsageError(`column "${roles.target}" cannot be both the target and a prediction`);
   }
   for (const f of formats) if (!FORMATS.includes(f)) throw new UsageError(`unknown format "${f}"; available: ${FORMATS.join(', ')}`);
   if (formats.includes('openmetrics') && !(windows?.spec && windows.timestamp)) {
     throw new UsageError('--format openmetrics writes one point per window: it needs --window and --timestamp');
   }
   const driftOptions: DriftOptions = {
-    stattest: drift.stattest,
-    stattestThreshold: drift.stattest_threshold,
-    numStattest: drift.num_stattest,
-    catStattest: drift.cat_stattest,
-    numStattestThreshold: drift.num_stattest_threshold,
-    catStattestThreshold: drift.cat_stattest_threshold,
-    perColumnStattest: drift.per_column_stattest ?? {},
-    perColumnThreshold: drift.per_column_threshold ?? {},
-    driftShare: drift.drift_share ?? DEFAULT_DRIFT_SHARE,
+    stattest: get('drift.stattest'),
+    stattestThreshold: get('drift.stattest_threshold'),
+    numStattest: get('drift.num_stattest'),
+    catStattest: get('drift.cat_stattest'),
+    numStattestThreshold: get('drift.num_stattest_threshold'),
+    catStattestThreshold: get('drift.cat_stattest_threshold'),
+    perColumnStattest: get('drift.per_column_stattest') ?? {},
+    perColumnThreshold: get('drift.per_column_threshold') ?? {},
+    driftShare: get('drift.drift_share'),
   };
-  const na = [...(cfg.csv?.keep_default_na === false ? [''] : DEFAULT_NA_VALUES), ...(cfg.csv?.na_values ?? [])];
+  const na = [...(get('csv.keep_default_na') === false ? [''] : DEFAULT_NA_VALUES), ...(get<string[] | undefined>('csv.na_values') ?? [])];
   return {
     report: {
       reference,
-      current: cfg.current,
-      roles: windowRoles(cfg.columns),
+      current,
+      roles,
       windows,
       drift: driftOptions,
-      csv: { delimiter: cfg.csv?.delimiter, naValues: [...new Set(na)] },
+      csv: { delimiter: get('csv.delimiter'), naValues: [...new Set(na)] },
       parallel: flags.parallel !== false,
-      model: modelOptions(cfg.model),
-      suite: suiteOptions(cfg.tests),
+      model: modelOptions(get<ModelSettings | undefined>('model')),
+      suite: suiteOptions(get<TestsSettings | undefined>('tests')),
+      origins,
     },
     outDir,
     formats,
-    failOn: cfg.fail_on ?? defaultFailOn,
-    promMaxColumns: cfg.prometheus?.max_columns ?? DEFAULT_PROM_MAX_COLUMNS,
+    failOn: get('fail_on'),
+    promMaxColumns: get('prometheus.max_columns'),
   };
 }
 
 /** The windowing options, checked; undefined when the run has no timestamp, window or reference period. */
-function windowOptions(cfg: ConfigFile): WindowOptions | undefined {
-  const w = cfg.windows ?? {};
-  const timestamp = cfg.columns?.timestamp;
-  if (!w.size && (w.gate || w.min_rows !== undefined)) throw new UsageError(`${w.gate ? '--gate-window' : '--min-window-rows'} needs --window <size>`);
-  if (!w.size && !w.reference_range && !timestamp) return undefined;
-  if (w.reference_range && !timestamp) throw new UsageError('--reference-range needs --timestamp <column>');
+function windowOptions(get: <T>(path: string) => T): WindowOptions | undefined {
+  const size = get<string | undefined>('windows.size');
+  const range = get<string | undefined>('windows.reference_range');
+  const timestamp = get<string | undefined>('columns.timestamp');
+  const gate = get<GateWindow | undefined>('windows.gate');
+  const minRows = get<number | undefined>('windows.min_rows');
+  if (!size && (gate || minRows !== undefined)) throw new UsageError(`${gate ? '--gate-window' : '--min-window-rows'} needs --window <size>`);
+  if (!size && !range && !timestamp) return undefined;
+  if (range && !timestamp) throw new UsageError('--reference-range needs --timestamp <column>');
   return {
-    spec: w.size === undefined ? undefined : parseWindowSpec(w.size),
+    spec: size === undefined ? undefined : parseWindowSpec(size),
     timestamp,
-    minRows: w.min_rows ?? DEFAULT_MIN_WINDOW_ROWS,
-    referenceRange: w.reference_range === undefined ? undefined : parseRange(w.reference_range),
-    gate: w.gate ?? 'latest',
+    minRows: minRows ?? DEFAULT_MIN_WINDOW_ROWS,
+    referenceRange: range === undefined ? undefined : parseRange(range),
+    gate: gate ?? 'latest',
   };
 }
 
 /** The timestamp column is a datetime column (not compared), unless the user gave it a role of their own. */
-function windowRoles(columns: ConfigFile['columns']): ColumnRoles {
-  const roles: ColumnRoles = { ...columns };
-  const ts = columns?.timestamp;
+function windowRoles(columns: (ColumnRoles & { timestamp?: string }) | undefined): ColumnRoles {
+  const { timestamp: ts, ...roles } = { ...columns };
   const declared = [roles.datetime, roles.id, roles.ignore, roles.numerical, roles.categorical, roles.prediction].some((l) => l?.includes(ts ?? ''));
   if (ts && !declared && roles.target !== ts) roles.datetime = [...(roles.datetime ?? []), ts];
   return roles;
@@ -166,10 +160,9 @@ async function checkWritable(dir: string): Promise<void> {
 
 /** What sets `mlobs test` apart from `mlobs report`: its terminal summary and its default exit gate. */
 export interface ReportCommand {
-  name: string;
   description: string;
+  name: 'report' | 'test';
   summary: (report: Report, style: SummaryStyle) => string;
-  failOn: FailOn;
 }
 
 interface RunContext {
@@ -188,13 +181,13 @@ interface RunContext {
 async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
   const { flags, io } = ctx;
   const started = performance.now();
-  const textfileDir = run.config.prometheus?.textfile_dir;
+  const textfileDir = getPath(run.config, 'prometheus.textfile_dir') as string | undefined;
   try {
-    const dir = run.config.output?.dir ?? ctx.defaultOutDir;
-    const resolved = resolveReportOptions(run.config, flags, ctx.several ? join(dir, run.monitor) : dir, ctx.command.failOn);
+    const dir = (getPath(run.config, 'output.dir') as string | undefined) ?? ctx.defaultOutDir;
+    const resolved = resolveReportOptions(run, flags, ctx.several ? join(dir, run.monitor) : dir);
     await checkWritable(resolved.outDir);
     for (const format of resolved.formats) await WRITERS[format].preflight?.();
-    const notifier = await prepareNotifier(run.config.notify ?? {}, {
+    const notifier = await prepareNotifier(run.config.notify as NotifySettings, {
       io,
       env: process.env,
       quiet: !!flags.quiet,
@@ -202,7 +195,8 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
       previous: flags.previous as string | undefined,
       history: historyFor(dir, resolved.outDir),
     });
-    const report = { ...(await runReport(resolved.report)), ...(run.config.links && { links: run.config.links }) };
+    const links = run.config.links as ReportLinks | undefined;
+    const report = { ...(await runReport(resolved.report)), ...(links && { links }) };
     const writeStart = performance.now();
     const prom = { monitor: run.monitor, maxColumns: resolved.promMaxColumns };
     const written: string[] = [];
@@ -233,10 +227,10 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
 /** Registers a command that runs the report for each monitor of the config (`mlobs report`, `mlobs test`). */
 export function registerReportCommand(program: Command, io: CliIo, setExit: (code: ExitCode) => void, command: ReportCommand): void {
   const cmd = program.command(command.name).description(command.description);
-  addOptions(cmd, REPORT_OPTIONS);
+  addOptions(cmd, command.name);
   cmd.action(async (flags: Record<string, unknown>) => {
     const given = (name: string) => cmd.getOptionValueSource(name) === 'cli';
-    const { runs, several } = await planRuns(flags, given);
+    const { runs, several } = await planRuns(command.name, flags, given);
     const ctx: RunContext = { command, flags, io, defaultOutDir: join('reports', utcStamp(new Date())), several };
     if (!several) {
       setExit(await runMonitor(runs[0], ctx));
@@ -263,6 +257,5 @@ export function registerReport(program: Command, io: CliIo, setExit: (code: Exit
     name: 'report',
     description: 'compare a current CSV with a reference CSV and write a drift report (for each monitor of the config)',
     summary: formatSummary,
-    failOn: 'never',
   });
 }

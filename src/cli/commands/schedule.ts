@@ -4,8 +4,8 @@ import type { StatusCode } from '../../report/model.js';
 import { STATUS_CODES } from '../../report/status.js';
 import { parseCron } from '../../schedule/cron.js';
 import { runSchedule, type RunLog } from '../../schedule/loop.js';
-import type { CliIo } from '../io.js';
-import { REPORT_OPTIONS, SCHEDULE_OPTIONS, addOptions, longFlag } from '../options.js';
+import type { CliIo } from '../../console.js';
+import { addOptions, defaultOf, flagsFor, longFlag } from '../../settings/index.js';
 
 /** Runs `mlobs report` with these arguments in this process; injected so this module need not import the CLI. */
 export type ReportRunner = (args: string[], io: CliIo) => Promise<ExitCode>;
@@ -15,7 +15,8 @@ type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Everything after `schedule` but the schedule's own options: the report's arguments, exactly as typed. */
 function reportArgs(raw: string[]): string[] {
-  const own = SCHEDULE_OPTIONS.map((s) => longFlag(s.flags));
+  const report = new Set(flagsFor('report').map((s) => longFlag(s.flags)));
+  const own = flagsFor('schedule').map((s) => longFlag(s.flags)).filter((f) => !report.has(f));
   const args = raw.slice(raw.indexOf('schedule') + 1);
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -37,11 +38,11 @@ export function registerSchedule(program: Command, io: CliIo, setExit: (code: Ex
   const cmd = program
     .command('schedule')
     .description('run the report (every monitor of the config) on a cron schedule in one long-lived process; SIGTERM or SIGINT stop it after the current run');
-  addOptions(cmd, [...SCHEDULE_OPTIONS, ...REPORT_OPTIONS]);
+  addOptions(cmd, 'schedule');
   cmd.action(async (flags: Record<string, unknown>) => {
     if (typeof flags.cron !== 'string') throw new UsageError('missing --cron "<expression>", e.g. --cron "*/15 * * * *"');
     const cron = parseCron(flags.cron);
-    const format = (flags.logFormat ?? 'text') as LogFormat;
+    const format = (flags.logFormat ?? defaultOf('schedule', '--log-format')) as LogFormat;
     if (!LOG_FORMATS.includes(format)) throw new UsageError(`--log-format must be one of ${LOG_FORMATS.join(', ')}, got "${format}"`);
     const args = reportArgs(argv);
     const log = (entry: Record<string, unknown>) => io.stdout(formatLine(format, entry));

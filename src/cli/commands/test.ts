@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { ExitCode } from '../../errors.js';
+import { paint, stripEmphasis } from '../../report/format.js';
 import type { Report } from '../../report/model.js';
-import type { CliIo } from '../io.js';
-import { paint, statusSummaryLine, type SummaryStyle } from '../summary.js';
+import type { CliIo } from '../../console.js';
+import { statusSummaryLine, type SummaryStyle } from '../summary.js';
 import { registerReportCommand } from './report.js';
 
 const COLORS: Record<string, string> = { FAIL: '31', ERROR: '35', WARNING: '33' };
@@ -25,7 +26,7 @@ export function formatTestSummary(report: Report, style: SummaryStyle): string {
   if (shown.length) out.push('');
   for (const t of shown) {
     const about = t.column ?? (t.label !== null ? String(t.label) : null);
-    out.push(`${paint(style.color, COLORS[t.status], t.status.padEnd(7))} ${t.name}${about === null ? '' : ` [${about}]`}: ${t.description.replace(/\*\*/g, '')}`);
+    out.push(`${paint(style.color, COLORS[t.status], t.status.padEnd(7))} ${t.name}${about === null ? '' : ` [${about}]`}: ${stripEmphasis(t.description)}`);
   }
   return out.join('\n');
 }
@@ -35,6 +36,5 @@ export function registerTest(program: Command, io: CliIo, setExit: (code: ExitCo
     name: 'test',
     description: 'run the test suites on a current CSV against a reference CSV, write the report and exit 1 when a critical test fails',
     summary: formatTestSummary,
-    failOn: 'tests',
   });
 }

@@ -519,8 +519,8 @@ async function readOpen(
   };
 
   // Read enough to sniff the delimiter from whole records and to size the column arrays.
-  let spans: number[] = [];
-  let start = 0;
+  let spans: number[];
+  let start: number;
   for (;;) {
     await read();
     if (end < 3 && !eof) continue;

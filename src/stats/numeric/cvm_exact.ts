@@ -51,12 +51,10 @@ function binomial(n: number, k: number): number {
 
 /** numpy's float floor_divide (via fmod), which differs from Math.floor(a / b) when a / b rounds up. */
 function npFloorDivide(a: number, b: number): number {
-  let mod = a % b;
+  const mod = a % b;
   let div = (a - mod) / b;
-  if (mod && b < 0 !== mod < 0) {
-    mod += b;
-    div -= 1;
-  }
+  // numpy also moves mod into b's sign here; only the quotient is needed.
+  if (mod && b < 0 !== mod < 0) div -= 1;
   if (!div) return 0 * Math.sign(a / b);
   let floordiv = Math.floor(div);
   if (div - floordiv > 0.5) floordiv += 1;

@@ -1,6 +1,7 @@
 import { scoreFromJson, type ColumnDrift, type DatasetStats, type Report, type ReportWindow, type ScoreValue } from '../../report/model.js';
 import { VERSION } from '../../version.js';
 import { mostDriftedFirst } from '../../report/format.js';
+import { metricsOf } from '../../report/metrics.js';
 import { STATUS_CODES } from '../../report/status.js';
 import type { StatusCode } from '../../report/model.js';
 import { parseSamples, renderExposition, renderOpenMetrics, type Family, type FamilySpec, type Sample } from './exposition.js';
@@ -11,7 +12,6 @@ import { parseSamples, renderExposition, renderOpenMetrics, type Family, type Fa
  * same reason. docs/prometheus.md lists the families; the alert rules and the Grafana dashboard in
  * deploy/compose/ query them by these names.
  */
-export const DEFAULT_PROM_MAX_COLUMNS = 50;
 
 export interface PromOptions {
   monitor: string;
@@ -89,17 +89,6 @@ const TEST_STATUSES = ['FAIL', 'ERROR', 'WARNING', 'SUCCESS'] as const;
 
 type Suite = NonNullable<Report['tests']>;
 type Quality = NonNullable<Report['model_quality']>;
-type RegressionSide = NonNullable<NonNullable<Quality['regression']>['reference']>;
-type ClassificationSide = NonNullable<NonNullable<Quality['classification']>['reference']>;
-
-/**
- * The model-quality metrics exported, by the report's own names so the JSON report and the metrics agree; the
- * error spreads, underperformance, normality fit, per-class figures and confusion matrix stay in the report.
- * MAPE is the one percentage: it is exported as a ratio (conventions D2).
- */
-const REGRESSION_METRICS = ['r2_score', 'rmse', 'mean_error', 'mean_abs_error', 'mean_abs_perc_error', 'abs_error_max', 'error_std'] as const;
-const CLASSIFICATION_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'log_loss', 'tpr', 'tnr', 'fpr', 'fnr'] as const;
-const PERCENT_METRICS = new Set<string>(['mean_abs_perc_error']);
 
 const family = (s: FamilySpec, samples: Sample[]): Family => ({ ...s, samples });
 const unixSeconds = (iso: string) => Date.parse(iso) / 1000;
@@ -168,21 +157,23 @@ function testFamilies(suite: Suite | undefined, m: { monitor: string }, max: num
 
 function modelQualityFamily(quality: Quality | undefined, m: { monitor: string }): Family {
   const samples: Sample[] = [];
-  const add = <S>(sides: { reference: S | null; current: S | null }, metrics: readonly (keyof S & string)[]) => {
+  // Which metrics are exported is the metric table's `prometheus`; per-class figures and the confusion matrix stay in the report.
+  const add = (sides: { reference: object | null; current: object | null }, task: Quality['task']) => {
     for (const dataset of DATASETS) {
-      const side = sides[dataset];
+      const side = sides[dataset] as Record<string, ScoreValue | null> | null;
       if (!side) continue;
-      for (const metric of metrics) {
+      for (const { key: metric, unit } of metricsOf(task).filter((x) => x.prometheus)) {
         // Classification metrics that need probabilities or a binary task are null otherwise: no series.
-        const raw = side[metric] as ScoreValue | null;
-        if (raw === null) continue;
+        const raw = side[metric];
+        if (raw === null || raw === undefined) continue;
         const value = scoreFromJson(raw);
-        samples.push({ labels: { ...m, metric, dataset }, value: PERCENT_METRICS.has(metric) ? value / 100 : value });
+        // Percentages are exported as ratios (conventions D2).
+        samples.push({ labels: { ...m, metric, dataset }, value: unit === 'percent' ? value / 100 : value });
       }
     }
   };
-  if (quality?.regression) add<RegressionSide>(quality.regression, REGRESSION_METRICS);
-  if (quality?.classification) add<ClassificationSide>(quality.classification, CLASSIFICATION_METRICS);
+  if (quality?.regression) add(quality.regression, 'regression');
+  if (quality?.classification) add(quality.classification, 'classification');
   return family(F.modelQuality, samples);
 }
 
@@ -201,7 +192,6 @@ function dataQualityFamilies(quality: Report['quality'], m: { monitor: string })
 
 function reportFamilies(report: Report, options: PromOptions): Family[] {
   const m = { monitor: options.monitor };
-  const one = (s: FamilySpec, value: number) => family(s, [{ labels: m, value }]);
   const d = report.drift;
   const { drift, names, omitted } = selectColumns(report, options.maxColumns);
   const columnInfo = new Map(report.columns.map((c) => [c.name, c]));

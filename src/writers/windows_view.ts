@@ -113,7 +113,12 @@ export function windowsSection(report: Report) {
       column: name,
       caption: `${any.stattest}, drift if score ${RULE_SYMBOL[any.drift_rule]} ${formatNumber(any.threshold)}`,
       svg: lineChart(
-        { values: cols.map((c) => (c ? scoreFromJson(c.score) : null)), drifted: cols.map((c) => !!c?.drift_detected), threshold: any.threshold, log: any.score_kind === 'p_value' },
+        {
+          values: cols.map((c) => (c ? scoreFromJson(c.score) : null)),
+          drifted: cols.map((c) => !!c?.drift_detected),
+          threshold: any.threshold,
+          log: any.score_kind === 'p_value',
+        },
         labels,
         300,
         120,

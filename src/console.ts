@@ -1,5 +1,5 @@
-import { ExitCode, MlobsError } from '../errors.js';
-import type { Report } from '../report/model.js';
+import { ExitCode, MlobsError } from './errors.js';
+import type { Report } from './report/model.js';
 
 /** Where the CLI writes; injectable so tests can run `run(argv)` in-process and capture output. */
 export interface CliIo {

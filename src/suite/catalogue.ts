@@ -1,3 +1,4 @@
+import { metric, type MetricKey, type MetricKeyOf } from '../report/metrics.js';
 import { scoreFromJson, type Report, type ScoreValue } from '../report/model.js';
 import { roundHalfEven } from '../stats/numeric/round.js';
 import { approx, type Condition } from './condition.js';
@@ -105,7 +106,10 @@ function datasetCount(name: string, group: Group, read: (q: NonNullable<SuiteRep
   };
 }
 
-function regressionTest(name: string, short: string, field: 'mean_abs_error' | 'rmse' | 'mean_abs_perc_error' | 'abs_error_max' | 'r2_score', op: 'eq' | 'lte', better: 'higher' | 'lower', dot: string): TestDef {
+/** Which way a metric is better, from the metric table; undefined for a signed error. */
+const betterOf = (key: MetricKey) => metric(key).better ?? undefined;
+
+function regressionTest(name: string, short: string, field: MetricKeyOf<'regression'>, op: 'eq' | 'lte', dot: string): TestDef {
   return {
     name,
     group: 'regression',
@@ -116,7 +120,7 @@ function regressionTest(name: string, short: string, field: 'mean_abs_error' | '
         kind: 'check',
         value: num(regression(r, 'current')[field]),
         condition: { [op]: approx(ref, 0.1) },
-        better: op === 'eq' ? better : undefined,
+        better: op === 'eq' ? betterOf(field) : undefined,
         describe: (v, c) => `The ${short} is ${formatPrecision(v)}. The test threshold is ${c}${dot}`,
       };
     },
@@ -143,9 +147,7 @@ function outsideShare(name: string, what: 'range' | 'list', gap: string): TestDe
   };
 }
 
-type ScoreField = 'accuracy' | 'precision' | 'recall' | 'f1' | 'roc_auc' | 'log_loss' | 'tpr' | 'tnr' | 'fpr' | 'fnr';
-
-function classificationTest(name: string, field: ScoreField, better: 'higher' | 'lower', missing?: string): TestDef {
+function classificationTest(name: string, field: MetricKeyOf<'classification'>, missing?: string): TestDef {
   return {
     name,
     group: 'classification',
@@ -154,7 +156,7 @@ function classificationTest(name: string, field: ScoreField, better: 'higher' | 
       const value = num(classification(r, 'current')[field]);
       if (value === null && missing) throw new SuiteTestError(missing);
       const ref = need(num(classification(r, 'reference')[field]), `the reference ${name} is undefined`);
-      return { kind: 'check', value, condition: { eq: approx(ref, 0.2) }, better, describe: (v, c) => `The ${name} is ${formatG(v)}. The test threshold is ${c}` };
+      return { kind: 'check', value, condition: { eq: approx(ref, 0.2) }, better: betterOf(field), describe: (v, c) => `The ${name} is ${formatG(v)}. The test threshold is ${c}` };
     },
   };
 }
@@ -171,7 +173,7 @@ function byClassTest(name: string, field: 'precision' | 'recall'): TestDef {
         kind: 'check',
         value: num(find('current')[field]),
         condition: { eq: approx(need(num(find('reference')[field]), `the reference ${field} is undefined`), 0.2) },
-        better: 'higher',
+        better: betterOf(field),
         describe: (v, c) => `The ${field} score of the label **${t.label}** is ${formatG(v)}. The test threshold is ${c}`,
         parameters: { label: t.label },
       };
@@ -370,21 +372,21 @@ export const TESTS = {
       return { kind: 'check', value: num(cur.mean_error), condition: { eq: approx(0, undefined, 0.1 * sigma) }, describe: (v, c) => `The ME is ${formatPrecision(v)}. The test threshold is ${c}.` };
     },
   },
-  value_mae: regressionTest('Mean Absolute Error (MAE)', 'MAE', 'mean_abs_error', 'eq', 'lower', ''),
-  value_rmse: regressionTest('Root Mean Square Error (RMSE)', 'RMSE', 'rmse', 'eq', 'lower', '.'),
-  value_mape: regressionTest('Mean Absolute Percentage Error (MAPE)', 'MAPE', 'mean_abs_perc_error', 'eq', 'lower', '.'),
-  value_abs_max_error: regressionTest('Max Absolute Error', 'Max Absolute Error', 'abs_error_max', 'lte', 'lower', '.'),
-  value_r2_score: regressionTest('R2 Score', 'R2 score', 'r2_score', 'eq', 'higher', '.'),
-  accuracy_score: classificationTest('Accuracy Score', 'accuracy', 'higher'),
-  precision_score: classificationTest('Precision Score', 'precision', 'higher'),
-  recall_score: classificationTest('Recall Score', 'recall', 'higher'),
-  f1_score: classificationTest('F1 Score', 'f1', 'higher'),
-  roc_auc: classificationTest('ROC AUC Score', 'roc_auc', 'higher', `Not enough data to calculate ROC AUC. ${NO_PROBABILITIES}`),
-  log_loss: classificationTest('Logarithmic Loss', 'log_loss', 'lower', `Not enough data to calculate Logarithmic Loss. ${NO_PROBABILITIES}`),
-  tpr: classificationTest('True Positive Rate', 'tpr', 'higher', BINARY_ONLY),
-  tnr: classificationTest('True Negative Rate', 'tnr', 'higher', BINARY_ONLY),
-  fpr: classificationTest('False Positive Rate', 'fpr', 'lower', BINARY_ONLY),
-  fnr: classificationTest('False Negative Rate', 'fnr', 'lower', BINARY_ONLY),
+  value_mae: regressionTest('Mean Absolute Error (MAE)', 'MAE', 'mean_abs_error', 'eq', ''),
+  value_rmse: regressionTest('Root Mean Square Error (RMSE)', 'RMSE', 'rmse', 'eq', '.'),
+  value_mape: regressionTest('Mean Absolute Percentage Error (MAPE)', 'MAPE', 'mean_abs_perc_error', 'eq', '.'),
+  value_abs_max_error: regressionTest('Max Absolute Error', 'Max Absolute Error', 'abs_error_max', 'lte', '.'),
+  value_r2_score: regressionTest('R2 Score', 'R2 score', 'r2_score', 'eq', '.'),
+  accuracy_score: classificationTest('Accuracy Score', 'accuracy'),
+  precision_score: classificationTest('Precision Score', 'precision'),
+  recall_score: classificationTest('Recall Score', 'recall'),
+  f1_score: classificationTest('F1 Score', 'f1'),
+  roc_auc: classificationTest('ROC AUC Score', 'roc_auc', `Not enough data to calculate ROC AUC. ${NO_PROBABILITIES}`),
+  log_loss: classificationTest('Logarithmic Loss', 'log_loss', `Not enough data to calculate Logarithmic Loss. ${NO_PROBABILITIES}`),
+  tpr: classificationTest('True Positive Rate', 'tpr', BINARY_ONLY),
+  tnr: classificationTest('True Negative Rate', 'tnr', BINARY_ONLY),
+  fpr: classificationTest('False Positive Rate', 'fpr', BINARY_ONLY),
+  fnr: classificationTest('False Negative Rate', 'fnr', BINARY_ONLY),
   precision_by_class: byClassTest('Precision Score by Class', 'precision'),
   recall_by_class: byClassTest('Recall Score by Class', 'recall'),
 } satisfies Record<string, TestDef>;

@@ -1,20 +1,22 @@
 import { performance } from 'node:perf_hooks';
-import { describeColumns, planColumns } from '../data/typing.js';
-import type { ColumnRoles } from '../data/roles.js';
-import { computeColumns } from '../drift/parallel.js';
-import type { DriftOptions } from '../drift/options.js';
-import { readCsvFiles } from '../io/csv/index.js';
-import { modelQuality, type ModelOptions } from '../model_quality/index.js';
-import { targetDrift } from '../quality/correlations.js';
-import { dataQuality, rowChecksInput } from '../quality/summary.js';
-import { runSuite, type SuiteOptions } from '../suite/run.js';
-import type { CsvOptions, ParsedTable } from '../io/csv/types.js';
-import { UsageError } from '../errors.js';
-import { VERSION } from '../version.js';
-import { analyzeWindows, windowInputs, type WindowOptions } from '../windows/index.js';
-import { pinColumns } from '../data/values.js';
-import { SCHEMA_VERSION, type Report } from './model.js';
-import { runStatus } from './status.js';
+import { planColumns } from './data/typing.js';
+import { describeColumns } from './quality/columns.js';
+import type { ColumnRoles } from './data/roles.js';
+import { computeColumns } from './drift/parallel.js';
+import type { DriftOptions } from './drift/options.js';
+import { readCsvFiles } from './io/csv/index.js';
+import { modelQuality, type ModelOptions } from './model_quality/index.js';
+import { targetDrift } from './quality/correlations.js';
+import { dataQuality, rowChecksInput } from './quality/summary.js';
+import { runSuite, type SuiteOptions } from './suite/run.js';
+import type { CsvOptions, ParsedTable } from './io/csv/types.js';
+import { UsageError } from './errors.js';
+import { originOf, type Origins } from './origins.js';
+import { VERSION } from './version.js';
+import { SCHEMA_VERSION, type Report } from './report/model.js';
+import { runStatus } from './report/status.js';
+import { analyzeWindows, windowInputs, type WindowOptions } from './windows/index.js';
+import { pinColumns } from './data/values.js';
 
 export interface ReportOptions {
   reference: string;
@@ -26,6 +28,7 @@ export interface ReportOptions {
   parallel?: boolean;
   model?: ModelOptions;
   suite?: SuiteOptions;
+  origins?: Origins;
   /** A timestamp column, windows of the current data, a reference period. */
   windows?: WindowOptions;
 }
@@ -37,14 +40,16 @@ export interface AnalyzeOptions {
   parallel?: boolean;
   model?: ModelOptions;
   suite?: SuiteOptions;
+  /** Where the user set each option, for errors (`--ignore` or `columns.ignore in mlobs.yaml`). */
+  origins?: Origins;
 }
 
 /** A per-column setting for a column no file has is a typo; ignoring it would silently test the wrong way. */
-function checkPerColumnNames(drift: DriftOptions, names: Set<string>): void {
-  const settings = [['--per-column-stattest', drift.perColumnStattest], ['--per-column-threshold', drift.perColumnThreshold]] as const;
-  for (const [flag, map] of settings) {
+function checkPerColumnNames(drift: DriftOptions, names: Set<string>, origins: Origins | undefined): void {
+  const settings = [['drift.per_column_stattest', drift.perColumnStattest], ['drift.per_column_threshold', drift.perColumnThreshold]] as const;
+  for (const [path, map] of settings) {
     for (const name of Object.keys(map)) {
-      if (!names.has(name)) throw new UsageError(`${flag} names column "${name}", which is in neither file`);
+      if (!names.has(name)) throw new UsageError(`${originOf(origins, path)} names column "${name}", which is in neither file`);
     }
   }
 }
@@ -67,8 +72,8 @@ export async function analyze(
   current: ParsedTable,
   options: AnalyzeOptions,
 ): Promise<Omit<Report, 'run'> & { driftThreads: number }> {
-  const typing = planColumns(reference, current, options.roles);
-  checkPerColumnNames(options.drift, new Set(typing.plans.map((p) => p.name)));
+  const typing = planColumns(reference, current, options.roles, options.origins);
+  checkPerColumnNames(options.drift, new Set(typing.plans.map((p) => p.name)), options.origins);
   const { drift, errors, threads, quality, rows } = await computeColumns(
     typing.plans,
     options.drift,
@@ -129,6 +134,7 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     parallel: options.parallel ?? true,
     model: options.model,
     suite: options.suite,
+    origins: options.origins,
   };
   // Windowed: the reference stays prepared (sorted, profiled) from the whole report through every window.
   if (w?.spec) pinColumns(inputs.reference.columns, true);

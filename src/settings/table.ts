@@ -1,0 +1,401 @@
+import { z } from 'zod';
+import { STAT_TEST_IDS } from '../drift/registry.js';
+import { UsageError } from '../errors.js';
+import { DEFAULT_PROBAS_THRESHOLD } from '../model_quality/index.js';
+import { GateWindow, HttpUrl } from '../report/model.js';
+import { DEFAULT_MIN_WINDOW_ROWS } from '../windows/index.js';
+import { PRESETS } from '../suite/presets.js';
+import { TestEntry } from '../suite/config.js';
+import { FORMATS } from '../writers/index.js';
+
+export const COMMANDS = ['report', 'test', 'render', 'notify', 'schedule'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+/** What a setting looks like in one command when it differs from the entry (render's `--format` defaults to html). */
+export interface CommandVariant {
+  help?: string;
+  default?: unknown;
+  defaultText?: string;
+}
+
+/**
+ * One setting of mlobs: a config key, a flag, or both. Everything else (commander's options, the config
+ * schema, the flag-over-config merge, help defaults, docs/cli.md) is derived from this table.
+ */
+export interface Setting {
+  /** Commander's spelling: `-o, --out <dir>`, `--quiet`, `--no-default-na`. Absent for config-only keys. */
+  flags?: string;
+  help: string;
+  /** Dotted config path; absent for flags that mean nothing in a config file. */
+  config?: string;
+  /** The config value's type; a flag's value must satisfy it too. */
+  type?: z.ZodType;
+  /** The real default, applied when neither flag nor config sets the value. */
+  default?: unknown;
+  /** For help and docs, when the default is not a constant (a timestamp, a sniffed value). */
+  defaultText?: string;
+  /** Turns a flag's text into the config value (repeatable flags get the previous value). */
+  parse?: (raw: string, previous: unknown) => unknown;
+  commands: readonly CommandName[];
+  per?: Partial<Record<CommandName, CommandVariant>>;
+  /** Only at the config file's top level, not inside a `monitors:` entry. */
+  topLevel?: boolean;
+}
+
+function number(flag: string) {
+  return (raw: string): number => {
+    const x = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(x)) throw new UsageError(`${flag} expects a number, got "${raw}"`);
+    return x;
+  };
+}
+
+/** Repeatable and comma-separated: `--numerical a,b --numerical c`. */
+function list(raw: string, previous: unknown): string[] {
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return [...((previous as string[] | undefined) ?? []), ...items];
+}
+
+/** Repeatable `column=value`; the last `=` splits, so column names may contain one. */
+function pairs<T>(flag: string, value: (raw: string) => T) {
+  return (raw: string, previous: unknown): Record<string, T> => {
+    const at = raw.lastIndexOf('=');
+    if (at <= 0 || at === raw.length - 1) throw new UsageError(`${flag} expects column=value, got "${raw}"`);
+    return { ...((previous as Record<string, T> | undefined) ?? {}), [raw.slice(0, at)]: value(raw.slice(at + 1)) };
+  };
+}
+
+/** A name or a list of names in the config file; always a list after parsing. */
+const names = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v]));
+const threshold = z.number().positive().finite();
+const text = z.string().min(1);
+const RUN = ['report', 'test', 'schedule'] as const;
+const SLACK = ['report', 'test', 'schedule', 'notify'] as const;
+const tests = STAT_TEST_IDS.join(', ');
+
+export const monitorName = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, "_", "." and "-" (the name is part of file names)');
+
+/** Every setting, in help order. Adding a setting is adding one entry here (docs/architecture.md). */
+export const SETTINGS: readonly Setting[] = [
+  {
+    flags: '--cron <expression>',
+    help: 'when to run, in UTC: 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first',
+    commands: ['schedule'],
+  },
+  { flags: '--log-format <format>', help: 'one line per run, as text or json', default: 'text', commands: ['schedule'] },
+  { flags: '-r, --reference <file>', help: 'reference CSV (training data or a known-good period)', config: 'reference', type: text, commands: RUN },
+  { flags: '-c, --current <file>', help: 'current CSV (recent production data)', config: 'current', type: text, commands: RUN },
+  { flags: '--config <file>', help: 'YAML or JSON config file; flags override its values', commands: RUN },
+  {
+    flags: '-o, --out <dir>',
+    help: 'output directory',
+    config: 'output.dir',
+    type: text,
+    defaultText: 'reports/<UTC timestamp>/',
+    commands: [...RUN, 'render'],
+    per: { render: { defaultText: "the report's directory" } },
+  },
+  {
+    flags: '-f, --format <formats>',
+    help: `output formats, comma-separated: ${FORMATS.join(', ')}`,
+    config: 'output.format',
+    type: names,
+    parse: list,
+    default: ['json'],
+    commands: [...RUN, 'render'],
+    per: { render: { default: ['html'] } },
+  },
+  { flags: '--target <column>', help: 'target (label) column', config: 'columns.target', type: text, commands: RUN },
+  {
+    flags: '--prediction <columns>',
+    help: 'prediction column, or several probability columns (comma-separated)',
+    config: 'columns.prediction',
+    type: names,
+    parse: list,
+    commands: RUN,
+  },
+  {
+    flags: '--task <task>',
+    help: 'classification or regression (inferred from the target when omitted)',
+    config: 'columns.task',
+    type: z.enum(['classification', 'regression']),
+    commands: RUN,
+  },
+  {
+    flags: '--numerical <columns>',
+    help: 'columns to treat as numerical (repeatable, comma-separated)',
+    config: 'columns.numerical',
+    type: names,
+    parse: list,
+    commands: RUN,
+  },
+  { flags: '--categorical <columns>', help: 'columns to treat as categorical', config: 'columns.categorical', type: names, parse: list, commands: RUN },
+  { flags: '--datetime <columns>', help: 'datetime columns (not compared)', config: 'columns.datetime', type: names, parse: list, commands: RUN },
+  { flags: '--id <columns>', help: 'identifier columns (not compared)', config: 'columns.id', type: names, parse: list, commands: RUN },
+  { flags: '--ignore <columns>', help: 'columns to leave out', config: 'columns.ignore', type: names, parse: list, commands: RUN },
+  {
+    flags: '--stattest <id>',
+    help: `stat test for every column, instead of automatic selection: ${tests}`,
+    config: 'drift.stattest',
+    type: z.string(),
+    commands: RUN,
+  },
+  {
+    flags: '--stattest-threshold <x>',
+    help: 'threshold for every column (p-value or distance, by test)',
+    config: 'drift.stattest_threshold',
+    type: threshold,
+    parse: number('--stattest-threshold'),
+    commands: RUN,
+  },
+  { flags: '--num-stattest <id>', help: 'stat test for numerical columns', config: 'drift.num_stattest', type: z.string(), commands: RUN },
+  { flags: '--cat-stattest <id>', help: 'stat test for categorical columns', config: 'drift.cat_stattest', type: z.string(), commands: RUN },
+  {
+    flags: '--num-stattest-threshold <x>',
+    help: 'threshold for numerical columns',
+    config: 'drift.num_stattest_threshold',
+    type: threshold,
+    parse: number('--num-stattest-threshold'),
+    commands: RUN,
+  },
+  {
+    flags: '--cat-stattest-threshold <x>',
+    help: 'threshold for categorical columns',
+    config: 'drift.cat_stattest_threshold',
+    type: threshold,
+    parse: number('--cat-stattest-threshold'),
+    commands: RUN,
+  },
+  {
+    flags: '--per-column-stattest <column=id>',
+    help: 'stat test for one column (repeatable)',
+    config: 'drift.per_column_stattest',
+    type: z.record(z.string(), z.string()),
+    parse: pairs('--per-column-stattest', (s) => s),
+    commands: RUN,
+  },
+  {
+    flags: '--per-column-threshold <column=x>',
+    help: 'threshold for one column (repeatable)',
+    config: 'drift.per_column_threshold',
+    type: z.record(z.string(), threshold),
+    parse: pairs('--per-column-threshold', number('--per-column-threshold')),
+    commands: RUN,
+  },
+  {
+    flags: '--drift-share <x>',
+    help: 'share of drifted columns at which the dataset counts as drifted',
+    config: 'drift.drift_share',
+    type: z.number().gt(0).lte(1),
+    parse: number('--drift-share'),
+    default: 0.5,
+    commands: RUN,
+  },
+  {
+    flags: '--delimiter <char>',
+    help: 'CSV delimiter: "," ";" "\\t" or "|"',
+    config: 'csv.delimiter',
+    type: z.enum([',', ';', '\t', '|']),
+    parse: (raw) => (raw === '\\t' || raw === 'tab' ? '\t' : raw),
+    defaultText: 'sniffed',
+    commands: RUN,
+  },
+  {
+    flags: '--na-values <tokens>',
+    help: 'extra cell texts that mean missing (comma-separated; pandas defaults always apply unless --no-default-na)',
+    config: 'csv.na_values',
+    type: names,
+    parse: list,
+    commands: RUN,
+  },
+  {
+    flags: '--no-default-na',
+    help: "don't treat pandas' default tokens (NA, NaN, null, ...) as missing; only empty cells and --na-values",
+    config: 'csv.keep_default_na',
+    type: z.boolean(),
+    commands: RUN,
+  },
+  {
+    flags: '--pos-label <label>',
+    help: 'the positive class of a binary classification',
+    config: 'model.pos_label',
+    type: z.union([z.string().min(1), z.number()]).transform(String),
+    defaultText: '1',
+    commands: RUN,
+  },
+  {
+    flags: '--probas-threshold <p>',
+    help: 'binary classification from probabilities: predict the positive class at or above this probability',
+    config: 'model.probas_threshold',
+    type: z.number().gt(0).lt(1),
+    parse: number('--probas-threshold'),
+    default: DEFAULT_PROBAS_THRESHOLD,
+    commands: RUN,
+  },
+  {
+    flags: '--preset <presets>',
+    help: `test presets, comma-separated: ${PRESETS.join(', ')}`,
+    config: 'tests.presets',
+    type: z.union([z.enum(PRESETS), z.array(z.enum(PRESETS))]).transform((v) => (Array.isArray(v) ? v : [v])),
+    parse: list,
+    defaultText: 'data_stability, data_quality, data_drift, and the model preset for the task',
+    commands: RUN,
+  },
+  {
+    flags: '--one-sided',
+    help: "judge model metrics against the reference one-sidedly (only getting worse fails) instead of Evidently's ±10 %/±20 %",
+    config: 'tests.one_sided',
+    type: z.boolean(),
+    commands: RUN,
+  },
+  {
+    help: 'the tests to run besides the presets, each `{ test: <id>, column?, critical?, gt?/lt?/eq?/... }`',
+    config: 'tests.conditions',
+    type: z.array(TestEntry),
+    commands: RUN,
+  },
+  {
+    flags: '--fail-on <when>',
+    help: 'exit 1 when: drift (dataset drift detected), tests (a critical test failed or could not run) or never',
+    config: 'fail_on',
+    type: z.enum(['drift', 'tests', 'never']),
+    default: 'never',
+    commands: RUN,
+    per: { test: { default: 'tests' } },
+  },
+  {
+    flags: '--timestamp <column>',
+    help: 'time column of the log (ISO 8601 dates or date-times; UTC unless they carry an offset); not compared',
+    config: 'columns.timestamp',
+    type: text,
+    commands: RUN,
+  },
+  {
+    flags: '--window <size>',
+    help: 'also report every window of the current data: 1h, 6h, 1d, 7d, 1mo (calendar windows in UTC, by --timestamp) or a row count such as 10000rows (file order)',
+    config: 'windows.size',
+    type: text,
+    commands: RUN,
+  },
+  {
+    flags: '--reference-range <start..end>',
+    help: 'the reference is this period of the log (start included, end excluded, by --timestamp); when it is the --current file (the default without --reference), those rows leave the current data',
+    config: 'windows.reference_range',
+    type: text,
+    commands: RUN,
+  },
+  {
+    flags: '--min-window-rows <n>',
+    help: 'windows with fewer rows are reported but not judged',
+    config: 'windows.min_rows',
+    type: z.number().int().positive(),
+    parse: number('--min-window-rows'),
+    defaultText: String(DEFAULT_MIN_WINDOW_ROWS),
+    commands: RUN,
+  },
+  {
+    flags: '--gate-window <which>',
+    help: `the windows --fail-on judges: ${GateWindow.options.join(', ')} (latest: the latest complete window)`,
+    config: 'windows.gate',
+    type: GateWindow,
+    defaultText: 'latest',
+    commands: RUN,
+  },
+  { flags: '--grafana-url <url>', help: 'Grafana dashboard the HTML report links to', config: 'links.grafana', type: HttpUrl, commands: [...RUN, 'render'] },
+  { flags: '--prometheus-url <url>', help: 'Prometheus the HTML report links to', config: 'links.prometheus', type: HttpUrl, commands: [...RUN, 'render'] },
+  {
+    flags: '--alertmanager-url <url>',
+    help: 'Alertmanager the HTML report links to',
+    config: 'links.alertmanager',
+    type: HttpUrl,
+    commands: [...RUN, 'render'],
+  },
+  {
+    flags: '--monitor <name>',
+    help: "with `monitors:` in the config, run only this one; otherwise the name of this run's monitor (the `monitor` label and textfile name)",
+    config: 'monitor',
+    type: monitorName,
+    defaultText: 'all monitors, or "default"',
+    topLevel: true,
+    commands: [...RUN, 'notify'],
+    per: { notify: { help: 'the monitor the report is about, named in the message', defaultText: '"default"' } },
+  },
+  {
+    flags: '--textfile-dir <dir>',
+    help: "also write <dir>/mlobs_<monitor>.prom for node_exporter's textfile collector, on failed runs too",
+    config: 'prometheus.textfile_dir',
+    type: text,
+    commands: RUN,
+  },
+  {
+    flags: '--prom-max-columns <n>',
+    help: 'cap on per-column Prometheus series (target and prediction first, then the most drifted) and on per-test series (failed tests first)',
+    config: 'prometheus.max_columns',
+    type: z.number().int().nonnegative(),
+    parse: number('--prom-max-columns'),
+    default: 50,
+    commands: RUN,
+  },
+  {
+    flags: '--slack-channel <channel>',
+    help: 'post a summary to this Slack channel (name or id) with the bot token in SLACK_BOT_TOKEN; without it, --notify posts through SLACK_WEBHOOK_URL',
+    config: 'notify.slack_channel',
+    type: text,
+    commands: SLACK,
+  },
+  {
+    flags: '--notify <when>',
+    help: "when to post to Slack: always, drift (dataset drift), failure (any run status but ok), change (the run status differs from the previous report's)",
+    config: 'notify.when',
+    type: z.enum(['always', 'drift', 'failure', 'change']),
+    defaultText: 'always with --slack-channel, else off',
+    commands: SLACK,
+    per: { notify: { default: 'always' } },
+  },
+  {
+    flags: '--notify-optional',
+    help: 'missing Slack credentials (otherwise exit 2) or a failed post (otherwise exit 4) are a warning',
+    config: 'notify.optional',
+    type: z.boolean(),
+    commands: SLACK,
+  },
+  {
+    flags: '--report-url <template>',
+    help: 'link to the full report in the Slack message; {monitor}, {path} (the report directory) and {timestamp} (run start) are filled in',
+    config: 'notify.report_url',
+    type: text,
+    commands: SLACK,
+  },
+  {
+    flags: '--slack-upload',
+    help: "upload the run's report.html and PNG charts into the message's thread (bot token only)",
+    config: 'notify.upload',
+    type: z.boolean(),
+    commands: SLACK,
+  },
+  {
+    flags: '--notify-timeout <seconds>',
+    help: 'give up on Slack after this long, retries and rate-limit waits included',
+    config: 'notify.timeout',
+    type: z.number().positive().finite(),
+    parse: number('--notify-timeout'),
+    default: 60,
+    commands: SLACK,
+  },
+  {
+    flags: '--previous <file>',
+    help: 'the report.json that --notify change compares with',
+    defaultText: 'the newest other report.json of the same monitor in the sibling run directories',
+    commands: SLACK,
+  },
+  { flags: '--no-parallel', help: 'work in one thread: read the files one after the other and score columns in turn', commands: RUN },
+  { flags: '--quiet', help: 'print nothing but errors', commands: COMMANDS },
+  { flags: '--timings', help: 'print stage timings and peak memory as one JSON line on stderr after writing', commands: RUN },
+  { flags: '--debug', help: 'print stack traces with errors', commands: COMMANDS },
+];
