@@ -18,7 +18,7 @@ export interface UserTest extends Condition {
 export interface SuiteOptions {
   /** Presets to run; chosen from the column roles when absent. */
   presets?: PresetId[];
-  /** Replace Evidently's two-sided "within ±x% of the reference" defaults by one-sided ones (README). */
+  /** Replace Evidently's two-sided "within ±x% of the reference" defaults by one-sided ones (docs/test-suites.md). */
   oneSided?: boolean;
   tests?: UserTest[];
 }
