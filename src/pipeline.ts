@@ -3,6 +3,7 @@ import { planColumns } from './data/typing.js';
 import { describeColumns } from './quality/columns.js';
 import type { ColumnRoles } from './data/roles.js';
 import { computeColumns } from './drift/parallel.js';
+import { explainColumn, SMALL_SAMPLE } from './drift/explain.js';
 import type { DriftOptions } from './drift/options.js';
 import { readCsvFiles } from './io/csv/index.js';
 import { modelQuality, type ModelOptions } from './model_quality/index.js';
@@ -11,6 +12,7 @@ import { dataQuality, rowChecksInput } from './quality/summary.js';
 import { runSuite, type SuiteOptions } from './suite/run.js';
 import type { CsvOptions, ParsedTable } from './io/csv/types.js';
 import { UsageError } from './errors.js';
+import { didYouMean } from './suggest.js';
 import { originOf, type Origins } from './origins.js';
 import { VERSION } from './version.js';
 import { SCHEMA_VERSION, type Report } from './report/model.js';
@@ -49,13 +51,11 @@ function checkPerColumnNames(drift: DriftOptions, names: Set<string>, origins: O
   const settings = [['drift.per_column_stattest', drift.perColumnStattest], ['drift.per_column_threshold', drift.perColumnThreshold]] as const;
   for (const [path, map] of settings) {
     for (const name of Object.keys(map)) {
-      if (!names.has(name)) throw new UsageError(`${originOf(origins, path)} names column "${name}", which is in neither file`);
+      if (!names.has(name)) throw new UsageError(`${originOf(origins, path)} names column "${name}", which is in neither file${didYouMean(name, names)}`);
     }
   }
 }
 
-/** Below this many values on a side, a verdict is flagged: Evidently happily reports drift from 8 rows. */
-export const SMALL_SAMPLE = 30;
 
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
@@ -85,6 +85,8 @@ export async function analyze(
   );
   const warnings = [...typing.warnings];
   for (const c of drift.columns) {
+    const explanations = explainColumn(c);
+    if (explanations.length) c.explanations = explanations;
     const n = Math.min(c.n_reference, c.n_current);
     if (n < SMALL_SAMPLE) {
       const side = c.n_reference <= c.n_current ? 'reference' : 'current';
@@ -102,6 +104,7 @@ export async function analyze(
       stattest: options.drift.stattest ?? null,
       stattest_threshold: options.drift.stattestThreshold ?? null,
       na_values: [...options.naValues],
+      ...(options.drift.correction && { correction: options.drift.correction }),
     },
     columns: describeColumns(typing.plans, quality),
     drift,

@@ -20,6 +20,7 @@ const using = (pattern: RegExp) =>
 // docs/testing.md says why each of these needs a real process; a new one should be a deliberate choice.
 const CHILD_PROCESS_TESTS = [
   'test/cli-errors.test.ts',
+  'test/hardening.test.ts',
   'test/parallel.test.ts',
   'test/png-report.test.ts',
   'test/prom.test.ts',

@@ -1,3 +1,5 @@
+import { constants } from 'node:os';
+import { removePendingSync } from '../io/atomic.js';
 import { run } from './run.js';
 
 /** The `mlobs` executable: bin/mlobs.js and the standalone binary both start here. */
@@ -9,5 +11,15 @@ export async function main(): Promise<void> {
       throw error;
     });
   }
-  process.exitCode = await run(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  // A run stopped by a signal takes its temp files and staging directory with it (schedule has its own handlers).
+  if (argv[0] !== 'schedule') {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.once(signal, () => {
+        removePendingSync();
+        process.exit(128 + constants.signals[signal]);
+      });
+    }
+  }
+  process.exitCode = await run(argv);
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../errors.js';
+import { printable, PRINTED_MESSAGE_MAX } from '../printable.js';
 import { VERSION } from '../version.js';
 import { registerRender } from './commands/render.js';
 import { registerNotify } from './commands/notify.js';
@@ -26,7 +27,7 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<ExitCo
   const output = {
     writeOut: io.stdout,
     writeErr: io.stderr,
-    outputError: (text: string, write: (s: string) => void) => write(`mlobs: ${text.trim().replace(/\s*\n\s*/g, ' ')} (see --help)\n`),
+    outputError: (text: string, write: (s: string) => void) => write(`mlobs: ${printable(text.trim().replace(/\s*\n\s*/g, ' '), PRINTED_MESSAGE_MAX)} (see --help)\n`),
   };
   const program = new Command('mlobs')
     .description('Batch ML drift monitoring: Evidently-compatible drift reports from two CSV files')

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 
 /** The monitor name of a run whose config names none: the `monitor` label and `mlobs_default.prom`. */
 export const DEFAULT_MONITOR = 'default';
@@ -9,7 +10,14 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function overlay(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const merged = structuredClone(base);
   for (const [key, value] of Object.entries(over)) {
-    merged[key] = isRecord(value) && isRecord(merged[key]) ? overlay(merged[key], value) : structuredClone(value);
+    const current = Object.hasOwn(merged, key) ? merged[key] : undefined;
+    // defineProperty, not assignment: a column named `__proto__` (a per-column map key) would set the prototype.
+    Object.defineProperty(merged, key, {
+      value: isRecord(value) && isRecord(current) ? overlay(current, value) : structuredClone(value),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return merged;
 }
@@ -25,7 +33,14 @@ export function selectMonitors(file: Record<string, unknown> & { monitors: { nam
   const { monitors, monitor: _selected, ...defaults } = file;
   const chosen = only === undefined ? monitors : monitors.filter((m) => m.name === only);
   if (chosen.length === 0) {
-    throw new UsageError(`no monitor "${only}" in the config file; its monitors: ${monitors.map((m) => m.name).join(', ')}`);
+    throw new UsageError(
+      `no monitor "${only}" in the config file${
+        didYouMean(
+          only ?? '',
+          monitors.map((m) => m.name),
+        ) || `; its monitors: ${monitors.map((m) => m.name).join(', ')}`
+      }`,
+    );
   }
   return chosen.map(({ name, ...entry }) => ({ name, config: overlay(defaults, entry) }));
 }

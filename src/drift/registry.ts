@@ -66,10 +66,11 @@ export const STAT_TESTS: readonly StatTestDef[] = [
   def('empirical_mmd', 'empirical_mmd', 'p_value', NUM, 0.1, 'lt', empiricalMmd),
 ];
 
-const byId = new Map(STAT_TESTS.map((t) => [t.id, t]));
+/** Ids are matched case-insensitively (`KS`, `tvd`): no two differ only in case, and the report names the canonical id. */
+const byId = new Map(STAT_TESTS.map((t) => [t.id.toLowerCase(), t]));
 
 export function findStatTest(id: string): StatTestDef | undefined {
-  return byId.get(id);
+  return byId.get(id.toLowerCase());
 }
 
 export const STAT_TEST_IDS: readonly string[] = STAT_TESTS.map((t) => t.id);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { access, chmod, constants, mkdir, open, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { OutputError } from '../errors.js';
 
 function describe(e: unknown): string {
@@ -8,27 +9,205 @@ function describe(e: unknown): string {
   return err.code ? `${err.code}` : err.message;
 }
 
-export async function ensureDir(dir: string): Promise<void> {
+/**
+ * Paths this process is writing and must not leave behind: a signal handler removes them (see
+ * `removePendingSync`), and a later run sweeps those of a process that died (see `sweepStale`).
+ */
+const pending = new Set<string>();
+
+/** Removes every temp file and staging directory still in flight; for signal handlers, hence synchronous. */
+export function removePendingSync(): void {
+  for (const path of pending) rmSync(path, { recursive: true, force: true });
+  pending.clear();
+}
+
+// Temp names carry the writer's pid, so a later run can tell a dead run's leftovers from a live one's.
+const tempName = (name: string) => `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+const TEMP = /^\..*\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+function alive(pid: number): boolean {
   try {
-    await mkdir(dir, { recursive: true });
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temp files and staging directories in `dir` left by runs that were killed. */
+export async function sweepStale(dir: string): Promise<void> {
+  for (const entry of await readdir(dir).catch(() => [] as string[])) {
+    const pid = TEMP.exec(entry)?.[1];
+    if (pid && Number(pid) !== process.pid && !alive(Number(pid))) await rm(join(dir, entry), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * Creates `dir` and its missing parents; `mode` is applied exactly to the directories created (a directory
+ * that another user's program reads, like node_exporter's textfile directory, must not depend on the umask).
+ */
+export async function ensureDir(dir: string, mode?: number): Promise<void> {
+  try {
+    const first = await mkdir(dir, { recursive: true });
+    if (first !== undefined && mode !== undefined) {
+      for (let d = resolve(dir); ; d = dirname(d)) {
+        await chmod(d, mode);
+        if (d === resolve(first)) break;
+      }
+    }
   } catch (e) {
     throw new OutputError(`cannot create output directory ${dir}: ${describe(e)}`);
   }
 }
 
+/** Fails unless `dir` exists and is writable, or could be created: the nearest existing ancestor is a writable directory. Creates nothing. */
+export async function checkCreatable(dir: string): Promise<void> {
+  let d = resolve(dir);
+  for (;;) {
+    const s = await stat(d).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' || e.code === 'ENOTDIR' ? undefined : Promise.reject(e)));
+    if (s) {
+      if (!s.isDirectory()) throw new OutputError(`cannot create output directory ${dir}: ${d} is not a directory`);
+      try {
+        await access(d, constants.W_OK);
+      } catch {
+        throw new OutputError(d === resolve(dir) ? `output directory ${dir} is not writable` : `cannot create output directory ${dir}: ${d} is not writable`);
+      }
+      return;
+    }
+    if (dirname(d) === d) return;
+    d = dirname(d);
+  }
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Writes `path` so that readers only ever see the old file or the complete new one: the data goes to a
- * temp file in the same directory (same file system, so rename is atomic) and is renamed over the target.
+ * temp file in the same directory (same file system, so rename is atomic), reaches the disk, and is renamed
+ * over the target. Without `mode` the file follows the umask (reports hold data values); with it the mode
+ * is exact (node_exporter's textfiles are read by another user).
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode?: number): Promise<void> {
+  const tmp = join(dirname(path), tempName(basename(path)));
+  pending.add(tmp);
   try {
-    await writeFile(tmp, data, { mode });
-    // The umask filters writeFile's mode; files read by another user (node_exporter's textfiles) need it exact.
-    await chmod(tmp, mode);
+    const handle = await open(tmp, 'wx', mode ?? 0o666);
+    try {
+      await writeFile(handle, data);
+      if (mode !== undefined) await handle.chmod(mode);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, path);
+    await fsyncDir(dirname(path));
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined);
     throw new OutputError(`cannot write ${path}: ${describe(e)}`);
+  } finally {
+    pending.delete(tmp);
   }
+}
+
+/** Claims a directory no other run uses: `base`, else `base-2`, `base-3`, ... (two runs in the same second). */
+export async function claimUniqueDir(base: string): Promise<string> {
+  await ensureDir(dirname(base));
+  for (let n = 1; ; n++) {
+    const dir = n === 1 ? base : `${base}-${n}`;
+    try {
+      await mkdir(dir);
+      return dir;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new OutputError(`cannot create output directory ${dir}: ${describe(e)}`);
+    }
+  }
+}
+
+/** One run's output files: written into a staging directory, then moved into place together. */
+export interface OutputSet {
+  /** Where the writers write. */
+  staging: string;
+  /** Moves every staged file into the output directory, one run at a time; `staged` paths → final paths. */
+  commit(staged: string[]): Promise<string[]>;
+  /** Removes what this run created. */
+  abort(): Promise<void>;
+}
+
+const LOCK = '.mlobs.lock';
+const LOCK_WAIT_MS = 25;
+
+/** Serialises commits into one directory: a run that finds the lock of a live run waits; a dead run's lock is taken over. */
+async function lockDir(dir: string): Promise<() => Promise<void>> {
+  const path = join(dir, LOCK);
+  for (;;) {
+    try {
+      const handle = await open(path, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      pending.add(path);
+      return async () => {
+        pending.delete(path);
+        await rm(path, { force: true });
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new OutputError(`cannot lock output directory ${dir}: ${describe(e)}`);
+      const holder = Number(await readFile(path, 'utf8').catch(() => ''));
+      if (holder && !alive(holder)) await rm(path, { force: true });
+      else await new Promise((r) => setTimeout(r, LOCK_WAIT_MS));
+    }
+  }
+}
+
+/**
+ * Opens the output of one run in `dir`, created now (validate first, create last) if missing. The files
+ * are staged beside their final place and renamed in under a lock, so two runs sharing a directory never
+ * interleave their files, and a killed run leaves nothing the next run does not sweep.
+ */
+export async function openOutput(dir: string): Promise<OutputSet> {
+  const existed = await stat(dir).then(
+    () => true,
+    () => false,
+  );
+  await ensureDir(dir);
+  await sweepStale(dir);
+  const staging = join(dir, tempName('staging'));
+  pending.add(staging);
+  try {
+    await mkdir(staging);
+  } catch (e) {
+    pending.delete(staging);
+    throw new OutputError(`cannot write into ${dir}: ${describe(e)}`);
+  }
+  const cleanup = async () => {
+    await rm(staging, { recursive: true, force: true });
+    pending.delete(staging);
+  };
+  return {
+    staging,
+    async commit(staged) {
+      const unlock = await lockDir(dir);
+      try {
+        const final = staged.map((p) => join(dir, basename(p)));
+        for (const [i, p] of staged.entries()) {
+          await rename(p, final[i]).catch((e) => Promise.reject(new OutputError(`cannot write ${final[i]}: ${describe(e)}`)));
+        }
+        await fsyncDir(dir);
+        return final;
+      } finally {
+        await unlock();
+        await cleanup();
+      }
+    },
+    async abort() {
+      await cleanup();
+      if (!existed) await rmdir(dir).catch(() => undefined);
+    },
+  };
 }

@@ -1,10 +1,11 @@
 import type { ColumnPlan } from '../data/typing.js';
+import { UsageError } from '../errors.js';
 import { sideCodes } from '../data/values.js';
 import type { ParsedColumn } from '../io/csv/types.js';
 import { toJsonNumbers, type ModelQuality } from '../report/model.js';
 import { compareLabels } from '../stats/sample.js';
 import { classificationQuality, type ClassificationInput, type Label } from './classification.js';
-import { regressionQuality } from './regression.js';
+import { finitePairs, regressionCharts, regressionQuality } from './regression.js';
 
 export interface ModelOptions {
   /** The positive class of a binary task, as written in the file (Evidently's default: 1). */
@@ -40,7 +41,8 @@ export function modelQuality(plans: ColumnPlan[], task: 'classification' | 'regr
   const base = { target: target.name, prediction: predictions.map((p) => p.name) };
   if (task === 'regression') {
     const metrics = (side: Side) => toJsonNumbers(regressionQuality(target[side]!.numbers, predictions[0][side]!.numbers));
-    return { task, ...base, regression: { reference: metrics('ref'), current: metrics('cur') } };
+    const charts = regressionCharts([finitePairs(target.ref!.numbers, predictions[0].ref!.numbers), finitePairs(target.cur!.numbers, predictions[0].cur!.numbers)]);
+    return { task, ...base, regression: { reference: metrics('ref'), current: metrics('cur'), charts } };
   }
 
   const probasThreshold = options.probasThreshold ?? DEFAULT_PROBAS_THRESHOLD;
@@ -60,6 +62,17 @@ export function modelQuality(plans: ColumnPlan[], task: 'classification' | 'regr
   const misnamed = predictions.length > 1 && predictions.every((p) => findLabel(p.name, targetClasses) === undefined);
   if (predictions.length > 1 && !misnamed) for (const p of predictions) seen.add(classOf(p.name));
   const labels = [...seen].sort(compareLabels);
+  if (predictions.length > 1 && !misnamed) {
+    // sklearn's log_loss refuses this too ("different number of classes"); scoring the uncovered classes
+    // as probability 0 would make the log loss infinite.
+    const covered = new Set(predictions.map((p) => classOf(p.name)));
+    const uncovered = labels.filter((l) => !covered.has(l));
+    if (uncovered.length) {
+      throw new UsageError(
+        `--prediction: one probability column per class is needed; no column scores the class${uncovered.length > 1 ? 'es' : ''} ${uncovered.map((l) => JSON.stringify(l)).join(', ')} of target "${target.name}"`,
+      );
+    }
+  }
 
   let posLabel: Label | null = null;
   let error: string | undefined;

@@ -11,6 +11,7 @@ import {
   type Logger,
 } from '@slack/web-api';
 import { NotifyError } from '../errors.js';
+import { printable } from '../printable.js';
 import type { SlackMessage } from './message.js';
 
 /** Where a message goes: a channel through the Web API with a bot token, or an incoming webhook's own channel. */
@@ -43,9 +44,17 @@ class Failure extends Error {
   }
 }
 
+/** A server's error code as mlobs prints it: Slack's codes are short snake_case words; anything else is shown escaped and cut. */
+function serverCode(text: string): string {
+  return /^[a-z0-9_.]{1,64}$/.test(text) ? text : printable(text, 64);
+}
+
 /** Replaces the token and webhook URL (and anything shaped like a Slack secret) in text bound for a terminal or log. */
 export function redactor(target: Target): (text: string) => string {
-  const secrets = target.kind === 'bot' ? [target.token] : [target.url, new URL(target.url).pathname];
+  const url = target.kind === 'webhook' ? new URL(target.url) : undefined;
+  // Every part of a webhook URL that could be its secret, alone too: a server may echo just one of them.
+  const parts = url ? [url.pathname, url.search, ...[...url.pathname.split('/'), ...url.searchParams.values()].filter((p) => p.length > 8)] : [];
+  const secrets = target.kind === 'bot' ? [target.token] : [target.url, ...parts];
   const known = secrets.filter((s) => s.length >= 8).sort((a, b) => b.length - a.length);
   return (text) => {
     let out = text;
@@ -80,9 +89,9 @@ function webApiFailure(e: SlackError, channel: string): Failure {
       const needed = (e.data as { needed?: string }).needed;
       return new Failure(`SLACK_BOT_TOKEN lacks a scope${needed ? ` (needs ${needed})` : ''} (missing_scope)`, false);
     }
-    return new Failure(`the Slack API refused the request (${code})`, TRANSIENT_PLATFORM_ERRORS.has(code));
+    return new Failure(`the Slack API refused the request (${serverCode(String(code))})`, TRANSIENT_PLATFORM_ERRORS.has(code));
   }
-  return new Failure(`the Slack client failed: ${e.message}`, false);
+  return new Failure(`the Slack client failed: ${printable(e.message, 200)}`, false);
 }
 
 const WEBHOOK_GONE = new Set(['invalid_token', 'no_service', 'no_team', 'team_disabled', 'no_active_hooks']);
@@ -106,7 +115,7 @@ async function postWebhook(url: string, message: SlackMessage, timeoutMs: number
   } catch (e) {
     throw new Failure(`cannot reach the Slack webhook (${networkReason(e)})`, true);
   }
-  const code = (await res.text().catch(() => '')).trim().split('\n')[0].slice(0, 80);
+  const code = serverCode((await res.text().catch(() => '')).trim().split('\n')[0].slice(0, 200));
   if (res.ok) return;
   if (res.status === 429) {
     const after = retryAfterSeconds(res.headers.get('retry-after'));

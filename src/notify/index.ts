@@ -1,5 +1,7 @@
-import { readdir, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, readdir, stat } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve } from 'node:path';
+import { printable, PRINTED_MESSAGE_MAX } from '../printable.js';
 import type { CliIo } from '../console.js';
 import { NotifyError, UsageError } from '../errors.js';
 import type { Report, StatusCode } from '../report/model.js';
@@ -61,6 +63,21 @@ function httpUrl(value: string, name: string): string {
   return value;
 }
 
+/**
+ * Secrets that can never work, found before anything is sent (exit 2 at once, not retries until the
+ * timeout): a token that is not one printable word (a newline from `echo` into a secret store), a webhook URL
+ * with credentials in it.
+ */
+function checkSecrets(target: Target): void {
+  if (target.kind === 'bot' && !/^[\x21-\x7e]+$/.test(target.token)) {
+    throw new UsageError('SLACK_BOT_TOKEN holds whitespace or control characters (a trailing newline?): set it to the token alone');
+  }
+  if (target.kind === 'webhook') {
+    const url = new URL(target.url);
+    if (url.username || url.password) throw new UsageError('SLACK_WEBHOOK_URL must not carry a user name or password: use the URL Slack gave you as is');
+  }
+}
+
 /** The target from the environment, or why there is none (the secrets are never part of the reason). */
 function resolveTarget(channel: string | undefined, env: NodeJS.ProcessEnv): Target | string {
   const token = set(env.SLACK_BOT_TOKEN);
@@ -74,6 +91,34 @@ function resolveTarget(channel: string | undefined, env: NodeJS.ProcessEnv): Tar
   }
   if (webhook) return { kind: 'webhook', url: httpUrl(webhook, 'SLACK_WEBHOOK_URL') };
   return 'Slack notification needs SLACK_WEBHOOK_URL, or --slack-channel with SLACK_BOT_TOKEN, in the environment';
+}
+
+const MAGIC: Record<string, (head: Buffer) => boolean> = {
+  '.png': (head) => head.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47])),
+  '.html': (head) => /^\s*<!doctype html/i.test(head.toString('latin1')),
+};
+
+/**
+ * The run's files that may be uploaded: regular files (not symlinks, which could point at any file on the
+ * machine) whose first bytes are what their extension says. Anything else is left out with a warning.
+ */
+async function uploadable(files: string[], io: CliIo): Promise<string[]> {
+  const out: string[] = [];
+  for (const file of files) {
+    const check = MAGIC[extname(file)];
+    if (!check) continue;
+    const s = await lstat(file).catch(() => undefined);
+    let ok = !!s?.isFile();
+    if (ok) {
+      const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => undefined);
+      const head = Buffer.alloc(64);
+      ok = !!handle && check(head.subarray(0, (await handle.read(head, 0, 64, 0)).bytesRead));
+      await handle?.close();
+    }
+    if (ok) out.push(file);
+    else io.stderr(`mlobs: warning: not uploading ${printable(file)}: not a regular ${extname(file).slice(1).toUpperCase()} file\n`);
+  }
+  return out;
 }
 
 /** `{monitor}`, `{path}` (the report's directory) and `{timestamp}` (run start, ISO 8601 UTC), URL-encoded. */
@@ -140,9 +185,10 @@ export async function prepareNotifier(settings: NotifySettings, ctx: NotifyConte
   const target = resolveTarget(settings.slack_channel, ctx.env);
   if (typeof target === 'string') {
     if (!settings.optional) throw new UsageError(target);
-    ctx.io.stderr(`mlobs: warning: not notifying Slack: ${target}\n`);
+    ctx.io.stderr(`mlobs: warning: not notifying Slack: ${printable(target, PRINTED_MESSAGE_MAX)}\n`);
     return null;
   }
+  checkSecrets(target);
   if (settings.upload && target.kind === 'webhook') {
     throw new UsageError('--slack-upload needs --slack-channel and SLACK_BOT_TOKEN: incoming webhooks cannot upload files');
   }
@@ -157,22 +203,24 @@ export async function prepareNotifier(settings: NotifySettings, ctx: NotifyConte
   return {
     async send(report, run) {
       const url = settings.report_url && renderReportUrl(settings.report_url, { monitor: run.monitor, path: run.dir, timestamp: report.run.started_at });
-      const summary = summarize(report, run.monitor, url || undefined);
+      // Without a URL the message names the file to open: the HTML page when there is one.
+      const path = run.files.find((f) => extname(f) === '.html') ?? run.files.find((f) => extname(f) === '.json') ?? run.dir;
+      const summary = summarize(report, run.monitor, url || undefined, path);
       const skip = notDue(when, report, previous);
       if (skip) {
         if (!ctx.quiet) io.stdout(`Slack: not sent (${skip})\n`);
         return;
       }
-      const files = settings.upload ? run.files.filter((f) => ['.html', '.png'].includes(extname(f))) : [];
-      const debug = ctx.debug ? (line: string) => io.stderr(`mlobs: debug: ${line}\n`) : undefined;
+      const files = settings.upload ? await uploadable(run.files, io) : [];
+      const debug = ctx.debug ? (line: string) => io.stderr(`mlobs: debug: ${printable(line, PRINTED_MESSAGE_MAX)}\n`) : undefined;
       try {
         // The Slack client loads only when a message goes out: it costs every other run ~60 ms of start-up.
         const { deliver } = await import('./deliver.js');
         const where = await deliver(target, buildMessage(summary), { timeoutMs, files, debug });
-        if (!ctx.quiet) io.stdout(`Slack: posted ${where}\n`);
+        if (!ctx.quiet) io.stdout(`Slack: posted ${printable(where)}\n`);
       } catch (e) {
         if (!(e instanceof NotifyError) || !settings.optional) throw e;
-        io.stderr(`mlobs: warning: Slack notification failed (--notify-optional): ${e.message}\n`);
+        io.stderr(`mlobs: warning: Slack notification failed (--notify-optional): ${printable(e.message, PRINTED_MESSAGE_MAX)}\n`);
       }
     },
   };

@@ -242,10 +242,13 @@ function categoricalProfile(col: ParsedColumn, dtype: PandasDtype, t: Tally, bou
   const mostCommon = best.key < 0 ? null : t.dict[best.key];
   const profile: SideProfile = { rows, missing, posInf: 0, negInf: 0, unique, mostCommon, mostCommonCount: best.count, maxValueCount: best.maxValue, dtype };
   if (bounds) {
-    const texts = col.texts.filter((_, i) => col.textCounts[i] > 0).sort();
-    if (texts.length) {
-      profile.first = texts[0];
-      profile.last = texts[texts.length - 1];
+    // A declared datetime column may hold plain numbers (years): those compare as numbers, as pandas' min
+    // and max of an int64 column do; any text makes the column text, compared as text.
+    const present = t.dict.filter((_, c) => t.counts[c] > 0);
+    const values = present.every((v) => typeof v === 'number') ? present.sort((a, b) => Number(a) - Number(b)).map(String) : present.map(String).sort();
+    if (values.length) {
+      profile.first = values[0];
+      profile.last = values[values.length - 1];
     }
   }
   return profile;

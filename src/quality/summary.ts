@@ -167,8 +167,12 @@ function datasetStats(table: ParsedTable, plans: ColumnPlan[], profiles: (SidePr
   };
 }
 
-/** Roles whose columns get a column summary: Evidently's DataDefinition columns without the id column. */
-const SUMMARISED = new Set<ColumnPlan['role']>(['feature', 'target', 'prediction', 'prediction_proba', 'datetime']);
+/**
+ * Roles whose columns get a column summary: Evidently's DataDefinition columns. Its DataQualityPreset report
+ * leaves the id column out, but its DataQualityTestPreset tests the id column's most common value share,
+ * which needs the summary.
+ */
+const SUMMARISED = new Set<ColumnPlan['role']>(['feature', 'target', 'prediction', 'prediction_proba', 'datetime', 'id']);
 
 /**
  * The report's data-quality section from the per-column profiles (one per plan, in plan order) and the row

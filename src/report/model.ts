@@ -55,8 +55,20 @@ const Distribution = z
       .object({ reference: z.number().int().nonnegative(), current: z.number().int().nonnegative() })
       .optional()
       .describe('categories: counts of the levels beyond the listed ones'),
+    binning: z
+      .enum(['equal_width', 'reference_quantiles'])
+      .optional()
+      .describe('histogram: equal-width bins, or the reference deciles when equal widths would put most values in one bin; since schema 1.3'),
   })
   .describe('Small pre-binned distribution of both sides over shared bins');
+
+const OneFileSide = z.object({
+  levels: z.number().int().nonnegative().describe('Levels with rows in this file only'),
+  share: z.number().describe("Share (0-1) of this file's rows in those levels"),
+  examples: z.array(z.union([z.string(), z.number()])).describe('The most frequent of them, at most 5'),
+});
+
+export const ExplanationCode = z.enum(['one_file_levels', 'small_sample', 'corrected_threshold']);
 
 const ColumnDrift = z.object({
   column: z.string(),
@@ -76,6 +88,30 @@ const ColumnDrift = z.object({
   missing_current: z.number().int().nonnegative(),
   details: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
   distribution: Distribution,
+  one_file_levels: z
+    .object({
+      reference_only: OneFileSide,
+      current_only: OneFileSide,
+      score_without: Score.nullable().describe('The same test on the levels both files have; null when it cannot run on them'),
+      drift_without: z.boolean().nullable(),
+    })
+    .optional()
+    .describe('Categorical columns with levels seen in one file only: how much of each file they hold, and the verdict without them; since schema 1.3'),
+  correction: z
+    .object({
+      method: z.enum(['bonferroni', 'holm', 'bh']),
+      family_size: z.number().int().positive().describe('p-value columns corrected together'),
+      rank: z.number().int().positive().describe('1 = the smallest p-value'),
+      adjusted_score: Score.describe("The adjusted p-value (statsmodels' multipletests pvals_corrected); the verdict is the test's rule on it and the threshold"),
+      threshold: z.number().describe("The raw p-value threshold this column's rank gets: α/m (Bonferroni), α/(m − rank + 1) (Holm), rank·α/m (Benjamini-Hochberg)"),
+      drift_detected_uncorrected: z.boolean(),
+    })
+    .optional()
+    .describe('With --correction, p-value columns only; drift_detected is then the corrected verdict; since schema 1.3'),
+  explanations: z
+    .array(z.object({ code: ExplanationCode, message: z.string() }))
+    .optional()
+    .describe('Why the verdict should be read with care, in words every channel shows on the row; since schema 1.3'),
 });
 
 const ColumnIssue = z.object({
@@ -273,7 +309,23 @@ const ModelQuality = z.object({
   task: z.enum(['classification', 'regression']),
   target: z.string(),
   prediction: z.array(z.string()),
-  regression: z.object({ reference: RegressionQuality, current: RegressionQuality }).optional(),
+  regression: z
+    .object({
+      reference: RegressionQuality,
+      current: RegressionQuality,
+      charts: z
+        .object({
+          predicted_vs_actual: z
+            .object({ reference: z.array(z.tuple([z.number(), z.number()])), current: z.array(z.tuple([z.number(), z.number()])) })
+            .describe('[target, prediction] pairs, every k-th row so that at most 300 per side'),
+          errors: z
+            .object({ x: z.array(z.number()), reference: z.array(Count), current: z.array(Count) })
+            .describe('Histogram of prediction − target over bin edges x shared by both sides'),
+        })
+        .optional()
+        .describe('What the HTML draws; since schema 1.3'),
+    })
+    .optional(),
   classification: z
     .object({
       type: z.enum(['binary', 'multiclass']),
@@ -290,7 +342,7 @@ const ModelQuality = z.object({
 
 // ---- Test suites (Evidently's test presets: pass/fail verdicts over all of the above) ----
 
-const ApproxBound = z.object({ value: z.number(), relative: z.number(), absolute: z.number() }).describe('approx(value): within max(|value|·relative, absolute)');
+const ApproxBound = z.object({ value: Score, relative: z.number(), absolute: z.number() }).describe('approx(value): within max(|value|·relative, absolute)');
 const TestCondition = z
   .object({
     eq: z.union([Score, ApproxBound]).optional(),
@@ -408,6 +460,7 @@ const RunStatus = z
 export const Report = z.object({
   schema_version: z.literal(SCHEMA_VERSION),
   kind: z.literal('mlobs.report'),
+  monitor: z.string().optional().describe('The monitor this run belongs to (its name in the config, or --monitor); since schema 1.3'),
   run: z.object({
     mlobs_version: z.string(),
     node_version: z.string(),
@@ -425,6 +478,7 @@ export const Report = z.object({
     stattest: z.string().nullable(),
     stattest_threshold: z.number().nullable(),
     na_values: z.array(z.string()),
+    correction: z.enum(['bonferroni', 'holm', 'bh']).nullable().optional().describe('Multiple-testing correction across p-value columns (--correction); since schema 1.3'),
   }),
   columns: z.array(ColumnInfo),
   drift: z.object({

@@ -4,12 +4,25 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_PROBAS_THRESHOLD } from '../model_quality/index.js';
 import { GateWindow, HttpUrl } from '../report/model.js';
 import { DEFAULT_MIN_WINDOW_ROWS } from '../windows/index.js';
-import { PRESETS } from '../suite/presets.js';
+import { PRESETS, type PresetId } from '../suite/presets.js';
+import { CORRECTIONS } from '../drift/correction.js';
+import { didYouMean } from '../suggest.js';
 import { TestEntry } from '../suite/config.js';
 import { FORMATS } from '../writers/index.js';
 
 export const COMMANDS = ['report', 'test', 'render', 'notify', 'schedule'] as const;
 export type CommandName = (typeof COMMANDS)[number];
+
+/** Preset names, one or a list; an unknown one is named with the closest preset rather than zod's "Invalid input". */
+const Presets = z.union([z.string(), z.array(z.string())]).transform((v, ctx) => {
+  const presets: PresetId[] = [];
+  for (const name of Array.isArray(v) ? v : [v]) {
+    const preset = PRESETS.find((p) => p === name.toLowerCase());
+    if (preset) presets.push(preset);
+    else ctx.addIssue({ code: 'custom', message: `unknown preset "${name}"${didYouMean(name, PRESETS) || `; presets: ${PRESETS.join(', ')}`}` });
+  }
+  return presets;
+});
 
 /** What a setting looks like in one command when it differs from the entry (render's `--format` defaults to html). */
 export interface CommandVariant {
@@ -71,6 +84,27 @@ function pairs<T>(flag: string, value: (raw: string) => T) {
 /** A name or a list of names in the config file; always a list after parsing. */
 const names = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v]));
 const threshold = z.number().positive().finite();
+
+/**
+ * A map from column name to `value`. Column names are data, so `__proto__` is a key like any other: zod's
+ * record drops it, so entries are checked one by one into an object without a prototype.
+ */
+function columnMap<T extends z.ZodType>(value: T) {
+  return z
+    .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected a map of column: value')
+    .transform((map, ctx) => {
+      const out: Record<string, z.output<T>> = Object.create(null);
+      for (const [column, raw] of Object.entries(map)) {
+        const parsed = value.safeParse(raw);
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [column, ...issue.path] });
+          return z.NEVER;
+        }
+        out[column] = parsed.data;
+      }
+      return out;
+    });
+}
 const text = z.string().min(1);
 const RUN = ['report', 'test', 'schedule'] as const;
 const SLACK = ['report', 'test', 'schedule', 'notify'] as const;
@@ -176,7 +210,7 @@ export const SETTINGS: readonly Setting[] = [
     flags: '--per-column-stattest <column=id>',
     help: 'stat test for one column (repeatable)',
     config: 'drift.per_column_stattest',
-    type: z.record(z.string(), z.string()),
+    type: columnMap(z.string()),
     parse: pairs('--per-column-stattest', (s) => s),
     commands: RUN,
   },
@@ -184,7 +218,7 @@ export const SETTINGS: readonly Setting[] = [
     flags: '--per-column-threshold <column=x>',
     help: 'threshold for one column (repeatable)',
     config: 'drift.per_column_threshold',
-    type: z.record(z.string(), threshold),
+    type: columnMap(threshold),
     parse: pairs('--per-column-threshold', number('--per-column-threshold')),
     commands: RUN,
   },
@@ -195,6 +229,14 @@ export const SETTINGS: readonly Setting[] = [
     type: z.number().gt(0).lte(1),
     parse: number('--drift-share'),
     default: 0.5,
+    commands: RUN,
+  },
+  {
+    flags: '--correction <method>',
+    help: 'multiple-testing correction across the p-value columns: bonferroni, holm or bh (Benjamini-Hochberg); dataset drift counts the corrected verdicts',
+    config: 'drift.correction',
+    type: z.enum(CORRECTIONS),
+    defaultText: 'none',
     commands: RUN,
   },
   {
@@ -242,7 +284,7 @@ export const SETTINGS: readonly Setting[] = [
     flags: '--preset <presets>',
     help: `test presets, comma-separated: ${PRESETS.join(', ')}`,
     config: 'tests.presets',
-    type: z.union([z.enum(PRESETS), z.array(z.enum(PRESETS))]).transform((v) => (Array.isArray(v) ? v : [v])),
+    type: Presets,
     parse: list,
     defaultText: 'data_stability, data_quality, data_drift, and the model preset for the task',
     commands: RUN,

@@ -1,5 +1,5 @@
 import type { Report } from '../report/model.js';
-import { writeHtml } from './html.js';
+import { writeHtml } from './html/index.js';
 import { writeJson } from './json.js';
 import { writeJunit } from './junit.js';
 import { writeMarkdown } from './markdown.js';
@@ -22,14 +22,18 @@ export interface Writer {
  * What a run knows beyond the report: which monitor it is, its Prometheus options, and every format being
  * written (the Markdown summary points to the full report among them).
  */
-export type WriteContext = PromOptions & { formats: readonly string[] };
+export type WriteContext = PromOptions & {
+  formats: readonly string[];
+  /** Where the files end up when the writers write into a staging directory beside it (a run's output set). */
+  finalDir?: string;
+};
 
 export const WRITERS: Record<string, Writer> = {
   json: { description: 'report.json, the versioned report document', write: async (r, dir) => [await writeJson(r, dir)] },
   html: { description: 'report.html, one self-contained page (opens offline)', write: async (r, dir) => [await writeHtml(r, dir)] },
   png: { description: 'drift-scores.png and drift-distributions.png, chart images', preflight: loadCanvas, write: writePng },
   prom: { description: 'metrics.prom, the run as Prometheus metrics (the same text as the --textfile-dir file)', write: async (r, dir, c) => [await writePromFile(r, dir, c)] },
-  markdown: { description: 'summary.md, a GitHub-flavoured Markdown job summary (status, drifted columns, failed tests, model quality)', write: async (r, dir, c) => [await writeMarkdown(r, { dir, formats: c.formats, monitor: c.monitor })] },
+  markdown: { description: 'summary.md, a GitHub-flavoured Markdown job summary (status, drifted columns, failed tests, model quality)', write: async (r, dir, c) => [await writeMarkdown(r, dir, { dir: c.finalDir ?? dir, formats: c.formats, monitor: c.monitor })] },
   junit: { description: 'junit.xml, the test suite as JUnit XML (one testsuite per test group) for CI test reports', write: async (r, dir) => [await writeJunit(r, dir)] },
   openmetrics: {
     description: 'metrics.om, every window\'s metrics with its timestamp, for promtool tsdb create-blocks-from openmetrics (needs --window and --timestamp)',

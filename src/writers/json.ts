@@ -4,12 +4,16 @@ import { Report } from '../report/model.js';
 
 export const JSON_FILE = 'report.json';
 
+/** Columns up to which report.json is indented for reading; README (Limits). */
+export const JSON_INDENT_MAX_COLUMNS = 1000;
+
 /**
  * The document, checked against the model first: a report that does not match its own schema is a bug,
  * and failing here (exit 70) beats a report.json that `mlobs render` and other readers then refuse.
  */
 export function renderJson(report: Report): string {
-  const text = JSON.stringify(report, null, 2);
+  // Indentation doubles a wide report's size for nobody: past JSON_INDENT_MAX_COLUMNS the file is compact.
+  const text = JSON.stringify(report, null, report.columns.length > JSON_INDENT_MAX_COLUMNS ? undefined : 2);
   const checked = Report.safeParse(JSON.parse(text));
   if (!checked.success) {
     const issue = checked.error.issues[0];

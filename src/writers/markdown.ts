@@ -101,7 +101,7 @@ function qualitySection(report: Report): string[] {
 }
 
 export interface MarkdownContext {
-  /** Where the full report is: the directory the writers write to. */
+  /** Where the full report is: the run's output directory. */
   dir: string;
   formats: readonly string[];
   monitor: string;
@@ -125,8 +125,9 @@ export function renderMarkdown(report: Report, ctx: MarkdownContext): string {
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
-export async function writeMarkdown(report: Report, ctx: MarkdownContext): Promise<string> {
-  const path = join(ctx.dir, MARKDOWN_FILE);
+/** `into`: the directory written to, the output directory itself or a staging directory beside it. */
+export async function writeMarkdown(report: Report, into: string, ctx: MarkdownContext): Promise<string> {
+  const path = join(into, MARKDOWN_FILE);
   await writeFileAtomic(path, renderMarkdown(report, ctx));
   return path;
 }

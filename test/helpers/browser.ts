@@ -31,9 +31,9 @@ export interface Watch {
 export async function openReport(
   browser: Browser,
   file: string,
-  options: { colorScheme?: 'light' | 'dark'; javaScriptEnabled?: boolean } = {},
+  { width = 1280, ...options }: { width?: number; colorScheme?: 'light' | 'dark'; javaScriptEnabled?: boolean } = {},
 ): Promise<{ page: Page; watch: Watch; loadMs: number }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const context = await browser.newContext({ viewport: { width, height: 900 }, ...options });
   const watch: Watch = { requests: [], problems: [] };
   const url = pathToFileURL(file).href;
   await context.route('**/*', (route) => (route.request().url() === url ? route.continue() : (watch.requests.push(route.request().url()), route.abort())));

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { DEFAULT_MONITOR } from '../../config/monitors.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { ensureDir } from '../../io/atomic.js';
+import { printable } from '../../printable.js';
 import { readReportFile } from '../../report/read.js';
 import type { Report, ReportLinks } from '../../report/model.js';
 import { FORMATS, WRITERS } from '../../writers/index.js';
@@ -34,7 +35,7 @@ export function registerRender(program: Command, io: CliIo, setExit: (code: Exit
       formats: outDir === dirname(path) ? [...formats, 'json'] : formats,
     };
     for (const f of formats) written.push(...(await WRITERS[f].write(report, outDir, context)));
-    if (!flags.quiet) io.stdout(`Report written to ${written.join(', ')}\n`);
+    if (!flags.quiet) io.stdout(`Report written to ${written.map((f) => printable(f)).join(', ')}\n`);
     setExit(ExitCode.ok);
   });
 }

@@ -1,4 +1,4 @@
-import { access, constants } from 'node:fs/promises';
+import { rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
@@ -6,16 +6,17 @@ import { loadConfig } from '../../config/load.js';
 import { DEFAULT_MONITOR, selectMonitors } from '../../config/monitors.js';
 import type { DriftOptions } from '../../drift/options.js';
 import { findStatTest, STAT_TEST_IDS } from '../../drift/registry.js';
-import { ExitCode, NotifyError, OutputError, UsageError } from '../../errors.js';
-import { ensureDir } from '../../io/atomic.js';
+import { ExitCode, NotifyError, UsageError } from '../../errors.js';
+import { checkCreatable, claimUniqueDir, openOutput } from '../../io/atomic.js';
 import { DEFAULT_NA_VALUES } from '../../io/csv/index.js';
 import { historyFor, prepareNotifier, type NotifySettings } from '../../notify/index.js';
 import { originOf, type Origins } from '../../origins.js';
+import { printable, PRINTED_MESSAGE_MAX } from '../../printable.js';
 import type { Report } from '../../report/model.js';
 import { runReport, type ReportOptions } from '../../pipeline.js';
 import type { ColumnRoles } from '../../data/roles.js';
 import { addOptions, getPath, resolveSettings, type CommandName, type Config } from '../../settings/index.js';
-import { gateTripped, modelOptions, suiteOptions, type FailOn, type ModelSettings, type TestsSettings } from '../../suite/config.js';
+import { gateReason, gateTripped, modelOptions, suiteOptions, type FailOn, type ModelSettings, type TestsSettings } from '../../suite/config.js';
 import { DEFAULT_MIN_WINDOW_ROWS, type GateWindow, type WindowOptions } from '../../windows/index.js';
 import { parseRange, parseWindowSpec } from '../../windows/spec.js';
 import { FORMATS, WRITERS } from '../../writers/index.js';
@@ -23,10 +24,11 @@ import type { ReportLinks } from '../../report/model.js';
 import { writeFailedRunTextfile, writeTextfile } from '../../writers/prom/textfile.js';
 import { formatSummary, type SummaryStyle } from '../summary.js';
 import { printError, type CliIo } from '../../console.js';
+import { didYouMean } from '../../suggest.js';
 
 function checkStatTest(id: string | undefined, where: string): void {
   if (id !== undefined && !findStatTest(id)) {
-    throw new UsageError(`unknown stat test "${id}" in ${where}; known tests: ${STAT_TEST_IDS.join(', ')}`);
+    throw new UsageError(`unknown stat test "${id}" in ${where}${didYouMean(id, STAT_TEST_IDS) || `; known tests: ${STAT_TEST_IDS.join(', ')}`}`);
   }
 }
 
@@ -100,6 +102,7 @@ export function resolveReportOptions(run: PlannedRun, flags: Record<string, unkn
     perColumnStattest: get('drift.per_column_stattest') ?? {},
     perColumnThreshold: get('drift.per_column_threshold') ?? {},
     driftShare: get('drift.drift_share'),
+    correction: get('drift.correction'),
   };
   const na = [...(get('csv.keep_default_na') === false ? [''] : DEFAULT_NA_VALUES), ...(get<string[] | undefined>('csv.na_values') ?? [])];
   return {
@@ -149,15 +152,6 @@ function windowRoles(columns: (ColumnRoles & { timestamp?: string }) | undefined
   return roles;
 }
 
-async function checkWritable(dir: string): Promise<void> {
-  await ensureDir(dir);
-  try {
-    await access(dir, constants.W_OK);
-  } catch {
-    throw new OutputError(`output directory ${dir} is not writable`);
-  }
-}
-
 /** What sets `mlobs test` apart from `mlobs report`: its terminal summary and its default exit gate. */
 export interface ReportCommand {
   description: string;
@@ -171,6 +165,8 @@ interface RunContext {
   io: CliIo;
   /** The output directory when the config names none: one timestamp for every monitor of the invocation. */
   defaultOutDir: string;
+  /** Creates the default output directory when the first run writes, under a name no other run has. */
+  claimDefaultOutDir: () => Promise<string>;
   several: boolean;
 }
 
@@ -183,9 +179,11 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
   const started = performance.now();
   const textfileDir = getPath(run.config, 'prometheus.textfile_dir') as string | undefined;
   try {
-    const dir = (getPath(run.config, 'output.dir') as string | undefined) ?? ctx.defaultOutDir;
+    const explicitDir = getPath(run.config, 'output.dir') as string | undefined;
+    const dir = explicitDir ?? ctx.defaultOutDir;
     const resolved = resolveReportOptions(run, flags, ctx.several ? join(dir, run.monitor) : dir);
-    await checkWritable(resolved.outDir);
+    // Nothing is created before the inputs are read and checked: a failed run leaves no empty directory.
+    await checkCreatable(resolved.outDir);
     for (const format of resolved.formats) await WRITERS[format].preflight?.();
     const notifier = await prepareNotifier(run.config.notify as NotifySettings, {
       io,
@@ -196,11 +194,22 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
       history: historyFor(dir, resolved.outDir),
     });
     const links = run.config.links as ReportLinks | undefined;
-    const report = { ...(await runReport(resolved.report)), ...(links && { links }) };
+    const report = { ...(await runReport(resolved.report)), monitor: run.monitor, ...(links && { links }) };
     const writeStart = performance.now();
     const prom = { monitor: run.monitor, maxColumns: resolved.promMaxColumns };
+    const base = explicitDir ?? (await ctx.claimDefaultOutDir());
+    const outDir = ctx.several ? join(base, run.monitor) : base;
+    const output = await openOutput(outDir);
     const written: string[] = [];
-    for (const format of resolved.formats) written.push(...(await WRITERS[format].write(report, resolved.outDir, { ...prom, formats: resolved.formats })));
+    try {
+      const staged: string[] = [];
+      for (const format of resolved.formats) staged.push(...(await WRITERS[format].write(report, output.staging, { ...prom, formats: resolved.formats, finalDir: outDir })));
+      written.push(...(await output.commit(staged)));
+    } catch (e) {
+      await output.abort();
+      if (explicitDir === undefined) await rmdir(base).catch(() => undefined);
+      throw e;
+    }
     if (textfileDir) written.push(await writeTextfile(report, textfileDir, prom));
     if (flags.timings) {
       const write_s = (performance.now() - writeStart) / 1000;
@@ -208,17 +217,19 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
       io.stderr(`${JSON.stringify({ ...(ctx.several ? { monitor: run.monitor } : {}), ...report.run.timings, write_s, peak_rss_bytes })}\n`);
     }
     if (!flags.quiet) {
-      const heading = ctx.several ? `Monitor ${run.monitor}\n` : '';
-      io.stdout(`${heading}${ctx.command.summary(report, { color: io.color })}\n\nReport written to ${written.join(', ')}\n`);
+      const heading = ctx.several ? `Monitor ${printable(run.monitor)}\n` : '';
+      io.stdout(`${heading}${ctx.command.summary(report, { color: io.color, width: io.width })}\n\nReport written to ${written.map((f) => printable(f)).join(', ')}\n`);
     }
-    io.reported?.({ monitor: run.monitor, dir: resolved.outDir, report });
-    await notifier?.send(report, { monitor: run.monitor, dir: resolved.outDir, files: written });
-    return gateTripped(resolved.failOn, report) ? ExitCode.gateFailed : ExitCode.ok;
+    io.reported?.({ monitor: run.monitor, dir: outDir, report });
+    await notifier?.send(report, { monitor: run.monitor, dir: outDir, files: written });
+    if (!gateTripped(resolved.failOn, report)) return ExitCode.ok;
+    if (flags.quiet) io.stderr(`mlobs: ${ctx.several ? `monitor "${printable(run.monitor)}": ` : ''}${gateReason(resolved.failOn, report)}\n`);
+    return ExitCode.gateFailed;
   } catch (e) {
     // A failed Slack post comes after a complete run, whose textfile is already written.
     if (textfileDir && !(e instanceof NotifyError)) {
       const failed = { endedAt: new Date(), durationSeconds: Math.round(performance.now() - started) / 1000 };
-      await writeFailedRunTextfile(textfileDir, run.monitor, failed).catch((w: Error) => io.stderr(`mlobs: warning: ${w.message}\n`));
+      await writeFailedRunTextfile(textfileDir, run.monitor, failed).catch((w: Error) => io.stderr(`mlobs: warning: ${printable(w.message, PRINTED_MESSAGE_MAX)}\n`));
     }
     throw e;
   }
@@ -231,7 +242,10 @@ export function registerReportCommand(program: Command, io: CliIo, setExit: (cod
   cmd.action(async (flags: Record<string, unknown>) => {
     const given = (name: string) => cmd.getOptionValueSource(name) === 'cli';
     const { runs, several } = await planRuns(command.name, flags, given);
-    const ctx: RunContext = { command, flags, io, defaultOutDir: join('reports', utcStamp(new Date())), several };
+    const defaultOutDir = join('reports', utcStamp(new Date()));
+    let claimed: Promise<string> | undefined;
+    const claimDefaultOutDir = () => (claimed ??= claimUniqueDir(defaultOutDir));
+    const ctx: RunContext = { command, flags, io, defaultOutDir, claimDefaultOutDir, several };
     if (!several) {
       setExit(await runMonitor(runs[0], ctx));
       return;

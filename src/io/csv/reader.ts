@@ -3,7 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { InputError, UsageError } from '../../errors.js';
 import { TextDictionary } from './dictionary.js';
 import { infinitySign, NumberScanner } from './numbers.js';
-import { countFields, DELIMITERS, isBlank, recordSpans, sniffDelimiter } from './sniff.js';
+import { countFields, DELIMITERS, isBlank, notCsvText, recordSpans, sniffDelimiter } from './sniff.js';
 import type { CsvOptions, ParsedColumn, ParsedTable } from './types.js';
 
 const QUOTE = 34;
@@ -25,6 +25,9 @@ export const DEFAULT_CHUNK_SIZE = 1 << 20;
  * the file into memory before failing at EOF. No real cell comes near this size.
  */
 const FIELD_LIMIT = 1 << 26;
+/** Bytes at the start of a file checked for binary content and byte order marks. */
+const CONTENT_CHECK_BYTES = 64 * 1024;
+
 /** Records looked at before parsing, to sniff the delimiter and estimate the row count. */
 const SAMPLE_RECORDS = 32;
 const SAMPLE_BYTES = 1 << 16;
@@ -524,6 +527,10 @@ async function readOpen(
   for (;;) {
     await read();
     if (end < 3 && !eof) continue;
+    if (bytes === end) {
+      const why = notCsvText(buf.subarray(0, Math.min(end, CONTENT_CHECK_BYTES)));
+      if (why) throw new InputError({ file: path }, why);
+    }
     start = end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
     spans = recordSpans(buf, start, end, SAMPLE_RECORDS, eof);
     const sampled = end - start;

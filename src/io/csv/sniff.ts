@@ -103,3 +103,45 @@ export function sniffDelimiter(buf: Uint8Array, spans: number[]): string {
   }
   return best;
 }
+
+const MAGIC: [string, number[]][] = [
+  ['a PNG image', [0x89, 0x50, 0x4e, 0x47]],
+  ['a ZIP archive (or an Excel .xlsx workbook)', [0x50, 0x4b, 0x03, 0x04]],
+  ['gzip-compressed data', [0x1f, 0x8b]],
+  ['a Parquet file', [0x50, 0x41, 0x52, 0x31]],
+  ['a PDF document', [0x25, 0x50, 0x44, 0x46, 0x2d]],
+  ['an ELF executable', [0x7f, 0x45, 0x4c, 0x46]],
+  ['an SQLite database', [...Buffer.from('SQLite format 3\0', 'latin1')]],
+  ['xz-compressed data', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+  ['zstd-compressed data', [0x28, 0xb5, 0x2f, 0xfd]],
+  ['bzip2-compressed data', [0x42, 0x5a, 0x68]],
+  ['an Excel .xls workbook (OLE2)', [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]],
+];
+
+// UTF-32 before UTF-16: the UTF-32 LE mark starts with the UTF-16 LE one.
+const BOMS: [string, number[]][] = [
+  ['UTF-32 LE', [0xff, 0xfe, 0x00, 0x00]],
+  ['UTF-32 BE', [0x00, 0x00, 0xfe, 0xff]],
+  ['UTF-16 LE', [0xff, 0xfe]],
+  ['UTF-16 BE', [0xfe, 0xff]],
+];
+
+const startsWith = (head: Uint8Array, magic: number[]) => head.length >= magic.length && magic.every((b, i) => head[i] === b);
+
+/**
+ * Why the file whose first bytes are `head` is not CSV text mlobs can read, or undefined when it may be:
+ * a UTF-16/32 byte order mark, the magic number of a known binary format, or NUL bytes (which no text
+ * encoding mlobs reads contains; UTF-16 without a byte order mark is mostly NULs for Latin text).
+ */
+export function notCsvText(head: Uint8Array): string | undefined {
+  for (const [name, bom] of BOMS) {
+    if (startsWith(head, bom))
+      return `the file is ${name} text (byte order mark); mlobs reads UTF-8: convert it first, e.g. iconv -f ${name.replace(' ', '')} -t UTF-8`;
+  }
+  for (const [name, magic] of MAGIC) if (startsWith(head, magic)) return `the file is ${name}, not CSV text`;
+  let nul = 0;
+  for (const b of head) if (b === 0) nul++;
+  if (nul > 0)
+    return `the file holds binary data (${nul} NUL bytes in its first ${head.length} bytes), not CSV text; UTF-16 without a byte order mark looks like this too`;
+  return undefined;
+}

@@ -1,3 +1,8 @@
+import { capLabel } from '../../printable.js';
+
+/** Longest label value written whole: a 2 MB column name must not make every series 2 MB. */
+export const PROM_LABEL_MAX = 256;
+
 /**
  * The Prometheus text exposition format, restricted to what node_exporter's textfile collector accepts from
  * mlobs: gauges only, no timestamps, one HELP and TYPE per family, every sample of a family with the same
@@ -19,9 +24,8 @@ export interface Family extends FamilySpec {
   samples: Sample[];
 }
 
-const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const escapeLabel = (v: string) => capLabel(v, PROM_LABEL_MAX).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 const escapeHelp = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-const unescape = (v: string) => v.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
 
 function formatValue(x: number): string {
   if (Number.isNaN(x)) return 'NaN';
@@ -92,8 +96,45 @@ export function renderOpenMetrics(points: readonly { timestamp: number; families
   return `${lines.join('\n')}\n# EOF\n`;
 }
 
-const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$/;
-const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+/**
+ * One sample line, read character by character as the exposition format defines it: only `\n` ends a line,
+ * and a label value may hold anything (CR, U+2028, braces, `="`) with `\\`, `\"` and `\n` escaped. A
+ * regex with `.` stops at CR and the Unicode line separators, and dropped such series.
+ */
+function parseSampleLine(line: string): { name: string; sample: Sample } | undefined {
+  const name = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(line)?.[0];
+  if (!name) return undefined;
+  let i = name.length;
+  const labels: Record<string, string> = {};
+  if (line[i] === '{') {
+    i++;
+    for (;;) {
+      while (line[i] === ' ' || line[i] === ',') i++;
+      if (line[i] === '}') break;
+      const label = /^[a-zA-Z_][a-zA-Z0-9_]*/.exec(line.slice(i, i + 200))?.[0];
+      if (!label || line[i + label.length] !== '=' || line[i + label.length + 1] !== '"') return undefined;
+      i += label.length + 2;
+      let value = '';
+      for (; i < line.length && line[i] !== '"'; i++) {
+        if (line[i] !== '\\') value += line[i];
+        else {
+          i++;
+          value += line[i] === 'n' ? '\n' : (line[i] ?? '');
+        }
+      }
+      if (i >= line.length) return undefined;
+      i++;
+      labels[label] = value;
+    }
+    i++;
+  }
+  const rest = line.slice(i);
+  const m = /^[ \t]+(\S+)[ \t]*$/.exec(rest);
+  if (!m) return undefined;
+  const value = parseValue(m[1]);
+  if (m[1] !== 'NaN' && Number.isNaN(value)) return undefined;
+  return { name, sample: { labels, value } };
+}
 
 /**
  * Reads back the samples of a file mlobs wrote, grouped by metric name; anything else in it (comments,
@@ -102,14 +143,10 @@ const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
 export function parseSamples(text: string): Map<string, Sample[]> {
   const byName = new Map<string, Sample[]>();
   for (const line of text.split('\n')) {
-    const m = SAMPLE.exec(line.trim());
-    if (!m) continue;
-    const labels: Record<string, string> = {};
-    for (const [, name, value] of (m[2] ?? '').matchAll(LABEL)) labels[name] = unescape(value);
-    const value = parseValue(m[3]);
-    if (m[3] !== 'NaN' && Number.isNaN(value)) continue;
-    if (!byName.has(m[1])) byName.set(m[1], []);
-    byName.get(m[1])!.push({ labels, value });
+    const parsed = parseSampleLine(line);
+    if (!parsed) continue;
+    if (!byName.has(parsed.name)) byName.set(parsed.name, []);
+    byName.get(parsed.name)!.push(parsed.sample);
   }
   return byName;
 }

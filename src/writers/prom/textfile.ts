@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensureDir, writeFileAtomic } from '../../io/atomic.js';
+import { ensureDir, sweepStale, writeFileAtomic } from '../../io/atomic.js';
 import type { Report } from '../../report/model.js';
 import { renderFailedRunMetrics, renderReportMetrics, renderWindowsOpenMetrics, type PromOptions } from './metrics.js';
 
@@ -25,15 +25,21 @@ export function writeOpenMetricsFile(report: Report, dir: string, options: PromO
   return writeMetrics(join(dir, 'metrics.om'), renderWindowsOpenMetrics(report, options));
 }
 
+/** node_exporter (another user) must be able to list a textfile directory mlobs creates, whatever the umask. */
+async function textfileDir(dir: string): Promise<void> {
+  await ensureDir(dir, 0o755);
+  await sweepStale(dir);
+}
+
 /** `--textfile-dir`: the monitor's file for node_exporter's textfile collector. */
 export async function writeTextfile(report: Report, dir: string, options: PromOptions): Promise<string> {
-  await ensureDir(dir);
+  await textfileDir(dir);
   return writeMetrics(textfilePath(dir, options.monitor), renderReportMetrics(report, options));
 }
 
 /** Records a failed run in the monitor's textfile, keeping what the file it replaces knew. */
 export async function writeFailedRunTextfile(dir: string, monitor: string, failed: { endedAt: Date; durationSeconds: number }): Promise<string> {
-  await ensureDir(dir);
+  await textfileDir(dir);
   const path = textfilePath(dir, monitor);
   const previous = await readFile(path, 'utf8').catch(() => undefined);
   return writeMetrics(path, renderFailedRunMetrics(monitor, failed, previous));

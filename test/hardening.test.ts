@@ -1,0 +1,410 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, watch, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BIN, readReport, ROOT, tempDir, type CliResult } from './helpers/cli.js';
+import { FakeSlack, WEBHOOK_PATH } from './helpers/fake-slack.js';
+
+/**
+ * The built CLI as a child process in `cwd`: these tests are about what only a real process shows (the
+ * terminal guard on process output, signals, the umask, the working directory, worker threads).
+ */
+function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function files(contents: Record<string, string>): string {
+  const dir = tempDir();
+  for (const [name, text] of Object.entries(contents)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+/** A small deterministic table: `rows(n, (i) => [..cells])` with a header. */
+function csv(header: string[], n: number, row: (i: number) => (string | number)[]): string {
+  return [header.join(','), ...Array.from({ length: n }, (_, i) => row(i).join(','))].join('\n') + '\n';
+}
+
+// Everything mlobs prints must be free of control characters but the newline ending each line.
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+
+describe('crash and correctness', () => {
+  it('probability columns that cover only some classes are a usage error, not a crash', async () => {
+    const classes = ['a', 'b', 'c'];
+    const make = (shift: number) => csv(['x', 'y', 'a', 'b'], 60, (i) => [i + shift, classes[i % 3], ((i * 7) % 10) / 20, ((i * 3) % 10) / 20]);
+    const d = files({ 'r.csv': make(0), 'c.csv': make(1) });
+    const res = await runCli(['test', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '--target', 'y', '--prediction', 'a,b', '-o', join(d, 'out')]);
+    expect(res.code, res.stderr).toBe(2);
+    expect(res.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(res.stderr).toMatch(/^mlobs: error: --prediction: .*"c"/);
+  });
+
+  it('datetime and id columns get their data-quality tests without ERROR, and integer datetimes have first/last', async () => {
+    const make = (shift: number) =>
+      csv(['id', 'year', 'when', 'x'], 40, (i) => [i + shift, 1950 + (i % 9), `2024-01-${String((i % 28) + 1).padStart(2, '0')}`, (i * 37) % 11]);
+    const d = files({ 'r.csv': make(0), 'c.csv': make(1000) });
+    const out = join(d, 'out');
+    const res = await runCli([
+      'test',
+      '-r',
+      join(d, 'r.csv'),
+      '-c',
+      join(d, 'c.csv'),
+      '--id',
+      'id',
+      '--datetime',
+      'year,when',
+      '-o',
+      out,
+      '--fail-on',
+      'never',
+    ]);
+    expect(res.code, res.stderr).toBe(0);
+    const report = readReport(out);
+    const errors = report.tests.tests.filter((t: any) => t.status === 'ERROR');
+    expect(errors.map((t: any) => t.description)).toEqual([]);
+    const year = report.quality.columns.find((c: any) => c.column === 'year');
+    expect([year.reference.first, year.reference.last]).toEqual(['1950', '1958']);
+  });
+
+  it('one column, one type, one stat test: the suite drift test and the drift table agree for every column', async () => {
+    const make = (shift: number) => csv(['k', 'x', 'c'], 1200, (i) => [(i + shift) % 4, ((i * 7919) % 1000) / 7, ['u', 'v', 'w'][(i + shift) % 3]]);
+    const d = files({ 'r.csv': make(0), 'c.csv': make(1) });
+    const out = join(d, 'out');
+    const res = await runCli([
+      'test',
+      '-r',
+      join(d, 'r.csv'),
+      '-c',
+      join(d, 'c.csv'),
+      '--num-stattest',
+      'psi',
+      '--cat-stattest',
+      'hellinger',
+      '-o',
+      out,
+      '--fail-on',
+      'never',
+    ]);
+    expect(res.code, res.stderr).toBe(0);
+    const report = readReport(out);
+    for (const t of report.tests.tests.filter((t: any) => t.id === 'column_drift')) {
+      const row = report.drift.columns.find((c: any) => c.column === t.column);
+      expect(t.parameters.stattest, t.column).toBe(row.stattest_name);
+      const type = report.columns.find((c: any) => c.name === t.column).type;
+      const typed = report.tests.tests.filter((x: any) => x.column === t.column).map((x: any) => x.id);
+      if (type === 'num') expect(typed).not.toContain('share_of_out_of_list_values');
+      else expect(typed).not.toContain('share_of_out_of_range_values');
+    }
+  });
+});
+
+describe('terminal and CI safety', () => {
+  const hostile = [
+    'ok',
+    'evil\u001b[2J\u001b[HDataset drift: not detected',
+    'x\n::error file=a::pwned',
+    'cr\rback',
+    'sep\u2028line',
+    'bell\u0007',
+    'c1\u009b31m',
+  ];
+
+  it('control characters and newlines in column names, labels and file names are escaped in every line', async () => {
+    const make = (shift: number) =>
+      [
+        hostile.map((h) => (/[\n\r,"]/.test(h) ? `"${h}"` : h)).join(','),
+        ...Array.from({ length: 30 }, (_, i) =>
+          hostile.map((_, j) => (j === 1 ? `"lab\u001b[31m\n::warning::${(i + shift) % 3}"` : (i * (j + 1) + shift) % 7)).join(','),
+        ),
+      ].join('\n') + '\n';
+    const d = files({ 'r\u001b[1m.csv': make(0), 'c.csv': make(2) });
+    for (const cmd of ['report', 'test']) {
+      const res = await runCli([cmd, '-r', join(d, 'r\u001b[1m.csv'), '-c', join(d, 'c.csv'), '-o', join(d, `out-${cmd}`), '--fail-on', 'never']);
+      expect(res.code, res.stderr).toBe(0);
+      for (const line of `${res.stdout}${res.stderr}`.split('\n')) {
+        expect(line).not.toMatch(CONTROL);
+        expect(line).not.toMatch(/^::/);
+      }
+      if (cmd === 'report') expect(res.stdout).toContain('x\\n::error file=a::pwned');
+    }
+  });
+
+  it('an error naming a hostile column is one escaped line', async () => {
+    const d = files({ 'a.csv': 'a,b\n1,2\n', 'b.csv': 'a,b\n1,2\n' });
+    const res = await runCli(['report', '-r', join(d, 'a.csv'), '-c', join(d, 'b.csv'), '--target', 'bad\u2028::error::name\u009b2J', '-o', join(d, 'o')]);
+    expect(res.code).toBe(2);
+    expect(res.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(res.stderr.trimEnd()).not.toMatch(CONTROL);
+  });
+
+  it('a very long label is capped on the terminal', async () => {
+    const long = 'L'.repeat(100_000);
+    const d = files({ 'r.csv': csv([long, 'x'], 20, (i) => [i, i % 3]), 'c.csv': csv([long, 'x'], 20, (i) => [i + 5, i % 3]) });
+    const res = await runCli(['report', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '-o', join(d, 'o')]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout.length).toBeLessThan(20_000);
+    expect(res.stdout).toContain('(100000 characters)');
+  });
+});
+
+describe('files and runs', () => {
+  const REF = join(ROOT, 'fixtures/activities/reference.csv');
+  const CUR = join(ROOT, 'fixtures/activities/current.csv');
+
+  it('runs started in the same second get a directory each', async () => {
+    const cwd = tempDir();
+    const results = await Promise.all([0, 1, 2].map(() => runCli(['report', '-r', REF, '-c', CUR, '--quiet'], { cwd })));
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    const dirs = readdirSync(join(cwd, 'reports'));
+    expect(dirs).toHaveLength(3);
+    for (const d of dirs) expect(readdirSync(join(cwd, 'reports', d))).toEqual(['report.json']);
+  });
+
+  it('a failed run creates no output directory', async () => {
+    const d = tempDir();
+    const res = await runCli(['report', '-r', join(d, 'missing.csv'), '-c', CUR, '-o', join(d, 'new', 'out')]);
+    expect(res.code).toBe(2);
+    expect(existsSync(join(d, 'new'))).toBe(false);
+    const cwd = tempDir();
+    const dflt = await runCli(['report', '-r', join(d, 'missing.csv'), '-c', CUR], { cwd });
+    expect(dflt.code).toBe(2);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('reports follow the umask; the textfile and a textfile directory mlobs creates are world-readable', async () => {
+    const d = tempDir();
+    const res = await new Promise<number | null>((done) => {
+      const child = spawn('sh', [
+        '-c',
+        `umask 077 && exec "${process.execPath}" "${BIN}" report -r "${REF}" -c "${CUR}" -o "${join(d, 'out')}" --format json,prom --textfile-dir "${join(d, 'tf', 'sub')}" --quiet`,
+      ]);
+      child.on('close', done);
+    });
+    expect(res).toBe(0);
+    expect(statSync(join(d, 'out', 'report.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(d, 'tf', 'sub', 'mlobs_default.prom')).mode & 0o777).toBe(0o644);
+    expect(statSync(join(d, 'tf')).mode & 0o777).toBe(0o755);
+    expect(statSync(join(d, 'tf', 'sub')).mode & 0o777).toBe(0o755);
+  });
+
+  it('temp files of a killed run are swept by the next run, and a run leaves none of its own', async () => {
+    const d = tempDir();
+    mkdirSync(join(d, 'out'));
+    // A pid above the kernel's maximum is never alive.
+    const stale = ['.report.json.99999999.deadbeef.tmp', '.staging.99999999.0badf00d.tmp'];
+    writeFileSync(join(d, 'out', stale[0]), '{');
+    mkdirSync(join(d, 'out', stale[1]));
+    const res = await runCli(['report', '-r', REF, '-c', CUR, '-o', join(d, 'out'), '--format', 'json,prom', '--quiet']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(readdirSync(join(d, 'out')).sort()).toEqual(['metrics.prom', 'report.json']);
+  });
+
+  it('a signal while a run works leaves no temp file behind', async () => {
+    const d = tempDir();
+    mkdirSync(join(d, 'out'));
+    const child = spawn(process.execPath, [BIN, 'report', '-r', REF, '-c', CUR, '-o', join(d, 'out'), '--format', 'json,html', '--quiet'], { stdio: 'ignore' });
+    // Stop it once its staging directory exists: mid-write.
+    await new Promise<void>((ready) => {
+      const watcher = watch(join(d, 'out'), () => {
+        if (readdirSync(join(d, 'out')).some((f) => f.startsWith('.staging'))) {
+          watcher.close();
+          ready();
+        }
+      });
+    });
+    child.kill('SIGTERM');
+    const code = await new Promise((done) => child.on('close', (c, s) => done(c ?? s)));
+    expect([143, 0]).toContain(code);
+    expect(readdirSync(join(d, 'out')).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+});
+
+describe('schedule', () => {
+  it('a static usage error (flag value, config key, unknown monitor) fails at start-up with exit 2, before "start"', async () => {
+    const REF = join(ROOT, 'fixtures/activities/reference.csv');
+    const CUR = join(ROOT, 'fixtures/activities/current.csv');
+    const d = tempDir();
+    writeFileSync(join(d, 'm.yaml'), `monitors:\n  - { name: a, reference: ${REF}, current: ${CUR} }\n`);
+    for (const args of [
+      ['-r', REF, '-c', CUR, '--format', 'xml'],
+      ['-r', REF, '-c', CUR, '--stattest', 'kolmogorov'],
+      ['--config', join(d, 'm.yaml'), '--monitor', 'b'],
+    ]) {
+      const res = await runCli(['schedule', '--cron', '* * * * * *', '--log-format', 'json', ...args, '-o', join(d, 'out')]);
+      expect(res.code, args.join(' ')).toBe(2);
+      expect(res.stdout).toBe('');
+      expect(res.stderr).toMatch(/^mlobs: error: /);
+    }
+  });
+});
+
+describe('textfile', () => {
+  const series = (text: string) => text.split('\n').filter((l) => l.startsWith('mlobs_drift_score'));
+
+  it('a failed run carries over every series, labels with CR or U+2028 included; long labels are capped', async () => {
+    const d = tempDir();
+    const names = ['plain', 'c\rr', 's\u2028ep', 'L'.repeat(5000)];
+    const make = (shift: number) =>
+      csv(
+        names.map((n) => (/[\r,]/.test(n) ? `"${n}"` : n)),
+        60,
+        (i) => names.map((_, j) => (i * (j + 3) + shift * j) % 17),
+      );
+    writeFileSync(join(d, 'r.csv'), make(0));
+    writeFileSync(join(d, 'c.csv'), make(5));
+    const tf = join(d, 'tf');
+    const ok = await runCli(['report', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '-o', join(d, 'o'), '--textfile-dir', tf, '--quiet']);
+    expect(ok.code, ok.stderr).toBe(0);
+    const first = readFileSync(join(tf, 'mlobs_default.prom'), 'utf8');
+    expect(series(first)).toHaveLength(4);
+    expect(first.length).toBeLessThan(20_000);
+    const failed = await runCli(['report', '-r', join(d, 'missing.csv'), '-c', join(d, 'c.csv'), '-o', join(d, 'o'), '--textfile-dir', tf, '--quiet']);
+    expect(failed.code).toBe(2);
+    expect(series(readFileSync(join(tf, 'mlobs_default.prom'), 'utf8'))).toEqual(series(first));
+  });
+});
+
+describe('inputs at the edges', () => {
+  const CUR = join(ROOT, 'fixtures/activities/current.csv');
+  const text = 'a,b\n1,2\n3,4\n';
+
+  it('UTF-16/32 byte order marks and binary content are refused in one line that names the format', async () => {
+    const d = tempDir();
+    const cases: [string, Buffer, RegExp][] = [
+      ['utf16le.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), /UTF-16 LE/],
+      ['utf16be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]), /UTF-16 BE/],
+      ['utf32.csv', Buffer.from([0xff, 0xfe, 0, 0, 0x61, 0, 0, 0]), /UTF-32 LE/],
+      ['image.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), /PNG image/],
+      ['data.csv', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]), /ZIP archive/],
+      ['nobom.csv', Buffer.from(text, 'utf16le'), /binary data .*NUL/],
+    ];
+    for (const [name, bytes, why] of cases) {
+      writeFileSync(join(d, name), bytes);
+      const res = await runCli(['report', '-r', join(d, name), '-c', CUR, '-o', join(d, 'o')]);
+      expect(res.code, name).toBe(2);
+      expect(res.stderr.trimEnd().split('\n'), name).toHaveLength(1);
+      expect(res.stderr, name).toMatch(new RegExp(`^mlobs: error: .*${name}: .*${why.source}`));
+    }
+  });
+});
+
+describe('per-column maps', () => {
+  it('a column named __proto__ takes its per-column stat test and threshold, from flags and from the config', async () => {
+    const d = files({
+      'r.csv': csv(['__proto__', 'x'], 30, (i) => [i, i % 4]),
+      'c.csv': csv(['__proto__', 'x'], 30, (i) => [i + 3, i % 4]),
+      'm.yaml': 'drift:\n  per_column_stattest:\n    __proto__: psi\n  per_column_threshold:\n    __proto__: 0.3\n',
+    });
+    for (const how of [
+      ['--per-column-stattest', '__proto__=psi', '--per-column-threshold', '__proto__=0.3'],
+      ['--config', join(d, 'm.yaml')],
+    ]) {
+      const out = join(d, `o${how.length}`);
+      const res = await runCli(['report', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), ...how, '-o', out, '--quiet']);
+      expect(res.code, res.stderr).toBe(0);
+      const col = readReport(out).drift.columns.find((c: any) => c.column === '__proto__');
+      expect([col.stattest, col.threshold], how.join(' ')).toEqual(['psi', 0.3]);
+    }
+  });
+});
+
+describe('Slack', () => {
+  const slack = new FakeSlack();
+  const TOKEN = 'xoxb-1111-2222-fakeSecretToken';
+  let report: string;
+  beforeAll(async () => {
+    await slack.start();
+    const dir = tempDir();
+    const res = await runCli([
+      'report',
+      '-r',
+      join(ROOT, 'fixtures/activities/reference.csv'),
+      '-c',
+      join(ROOT, 'fixtures/activities/current.csv'),
+      '-o',
+      dir,
+      '--format',
+      'json,html',
+      '--quiet',
+    ]);
+    expect(res.code, res.stderr).toBe(0);
+    report = join(dir, 'report.json');
+  });
+  afterAll(() => slack.close());
+  beforeEach(() => slack.reset());
+  const env = (vars: Record<string, string>) => ({ SLACK_BOT_TOKEN: '', SLACK_WEBHOOK_URL: '', MLOBS_SLACK_API_URL: slack.apiUrl, ...vars });
+
+  it('uploads only regular files that are what their name says: no symlinks, no impostors', async () => {
+    const dir = join(report, '..');
+    symlinkSync('/etc/hostname', join(dir, 'drift-scores.png'));
+    writeFileSync(join(dir, 'drift-distributions.png'), 'not a png');
+    const res = await runCli(['notify', report, '--slack-channel', '#ml', '--slack-upload'], { env: env({ SLACK_BOT_TOKEN: TOKEN }) });
+    expect(res.code, res.stderr).toBe(0);
+    const names = slack.calls('/api/files.getUploadURLExternal').map((r) => (r.body as Record<string, unknown>).filename);
+    expect(names).toEqual(['report.html']);
+    expect(res.stderr).toMatch(/not uploading .*drift-scores\.png/);
+  });
+
+  it('a Slack error text is printed escaped and capped; a secret echoed from the webhook URL is redacted', async () => {
+    slack.script('/api/chat.postMessage', { json: { ok: false, error: `weird\u001b[2J${'x'.repeat(5000)}` } });
+    const bot = await runCli(['notify', report, '--slack-channel', '#ml'], { env: env({ SLACK_BOT_TOKEN: TOKEN }) });
+    expect(bot.code).toBe(4);
+    expect(bot.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(bot.stderr.length).toBeLessThan(500);
+    expect(bot.stderr.trimEnd()).not.toMatch(CONTROL);
+    slack.script(WEBHOOK_PATH, { status: 400, text: 'bad request: sig=querySecret0123456789 rejected' });
+    const hook = await runCli(['notify', report], { env: env({ SLACK_WEBHOOK_URL: `${slack.webhookUrl}?sig=querySecret0123456789` }) });
+    expect(hook.code).toBe(4);
+    expect(hook.stderr).not.toContain('querySecret0123456789');
+  });
+
+  it('credentials that can never work are a configuration error: exit 2 at once, nothing retried', async () => {
+    const newline = await runCli(['notify', report, '--slack-channel', '#ml'], { env: env({ SLACK_BOT_TOKEN: `${TOKEN}\n` }) });
+    expect(newline.code).toBe(2);
+    expect(newline.stderr).toMatch(/^mlobs: error: SLACK_BOT_TOKEN /);
+    const userinfo = await runCli(['notify', report], { env: env({ SLACK_WEBHOOK_URL: slack.webhookUrl.replace('http://', 'http://user:pass@') }) });
+    expect(userinfo.code).toBe(2);
+    expect(userinfo.stderr).not.toContain('pass@');
+    expect(slack.requests).toEqual([]);
+  });
+});
+
+describe('wide data and long labels', () => {
+  it('the HTML lists the most drifted columns up to its limit with a note; report.json keeps every column, compact', async () => {
+    const n = 1200;
+    const names = Array.from({ length: n }, (_, j) => `c${j}`);
+    const d = files({
+      'r.csv': csv(names, 12, (i) => names.map((_, j) => (i + j) % 5)),
+      'c.csv': csv(names, 12, (i) => names.map((_, j) => (i + j + (j % 2)) % 5)),
+    });
+    const out = join(d, 'o');
+    const res = await runCli(['report', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '-o', out, '-f', 'json,html', '--quiet']);
+    expect(res.code, res.stderr).toBe(0);
+    const json = readFileSync(join(out, 'report.json'), 'utf8');
+    expect(JSON.parse(json).drift.columns).toHaveLength(n);
+    expect(json.split('\n').length).toBeLessThan(5);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('700 less drifted columns are not listed here');
+  });
+
+  it('a huge category label is capped in the HTML', async () => {
+    const huge = 'Z'.repeat(1_000_000);
+    const d = files({ 'r.csv': csv(['k'], 10, (i) => [i % 2 ? huge : 'a']), 'c.csv': csv(['k'], 10, (i) => [i % 3 ? huge : 'b']) });
+    const out = join(d, 'o');
+    const res = await runCli(['report', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '-o', out, '-f', 'json,html', '--quiet']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(statSync(join(out, 'report.html')).size).toBeLessThan(2_000_000);
+  });
+});
