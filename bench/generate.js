@@ -18,12 +18,13 @@ const NUMERIC = 15;
 const CATEGORICAL = 5;
 const LEVELS = 10;
 
-async function writeFile(path, rows, seed, shifted) {
+async function writeFile(path, rows, seed, shifted, timed = false) {
   const rand = mulberry32(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const header = [
     ...Array.from({ length: NUMERIC }, (_, i) => `num_${i}`),
     ...Array.from({ length: CATEGORICAL }, (_, i) => `cat_${i}`),
+    ...(timed ? ['ts'] : []),
   ].join(',');
   const tmp = `${path}.tmp`;
   const out = createWriteStream(tmp);
@@ -41,8 +42,10 @@ async function writeFile(path, rows, seed, shifted) {
       // Skewed level probabilities; in current two columns favour low levels more strongly.
       const u = rand();
       const power = shifted && c < 2 ? 1.6 : 1.2;
-      line += `level_${Math.floor(LEVELS * u ** power)}${c === CATEGORICAL - 1 ? '\n' : ','}`;
+      line += `level_${Math.floor(LEVELS * u ** power)}${c === CATEGORICAL - 1 && !timed ? '\n' : ','}`;
     }
+    // A request log: rows in time order over DAYS days, to the second.
+    if (timed) line += `${new Date(START + Math.floor((r / rows) * DAYS * 86_400) * 1000).toISOString().slice(0, 19)}Z\n`;
     buf += line;
     if (buf.length > 1 << 20) {
       if (!out.write(buf)) await new Promise((res) => out.once('drain', res));
@@ -52,6 +55,17 @@ async function writeFile(path, rows, seed, shifted) {
   out.write(buf);
   await new Promise((res, rej) => out.end((e) => (e ? rej(e) : res())));
   renameSync(tmp, path);
+}
+
+const DAYS = 30;
+const START = Date.UTC(2026, 10, 1);
+
+/** The current file of `rows` with a `ts` column spreading them over 30 days: the windowed benchmark's log. */
+export async function timedCurrent(cacheDir, rows) {
+  mkdirSync(cacheDir, { recursive: true });
+  const cur = join(cacheDir, `current-ts-${rows}.csv`);
+  if (!existsSync(cur)) await writeFile(cur, rows, 2, true, true);
+  return cur;
 }
 
 /** Returns the paths of the reference and current files for `rows`, generating them if absent. */

@@ -4,12 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dataset, parquetDataset } from './generate.js';
+import { dataset, parquetDataset, timedCurrent } from './generate.js';
 
 const root = join(import.meta.dirname, '..');
 const cache = join(root, 'bench', '.cache');
 const sizes = (process.env.MLOBS_BENCH_ROWS ?? '100000,1000000').split(',').map(Number);
 const repeats = Number(process.env.MLOBS_BENCH_REPEATS ?? 3);
+// MLOBS_BENCH_MODES="log, whole;log, 30 daily windows" runs only those configurations.
+const modes = process.env.MLOBS_BENCH_MODES?.split(';');
 
 function runOnce(ref, cur, extra = []) {
   const out = mkdtempSync(join(tmpdir(), 'mlobs-bench-'));
@@ -29,14 +31,18 @@ for (const n of sizes) {
   process.stderr.write(`preparing ${n} rows...\n`);
   const csv = await dataset(cache, n);
   const parquet = await parquetDataset(cache, n);
+  const timed = await timedCurrent(cache, n);
+  // The windowed run against the same log without windows: the one-pass target is at most 2x.
   const configs = [
-    ['csv', 'threads', csv, []],
-    ['csv', 'one thread', csv, ['--no-parallel']],
-    ['parquet', 'threads', parquet, []],
+    ['csv', 'threads', csv.ref, csv.cur, []],
+    ['csv', 'one thread', csv.ref, csv.cur, ['--no-parallel']],
+    ['parquet', 'threads', parquet.ref, parquet.cur, []],
+    ['csv', 'log, whole', csv.ref, timed, ['--timestamp', 'ts']],
+    ['csv', 'log, 30 daily windows', csv.ref, timed, ['--timestamp', 'ts', '--window', '1d']],
   ];
-  for (const [format, label, { ref, cur }, extra] of configs) {
-    const mb = (statSync(ref).size + statSync(cur).size) / 1e6;
-    const runs = Array.from({ length: repeats }, () => runOnce(ref, cur, extra));
+  for (const [format, label, ref, current, extra] of configs.filter(([, label]) => !modes || modes.includes(label))) {
+    const mb = (statSync(ref).size + statSync(current).size) / 1e6;
+    const runs = Array.from({ length: repeats }, () => runOnce(ref, current, extra));
     // The median run by wall time stands for the configuration.
     const med = runs.sort((a, b) => a.wall - b.wall)[Math.floor(runs.length / 2)];
     rows.push({ rows: n, format, input_mb: Math.round(mb), mode: label, wall_s: med.wall, read_s: med.read_s, drift_s: med.drift_s, write_s: med.write_s, peak_rss_mb: Math.round(med.peak_rss_bytes / 2 ** 20) });

@@ -18,6 +18,8 @@ import { VERSION } from './version.js';
 import { SCHEMA_VERSION, type EngineInfo, type Report } from './report/model.js';
 import { runStatus } from './report/status.js';
 import { readSource, type DatabaseSource } from './sources/database.js';
+import { analyzeWindows, windowInputs, type WindowOptions } from './windows/index.js';
+import { pinColumns } from './data/values.js';
 
 export interface ReportOptions {
   reference: string;
@@ -32,6 +34,8 @@ export interface ReportOptions {
   origins?: Origins;
   /** Query a database instead of reading the two files. */
   source?: DatabaseSource;
+  /** A timestamp column, windows of the current data, a reference period. */
+  windows?: WindowOptions;
 }
 
 export interface AnalyzeOptions {
@@ -145,24 +149,27 @@ export async function analyze(
 export async function runReport(options: ReportOptions): Promise<Report> {
   const started = new Date();
   const t0 = performance.now();
-  let reference: ParsedTable;
-  let current: ParsedTable;
+  // A reference period of the current log: the file is read once.
+  const sameFile = options.reference === options.current && !!options.windows?.referenceRange;
+  let tables: ParsedTable[];
   let pushdown: AnalyzeOptions['pushdown'];
   let drift = options.drift;
   if (options.source) {
     const data = await readSource(options.source, options.drift);
-    ({ reference, current } = data);
+    tables = [data.reference, data.current];
     pushdown = { rowChecks: data.rowChecks, engine: data.engine };
     drift = { ...drift, unordered: data.unordered };
   } else {
-    [reference, current] = await readSources([options.reference, options.current], {
+    tables = await readSources(sameFile ? [options.current] : [options.reference, options.current], {
       csv: options.csv,
       parallel: options.parallel ?? true,
       ignore: options.roles.ignore,
     });
   }
   const t1 = performance.now();
-  const { schema_version, kind, status, driftThreads, ...body } = await analyze(reference, current, {
+  const w = options.windows;
+  const inputs = w ? windowInputs(tables[0], tables[tables.length - 1], sameFile, w) : { reference: tables[0], current: tables[1], ts: null, referenceRows: null };
+  const analyzeOptions: AnalyzeOptions = {
     roles: options.roles,
     drift,
     pushdown,
@@ -171,7 +178,24 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     model: options.model,
     suite: options.suite,
     origins: options.origins,
-  });
+  };
+  // Windowed: the reference stays prepared (sorted, profiled) from the whole report through every window.
+  if (w?.spec) pinColumns(inputs.reference.columns, true);
+  let body: Awaited<ReturnType<typeof analyze>>;
+  let windowed: Awaited<ReturnType<typeof analyzeWindows>> | undefined;
+  try {
+    body = await analyze(inputs.reference, inputs.current, analyzeOptions);
+    // Windows run here and, for big inputs, on worker threads that each prepare the reference once.
+    windowed = w?.spec
+      ? await analyzeWindows(inputs, { ...w, spec: w.spec }, started.getTime(), analyzeOptions, async (cur) => {
+          const { driftThreads: _, ...window } = await analyze(inputs.reference, cur, { ...analyzeOptions, parallel: false });
+          return window;
+        })
+      : undefined;
+  } finally {
+    if (w?.spec) pinColumns(inputs.reference.columns, false);
+  }
+  const { schema_version, kind, status, driftThreads, ...rest } = body;
   const t2 = performance.now();
   return {
     schema_version,
@@ -186,6 +210,7 @@ export async function runReport(options: ReportOptions): Promise<Report> {
       peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
       drift_threads: driftThreads,
     },
-    ...body,
+    ...rest,
+    ...(windowed && { warnings: [...rest.warnings, ...windowed.warnings], windowing: windowed.windowing, windows: windowed.windows }),
   };
 }

@@ -1,36 +1,13 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, ROOT, runCli, tempDir } from './helpers/cli.js';
 import { writeWideDataset } from './helpers/wide-dataset.js';
+import { chromiumPresent as present, CHROMIUM, launchChromium, openReport } from './helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
-const present = existsSync(CHROMIUM);
 if (!present) console.warn(`SKIPPED: the headless Chromium tests of report.html need ${CHROMIUM} (Debian package "chromium"); CI installs it`);
-
-/** Everything the page asks for or complains about; the page may load its own file and nothing else. */
-interface Watch {
-  requests: string[];
-  problems: string[];
-}
-
-async function openReport(browser: Browser, file: string, { width = 1280, ...options }: { width?: number; colorScheme?: 'light' | 'dark'; javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; watch: Watch; loadMs: number }> {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, ...options });
-  const watch: Watch = { requests: [], problems: [] };
-  const url = pathToFileURL(file).href;
-  await context.route('**/*', (route) => (route.request().url() === url ? route.continue() : (watch.requests.push(route.request().url()), route.abort())));
-  const page = await context.newPage();
-  page.on('request', (r) => { if (r.url() !== url) watch.requests.push(r.url()); });
-  page.on('requestfailed', (r) => watch.problems.push(`request failed: ${r.url()}`));
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') watch.problems.push(`console ${m.type()}: ${m.text()}`); });
-  page.on('pageerror', (e) => watch.problems.push(`page error: ${e.message}`));
-  await page.goto(url, { waitUntil: 'load' });
-  const loadMs = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd);
-  return { page, watch, loadMs };
-}
 
 /** Pixels a chart drew: Chart.js leaves the canvas transparent where it draws nothing. */
 function drawnPixels(page: Page, selector: string): Promise<number> {
@@ -53,10 +30,7 @@ describe.skipIf(!present)('report.html in headless Chromium', () => {
     const r = await runCli(['report', '-r', join(FIXTURES, 'activities', 'reference.csv'), '-c', join(FIXTURES, 'activities', 'current.csv'), '--target', 'Quality', '--format', 'html', '-o', dir, '--quiet']);
     expect(r.code).toBe(0);
     activities = join(dir, 'report.html');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

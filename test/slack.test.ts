@@ -10,6 +10,7 @@ import type { ColumnDrift, Report } from '../src/report/model.js';
 import { runReport } from '../src/pipeline.js';
 import { runStatus } from '../src/report/status.js';
 import { ROOT } from './helpers/cli.js';
+import { parseRange, parseWindowSpec } from '../src/windows/spec.js';
 
 const ACTIVITIES = 'fixtures/activities';
 
@@ -143,6 +144,25 @@ describe('Slack message (exact Block Kit payloads)', () => {
     const m = buildMessage(s);
     expectWithinLimits(m);
     await expect(`${JSON.stringify(m, null, 2)}\n`).toMatchFileSnapshot('__snapshots__/slack/drift.json');
+  });
+
+  it('windows: when drift began and the columns drifting lately', async () => {
+    const report = await runReport({
+      reference: `${ACTIVITIES}/activities_full.csv`,
+      current: `${ACTIVITIES}/activities_full.csv`,
+      roles: { target: 'Quality', task: 'regression', ignore: ['Activity ID'], datetime: ['Date'] },
+      drift: { perColumnStattest: {}, perColumnThreshold: {}, driftShare: 0.25, stattestThreshold: 0.2 },
+      csv: { naValues: DEFAULT_NA_VALUES },
+      parallel: false,
+      // August 2022 has 37 rows: not judged, so July is the latest judged window.
+      windows: { spec: parseWindowSpec('1mo'), timestamp: 'Date', minRows: 38, referenceRange: parseRange('2020-08-01..2022-05-01'), gate: 'latest' },
+    });
+    const { tests: _tests, model_quality: _quality, ...rest } = report;
+    const s = summarize(withStatus({ ...rest, run: { ...report.run, finished_at: '2026-11-26T09:30:01.250Z' } }), 'requests', URL);
+    expect(s.overTime).toBe('drift began in window 2022-05 (2 windows ago); columns drifting in the last 3 windows: Duration (2/3), Type (2/3), Average Heart rate (tpm) (1/3), Calories Burned (1/3), Climb (m) (1/3), Quality (1/3)');
+    const m = buildMessage(s);
+    expectWithinLimits(m);
+    await expect(`${JSON.stringify(m, null, 2)}\n`).toMatchFileSnapshot('__snapshots__/slack/windows.json');
   });
 
   it('no drift', async () => {

@@ -26,6 +26,7 @@ const CHILD_PROCESS_TESTS = [
   'test/png-report.test.ts',
   'test/prom.test.ts',
   'test/schedule-cli.test.ts',
+  'test/windows.test.ts',
 ];
 
 describe('the test suite keeps its own rules (docs/testing.md)', () => {

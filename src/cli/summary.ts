@@ -1,6 +1,7 @@
 import { formatQualityChange, formatRule, formatScore, mostDriftedFirst, paint, qualityChanges, stripEmphasis } from '../report/format.js';
 import type { Report } from '../report/model.js';
 import { printable, PRINTED_MESSAGE_MAX } from '../printable.js';
+import { driftSentence, windowLabel } from '../windows/view.js';
 import { STATUS_LOOK, statusLine } from '../report/status.js';
 import { failuresByImportance, readableDescription } from '../suite/display.js';
 
@@ -116,6 +117,30 @@ function qualityLine(report: Report): string[] {
   return ['', `Model quality (${mq.task}, reference → current):`, ...changes.map((q) => `  ${formatQualityChange(q)}`)];
 }
 
+/** One line per window under the summary: when it starts, its rows, drifted columns, failed tests. */
+function windowLines(report: Report, color: boolean): string[] {
+  const { windows, windowing } = report;
+  if (!windows || !windowing) return [];
+  const by = windowing.timestamp ? ` by ${windowing.timestamp}` : '';
+  const ref = windowing.reference_range ? `, reference ${windowing.reference_range.start.slice(0, 10)}..${windowing.reference_range.end.slice(0, 10)}` : '';
+  const head = `Windows (${windowing.window}${by}${ref}): ${windows.length}`;
+  const labels = windows.map((w) => windowLabel(w, windowing));
+  const width = Math.max(0, ...labels.map((l) => l.length));
+  const rowsWidth = Math.max(0, ...windows.map((w) => String(w.rows).length));
+  const lines = windows.map((w, i) => {
+    const start = `  ${labels[i].padEnd(width)}  ${String(w.rows).padStart(rowsWidth)} rows  `;
+    if (!w.judged) return `${start}not judged: ${w.not_judged_reason}`;
+    const d = w.drift!;
+    const drift = `${d.number_of_drifted_columns} of ${d.number_of_columns} columns drifted${d.dataset_drift ? ' (DRIFT)' : ''}`;
+    const tests = w.tests ? `, ${w.tests.failed_tests} of ${w.tests.total_tests} tests failed` : '';
+    const partial = w.complete ? '' : ' (incomplete)';
+    const line = `${start}${drift}${tests}${partial}`;
+    return d.dataset_drift ? paint(color, '31', line) : line;
+  });
+  const sentence = driftSentence(report);
+  return ['', paint(color, '1', head), ...lines, ...(sentence ? [sentence.charAt(0).toUpperCase() + sentence.slice(1)] : [])];
+}
+
 /** The compact terminal view of a report: verdict, then the columns most past their thresholds first. */
 export function formatSummary(report: Report, style: SummaryStyle): string {
   const d = report.drift;
@@ -138,7 +163,7 @@ export function formatSummary(report: Report, style: SummaryStyle): string {
   out.push(...table(rows, ['column', 'type', 'test', 'score', 'drift if', 'n ref/cur', 'drift'], style, (i) => sorted[i].drift_detected));
   const notes = sorted.flatMap((c) => (c.explanations ?? []).flatMap((e) => wrap(`* ${printable(c.column)}: ${e.message}`, style.width, '  ')));
   if (notes.length) out.push('', ...notes);
-  out.push(...suiteLines(report, style.color), ...qualityLine(report));
+  out.push(...suiteLines(report, style.color), ...qualityLine(report), ...windowLines(report, style.color));
   for (const e of report.errors) out.push(paint(style.color, '33', `error: ${printable(e.message, PRINTED_MESSAGE_MAX)}`));
   for (const w of report.warnings) out.push(paint(style.color, '33', `warning: ${printable(w.message, PRINTED_MESSAGE_MAX)}`));
   return out.flatMap((l) => l.split('\n')).map((l) => fit(l, style.width)).join('\n');

@@ -25,9 +25,33 @@ export function finiteNumbers(col: ParsedColumn): Float64Array {
   return out;
 }
 
+/**
+ * Pinned columns keep their cached values, sorted copies and memoised results across analyses: the reference
+ * that every window of a windowed report is compared with is prepared once, not once per window.
+ */
+const pinned = new WeakMap<ParsedColumn, Map<string, unknown>>();
+
+export function pinColumns(cols: readonly ParsedColumn[], pin: boolean): void {
+  for (const col of cols) {
+    if (pin) pinned.set(col, new Map());
+    else {
+      pinned.delete(col);
+      releaseValues(col);
+    }
+  }
+}
+
+/** `make()` once per pinned column and key; every call for a column that is not pinned. */
+export function pinnedMemo<T>(col: ParsedColumn, key: string, make: () => T): T {
+  const memo = pinned.get(col);
+  if (!memo) return make();
+  if (!memo.has(key)) memo.set(key, make());
+  return memo.get(key) as T;
+}
+
 export function releaseValues(...cols: (ParsedColumn | undefined)[]): void {
   for (const col of cols) {
-    const finite = col && finiteCache.get(col);
+    const finite = col && !pinned.has(col) && finiteCache.get(col);
     if (!finite) continue;
     releaseSorted(finite);
     finiteCache.delete(col);

@@ -1,12 +1,12 @@
 import type { ColumnPlan } from '../data/typing.js';
-import { finiteNumbers, sideCodes } from '../data/values.js';
+import { finiteNumbers, releaseValues, sideCodes } from '../data/values.js';
 import type { ParsedColumn } from '../io/csv/types.js';
 import type { ColumnDrift, Distribution } from '../report/model.js';
 import { scoreToJson } from '../report/model.js';
 import { UsageError } from '../errors.js';
 import { categoricalDriftSample, inBothFiles, mergeCategorical, numericDriftSample, withoutOneFileLevels } from '../stats/sample.js';
 import type { CategoricalSample, DriftSample, FeatureType, StatResult } from '../stats/types.js';
-import { lowerBound, releaseSorted, sortedCopy } from '../stats/numeric/sorted.js';
+import { lowerBound, sortedCopy } from '../stats/numeric/sorted.js';
 import { autoSelect, findStatTest, isDrift, ROW_ORDER_TEST_IDS, STAT_TEST_IDS, type StatTestDef } from './registry.js';
 import { didYouMean } from '../suggest.js';
 import type { DriftOptions } from './options.js';
@@ -219,7 +219,7 @@ export function columnDrift(plan: ColumnPlan, options: DriftOptions): ColumnDrif
   if (type === 'num') {
     const { ref, cur } = sample.num!;
     distribution = numericDistribution(sortedCopy(ref), sortedCopy(cur));
-    releaseSorted(ref, cur);
+    releaseValues(plan.ref, plan.cur);
   } else {
     distribution = categoricalDistribution(sample.cat());
   }

@@ -4,6 +4,7 @@ import { failuresByImportance, readableDescription } from '../suite/display.js';
 import { explanationFlags } from '../drift/explain.js';
 import type { ColumnDrift, ColumnIssue, Report, RunStatus } from '../report/model.js';
 import { STATUS_LOOK, statusLine } from '../report/status.js';
+import { driftSentence } from '../windows/view.js';
 
 /**
  * The Slack summary of a report: what a person needs to decide whether to look, in one message that stays
@@ -27,6 +28,8 @@ export interface NotifySummary {
   inputs: { reference: { path: string; rows: number }; current: { path: string; rows: number } };
   tests?: { total: number; failed: FailedTest[] };
   quality?: QualityChange[];
+  /** Windowed runs: when drift began and which columns drift lately. */
+  overTime?: string;
   reportUrl?: string;
   /** Where the report was written, shown when there is no URL: a message always says where to look. */
   reportPath?: string;
@@ -55,6 +58,7 @@ export function summarize(report: Report, monitor: string, reportUrl?: string, r
       },
     }),
     ...(quality && { quality }),
+    ...(report.windows && { overTime: driftSentence(report) ?? undefined }),
     reportUrl,
     reportPath,
     grafanaUrl: report.links?.grafana,
@@ -147,6 +151,7 @@ function listSection(title: string, lines: string[], top: number): Block {
 
 function fallback(s: NotifySummary, drifted: ColumnDrift[]): string {
   const parts = [`mlobs ${clip(s.monitor, NAME_CHARS)}: ${statusLine(s.status)}.`];
+  if (s.overTime) parts.push(`Over time: ${s.overTime}.`);
   if (drifted.length > 0) parts.push(`Top drifted: ${drifted.slice(0, 5).map((c) => clip(c.column, NAME_CHARS)).join(', ')}.`);
   if (s.reportUrl || s.reportPath) parts.push(`Report: ${s.reportUrl ?? s.reportPath}`);
   return clip(escapeText(parts.join(' ')), LIMITS.fallbackText);
@@ -168,6 +173,7 @@ export function buildMessage(s: NotifySummary): SlackMessage {
     { type: 'context', elements: [{ type: 'mrkdwn', text: `Monitor ${code(s.monitor)} · finished ${time}` }] },
     { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text: clip(text, LIMITS.fieldText) })) },
   ];
+  if (s.overTime) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Over time*\n${escapeText(s.overTime)}`, LIMITS.sectionText) } });
   // Most important first: the dataset's verdict (above), the model, the columns that drifted, then the tests.
   if (s.quality && s.quality.length > 0) blocks.push(listSection('Model quality (reference → current)', s.quality.map(qualityLine), TOP_QUALITY));
   if (drifted.length > 0) blocks.push(listSection('Top drifted columns', drifted.map(columnLine), TOP_COLUMNS));

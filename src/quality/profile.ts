@@ -1,5 +1,5 @@
 import type { ColumnPlan } from '../data/typing.js';
-import { finiteNumbers, sideCodes } from '../data/values.js';
+import { finiteNumbers, pinnedMemo, sideCodes } from '../data/values.js';
 import type { ParsedColumn } from '../io/csv/types.js';
 import { npSum } from '../stats/numeric/npsum.js';
 import { pandasMostCommonIndex } from '../stats/numeric/npsort.js';
@@ -281,15 +281,15 @@ export function isNumericProfile(plan: ColumnPlan): boolean {
 export function profileColumn(plan: ColumnPlan): ColumnQuality {
   const out: ColumnQuality = {};
   if (isNumericProfile(plan)) {
-    if (plan.ref) out.ref = numericProfile(plan.ref, pandasDtype(plan.ref, true));
+    if (plan.ref) out.ref = pinnedMemo(plan.ref, 'numeric', () => numericProfile(plan.ref!, pandasDtype(plan.ref!, true)));
     if (plan.cur) out.cur = numericProfile(plan.cur, pandasDtype(plan.cur, true));
     if (out.ref && out.cur && plan.type === 'num') out.outOfRange = outOfRange(out.ref, out.cur, plan.cur!);
     return out;
   }
   const bounds = plan.type === 'datetime';
-  const refTally = plan.ref && tally(plan.ref);
+  const refTally = plan.ref && pinnedMemo(plan.ref, 'tally', () => tally(plan.ref!));
   const curTally = plan.cur && tally(plan.cur);
-  if (refTally) out.ref = categoricalProfile(plan.ref!, pandasDtype(plan.ref!, false), refTally, bounds);
+  if (refTally) out.ref = pinnedMemo(plan.ref!, `categorical ${bounds}`, () => categoricalProfile(plan.ref!, pandasDtype(plan.ref!, false), refTally, bounds));
   if (curTally) out.cur = categoricalProfile(plan.cur!, pandasDtype(plan.cur!, false), curTally, bounds);
   if (refTally && curTally && plan.type === 'cat') Object.assign(out, compareValues(refTally, curTally, out.ref!, out.cur!));
   return out;

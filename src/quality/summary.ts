@@ -5,6 +5,7 @@ import { scoreToJson, type ColumnStats, type DataQuality, type DatasetStats } fr
 import { roundHalfEven } from '../stats/numeric/round.js';
 import type { ColumnQuality, SideProfile } from './profile.js';
 import { cellColumns, duplicatedColumns, duplicatedRows, missingRows } from './rows.js';
+import { pinnedMemo } from '../data/values.js';
 
 export const ALMOST_CONSTANT_THRESHOLD = 0.95;
 export const ALMOST_DUPLICATED_THRESHOLD = 0.95;
@@ -96,7 +97,14 @@ export function rowChecksInput(table: ParsedTable, plans: ColumnPlan[], profiles
 }
 
 /** The checks that look across the columns of every row: kept apart as they can run on a worker thread. */
-export function rowChecks({ rows, columns }: RowChecksInput): RowChecks {
+export function rowChecks(input: RowChecksInput): RowChecks {
+  const { rows, columns } = input;
+  if (columns.length === 0) return rowChecksOf(input);
+  const key = `rows ${columns.map((c) => `${c.col.name}\u0000${c.dtype}\u0000${c.numeric}`).join('\u0000')}`;
+  return pinnedMemo(columns[0].col, key, () => rowChecksOf({ rows, columns }));
+}
+
+function rowChecksOf({ rows, columns }: RowChecksInput): RowChecks {
   const cells = cellColumns(columns);
   const { empty, withMissing } = missingRows(cells, rows, columns.map((c) => c.missing), columns.map((c) => c.infinite));
   const { duplicated, almost } = duplicatedColumns(cells, rows, ALMOST_DUPLICATED_THRESHOLD);

@@ -2,8 +2,11 @@
 import { headlineMetrics, type ModelMetric } from './metrics.js';
 import { scoreFromJson, type ColumnDrift, type ModelQuality, type ScoreValue } from './model.js';
 
+/** What ranking a column's drift needs: whole reports and windows both have it. */
+type Verdict = Pick<ColumnDrift, 'score' | 'score_kind' | 'threshold' | 'drift_detected'>;
+
 /** How far past (positive) or short of (negative) its threshold a score is, in log units, comparable across tests. */
-export function severity(c: ColumnDrift): number {
+export function severity(c: Verdict): number {
   const score = scoreFromJson(c.score);
   if (Number.isNaN(score)) return -Infinity;
   const ratio = c.score_kind === 'p_value' ? c.threshold / Math.max(score, 1e-300) : Math.max(score, 1e-300) / c.threshold;
@@ -101,7 +104,7 @@ export function stripEmphasis(s: string): string {
 }
 
 /** Drifted columns first, then by how far past (or short of) their threshold: the terminal summary's order. */
-export function mostDriftedFirst(a: ColumnDrift, b: ColumnDrift): number {
+export function mostDriftedFirst(a: Verdict, b: Verdict): number {
   return Number(b.drift_detected) - Number(a.drift_detected) || severity(b) - severity(a);
 }
 

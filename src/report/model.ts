@@ -5,7 +5,7 @@ import { z } from 'zod';
  * consumes. It is defined once, here, as a zod schema: the TypeScript types are inferred from it and
  * schema/report.schema.json is generated from it, so the three cannot disagree.
  */
-export const SCHEMA_VERSION = '1.4.0';
+export const SCHEMA_VERSION = '1.5.0';
 
 /** JSON has no NaN or infinity; like the golden files, non-finite numbers travel as these strings. */
 export const Score = z
@@ -399,6 +399,64 @@ const EngineInfo = z
   })
   .describe('What computed the report');
 
+const WindowColumn = ColumnDrift.pick({
+  column: true,
+  type: true,
+  role: true,
+  stattest: true,
+  score_kind: true,
+  score: true,
+  threshold: true,
+  drift_rule: true,
+  drift_detected: true,
+  n_reference: true,
+  n_current: true,
+});
+
+/** One window of the current data: the numbers `mlobs report` gives on that window's rows alone. */
+const Window = z.object({
+  index: Count,
+  start: z.string().nullable().describe('ISO 8601 UTC; calendar windows: the first instant, row windows: the earliest timestamp (null without --timestamp)'),
+  end: z.string().nullable().describe('ISO 8601 UTC; calendar windows: the first instant after the window, row windows: the latest timestamp'),
+  rows: Count,
+  complete: z.boolean().describe('Calendar windows: the run started after the window ended; row windows: the window has its full row count'),
+  judged: z.boolean().describe('false: too few rows, no rows, or the window could not be analysed; its verdicts count for no gate, trend or alert'),
+  not_judged_reason: z.string().nullable(),
+  drift: z
+    .object({
+      drift_share: z.number(),
+      number_of_columns: Count,
+      number_of_drifted_columns: Count,
+      share_of_drifted_columns: z.number(),
+      dataset_drift: z.boolean(),
+      columns: z.array(WindowColumn),
+    })
+    .nullable(),
+  quality: z.object({ rows: Count, missing_share: z.number().describe('Missing cells over all cells of the window (the whole report\'s share_of_missing_values)') }),
+  tests: z
+    .object({
+      total_tests: Count,
+      failed_tests: Count,
+      by_status: z.record(z.string(), Count),
+      failed: z.array(z.object({ id: z.string(), column: z.string().nullable(), status: z.enum(['FAIL', 'ERROR']), critical: z.boolean() })),
+    })
+    .nullable(),
+  errors: z.array(ColumnIssue),
+  warnings: z.array(Warning),
+});
+
+/** Which windows `--fail-on` judges; the config key and the report take these. */
+export const GateWindow = z.enum(['latest', 'any', 'all']);
+
+const Windowing = z.object({
+  timestamp: z.string().nullable(),
+  window: z.string().describe('The window size: 1h, 6h, 1d, 7d, 1mo, ... or Nrows'),
+  min_rows: Count,
+  gate: GateWindow.describe('Which windows --fail-on judges'),
+  reference_range: z.object({ start: z.string(), end: z.string(), rows: Count }).nullable().describe('The reference as a period of the log (start included, end excluded)'),
+  rows_without_time: z.object({ missing: Count, unparseable: Count }).describe('Current rows whose timestamp is missing or not a date: in the whole report, in no calendar window'),
+  latest_complete: Count.nullable().describe('Index of the latest complete, judged window'),
+});
 export const StatusCode = z.enum(['ok', 'drift', 'tests_failing', 'error']);
 
 const RunStatus = z
@@ -454,6 +512,8 @@ export const Report = z.object({
   errors: z.array(ColumnIssue),
   warnings: z.array(Warning),
   links: ReportLinks.optional().describe('Monitoring pages the HTML report links to, when configured'),
+  windowing: Windowing.optional().describe('How the current data was cut into windows (--window); present since schema 1.4'),
+  windows: z.array(Window).optional().describe('Per-window results, oldest first (--window); the sections above are the whole current data'),
 });
 
 export type Report = z.infer<typeof Report>;
@@ -472,6 +532,8 @@ export type Distribution = z.infer<typeof Distribution>;
 export type SideCounts = z.infer<typeof SideCounts>;
 export type ScoreValue = z.infer<typeof Score>;
 export type ReportLinks = z.infer<typeof ReportLinks>;
+export type ReportWindow = z.infer<typeof Window>;
+export type Windowing = z.infer<typeof Windowing>;
 export type RunStatus = z.infer<typeof RunStatus>;
 export type StatusCode = z.infer<typeof StatusCode>;
 

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { STAT_TEST_IDS } from '../drift/registry.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_PROBAS_THRESHOLD } from '../model_quality/index.js';
-import { HttpUrl } from '../report/model.js';
+import { GateWindow, HttpUrl } from '../report/model.js';
+import { DEFAULT_MIN_WINDOW_ROWS } from '../windows/index.js';
 import { PRESETS, type PresetId } from '../suite/presets.js';
 import { CORRECTIONS } from '../drift/correction.js';
 import { didYouMean } from '../suggest.js';
@@ -338,6 +339,44 @@ export const SETTINGS: readonly Setting[] = [
     default: 'never',
     commands: RUN,
     per: { test: { default: 'tests' } },
+  },
+  {
+    flags: '--timestamp <column>',
+    help: 'time column of the log (ISO 8601 dates or date-times; UTC unless they carry an offset); not compared',
+    config: 'columns.timestamp',
+    type: text,
+    commands: RUN,
+  },
+  {
+    flags: '--window <size>',
+    help: 'also report every window of the current data: 1h, 6h, 1d, 7d, 1mo (calendar windows in UTC, by --timestamp) or a row count such as 10000rows (file order)',
+    config: 'windows.size',
+    type: text,
+    commands: RUN,
+  },
+  {
+    flags: '--reference-range <start..end>',
+    help: 'the reference is this period of the log (start included, end excluded, by --timestamp); when it is the --current file (the default without --reference), those rows leave the current data',
+    config: 'windows.reference_range',
+    type: text,
+    commands: RUN,
+  },
+  {
+    flags: '--min-window-rows <n>',
+    help: 'windows with fewer rows are reported but not judged',
+    config: 'windows.min_rows',
+    type: z.number().int().positive(),
+    parse: number('--min-window-rows'),
+    defaultText: String(DEFAULT_MIN_WINDOW_ROWS),
+    commands: RUN,
+  },
+  {
+    flags: '--gate-window <which>',
+    help: `the windows --fail-on judges: ${GateWindow.options.join(', ')} (latest: the latest complete window)`,
+    config: 'windows.gate',
+    type: GateWindow,
+    defaultText: 'latest',
+    commands: RUN,
   },
   { flags: '--grafana-url <url>', help: 'Grafana dashboard the HTML report links to', config: 'links.grafana', type: HttpUrl, commands: [...RUN, 'render'] },
   { flags: '--prometheus-url <url>', help: 'Prometheus the HTML report links to', config: 'links.prometheus', type: HttpUrl, commands: [...RUN, 'render'] },

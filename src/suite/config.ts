@@ -1,3 +1,4 @@
+import { gateWindows } from '../windows/index.js';
 import { z } from 'zod';
 import type { ModelOptions } from '../model_quality/index.js';
 import type { Report } from '../report/model.js';
@@ -65,8 +66,16 @@ export function modelOptions(model: ModelSettings | undefined): ModelOptions {
 
 export type FailOn = 'drift' | 'tests' | 'never';
 
-/** The `--fail-on` gate: dataset drift, or any critical test that failed or could not be evaluated. */
+/**
+ * The `--fail-on` gate: dataset drift, or any critical test that failed or could not be evaluated. A windowed
+ * report is judged on the windows `--gate-window` picks (any of them tripping, or all for `all`).
+ */
 export function gateTripped(failOn: FailOn, report: Report): boolean {
+  const windows = failOn === 'never' ? null : gateWindows(report);
+  if (windows) {
+    const tripped = windows.map((w) => (failOn === 'drift' ? !!w.drift?.dataset_drift : (w.tests?.failed ?? []).some((t) => t.status === 'FAIL' || t.critical)));
+    return report.windowing!.gate === 'all' ? tripped.every(Boolean) : tripped.some(Boolean);
+  }
   if (failOn === 'drift') return report.drift.dataset_drift;
   if (failOn === 'tests') return report.status.failed_tests + report.status.test_errors > 0;
   return false;

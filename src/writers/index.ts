@@ -5,7 +5,7 @@ import { writeJunit } from './junit.js';
 import { writeMarkdown } from './markdown.js';
 import { loadCanvas, writePng } from './png.js';
 import type { PromOptions } from './prom/metrics.js';
-import { writePromFile } from './prom/textfile.js';
+import { writeOpenMetricsFile, writePromFile } from './prom/textfile.js';
 
 /**
  * Output formats. Each writer turns the one report model into files in the output directory (atomically)
@@ -35,6 +35,10 @@ export const WRITERS: Record<string, Writer> = {
   prom: { description: 'metrics.prom, the run as Prometheus metrics (the same text as the --textfile-dir file)', write: async (r, dir, c) => [await writePromFile(r, dir, c)] },
   markdown: { description: 'summary.md, a GitHub-flavoured Markdown job summary (status, drifted columns, failed tests, model quality)', write: async (r, dir, c) => [await writeMarkdown(r, dir, { dir: c.finalDir ?? dir, formats: c.formats, monitor: c.monitor })] },
   junit: { description: 'junit.xml, the test suite as JUnit XML (one testsuite per test group) for CI test reports', write: async (r, dir) => [await writeJunit(r, dir)] },
+  openmetrics: {
+    description: 'metrics.om, every window\'s metrics with its timestamp, for promtool tsdb create-blocks-from openmetrics (needs --window and --timestamp)',
+    write: async (r, dir, c) => [await writeOpenMetricsFile(r, dir, c)],
+  },
 };
 
 export const FORMATS = Object.keys(WRITERS);

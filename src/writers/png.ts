@@ -6,9 +6,11 @@ import { OutputError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { scoreFromJson, type ColumnDrift, type Report } from '../report/model.js';
 import { distributionSeries } from './drift_view.js';
+import { driftSentence, windowLabel } from '../windows/view.js';
 
 export const SCORES_PNG = 'drift-scores.png';
 export const DISTRIBUTIONS_PNG = 'drift-distributions.png';
+export const TREND_PNG = 'drift-trend.png';
 
 /** Most columns the score chart lists, and most distributions drawn: enough for a chat message, not a wall. */
 const MAX_SCORE_BARS = 25;
@@ -76,6 +78,15 @@ async function drawChart(config: ChartConfiguration, width: number, height: numb
   picture.getContext('2d').drawImage(canvas, 0, 0);
   chart.destroy();
   return picture;
+}
+
+/** Scores this far past or short of the threshold are drawn at the edge of the trend chart. */
+const RATIO_LIMITS = [1e-3, 1e4] as const;
+
+/** "× threshold" on one log axis for p-values and distances alike: past 1 means drift, further means more. */
+function pastThreshold(c: Parameters<typeof severity>[0]): number {
+  const [lo, hi] = RATIO_LIMITS;
+  return Math.min(hi, Math.max(lo, Math.exp(severity(c))));
 }
 
 export interface ScoreBar {
@@ -229,6 +240,70 @@ function distributionChart(c: ColumnDrift): ChartConfiguration {
   };
 }
 
+/** Columns whose scores the trend chart draws: the ones drifting in the most windows. */
+const MAX_TREND_COLUMNS = 4;
+/** Each column line has its own marker shape, so the lines part without their colours. */
+const TREND_MARKERS = ['rect', 'triangle', 'rectRot', 'star'] as const;
+const TREND_COLORS = ['#0072b2', '#009e73', '#cc79a7', '#e69f00'];
+
+/**
+ * Windowed runs: the share of drifted columns per window against the dataset-drift threshold, and the top
+ * drifting columns' scores relative to their thresholds (log axis, past 1 = drift). Unjudged windows are gaps.
+ */
+function trendChart(report: Report): ChartConfiguration | null {
+  const { windows, windowing } = report;
+  if (!windows?.length || !windowing) return null;
+  const judged = windows.map((w) => (w.judged && w.drift ? w.drift : null));
+  const drifts = new Map<string, number>();
+  for (const d of judged) for (const c of d?.columns ?? []) if (c.drift_detected) drifts.set(c.column, (drifts.get(c.column) ?? 0) + 1);
+  const top = [...drifts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_TREND_COLUMNS).map(([name]) => name);
+  const columnLines = top.map((name, i) => ({
+    label: `${name} (score ÷ threshold)`,
+    data: judged.map((d) => {
+      const c = d?.columns.find((x) => x.column === name);
+      return c && !Number.isNaN(scoreFromJson(c.score)) ? pastThreshold(c) : null;
+    }),
+    yAxisID: 'ratio',
+    borderColor: TREND_COLORS[i],
+    backgroundColor: TREND_COLORS[i],
+    pointStyle: TREND_MARKERS[i],
+    pointRadius: 5,
+    borderWidth: 1.5,
+    spanGaps: false,
+  }));
+  return {
+    type: 'line',
+    data: {
+      labels: windows.map((w) => windowLabel(w, windowing)),
+      datasets: [
+        { label: 'share of drifted columns', data: judged.map((d) => d?.share_of_drifted_columns ?? null), yAxisID: 'share', borderColor: COLORS.text, backgroundColor: COLORS.text, borderWidth: 3, pointRadius: 4, spanGaps: false },
+        { label: `dataset-drift threshold (${formatNumber(report.drift.drift_share)})`, data: windows.map(() => report.drift.drift_share), yAxisID: 'share', borderColor: COLORS.drift, borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 },
+        ...columnLines,
+      ],
+    },
+    options: {
+      layout: { padding: 12 },
+      scales: {
+        x: { grid: { display: false }, ticks: { maxRotation: 45, autoSkip: true } },
+        share: { type: 'linear', position: 'left', min: 0, max: 1, grid: { color: COLORS.grid }, title: { display: true, text: 'share of drifted columns' } },
+        ratio: {
+          type: 'logarithmic',
+          position: 'right',
+          display: columnLines.length > 0,
+          grid: { display: false },
+          title: { display: true, text: 'column score ÷ threshold (past 1 = drift; log)' },
+          ticks: { callback: (v) => (Number.isInteger(Math.log10(Number(v))) ? `${formatNumber(Number(v))}×` : '') },
+        },
+      },
+      plugins: {
+        legend: { position: 'bottom', labels: { usePointStyle: true } },
+        title: { display: true, color: COLORS.text, font: { size: 18, weight: 'bold' }, text: `Drift over time: ${windows.length} windows of ${windowing.window}` },
+        subtitle: { display: true, text: driftSentence(report) ?? '' },
+      },
+    },
+  };
+}
+
 const PANEL = { width: 600, height: 320, columns: 2 };
 
 async function distributionsImage(report: Report): Promise<Canvas> {
@@ -260,6 +335,8 @@ export async function writePng(report: Report, dir: string): Promise<string[]> {
     [SCORES_PNG, await drawChart(config, 1000, height)],
     [DISTRIBUTIONS_PNG, await distributionsImage(report)],
   ];
+  const trend = trendChart(report);
+  if (trend) images.push([TREND_PNG, await drawChart(trend, 1200, 520)]);
   const written: string[] = [];
   for (const [name, canvas] of images) {
     const path = join(dir, name);

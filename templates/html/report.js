@@ -164,3 +164,14 @@
   }
   ['(prefers-color-scheme: dark)', 'print'].forEach(function (query) { window.matchMedia(query).addEventListener('change', restyle); });
 })();
+
+// Drift over time: a window picked in the columns × windows strip opens that window's column table.
+(function () {
+  'use strict';
+  function openTarget() {
+    var el = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (el && el.tagName === 'DETAILS') el.open = true;
+  }
+  window.addEventListener('hashchange', openTarget);
+  openTarget();
+})();

@@ -17,6 +17,8 @@ import { runReport, type ReportOptions } from '../../pipeline.js';
 import type { ColumnRoles } from '../../data/roles.js';
 import { addOptions, getPath, resolveSettings, type CommandName, type Config } from '../../settings/index.js';
 import { gateReason, gateTripped, modelOptions, suiteOptions, type FailOn, type ModelSettings, type TestsSettings } from '../../suite/config.js';
+import { DEFAULT_MIN_WINDOW_ROWS, type GateWindow, type WindowOptions } from '../../windows/index.js';
+import { parseRange, parseWindowSpec } from '../../windows/spec.js';
 import { FORMATS, WRITERS } from '../../writers/index.js';
 import type { ReportLinks } from '../../report/model.js';
 import { writeFailedRunTextfile, writeTextfile } from '../../writers/prom/textfile.js';
@@ -70,20 +72,23 @@ export async function planRuns(command: CommandName, flags: Record<string, unkno
 export function resolveReportOptions(run: PlannedRun, flags: Record<string, unknown>, outDir: string): ResolvedReport {
   const { config, origins } = run;
   const get = <T>(path: string) => getPath(config, path) as T;
-  const reference = get<string | undefined>('reference');
   const current = get<string | undefined>('current');
   const source = get<string | undefined>('source');
   const referenceSql = get<string | undefined>('reference_sql');
   const currentSql = get<string | undefined>('current_sql');
   const pullRows = get<number | undefined>('pushdown_pull_rows');
+  const windows = windowOptions(get);
+  // A reference period is usually a period of the current log itself.
+  const reference = get<string | undefined>('reference') ?? (windows?.referenceRange && !source ? current : undefined);
   if (source) {
     if (reference || current) throw new UsageError('--source queries a database: give --reference-sql and --current-sql, not --reference/--current files');
     if (!referenceSql) throw new UsageError('missing --reference-sql <sql> (or `reference_sql:` in the config file) for --source');
     if (!currentSql) throw new UsageError('missing --current-sql <sql> (or `current_sql:` in the config file) for --source');
+    if (windows) throw new UsageError('--timestamp/--window/--reference-range work on files (CSV or Parquet), not yet with --source: window the data in --current-sql instead');
   } else {
     if (referenceSql || currentSql || pullRows) throw new UsageError('--reference-sql, --current-sql and --pushdown-pull-rows need --source <url>');
-    if (!reference) throw new UsageError('missing --reference <file> (or `reference:` in the config file)');
     if (!current) throw new UsageError('missing --current <file> (or `current:` in the config file)');
+    if (!reference) throw new UsageError('missing --reference <file> (or `reference:` in the config file, or --reference-range)');
   }
   for (const path of ['drift.stattest', 'drift.num_stattest', 'drift.cat_stattest']) checkStatTest(get(path), originOf(origins, path));
   for (const [col, id] of Object.entries(get<Record<string, string> | undefined>('drift.per_column_stattest') ?? {})) {
@@ -91,11 +96,14 @@ export function resolveReportOptions(run: PlannedRun, flags: Record<string, unkn
   }
   const formats = get<string[]>('output.format');
   if (formats.length === 0) throw new UsageError(`no output format given; available: ${FORMATS.join(', ')}`);
-  const roles = { ...get<ColumnRoles | undefined>('columns') };
+  const roles = windowRoles(get<(ColumnRoles & { timestamp?: string }) | undefined>('columns'));
   if (roles.target !== undefined && roles.prediction?.includes(roles.target)) {
     throw new UsageError(`column "${roles.target}" cannot be both the target and a prediction`);
   }
   for (const f of formats) if (!FORMATS.includes(f)) throw new UsageError(`unknown format "${f}"; available: ${FORMATS.join(', ')}`);
+  if (formats.includes('openmetrics') && !(windows?.spec && windows.timestamp)) {
+    throw new UsageError('--format openmetrics writes one point per window: it needs --window and --timestamp');
+  }
   const driftOptions: DriftOptions = {
     stattest: get('drift.stattest'),
     stattestThreshold: get('drift.stattest_threshold'),
@@ -115,6 +123,7 @@ export function resolveReportOptions(run: PlannedRun, flags: Record<string, unkn
       current: current ?? '',
       source: source ? { url: source, referenceSql: referenceSql!, currentSql: currentSql!, pullRows } : undefined,
       roles,
+      windows,
       drift: driftOptions,
       csv: { delimiter: get('csv.delimiter'), naValues: [...new Set(na)] },
       parallel: flags.parallel !== false,
@@ -127,6 +136,33 @@ export function resolveReportOptions(run: PlannedRun, flags: Record<string, unkn
     failOn: get('fail_on'),
     promMaxColumns: get('prometheus.max_columns'),
   };
+}
+
+/** The windowing options, checked; undefined when the run has no timestamp, window or reference period. */
+function windowOptions(get: <T>(path: string) => T): WindowOptions | undefined {
+  const size = get<string | undefined>('windows.size');
+  const range = get<string | undefined>('windows.reference_range');
+  const timestamp = get<string | undefined>('columns.timestamp');
+  const gate = get<GateWindow | undefined>('windows.gate');
+  const minRows = get<number | undefined>('windows.min_rows');
+  if (!size && (gate || minRows !== undefined)) throw new UsageError(`${gate ? '--gate-window' : '--min-window-rows'} needs --window <size>`);
+  if (!size && !range && !timestamp) return undefined;
+  if (range && !timestamp) throw new UsageError('--reference-range needs --timestamp <column>');
+  return {
+    spec: size === undefined ? undefined : parseWindowSpec(size),
+    timestamp,
+    minRows: minRows ?? DEFAULT_MIN_WINDOW_ROWS,
+    referenceRange: range === undefined ? undefined : parseRange(range),
+    gate: gate ?? 'latest',
+  };
+}
+
+/** The timestamp column is a datetime column (not compared), unless the user gave it a role of their own. */
+function windowRoles(columns: (ColumnRoles & { timestamp?: string }) | undefined): ColumnRoles {
+  const { timestamp: ts, ...roles } = { ...columns };
+  const declared = [roles.datetime, roles.id, roles.ignore, roles.numerical, roles.categorical, roles.prediction].some((l) => l?.includes(ts ?? ''));
+  if (ts && !declared && roles.target !== ts) roles.datetime = [...(roles.datetime ?? []), ts];
+  return roles;
 }
 
 /** What sets `mlobs test` apart from `mlobs report`: its terminal summary and its default exit gate. */

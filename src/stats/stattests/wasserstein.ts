@@ -3,8 +3,20 @@ import { npMean, npSum } from '../numeric/npsum.js';
 import { numericSides } from '../numeric/sorted.js';
 import type { StatTestFn } from '../types.js';
 
+/** A windowed run compares every window with the same reference array: its spread is computed once. */
+const stdCache = new WeakMap<Float64Array, number>();
+
 /** Population standard deviation as pandas' Series.std(ddof=0) computes it (two pass, pairwise sums). */
 function populationStd(a: Float64Array): number {
+  let std = stdCache.get(a);
+  if (std === undefined) {
+    std = twoPassStd(a);
+    stdCache.set(a, std);
+  }
+  return std;
+}
+
+function twoPassStd(a: Float64Array): number {
   const avg = npMean(a);
   const sq = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) sq[i] = (avg - a[i]) ** 2;

@@ -11,6 +11,7 @@ import { driftRow, targetView } from './drift.js';
 import { modelHeadline, modelView } from './model.js';
 import { qualityView } from './quality.js';
 import { suiteView } from './tests.js';
+import { windowsSection } from '../windows_view.js';
 
 export const HTML_FILE = 'report.html';
 
@@ -38,6 +39,7 @@ export function htmlView(report: Report) {
   const monitor = report.monitor === DEFAULT_MONITOR ? undefined : report.monitor;
 
   const sections = [
+    windowsSection(report),
     d.columns.length > 0 && {
       id: 'drift',
       title: 'Data drift',

@@ -40,6 +40,12 @@ function parseValue(raw: string): number {
   return raw === 'NaN' ? NaN : Number(raw);
 }
 
+/** A sample's series: its name and its labels in the family's order, escaped. */
+function seriesId(f: Family, s: Sample): string {
+  const labels = f.labels.map((l) => `${l}="${escapeLabel(s.labels[l] ?? '')}"`).join(',');
+  return labels ? `${f.name}{${labels}}` : f.name;
+}
+
 export function renderExposition(families: readonly Family[]): string {
   const lines: string[] = [];
   const names = new Set<string>();
@@ -51,14 +57,43 @@ export function renderExposition(families: readonly Family[]): string {
     lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} gauge`);
     const series = new Set<string>();
     for (const s of f.samples) {
-      const labels = f.labels.map((l) => `${l}="${escapeLabel(s.labels[l] ?? '')}"`).join(',');
-      const id = labels ? `${f.name}{${labels}}` : f.name;
+      const id = seriesId(f, s);
       if (series.has(id)) continue;
       series.add(id);
       lines.push(`${id} ${formatValue(s.value)}`);
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`: the families of several points in
+ * time, each sample with its point's timestamp (Unix seconds), a series' samples together and in time order
+ * (points are given oldest first), then the closing `# EOF`.
+ */
+export function renderOpenMetrics(points: readonly { timestamp: number; families: readonly Family[] }[]): string {
+  const families = new Map<string, { spec: FamilySpec; series: Map<string, string[]> }>();
+  for (const { timestamp, families: fs } of points) {
+    for (const f of fs) {
+      let entry = families.get(f.name);
+      if (!entry) families.set(f.name, (entry = { spec: f, series: new Map() }));
+      const seen = new Set<string>();
+      for (const s of f.samples) {
+        const id = seriesId(f, s);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        if (!entry.series.has(id)) entry.series.set(id, []);
+        entry.series.get(id)!.push(`${id} ${formatValue(s.value)} ${timestamp}`);
+      }
+    }
+  }
+  const lines: string[] = [];
+  for (const { spec, series } of families.values()) {
+    if (series.size === 0) continue;
+    lines.push(`# HELP ${spec.name} ${escapeHelp(spec.help)}`, `# TYPE ${spec.name} gauge`);
+    for (const samples of series.values()) lines.push(...samples);
+  }
+  return `${lines.join('\n')}\n# EOF\n`;
 }
 
 /**

@@ -1,10 +1,10 @@
-import { scoreFromJson, type ColumnDrift, type DatasetStats, type Report, type ScoreValue } from '../../report/model.js';
+import { scoreFromJson, type ColumnDrift, type DatasetStats, type Report, type ReportWindow, type ScoreValue } from '../../report/model.js';
 import { VERSION } from '../../version.js';
 import { mostDriftedFirst } from '../../report/format.js';
 import { metricsOf } from '../../report/metrics.js';
 import { STATUS_CODES } from '../../report/status.js';
 import type { StatusCode } from '../../report/model.js';
-import { parseSamples, renderExposition, type Family, type FamilySpec, type Sample } from './exposition.js';
+import { parseSamples, renderExposition, renderOpenMetrics, type Family, type FamilySpec, type Sample } from './exposition.js';
 
 /**
  * The report as Prometheus metrics. Every family carries a `monitor` label (never `job`, which Prometheus
@@ -93,14 +93,35 @@ type Quality = NonNullable<Report['model_quality']>;
 const family = (s: FamilySpec, samples: Sample[]): Family => ({ ...s, samples });
 const unixSeconds = (iso: string) => Date.parse(iso) / 1000;
 
+type DriftVerdict = Pick<ColumnDrift, 'column' | 'role' | 'stattest' | 'score_kind' | 'score' | 'threshold' | 'drift_detected'>;
+
+/** Target and prediction first (alerts watch them), then the most drifted. */
+const modelColumnsFirst = (a: DriftVerdict, b: DriftVerdict) => Number(MODEL_ROLES.has(b.role)) - Number(MODEL_ROLES.has(a.role)) || mostDriftedFirst(a, b);
+
+/** Dataset drift and the per-column drift series, of the whole report or of one window. */
+function driftFamilies(m: { monitor: string }, d: Report['drift'] | NonNullable<ReportWindow['drift']>, columns: DriftVerdict[], errors: number, omitted: number): Family[] {
+  const one = (s: FamilySpec, value: number) => family(s, [{ labels: m, value }]);
+  const testLabels = (c: DriftVerdict) => ({ ...m, column: c.column, role: c.role, stattest: c.stattest, score_kind: c.score_kind });
+  return [
+    one(F.datasetDrift, Number(d.dataset_drift)),
+    one(F.comparedColumns, d.number_of_columns),
+    one(F.driftedColumns, d.number_of_drifted_columns),
+    one(F.driftedRatio, d.share_of_drifted_columns),
+    one(F.driftShare, d.drift_share),
+    one(F.columnErrors, errors),
+    one(F.omittedColumns, omitted),
+    family(F.driftScore, columns.map((c) => ({ labels: testLabels(c), value: scoreFromJson(c.score) }))),
+    family(F.driftThreshold, columns.map((c) => ({ labels: testLabels(c), value: c.threshold }))),
+    family(F.driftDetected, columns.map((c) => ({ labels: testLabels(c), value: Number(c.drift_detected) }))),
+  ];
+}
+
 /**
  * The columns that get per-column series, best first: target and prediction (alerts watch them), then drifted
  * columns, then the rest, each by how far past its threshold; columns that were not scored come last.
  */
 function selectColumns(report: Report, max: number): { drift: ColumnDrift[]; names: string[]; omitted: number } {
-  const ranked = [...report.drift.columns].sort(
-    (a, b) => Number(MODEL_ROLES.has(b.role)) - Number(MODEL_ROLES.has(a.role)) || mostDriftedFirst(a, b),
-  );
+  const ranked = [...report.drift.columns].sort(modelColumnsFirst);
   const scored = new Set(ranked.map((c) => c.column));
   const others = report.columns.filter((c) => c.role !== 'ignored' && !scored.has(c.name)).map((c) => c.name);
   const names = [...ranked.map((c) => c.column), ...others];
@@ -171,11 +192,9 @@ function dataQualityFamilies(quality: Report['quality'], m: { monitor: string })
 
 function reportFamilies(report: Report, options: PromOptions): Family[] {
   const m = { monitor: options.monitor };
-  const one = (s: FamilySpec, value: number) => family(s, [{ labels: m, value }]);
   const d = report.drift;
   const { drift, names, omitted } = selectColumns(report, options.maxColumns);
   const columnInfo = new Map(report.columns.map((c) => [c.name, c]));
-  const testLabels = (c: ColumnDrift) => ({ ...m, column: c.column, role: c.role, stattest: c.stattest, score_kind: c.score_kind });
   const missing: Sample[] = [];
   for (const name of names) {
     const info = columnInfo.get(name);
@@ -189,21 +208,60 @@ function reportFamilies(report: Report, options: PromOptions): Family[] {
       { labels: { ...m, dataset: 'reference' }, value: report.inputs.reference.rows },
       { labels: { ...m, dataset: 'current' }, value: report.inputs.current.rows },
     ]),
-    one(F.datasetDrift, Number(d.dataset_drift)),
-    one(F.comparedColumns, d.number_of_columns),
-    one(F.driftedColumns, d.number_of_drifted_columns),
-    one(F.driftedRatio, d.share_of_drifted_columns),
-    one(F.driftShare, d.drift_share),
-    one(F.columnErrors, report.errors.length),
-    one(F.omittedColumns, omitted),
-    family(F.driftScore, drift.map((c) => ({ labels: testLabels(c), value: scoreFromJson(c.score) }))),
-    family(F.driftThreshold, drift.map((c) => ({ labels: testLabels(c), value: c.threshold }))),
-    family(F.driftDetected, drift.map((c) => ({ labels: testLabels(c), value: Number(c.drift_detected) }))),
+    ...driftFamilies(m, d, drift, report.errors.length, omitted),
     family(F.missingRatio, missing),
     ...dataQualityFamilies(report.quality, m),
     ...testFamilies(report.tests, m, options.maxColumns),
     modelQualityFamily(report.model_quality, m),
   ];
+}
+
+/** A window's metrics: the families a run over only that window's rows would export, as far as windows[] carries them. */
+function windowFamilies(report: Report, w: ReportWindow, options: PromOptions): Family[] {
+  const m = { monitor: options.monitor };
+  const one = (s: FamilySpec, value: number) => family(s, [{ labels: m, value }]);
+  const rows = family(F.rows, [
+    { labels: { ...m, dataset: 'reference' }, value: report.inputs.reference.rows },
+    { labels: { ...m, dataset: 'current' }, value: w.rows },
+  ]);
+  if (!w.judged || !w.drift) return [rows];
+  const d = w.drift;
+  const ranked = [...d.columns].sort(modelColumnsFirst);
+  const drift = ranked.slice(0, options.maxColumns);
+  const failed = (w.tests?.failed ?? []).slice(0, options.maxColumns);
+  return [
+    rows,
+    ...driftFamilies(m, d, drift, w.errors.length, ranked.length - drift.length),
+    family(F.datasetMissing, [{ labels: { ...m, dataset: 'current' }, value: w.quality.missing_share }]),
+    ...(w.tests
+      ? [
+          family(F.tests, TEST_STATUSES.map((status) => ({ labels: { ...m, status: status.toLowerCase() }, value: w.tests!.by_status[status] ?? 0 }))),
+          family(F.testFailed, failed.map((t) => ({ labels: { ...m, test: t.id, column: t.column ?? '', class: '' }, value: Number(t.status === 'FAIL') }))),
+          one(F.omittedTests, (w.tests.failed.length) - failed.length),
+        ]
+      : []),
+  ];
+}
+
+/** The window the textfile reports for a windowed run: the latest complete, judged one (as a daily run would). */
+function latestWindow(report: Report): ReportWindow | undefined {
+  const latest = report.windowing?.latest_complete;
+  return latest === null || latest === undefined ? undefined : report.windows?.[latest];
+}
+
+/** When a window's point sits in Prometheus: its start (row windows: their earliest timestamp). */
+const windowTime = (w: ReportWindow) => (w.start === null ? null : unixSeconds(w.start));
+
+/**
+ * `--format openmetrics`: every window's metrics at the window's time, for `promtool tsdb create-blocks-from
+ * openmetrics`; the whole report's metrics are the textfile's business.
+ */
+export function renderWindowsOpenMetrics(report: Report, options: PromOptions): string {
+  const points = (report.windows ?? []).flatMap((w) => {
+    const timestamp = windowTime(w);
+    return timestamp === null || w.rows === 0 ? [] : [{ timestamp, families: windowFamilies(report, w, options) }];
+  });
+  return renderOpenMetrics(points);
 }
 
 interface RunStatus {
@@ -241,7 +299,8 @@ export function renderReportMetrics(report: Report, options: PromOptions): strin
     mlobsVersion: report.run.mlobs_version,
     nodeVersion: report.run.node_version,
   };
-  return renderExposition([...runFamilies(options.monitor, run), ...reportFamilies(report, options)]);
+  const latest = latestWindow(report);
+  return renderExposition([...runFamilies(options.monitor, run), ...(latest ? windowFamilies(report, latest, options) : reportFamilies(report, options))]);
 }
 
 /**

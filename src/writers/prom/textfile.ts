@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureDir, sweepStale, writeFileAtomic } from '../../io/atomic.js';
 import type { Report } from '../../report/model.js';
-import { renderFailedRunMetrics, renderReportMetrics, type PromOptions } from './metrics.js';
+import { renderFailedRunMetrics, renderReportMetrics, renderWindowsOpenMetrics, type PromOptions } from './metrics.js';
 
 const PROM_FILE = 'metrics.prom';
 
@@ -18,6 +18,11 @@ async function writeMetrics(path: string, text: string): Promise<string> {
 /** `--format prom`: metrics.prom beside the report. */
 export function writePromFile(report: Report, dir: string, options: PromOptions): Promise<string> {
   return writeMetrics(join(dir, PROM_FILE), renderReportMetrics(report, options));
+}
+
+/** `--format openmetrics`: metrics.om, every window's metrics with timestamps, for a Prometheus backfill. */
+export function writeOpenMetricsFile(report: Report, dir: string, options: PromOptions): Promise<string> {
+  return writeMetrics(join(dir, 'metrics.om'), renderWindowsOpenMetrics(report, options));
 }
 
 /** node_exporter (another user) must be able to list a textfile directory mlobs creates, whatever the umask. */

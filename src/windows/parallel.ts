@@ -1,0 +1,96 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { ParsedTable } from '../io/csv/types.js';
+import type { Report } from '../report/model.js';
+import type { AnalyzeOptions } from '../pipeline.js';
+import { workerScript } from '../workers.js';
+
+export type WindowBody = Omit<Report, 'run'>;
+/** A window's report, or why it could not be analysed (a user-facing error: the window is not judged). */
+export type WindowOutcome = { body: WindowBody } | { reason: string };
+
+/** What the window worker is started with: the reference and how to analyse (see worker.ts). */
+export interface WindowWorkerData {
+  reference: ParsedTable;
+  options: AnalyzeOptions;
+}
+export type WindowReply = { index: number; body: WindowBody } | { index: number; error: { name: string; message: string; stack?: string; user: boolean } };
+
+const MAX_THREADS = 4;
+/** Below this many reference values per window, a worker's own copy of the prepared reference costs more than it saves. */
+const MIN_PARALLEL_VALUES = 5_000_000;
+
+/**
+ * Analyses `count` windows on this thread and, for big inputs, worker threads: each thread prepares the
+ * reference once (its sorted columns stay pinned there) and takes the next window from one queue. A window's
+ * table is gathered only when a thread takes it, so at most one per thread is alive.
+ */
+export function runWindows(
+  count: number,
+  table: (i: number) => ParsedTable,
+  reference: ParsedTable,
+  options: AnalyzeOptions,
+  here: (current: ParsedTable) => Promise<WindowOutcome>,
+): Promise<WindowOutcome[]> {
+  const values = reference.rowCount * reference.columns.length * count;
+  const threads = Math.min(availableParallelism(), MAX_THREADS, count);
+  const script = options.parallel !== false && threads >= 2 && values >= MIN_PARALLEL_VALUES ? workerScript(import.meta.url, './worker.js') : null;
+  const outcomes = new Array<WindowOutcome>(count);
+  let next = 0;
+  if (!script) {
+    return (async () => {
+      for (; next < count; next++) outcomes[next] = await here(table(next));
+      return outcomes;
+    })();
+  }
+  return new Promise((resolve, reject) => {
+    const workers: Worker[] = [];
+    let done = 0;
+    let failed = false;
+    const finish = (error?: Error) => {
+      if (failed) return;
+      if (error) failed = true;
+      for (const w of workers) void w.terminate();
+      if (error) reject(error);
+      else resolve(outcomes);
+    };
+    const record = (index: number, outcome: WindowOutcome) => {
+      outcomes[index] = outcome;
+      if (++done === count) finish();
+    };
+    const feed = (worker: Worker) => {
+      if (next < count && !failed) {
+        const index = next++;
+        worker.postMessage({ index, table: table(index) });
+      }
+    };
+    // This thread's share: one window at a time, yielding between windows so worker replies get handled.
+    const work = () => {
+      if (failed || next >= count) return;
+      const index = next++;
+      here(table(index)).then(
+        (outcome) => {
+          record(index, outcome);
+          setImmediate(work);
+        },
+        (e: Error) => finish(e),
+      );
+    };
+    const data: WindowWorkerData = { reference, options };
+    for (let t = 1; t < threads; t++) {
+      const worker = new Worker(script, { workerData: data });
+      workers.push(worker);
+      worker.on('message', (reply: WindowReply) => {
+        if ('error' in reply) {
+          const { name, message, stack, user } = reply.error;
+          if (!user) return finish(Object.assign(new Error(message), { name, stack }));
+          record(reply.index, { reason: message });
+        } else record(reply.index, { body: reply.body });
+        feed(worker);
+      });
+      worker.on('error', (error) => finish(error));
+      feed(worker);
+    }
+    setImmediate(work);
+  });
+}
