@@ -10,6 +10,7 @@ import { lowerBound, releaseSorted, sortedCopy } from '../stats/numeric/sorted.j
 import { autoSelect, findStatTest, isDrift, ROW_ORDER_TEST_IDS, STAT_TEST_IDS, type StatTestDef } from './registry.js';
 import { didYouMean } from '../suggest.js';
 import type { DriftOptions } from './options.js';
+import { OTHER_LABEL } from './explain.js';
 
 const HISTOGRAM_BINS = 10;
 const TOP_CATEGORIES = 20;
@@ -182,9 +183,6 @@ function oneFileLevels(s: CategoricalSample, test: StatTestDef, threshold: numbe
   };
 }
 
-/** What the chart calls the levels it lumps together; the merged sample of tailLevels uses it as a label. */
-const LUMPED_LABEL = '(other levels)';
-
 /**
  * The rarer levels the chart lumps into one bar, and the same test on the column as the chart shows it (those
  * levels merged into one level): when that score is not drift, the verdict rests on how rows move among levels
@@ -195,7 +193,7 @@ function tailLevels(s: CategoricalSample, test: StatTestDef, threshold: number):
   if (order.length <= TOP_CATEGORIES) return undefined;
   let merged: number | null = null;
   try {
-    merged = test.fn(categoricalDriftSample(() => mergeLevels(s, order.slice(0, TOP_CATEGORIES), LUMPED_LABEL))).score;
+    merged = test.fn(categoricalDriftSample(() => mergeLevels(s, order.slice(0, TOP_CATEGORIES), OTHER_LABEL))).score;
   } catch {
     // A test that cannot run on the merged levels leaves the question open: null says so.
   }

@@ -1,14 +1,13 @@
 import { capLabel } from '../printable.js';
 import { formatNumber, formatScore, formatShare, RULE_SYMBOL } from '../report/format.js';
 import { CORRECTION_NAME } from '../drift/correction.js';
+import { OTHER_LABEL } from '../drift/explain.js';
 import { scoreFromJson, type ColumnDrift, type Distribution } from '../report/model.js';
 
 /**
  * What the visual writers (HTML, PNG) show about a drift column: the chart series and the sentences that
  * say why it drifted. Shared so the report page and the chart images can never tell different stories.
  */
-
-export const OTHER_LABEL = '(other levels)';
 
 export interface Series {
   /** Bin ranges or category labels; OTHER_LABEL last when the report lumped the rarer levels together. */
