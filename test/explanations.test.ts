@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildMessage, summarize } from '../src/notify/message.js';
@@ -14,18 +14,20 @@ import { FIXTURES, tempDir } from './helpers/cli.js';
  */
 const ARGS = ['report', '-r', join(FIXTURES, 'explanations', 'reference.csv'), '-c', join(FIXTURES, 'explanations', 'current.csv'), '--format', 'json,html'];
 
+/** One in-process report into `dir`: its JSON, HTML and terminal summary. */
+async function reportIn(dir: string, args: string[]): Promise<{ report: Report; html: string; stdout: string }> {
+  let stdout = '';
+  expect(await run([...args, '-o', dir], { stdout: (t) => void (stdout += t), stderr: () => undefined, color: false, width: 100 })).toBe(0);
+  return { report: await readReportFile(join(dir, 'report.json')), html: readFileSync(join(dir, 'report.html'), 'utf8'), stdout };
+}
+
 describe('explanations travel with the row, in every channel', () => {
   let report: Report;
   let html: string;
   let stdout: string;
 
   beforeAll(async () => {
-    const dir = tempDir();
-    let out = '';
-    expect(await run([...ARGS, '-o', dir], { stdout: (t) => void (out += t), stderr: () => undefined, color: false, width: 100 })).toBe(0);
-    stdout = out;
-    report = await readReportFile(join(dir, 'report.json'));
-    html = readFileSync(join(dir, 'report.html'), 'utf8');
+    ({ report, html, stdout } = await reportIn(tempDir(), ARGS));
   });
 
   const column = (name: string) => report.drift.columns.find((c) => c.column === name)!;
@@ -73,5 +75,49 @@ describe('explanations travel with the row, in every channel', () => {
     const text = JSON.stringify(m.blocks);
     expect(text).toContain('• `store`: chi-square p_value < 1e-300 < 0.05 _(one-file levels)_');
     expect(text).toContain('_(few values)_');
+  });
+});
+
+/**
+ * "city": 20 common levels with the same 20 rows in both files, then 30 rare levels (the chart's "(other
+ * levels)" bar) holding 300 rows in both files, but 15 rows each in the even ones and 5 in the odd ones in the
+ * reference and the other way round in the current. Chi-square calls that drift; with the rare levels merged
+ * into one level, as the chart shows them, both files are identical (p = 1).
+ */
+describe('a verdict the lumped rare levels make says so', () => {
+  let report: Report;
+  let html: string;
+  let stdout: string;
+
+  beforeAll(async () => {
+    const dir = tempDir();
+    const common = Array.from({ length: 20 }, (_, i) => Array<string>(20).fill(`c${String(i).padStart(2, '0')}`)).flat();
+    const rare = (even: number, odd: number) =>
+      Array.from({ length: 30 }, (_, i) => Array<string>(i % 2 === 0 ? even : odd).fill(`r${String(i).padStart(2, '0')}`)).flat();
+    const csv = (rows: string[]) => ['city', ...rows].join('\n') + '\n';
+    writeFileSync(join(dir, 'reference.csv'), csv([...common, ...rare(15, 5)]));
+    writeFileSync(join(dir, 'current.csv'), csv([...common, ...rare(5, 15)]));
+    ({ report, html, stdout } = await reportIn(dir, ['report', '-r', join(dir, 'reference.csv'), '-c', join(dir, 'current.csv'), '--format', 'json,html']));
+  });
+
+  it('report.json: the tail, its shares and the verdict with it merged into one level', () => {
+    const city = report.drift.columns[0];
+    expect(city.stattest).toBe('chisquare');
+    expect(city.drift_detected).toBe(true);
+    expect(city.tail_levels).toEqual({ levels: 30, reference_share: 300 / 700, current_share: 300 / 700, score_merged: 1, drift_merged: false });
+    expect(city.explanations?.map((e) => e.code)).toEqual(['tail_levels']);
+    expect(city.explanations?.[0].message).toBe(
+      'The drift comes from the 30 rarer levels the chart shows as one "(other levels)" bar (42.9% of the reference rows, 42.9% of the current): with them merged into one level the score is 1, which is not drift.',
+    );
+  });
+
+  it('terminal, HTML and Slack carry it on the row', () => {
+    expect(stdout).toMatch(/^city .* DRIFT\*$/m);
+    expect(stdout).toContain('* city: The drift comes from the 30 rarer levels');
+    expect(html).toContain('rare levels');
+    expect(html).toMatch(
+      /\(other levels\) holds 30 levels \(42\.9% of the reference rows, 42\.9% of the current\); with them merged into one level, as the chart shows them, chisquare scores 1 \(not drift\) against [^<]+ on every level\./,
+    );
+    expect(JSON.stringify(buildMessage(summarize(report, 'shop')).blocks)).toContain('_(rare levels)_');
   });
 });

@@ -1,6 +1,7 @@
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import golden from '../fixtures/golden/stattests.json' with { type: 'json' };
-import { STAT_TESTS, findStatTest, isDrift } from '../src/drift/registry.js';
+import { STAT_TESTS, STAT_TEST_IDS, findStatTest, isDrift } from '../src/drift/registry.js';
 import { sampleFromArrays } from '../src/stats/sample.js';
 import { StatTestError } from '../src/stats/errors.js';
 import { scoreToJson } from '../src/report/model.js';
@@ -14,6 +15,16 @@ describe('stat test registry', () => {
     expect(STAT_TESTS.map((t) => t.id).sort()).toEqual(Object.keys(golden.drift_rule).sort());
     const symbol = { lt: '<', le: '<=', ge: '>=', gt: '>' } as const;
     for (const t of STAT_TESTS) expect(`score ${symbol[t.rule]} threshold`).toBe((golden.drift_rule as Record<string, string>)[t.id]);
+  });
+
+  // One file per Evidently id, so `ls` finds a test by the name users type; ids are matched case-insensitively,
+  // so TVD lives in tvd.ts. The only other files are helpers shared by several tests (docs/architecture.md).
+  it('has one file named after each stat-test id and no other file but the shared helpers', () => {
+    const helpers = ['binning', 'goodness_of_fit'];
+    const files = readdirSync(new URL('../src/stats/stattests/', import.meta.url))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => f.slice(0, -'.ts'.length));
+    expect(files.filter((f) => !helpers.includes(f)).sort()).toEqual(STAT_TEST_IDS.map((id) => id.toLowerCase()).sort());
   });
 
   it('drift rules treat NaN as no drift and respect equality', () => {

@@ -4,12 +4,13 @@ import type { ParsedColumn } from '../io/csv/types.js';
 import type { ColumnDrift, Distribution } from '../report/model.js';
 import { scoreToJson } from '../report/model.js';
 import { UsageError } from '../errors.js';
-import { categoricalDriftSample, inBothFiles, mergeCategorical, numericDriftSample, withoutOneFileLevels } from '../stats/sample.js';
+import { categoricalDriftSample, inBothFiles, mergeCategorical, mergeLevels, numericDriftSample, withoutOneFileLevels } from '../stats/sample.js';
 import type { CategoricalSample, DriftSample, FeatureType, StatResult } from '../stats/types.js';
 import { lowerBound, sortedCopy } from '../stats/numeric/sorted.js';
 import { autoSelect, findStatTest, isDrift, ROW_ORDER_TEST_IDS, STAT_TEST_IDS, type StatTestDef } from './registry.js';
 import { didYouMean } from '../suggest.js';
 import type { DriftOptions } from './options.js';
+import { OTHER_LABEL } from './explain.js';
 
 const HISTOGRAM_BINS = 10;
 const TOP_CATEGORIES = 20;
@@ -110,8 +111,13 @@ function numericDistribution(ref: Float64Array, cur: Float64Array): Distribution
   return { kind: 'histogram', x, reference, current, binning: 'equal_width' };
 }
 
+/** Level codes, most rows over both files first (ties in label order): the chart lists the first TOP_CATEGORIES. */
+function levelsByRows(s: CategoricalSample): number[] {
+  return s.labels.map((_, i) => i).sort((a, b) => s.refCounts[b] + s.curCounts[b] - (s.refCounts[a] + s.curCounts[a]) || a - b);
+}
+
 function categoricalDistribution(s: CategoricalSample): Distribution {
-  const order = s.labels.map((_, i) => i).sort((a, b) => s.refCounts[b] + s.curCounts[b] - (s.refCounts[a] + s.curCounts[a]) || a - b);
+  const order = levelsByRows(s);
   const top = order.slice(0, TOP_CATEGORIES);
   const dist: Distribution = {
     kind: 'categories',
@@ -177,6 +183,31 @@ function oneFileLevels(s: CategoricalSample, test: StatTestDef, threshold: numbe
   };
 }
 
+/**
+ * The rarer levels the chart lumps into one bar, and the same test on the column as the chart shows it (those
+ * levels merged into one level): when that score is not drift, the verdict rests on how rows move among levels
+ * the chart does not show one by one.
+ */
+function tailLevels(s: CategoricalSample, test: StatTestDef, threshold: number): ColumnDrift['tail_levels'] {
+  const order = levelsByRows(s);
+  if (order.length <= TOP_CATEGORIES) return undefined;
+  let merged: number | null = null;
+  try {
+    merged = test.fn(categoricalDriftSample(() => mergeLevels(s, order.slice(0, TOP_CATEGORIES), OTHER_LABEL))).score;
+  } catch {
+    // A test that cannot run on the merged levels leaves the question open: null says so.
+  }
+  const rest = order.slice(TOP_CATEGORIES);
+  const share = (counts: Float64Array, total: number) => rest.reduce((a, c) => a + counts[c], 0) / total;
+  return {
+    levels: rest.length,
+    reference_share: share(s.refCounts, s.ref.length),
+    current_share: share(s.curCounts, s.cur.length),
+    score_merged: merged === null ? null : scoreToJson(merged),
+    drift_merged: merged === null ? null : isDrift(test.rule, merged, threshold),
+  };
+}
+
 /** Test details travel as JSON: non-finite numbers become the same strings as non-finite scores. */
 function jsonDetails(details: StatResult['details']): ColumnDrift['details'] {
   const out: ColumnDrift['details'] = {};
@@ -224,6 +255,7 @@ export function columnDrift(plan: ColumnPlan, options: DriftOptions): ColumnDrif
     distribution = categoricalDistribution(sample.cat());
   }
   const oneFile = type === 'cat' ? oneFileLevels(sample.cat(), test, threshold) : undefined;
+  const tail = type === 'cat' ? tailLevels(sample.cat(), test, threshold) : undefined;
   return {
     column: plan.name,
     type,
@@ -243,5 +275,6 @@ export function columnDrift(plan: ColumnPlan, options: DriftOptions): ColumnDrif
     details: jsonDetails(result.details),
     distribution,
     ...(oneFile && { one_file_levels: oneFile }),
+    ...(tail && { tail_levels: tail }),
   };
 }

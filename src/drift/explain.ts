@@ -2,6 +2,9 @@ import { formatNumber, formatPercent, formatScore, RULE_SYMBOL } from '../report
 import { CORRECTION_NAME } from './correction.js';
 import type { ColumnDrift } from '../report/model.js';
 
+/** What the charts call the rarer levels they lump into one bar; the sentences about that bar name it too. */
+export const OTHER_LABEL = '(other levels)';
+
 /** Below this many values on a side, a verdict is flagged: Evidently happily reports drift from 8 rows. */
 export const SMALL_SAMPLE = 30;
 
@@ -12,6 +15,7 @@ export const EXPLANATION_FLAG: Record<Explanation['code'], string> = {
   small_sample: 'few values',
   one_file_levels: 'one-file levels',
   corrected_threshold: 'corrected threshold',
+  tail_levels: 'rare levels',
 };
 
 export const explanationFlags = (c: ColumnDrift) => (c.explanations ?? []).map((e) => EXPLANATION_FLAG[e.code]);
@@ -61,6 +65,13 @@ export function explainColumn(c: ColumnDrift): Explanation[] {
         o.score_without === null ? '' : ` Without them the column still drifts (score ${formatScore({ score: o.score_without, score_kind: c.score_kind })}).`;
       out.push({ code: 'one_file_levels', message: `Part of the change is levels seen in one file only: ${sides}.${still}` });
     }
+  }
+  const t = c.tail_levels;
+  if (t && c.drift_detected && t.drift_merged === false) {
+    out.push({
+      code: 'tail_levels',
+      message: `The drift comes from the ${t.levels} rarer levels the chart shows as one "${OTHER_LABEL}" bar (${formatPercent(t.reference_share)} of the reference rows, ${formatPercent(t.current_share)} of the current): with them merged into one level the score is ${formatScore({ score: t.score_merged!, score_kind: c.score_kind })}, which is not drift.`,
+    });
   }
   return out;
 }

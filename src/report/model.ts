@@ -69,7 +69,7 @@ const OneFileSide = z.object({
   examples: z.array(z.union([z.string(), z.number()])).describe('The most frequent of them, at most 5'),
 });
 
-export const ExplanationCode = z.enum(['one_file_levels', 'small_sample', 'corrected_threshold']);
+export const ExplanationCode = z.enum(['one_file_levels', 'small_sample', 'corrected_threshold', 'tail_levels']);
 
 const ColumnDrift = z.object({
   column: z.string(),
@@ -98,6 +98,16 @@ const ColumnDrift = z.object({
     })
     .optional()
     .describe('Categorical columns with levels seen in one file only: how much of each file they hold, and the verdict without them; since schema 1.3'),
+  tail_levels: z
+    .object({
+      levels: z.number().int().positive().describe('Levels beyond the chart\'s top 20, shown as one "(other levels)" bar'),
+      reference_share: z.number().describe("Share (0-1) of the reference's rows in those levels"),
+      current_share: z.number().describe("Share (0-1) of the current's rows in those levels"),
+      score_merged: Score.nullable().describe('The same test with those levels merged into one level; null when it cannot run on them'),
+      drift_merged: z.boolean().nullable(),
+    })
+    .optional()
+    .describe("Categorical columns with more levels than the chart lists: the tail's share of each file and the verdict with the tail as one level; since schema 1.5"),
   correction: z
     .object({
       method: z.enum(['bonferroni', 'holm', 'bh']),

@@ -110,6 +110,29 @@ export function withoutOneFileLevels(s: CategoricalSample): CategoricalSample {
   return mergeCategorical(mask(s.ref), s.labels, mask(s.cur), s.labels);
 }
 
+/**
+ * The sample with every level outside `keep` merged into one level, labelled `otherLabel`, placed last: the
+ * column as a chart that lumps its rarer levels together shows it. Row order is kept.
+ */
+export function mergeLevels(s: CategoricalSample, keep: readonly number[], otherLabel: string): CategoricalSample {
+  const map = new Int32Array(s.labels.length).fill(keep.length);
+  keep.forEach((c, k) => { map[c] = k; });
+  const refCounts = new Float64Array(keep.length + 1);
+  const curCounts = new Float64Array(keep.length + 1);
+  const encode = (codes: Int32Array, counts: Float64Array) =>
+    Int32Array.from(codes, (c) => {
+      counts[map[c]]++;
+      return map[c];
+    });
+  return {
+    labels: [...keep.map((c) => s.labels[c]), otherLabel],
+    ref: encode(s.ref, refCounts),
+    cur: encode(s.cur, curCounts),
+    refCounts,
+    curCounts,
+  };
+}
+
 function lazy<T>(make: () => T): () => T {
   let value: T | undefined;
   return () => (value ??= make());

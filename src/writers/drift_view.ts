@@ -1,14 +1,13 @@
 import { capLabel } from '../printable.js';
 import { formatNumber, formatScore, formatShare, RULE_SYMBOL } from '../report/format.js';
 import { CORRECTION_NAME } from '../drift/correction.js';
+import { OTHER_LABEL } from '../drift/explain.js';
 import { scoreFromJson, type ColumnDrift, type Distribution } from '../report/model.js';
 
 /**
  * What the visual writers (HTML, PNG) show about a drift column: the chart series and the sentences that
  * say why it drifted. Shared so the report page and the chart images can never tell different stories.
  */
-
-export const OTHER_LABEL = '(other levels)';
 
 export interface Series {
   /** Bin ranges or category labels; OTHER_LABEL last when the report lumped the rarer levels together. */
@@ -72,6 +71,17 @@ export function distributionSeries(d: Distribution): Series {
   return { labels, ...shares, counts: { reference, current }, axisMax };
 }
 
+/** The lumped bar's part in the score: the same test with the tail as one level, next to the full score. */
+function tailNote(c: ColumnDrift): string {
+  const t = c.tail_levels;
+  if (!t) return '';
+  const shares = `${t.levels} levels (${formatShare(t.reference_share * 100)} of the reference rows, ${formatShare(t.current_share * 100)} of the current)`;
+  if (t.score_merged === null) return `${OTHER_LABEL} holds ${shares}.`;
+  const merged = formatScore({ score: t.score_merged, score_kind: c.score_kind });
+  const verdict = t.drift_merged === c.drift_detected ? 'the same verdict' : t.drift_merged ? 'drift' : 'not drift';
+  return `${OTHER_LABEL} holds ${shares}; with them merged into one level, as the chart shows them, ${c.stattest} scores ${merged} (${verdict}) against ${formatScore(c)} on every level.`;
+}
+
 const TEST_BINNING: Record<string, string> = {
   sturges: 'Sturges bins over both files',
   per_value: 'one bin per value',
@@ -85,9 +95,9 @@ export function binningNote(c: ColumnDrift): string {
   const d = c.distribution;
   if (d.kind !== 'histogram') {
     const o = c.one_file_levels;
-    if (!o) return '';
-    const side = (s: typeof o.current_only, file: string) => `${s.levels} only in the ${file} file (${formatShare(s.share * 100)} of its rows)`;
-    return `Levels seen in one file only: ${side(o.current_only, 'current')}, ${side(o.reference_only, 'reference')}.`;
+    const side = (s: NonNullable<typeof o>['current_only'], file: string) => `${s.levels} only in the ${file} file (${formatShare(s.share * 100)} of its rows)`;
+    const oneFile = o ? `Levels seen in one file only: ${side(o.current_only, 'current')}, ${side(o.reference_only, 'reference')}.` : '';
+    return [oneFile, tailNote(c)].filter(Boolean).join(' ');
   }
   const chart = d.binning === 'reference_quantiles'
     ? `Bins are the reference's deciles: equal-width bins would have put most values in one bar.`

@@ -12,7 +12,11 @@ import {
 } from '../../src/stats/histogram.js';
 import { RandomState } from '../../src/stats/random.js';
 import { categoricalDriftSample, sampleFromArrays } from '../../src/stats/sample.js';
-import { fillZeroes, hellinger, jensenShannon, klDiv, psi } from '../../src/stats/stattests/binned.js';
+import { fillZeroes } from '../../src/stats/stattests/binning.js';
+import { hellinger } from '../../src/stats/stattests/hellinger.js';
+import { jensenShannon } from '../../src/stats/stattests/jensenshannon.js';
+import { klDiv } from '../../src/stats/stattests/kl_div.js';
+import { psi } from '../../src/stats/stattests/psi.js';
 import { chiSquare } from '../../src/stats/stattests/chisquare.js';
 import { fisherExact, fisherExactTwoSided } from '../../src/stats/stattests/fisher_exact.js';
 import { gTest } from '../../src/stats/stattests/g_test.js';
