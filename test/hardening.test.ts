@@ -172,6 +172,29 @@ describe('files and runs', () => {
     for (const d of dirs) expect(readdirSync(join(cwd, 'reports', d))).toEqual(['report.json']);
   });
 
+  it('relative paths in a config file resolve against the config file, not the working directory', async () => {
+    const d = files({ 'r.csv': readFileSync(REF, 'utf8'), 'c.csv': readFileSync(CUR, 'utf8') });
+    mkdirSync(join(d, 'monitors'));
+    writeFileSync(
+      join(d, 'monitors', 'one.yaml'),
+      'reference: ../r.csv\ncurrent: ../c.csv\noutput:\n  dir: out\nprometheus:\n  textfile_dir: prom\n',
+    );
+    writeFileSync(join(d, 'monitors', 'many.yaml'), 'monitors:\n  - name: a\n    reference: ../r.csv\n    current: ../c.csv\n    output:\n      dir: many\n');
+    const cwd = tempDir();
+    const one = await runCli(['report', '--config', join(d, 'monitors', 'one.yaml'), '--quiet'], { cwd });
+    expect(one.code, one.stderr).toBe(0);
+    expect(readdirSync(join(d, 'monitors', 'out'))).toContain('report.json');
+    expect(readdirSync(join(d, 'monitors', 'prom'))).toEqual(['mlobs_default.prom']);
+    const many = await runCli(['report', '--config', join(d, 'monitors', 'many.yaml'), '--quiet'], { cwd });
+    expect(many.code, many.stderr).toBe(0);
+    expect(existsSync(join(d, 'monitors', 'many', 'a', 'report.json'))).toBe(true);
+    expect(readdirSync(cwd)).toEqual([]);
+    // A flag is relative to the working directory, as on any command line.
+    const flag = await runCli(['report', '--config', join(d, 'monitors', 'one.yaml'), '-o', 'here', '--quiet'], { cwd });
+    expect(flag.code, flag.stderr).toBe(0);
+    expect(readdirSync(cwd)).toEqual(['here']);
+  });
+
   it('a failed run creates no output directory', async () => {
     const d = tempDir();
     const res = await runCli(['report', '-r', join(d, 'missing.csv'), '-c', CUR, '-o', join(d, 'new', 'out')]);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildMessage, summarize } from '../src/notify/message.js';
 import { runStatus } from '../src/report/status.js';
 import { CHANNEL_ID, FakeSlack, MESSAGE_TS, WEBHOOK_PATH } from './helpers/fake-slack.js';
-import { runCli, tempDir, type CliResult } from './helpers/cli.js';
+import { FIXTURES, runCli, tempDir, type CliResult } from './helpers/cli.js';
 
 const TOKEN = 'xoxb-1111-2222-fakeSecretToken';
 const DRIFTING = ['-r', 'fixtures/activities/reference.csv', '-c', 'fixtures/activities/current.csv', '--target', 'Quality', '--task', 'regression'];
@@ -285,8 +285,8 @@ describe('mlobs report with Slack', () => {
       'columns: { target: Quality, task: regression }',
       'notify: { when: change }',
       'monitors:',
-      '  - { name: activities, reference: fixtures/activities/reference.csv, current: fixtures/activities/current.csv }',
-      '  - { name: requests, reference: fixtures/activities/activities_full.csv, current: fixtures/activities/requests_sample.csv, columns: { categorical: [Type], id: [Activity ID] } }',
+      `  - { name: activities, reference: ${FIXTURES}/activities/reference.csv, current: ${FIXTURES}/activities/current.csv }`,
+      `  - { name: requests, reference: ${FIXTURES}/activities/activities_full.csv, current: ${FIXTURES}/activities/requests_sample.csv, columns: { categorical: [Type], id: [Activity ID] } }`,
     ].join('\n'));
     const first = await runCli(['report', '--config', config], { env: env({ webhook: true }) });
     expect(first.code, first.stderr).toBe(0);

@@ -39,6 +39,8 @@ export interface Setting {
   per?: Partial<Record<CommandName, CommandVariant>>;
   /** Only at the config file's top level, not inside a `monitors:` entry. */
   topLevel?: boolean;
+  /** A file or directory: relative in a config file, it is relative to that file's directory. */
+  path?: true;
 }
 
 function number(flag: string) {
@@ -109,14 +111,15 @@ export const SETTINGS: readonly Setting[] = [
     commands: ['schedule'],
   },
   { flags: '--log-format <format>', help: 'one line per run, as text or json', default: 'text', commands: ['schedule'] },
-  { flags: '-r, --reference <file>', help: 'reference CSV (training data or a known-good period)', config: 'reference', type: text, commands: RUN },
-  { flags: '-c, --current <file>', help: 'current CSV (recent production data)', config: 'current', type: text, commands: RUN },
-  { flags: '--config <file>', help: 'YAML or JSON config file; flags override its values', commands: RUN },
+  { flags: '-r, --reference <file>', help: 'reference CSV (training data or a known-good period)', config: 'reference', type: text, path: true, commands: RUN },
+  { flags: '-c, --current <file>', help: 'current CSV (recent production data)', config: 'current', type: text, path: true, commands: RUN },
+  { flags: '--config <file>', help: 'YAML or JSON config file; flags override its values; its relative paths are relative to its directory', commands: RUN },
   {
     flags: '-o, --out <dir>',
     help: 'output directory',
     config: 'output.dir',
     type: text,
+    path: true,
     defaultText: 'reports/<UTC timestamp>/',
     commands: [...RUN, 'render'],
     per: { render: { defaultText: "the report's directory" } },
@@ -312,6 +315,7 @@ export const SETTINGS: readonly Setting[] = [
     flags: '--textfile-dir <dir>',
     help: "also write <dir>/mlobs_<monitor>.prom for node_exporter's textfile collector, on failed runs too",
     config: 'prometheus.textfile_dir',
+    path: true,
     type: text,
     commands: RUN,
   },
