@@ -80,6 +80,14 @@ export async function analyze(
     { parallel: options.parallel },
   );
   const warnings = [...typing.warnings];
+  for (const t of [reference, current]) {
+    if (t.invalidUtf8 === null) continue;
+    const { cells, line, column } = t.invalidUtf8;
+    warnings.push({
+      code: 'invalid_utf8',
+      message: `${t.path}: ${cells} ${cells === 1 ? 'cell is' : 'cells are'} not valid UTF-8 (the first at line ${line}, column "${column}"); their bad bytes read as U+FFFD`,
+    });
+  }
   for (const c of drift.columns) {
     const n = Math.min(c.n_reference, c.n_current);
     if (n < SMALL_SAMPLE) {

@@ -321,6 +321,19 @@ describe('inputs at the edges', () => {
       expect(res.stderr, name).toMatch(new RegExp(`^mlobs: error: .*${name}: .*${why.source}`));
     }
   });
+  it('invalid UTF-8 is warned about once per file, with a count and where the first one is', async () => {
+    const d = tempDir();
+    const bad = Buffer.from([0x66, 0xff, 0x6f]);
+    const rows = Array.from({ length: 40 }, (_, i) => Buffer.concat([Buffer.from(`${i},`), i % 10 === 3 ? bad : Buffer.from(`k${i % 3}`), Buffer.from('\n')]));
+    writeFileSync(join(d, 'r.csv'), Buffer.concat([Buffer.from('n,label\n'), ...rows]));
+    writeFileSync(join(d, 'c.csv'), csv(['n', 'label'], 40, (i) => [i, `k${i % 3}`]));
+    const res = await runCli(['report', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '-o', join(d, 'o')]);
+    expect(res.code, res.stderr).toBe(0);
+    const lines = `${res.stdout}${res.stderr}`.split('\n').filter((l) => /UTF-8/.test(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/r\.csv: 4 cells are not valid UTF-8 \(the first at line 5, column "label"\)/);
+    expect(readReport(join(d, 'o')).warnings.filter((w: { code: string }) => w.code === 'invalid_utf8')).toHaveLength(1);
+  });
 });
 
 describe('per-column maps', () => {
