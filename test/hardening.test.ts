@@ -435,6 +435,24 @@ describe('wide data and long labels', () => {
     expect(html).toContain('700 less drifted columns are not listed here');
   });
 
+  it('report.json keeps a huge label as its start, its length and a hash: two long labels stay two', async () => {
+    const [a, b] = ['A', 'B'].map((end) => `${'Z'.repeat(1_000_000)}${end}`);
+    const name = 'N'.repeat(100_000);
+    const d = files({ 'r.csv': csv([name, 'n'], 12, (i) => [i % 2 ? a : 'x', i]), 'c.csv': csv([name, 'n'], 12, (i) => [i % 3 ? b : 'x', i]) });
+    const out = join(d, 'o');
+    const res = await runCli(['report', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '-o', out, '--quiet']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(statSync(join(out, 'report.json')).size).toBeLessThan(200_000);
+    const report = readReport(out);
+    const labels: string[] = report.drift.columns.find((c: { column: string }) => c.column.startsWith('NNN')).distribution.x;
+    const capped = labels.filter((x) => x.startsWith('ZZZ'));
+    expect(capped).toHaveLength(2);
+    for (const x of capped) expect(x).toMatch(/^Z+…\[1000001 characters, sha256 [0-9a-f]{12}\]$/);
+    expect(report.drift.columns.map((c: { column: string }) => c.column)).toContainEqual(expect.stringMatching(/^N+…\[100000 characters, sha256 [0-9a-f]{12}\]$/));
+    const again = await runCli(['render', join(out, 'report.json'), '-o', join(d, 'again')]);
+    expect(again.code, again.stderr).toBe(0);
+  });
+
   it('a huge category label is capped in the HTML', async () => {
     const huge = 'Z'.repeat(1_000_000);
     const d = files({ 'r.csv': csv(['k'], 10, (i) => [i % 2 ? huge : 'a']), 'c.csv': csv(['k'], 10, (i) => [i % 3 ? huge : 'b']) });
