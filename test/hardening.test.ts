@@ -175,10 +175,7 @@ describe('files and runs', () => {
   it('relative paths in a config file resolve against the config file, not the working directory', async () => {
     const d = files({ 'r.csv': readFileSync(REF, 'utf8'), 'c.csv': readFileSync(CUR, 'utf8') });
     mkdirSync(join(d, 'monitors'));
-    writeFileSync(
-      join(d, 'monitors', 'one.yaml'),
-      'reference: ../r.csv\ncurrent: ../c.csv\noutput:\n  dir: out\nprometheus:\n  textfile_dir: prom\n',
-    );
+    writeFileSync(join(d, 'monitors', 'one.yaml'), 'reference: ../r.csv\ncurrent: ../c.csv\noutput:\n  dir: out\nprometheus:\n  textfile_dir: prom\n');
     writeFileSync(join(d, 'monitors', 'many.yaml'), 'monitors:\n  - name: a\n    reference: ../r.csv\n    current: ../c.csv\n    output:\n      dir: many\n');
     const cwd = tempDir();
     const one = await runCli(['report', '--config', join(d, 'monitors', 'one.yaml'), '--quiet'], { cwd });
@@ -326,7 +323,10 @@ describe('inputs at the edges', () => {
     const bad = Buffer.from([0x66, 0xff, 0x6f]);
     const rows = Array.from({ length: 40 }, (_, i) => Buffer.concat([Buffer.from(`${i},`), i % 10 === 3 ? bad : Buffer.from(`k${i % 3}`), Buffer.from('\n')]));
     writeFileSync(join(d, 'r.csv'), Buffer.concat([Buffer.from('n,label\n'), ...rows]));
-    writeFileSync(join(d, 'c.csv'), csv(['n', 'label'], 40, (i) => [i, `k${i % 3}`]));
+    writeFileSync(
+      join(d, 'c.csv'),
+      csv(['n', 'label'], 40, (i) => [i, `k${i % 3}`]),
+    );
     const res = await runCli(['report', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '-o', join(d, 'o')]);
     expect(res.code, res.stderr).toBe(0);
     const lines = `${res.stdout}${res.stderr}`.split('\n').filter((l) => /UTF-8/.test(l));
@@ -448,7 +448,9 @@ describe('wide data and long labels', () => {
     const capped = labels.filter((x) => x.startsWith('ZZZ'));
     expect(capped).toHaveLength(2);
     for (const x of capped) expect(x).toMatch(/^Z+…\[1000001 characters, sha256 [0-9a-f]{12}\]$/);
-    expect(report.drift.columns.map((c: { column: string }) => c.column)).toContainEqual(expect.stringMatching(/^N+…\[100000 characters, sha256 [0-9a-f]{12}\]$/));
+    expect(report.drift.columns.map((c: { column: string }) => c.column)).toContainEqual(
+      expect.stringMatching(/^N+…\[100000 characters, sha256 [0-9a-f]{12}\]$/),
+    );
     const again = await runCli(['render', join(out, 'report.json'), '-o', join(d, 'again')]);
     expect(again.code, again.stderr).toBe(0);
   });
