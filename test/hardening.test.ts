@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { UNSAFE_CHARACTER } from '../src/printable.js';
 import { BIN, readReport, ROOT, tempDir, type CliResult } from './helpers/cli.js';
 import { FakeSlack, WEBHOOK_PATH } from './helpers/fake-slack.js';
 
@@ -463,4 +464,75 @@ describe('wide data and long labels', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(statSync(join(out, 'report.html')).size).toBeLessThan(2_000_000);
   });
+});
+
+describe('standing guard', () => {
+  // Control characters, ESC sequences, newlines, the line separator and bidirectional overrides, in every place
+  // a user or a server can put text.
+  const H = ['ok\u202eevil', 'e\u001b[2J\u001b]0;t\u0007', 'nl\n::error::x', 'cr\rz', 'ls\u2028y', 'del\u007fc1\u0085', 'rli\u2067x\u2069'];
+  const quote = (h: string) => `"${h.replace(/"/g, '""')}"`;
+  const table = (shift: number) =>
+    [
+      H.map(quote).join(','),
+      ...Array.from({ length: 40 }, (_, i) => H.map((h, j) => (j % 2 ? quote(`${h}${(i + shift) % 3}`) : (i * (j + 1) + shift) % 9)).join(',')),
+    ].join('\n') + '\n';
+  const slack = new FakeSlack();
+  beforeAll(() => slack.start());
+  afterAll(() => slack.close());
+
+  function expectClean(res: CliResult, what: string): void {
+    for (const line of `${res.stdout}\n${res.stderr}`.split('\n')) {
+      expect(line, what).not.toMatch(UNSAFE_CHARACTER);
+      expect(line, what).not.toMatch(/^::/);
+    }
+  }
+
+  it('every line mlobs prints is free of control characters, whatever the input', async () => {
+    const name = `f${H.join('')}.csv`.replace(/[\n/]/g, '_');
+    const d = files({ [name]: table(0), 'c.csv': table(2) });
+    const out = join(d, 'o');
+    const ref = join(d, name);
+    const cur = join(d, 'c.csv');
+    for (const cmd of ['report', 'test']) {
+      const res = await runCli([cmd, '-r', ref, '-c', cur, '-o', join(out, cmd), '--fail-on', 'never', '-f', 'json,html,markdown,junit']);
+      expect(res.code, res.stderr).toBe(0);
+      expectClean(res, cmd);
+    }
+    for (const bad of [
+      ['--target', H.join('')],
+      ['--categorical', `${H[1]}?`],
+      ['--per-column-stattest', `${H[3]}=nope`],
+    ]) {
+      const res = await runCli(['report', '-r', ref, '-c', cur, '-o', join(d, 'x'), ...bad]);
+      expect(res.code).toBe(2);
+      expectClean(res, bad.join(' '));
+    }
+    expectClean(await runCli(['report', '-r', join(d, `missing${H.join('')}.csv`.replace(/\n/g, '_')), '-c', cur]), 'missing file');
+    const report = join(out, 'report', 'report.json');
+    const env = { SLACK_BOT_TOKEN: 'xoxb-1-2-guard', SLACK_WEBHOOK_URL: '', MLOBS_SLACK_API_URL: slack.apiUrl };
+    slack.script('/api/chat.postMessage', { json: { ok: false, error: H.join('') } });
+    expectClean(await runCli(['notify', report, '--slack-channel', H[0]], { env }), 'notify, bot');
+    slack.script(WEBHOOK_PATH, { status: 400, text: H.join('') });
+    expectClean(await runCli(['notify', report], { env: { ...env, SLACK_BOT_TOKEN: '', SLACK_WEBHOOK_URL: slack.webhookUrl } }), 'notify, webhook');
+    expectClean(await runCli(['notify', report, '--slack-channel', '#x', '--notify-optional'], { env: { ...env, SLACK_BOT_TOKEN: '' } }), 'notify, optional');
+    for (const format of ['text', 'json']) {
+      const child = spawn(
+        process.execPath,
+        [BIN, 'schedule', '--cron', '* * * * * *', '--log-format', format, '-r', join(d, `gone${H[1]}.csv`), '-c', cur, '-o', join(d, 's')],
+        {
+          cwd: ROOT,
+          env: { ...process.env, NO_COLOR: '1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      const res: CliResult = { code: null, stdout: '', stderr: '' };
+      child.stdout.on('data', (b: Buffer) => (res.stdout += b));
+      child.stderr.on('data', (b: Buffer) => (res.stderr += b));
+      const closed = new Promise((r) => child.on('close', r));
+      while (!/\brun\b/.test(res.stdout)) await new Promise((r) => setTimeout(r, 50));
+      child.kill('SIGTERM');
+      await closed;
+      expectClean(res, `schedule ${format}`);
+    }
+  }, 60_000);
 });
