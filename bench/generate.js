@@ -63,3 +63,22 @@ export async function dataset(cacheDir, rows) {
   if (!existsSync(cur)) await writeFile(cur, rows, 2, true);
   return { ref, cur };
 }
+
+/** The same data as Parquet (numbers DOUBLE, categories VARCHAR), converted from the CSV files by DuckDB. */
+export async function parquetDataset(cacheDir, rows) {
+  const { ref, cur } = await dataset(cacheDir, rows);
+  const out = { ref: ref.replace(/\.csv$/, '.parquet'), cur: cur.replace(/\.csv$/, '.parquet') };
+  const missing = [[ref, out.ref], [cur, out.cur]].filter(([, p]) => !existsSync(p));
+  if (missing.length === 0) return out;
+  const { openDuckDb } = await import('../dist/sources/duckdb/connection.js');
+  const db = await openDuckDb();
+  try {
+    for (const [csv, parquet] of missing) {
+      await db.connection.run(`COPY (SELECT * FROM read_csv('${csv}')) TO '${parquet}.tmp' (FORMAT parquet)`);
+      renameSync(`${parquet}.tmp`, parquet);
+    }
+  } finally {
+    await db.close();
+  }
+  return out;
+}

@@ -64,7 +64,11 @@ try {
     target: 'node20',
     outfile: bundle,
     inject: [join(ROOT, 'scripts/sea/runtime.ts')],
-    alias: { '@napi-rs/canvas': join(ROOT, 'scripts/sea/no-canvas.ts') },
+    alias: {
+      '@napi-rs/canvas': join(ROOT, 'scripts/sea/no-canvas.ts'),
+      '@duckdb/node-api': join(ROOT, 'scripts/sea/no-duckdb.ts'),
+      '@duckdb/node-bindings': join(ROOT, 'scripts/sea/no-duckdb.ts'),
+    },
     define: { MLOBS_SEA_ASSETS: JSON.stringify(JSON.stringify(ASSETS)), MLOBS_SEA_HASH: JSON.stringify(hash.digest('hex').slice(0, 16)) },
     plugins: [moduleUrls],
     logLevel: 'warning',

@@ -6,16 +6,27 @@ import type { Report } from './report/model.js';
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
-  /** Colour only when writing to a terminal and NO_COLOR is unset. */
+  /** Colour when FORCE_COLOR asks for it (CI logs render it), else only on a terminal with NO_COLOR unset. */
   color: boolean;
+  /** Columns the summary may use: COLUMNS when set (also piped), else the terminal's width; unlimited when neither. */
+  width?: number;
   /** Told of each monitor's report once it is written (the schedule log records its status, the GitHub Action more). */
   reported?(run: { monitor: string; dir: string; report: Report }): void;
+}
+
+/** The summary's colour and width for an environment and an output stream (see CliIo). */
+export function terminalStyle(env: NodeJS.ProcessEnv, out: { isTTY?: boolean; columns?: number }): { color: boolean; width?: number } {
+  const forced = env.FORCE_COLOR;
+  return {
+    color: forced !== undefined && forced !== '' ? forced !== '0' && forced !== 'false' : !!out.isTTY && !env.NO_COLOR,
+    width: Number(env.COLUMNS) || out.columns || undefined,
+  };
 }
 
 export const processIo: CliIo = {
   stdout: (t) => process.stdout.write(printableOutput(t)),
   stderr: (t) => process.stderr.write(printableOutput(t)),
-  color: !!process.stdout.isTTY && !process.env.NO_COLOR,
+  ...terminalStyle(process.env, process.stdout),
 };
 
 /** Prints a failure as one line (the stack too with --debug) and returns its exit code; `context` prefixes the message. */

@@ -12,6 +12,8 @@ export const ExitCode = {
   output: 3,
   /** The report was written, but the Slack notification failed (unknown channel, missing scope, Slack unreachable). */
   notify: 4,
+  /** The data source could not be queried: server unreachable, credentials refused, the engine rejected the SQL. */
+  source: 5,
   /** An internal error: a bug in mlobs. */
   internal: 70,
 } as const;
@@ -57,6 +59,12 @@ export class InputError extends MlobsError {
 export class OutputError extends MlobsError {
   readonly exitCode = ExitCode.output;
   override name = 'OutputError';
+}
+
+/** A database engine (ClickHouse, DuckDB) failed a query; the message never contains the password. */
+export class SourceError extends MlobsError {
+  readonly exitCode = ExitCode.source;
+  override name = 'SourceError';
 }
 
 /**

@@ -1,20 +1,23 @@
 import { performance } from 'node:perf_hooks';
-import { planColumns } from './data/typing.js';
+import { planColumns, type ColumnPlan } from './data/typing.js';
 import { describeColumns } from './quality/columns.js';
 import type { ColumnRoles } from './data/roles.js';
 import { computeColumns } from './drift/parallel.js';
+import { explainColumn, SMALL_SAMPLE } from './drift/explain.js';
 import type { DriftOptions } from './drift/options.js';
-import { readCsvFiles } from './io/csv/index.js';
 import { modelQuality, type ModelOptions } from './model_quality/index.js';
 import { targetDrift } from './quality/correlations.js';
-import { dataQuality, rowChecksInput } from './quality/summary.js';
+import { dataQuality, rowChecksInput, type RowChecks } from './quality/summary.js';
 import { runSuite, type SuiteOptions } from './suite/run.js';
 import type { CsvOptions, ParsedTable } from './io/csv/types.js';
 import { UsageError } from './errors.js';
+import { didYouMean } from './suggest.js';
+import { readSources } from './sources/index.js';
 import { originOf, type Origins } from './origins.js';
 import { VERSION } from './version.js';
-import { SCHEMA_VERSION, type Report } from './report/model.js';
+import { SCHEMA_VERSION, type EngineInfo, type Report } from './report/model.js';
 import { runStatus } from './report/status.js';
+import { readSource, type DatabaseSource } from './sources/database.js';
 
 export interface ReportOptions {
   reference: string;
@@ -27,6 +30,8 @@ export interface ReportOptions {
   model?: ModelOptions;
   suite?: SuiteOptions;
   origins?: Origins;
+  /** Query a database instead of reading the two files. */
+  source?: DatabaseSource;
 }
 
 export interface AnalyzeOptions {
@@ -38,6 +43,11 @@ export interface AnalyzeOptions {
   suite?: SuiteOptions;
   /** Where the user set each option, for errors (`--ignore` or `columns.ignore in mlobs.yaml`). */
   origins?: Origins;
+  /**
+   * Set when the tables came from per-column aggregates (pushdown): their columns are not row-aligned, so the
+   * row checks come counted by the engine and nothing that pairs the cells of a row across columns is computed.
+   */
+  pushdown?: { rowChecks: RowChecks[]; engine: EngineInfo };
 }
 
 /** A per-column setting for a column no file has is a typo; ignoring it would silently test the wrong way. */
@@ -45,18 +55,26 @@ function checkPerColumnNames(drift: DriftOptions, names: Set<string>, origins: O
   const settings = [['drift.per_column_stattest', drift.perColumnStattest], ['drift.per_column_threshold', drift.perColumnThreshold]] as const;
   for (const [path, map] of settings) {
     for (const name of Object.keys(map)) {
-      if (!names.has(name)) throw new UsageError(`${originOf(origins, path)} names column "${name}", which is in neither file`);
+      if (!names.has(name)) throw new UsageError(`${originOf(origins, path)} names column "${name}", which is in neither file${didYouMean(name, names)}`);
     }
   }
 }
 
-/** Below this many values on a side, a verdict is flagged: Evidently happily reports drift from 8 rows. */
-export const SMALL_SAMPLE = 30;
 
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
 function inputInfo(t: ParsedTable) {
-  return { path: t.path, bytes: t.bytes, sha256: t.sha256, rows: t.rowCount, columns: t.columns.length, delimiter: t.delimiter };
+  return { path: t.path, bytes: t.bytes, sha256: t.sha256, rows: t.rowCount, columns: t.columns.length, format: t.format, delimiter: t.delimiter };
+}
+
+/** The sections a pushdown run leaves out because they pair cells of one row across columns. */
+function withRowAlignedSections(engine: EngineInfo, plans: ColumnPlan[]): EngineInfo {
+  const has = (...roles: ColumnPlan['role'][]) => plans.some((p) => roles.includes(p.role) && p.ref && p.cur);
+  const notExact = [...engine.not_exact];
+  const reason = 'pairs the target or prediction with other columns row by row; the engine sends per-column aggregates only';
+  if (has('target', 'prediction')) notExact.push({ section: 'target_drift', reason: `left out: ${reason}` });
+  if (has('target') && has('prediction', 'prediction_proba')) notExact.push({ section: 'model_quality', reason: `left out: ${reason}` });
+  return { ...engine, not_exact: notExact };
 }
 
 /**
@@ -70,15 +88,21 @@ export async function analyze(
 ): Promise<Omit<Report, 'run'> & { driftThreads: number }> {
   const typing = planColumns(reference, current, options.roles, options.origins);
   checkPerColumnNames(options.drift, new Set(typing.plans.map((p) => p.name)), options.origins);
-  const { drift, errors, threads, quality, rows } = await computeColumns(
+  const pushdown = options.pushdown;
+  const computed = await computeColumns(
     typing.plans,
     options.drift,
-    (profiles) => [
-      rowChecksInput(reference, typing.plans, profiles.map((q) => q.ref)),
-      rowChecksInput(current, typing.plans, profiles.map((q) => q.cur)),
-    ],
+    (profiles) =>
+      pushdown
+        ? []
+        : [
+            rowChecksInput(reference, typing.plans, profiles.map((q) => q.ref)),
+            rowChecksInput(current, typing.plans, profiles.map((q) => q.cur)),
+          ],
     { parallel: options.parallel },
   );
+  const { drift, errors, threads, quality } = computed;
+  const rows = pushdown?.rowChecks ?? computed.rows;
   const warnings = [...typing.warnings];
   for (const t of [reference, current]) {
     if (t.invalidUtf8 === null) continue;
@@ -89,6 +113,8 @@ export async function analyze(
     });
   }
   for (const c of drift.columns) {
+    const explanations = explainColumn(c);
+    if (explanations.length) c.explanations = explanations;
     const n = Math.min(c.n_reference, c.n_current);
     if (n < SMALL_SAMPLE) {
       const side = c.n_reference <= c.n_current ? 'reference' : 'current';
@@ -100,18 +126,22 @@ export async function analyze(
     schema_version: SCHEMA_VERSION,
     kind: 'mlobs.report',
     inputs: { reference: inputInfo(reference), current: inputInfo(current) },
+    engine: pushdown
+      ? withRowAlignedSections(pushdown.engine, typing.plans)
+      : { name: [reference, current].some((t) => t.format === 'parquet') ? 'duckdb' : 'csv', version: null, mode: 'in-memory', not_exact: [] },
     options: {
       task: typing.task,
       drift_share: options.drift.driftShare,
       stattest: options.drift.stattest ?? null,
       stattest_threshold: options.drift.stattestThreshold ?? null,
       na_values: [...options.naValues],
+      ...(options.drift.correction && { correction: options.drift.correction }),
     },
     columns: describeColumns(typing.plans, quality),
     drift,
     quality: dataQuality(reference, current, typing.plans, quality, rows),
-    target_drift: targetDrift(typing.plans),
-    model_quality: modelQuality(typing.plans, typing.task, options.model ?? {}),
+    target_drift: pushdown ? undefined : targetDrift(typing.plans),
+    model_quality: pushdown ? undefined : modelQuality(typing.plans, typing.task, options.model ?? {}),
     errors,
     warnings,
   };
@@ -119,17 +149,31 @@ export async function analyze(
   return { ...body, status: runStatus({ ...body, tests }), tests, driftThreads: threads };
 }
 
-/** Reads both CSV files and runs the drift report: the library entry point behind `mlobs report`. */
+/** Reads both inputs (CSV or Parquet files, or a database's answers) and runs the drift report: the library entry point behind `mlobs report`. */
 export async function runReport(options: ReportOptions): Promise<Report> {
   const started = new Date();
   const t0 = performance.now();
-  const [reference, current] = await readCsvFiles([options.reference, options.current], options.csv, {
-    parallel: options.parallel ?? true,
-  });
+  let reference: ParsedTable;
+  let current: ParsedTable;
+  let pushdown: AnalyzeOptions['pushdown'];
+  let drift = options.drift;
+  if (options.source) {
+    const data = await readSource(options.source, options.drift);
+    ({ reference, current } = data);
+    pushdown = { rowChecks: data.rowChecks, engine: data.engine };
+    drift = { ...drift, unordered: data.unordered };
+  } else {
+    [reference, current] = await readSources([options.reference, options.current], {
+      csv: options.csv,
+      parallel: options.parallel ?? true,
+      ignore: options.roles.ignore,
+    });
+  }
   const t1 = performance.now();
   const { schema_version, kind, status, driftThreads, ...body } = await analyze(reference, current, {
     roles: options.roles,
-    drift: options.drift,
+    drift,
+    pushdown,
     naValues: options.csv.naValues,
     parallel: options.parallel ?? true,
     model: options.model,

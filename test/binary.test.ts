@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from './helpers/fake-slack.js';
+import { duckdbExec } from './helpers/parquet.js';
 import { readReport, ROOT, runCli, tempDir, type CliResult } from './helpers/cli.js';
 
 const exec = promisify(execFile);
@@ -74,6 +75,14 @@ describe('standalone binary (Node SEA)', () => {
     const res = await runBinary(['report', '-r', 'reference.csv', '-c', 'current.csv', '-o', 'png', '-f', 'json,png']);
     expect(res.code).toBe(3);
     expect(res.stderr).toMatch(/^mlobs: error: --format png needs the native module @napi-rs\/canvas.*standalone binary cannot include.*\n$/);
+  });
+
+  it('Parquet input needs the native DuckDB module: one clear line, exit 2, no report', async () => {
+    await duckdbExec(`COPY (SELECT * FROM read_csv('${join(dir, 'current.csv')}')) TO '${join(dir, 'current.parquet')}' (FORMAT parquet)`);
+    const res = await runBinary(['report', '-r', 'reference.csv', '-c', 'current.parquet', '-o', 'parquet']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^mlobs: error: Parquet input needs the native module @duckdb\/node-api.*standalone binary cannot include.*\n$/);
+    expect(existsSync(join(dir, 'parquet', 'report.json'))).toBe(false);
   });
 
   it('large inputs: reading and scoring stay in the main thread, as there are no worker scripts', async () => {

@@ -145,20 +145,76 @@ describe('deploy/compose: Grafana', () => {
     expect(compose.services.grafana.volumes).toContain(`./grafana/dashboards:${provider.options.path}:ro`);
   });
 
-  it('the dashboard refers to the data source by uid, has a monitor variable and no __inputs', () => {
+  it('the dashboard takes its data source from a variable (the provisioned one by default), has a monitor variable and no __inputs', () => {
     expect(dashboard.__inputs).toBeUndefined();
     expect(dashboard.id).toBeNull();
     expect(dashboard.uid).toMatch(/^[\w-]{8,40}$/);
     expect(JSON.stringify(dashboard)).not.toContain('${DS_');
+    const variable = dashboard.templating.list.find((v: any) => v.name === 'datasource');
+    expect(variable).toMatchObject({ type: 'datasource', query: 'prometheus', current: { value: datasource.uid } });
     const monitor = dashboard.templating.list.find((v: any) => v.name === 'monitor');
-    expect(monitor.datasource.uid).toBe(datasource.uid);
+    expect(monitor.datasource.uid).toBe('${datasource}');
     for (const panel of dashboard.panels) {
-      expect(panel.datasource.uid, panel.title).toBe(datasource.uid);
+      expect(panel.datasource.uid, panel.title).toBe('${datasource}');
       expect(panel.targets.length, panel.title).toBeGreaterThan(0);
       for (const target of panel.targets) {
-        expect(target.datasource.uid, panel.title).toBe(datasource.uid);
+        expect(target.datasource.uid, panel.title).toBe('${datasource}');
         expect(target.expr, panel.title).toContain('monitor=~"$monitor"');
       }
     }
+  });
+});
+
+describe('deploy/compose: what the dashboard shows', () => {
+  const dashboard = JSON.parse(readFileSync(join(COMPOSE, 'grafana', 'dashboards', 'mlobs.json'), 'utf8'));
+  const panel = (title: RegExp) => {
+    const found = dashboard.panels.filter((p: any) => title.test(p.title));
+    expect(found, String(title)).toHaveLength(1);
+    return found[0];
+  };
+  const exprs = (p: any): string[] => p.targets.map((t: any) => t.expr);
+
+  it('p-value and distance tests in separate panels, each with its thresholds; p-values on a log axis in scientific notation', () => {
+    const pvalues = panel(/^p-value tests/);
+    const distances = panel(/^Distance tests/);
+    expect(exprs(pvalues)).toEqual([expect.stringMatching(/^mlobs_drift_score\{.*score_kind="p_value"\}$/), expect.stringMatching(/mlobs_drift_threshold\{.*score_kind="p_value"\}/)]);
+    expect(exprs(distances)).toEqual([expect.stringMatching(/^mlobs_drift_score\{.*score_kind="distance"\}$/), expect.stringMatching(/mlobs_drift_threshold\{.*score_kind="distance"\}/)]);
+    expect(pvalues.fieldConfig.defaults.unit).toBe('sci');
+    expect(pvalues.fieldConfig.defaults.custom.scaleDistribution).toEqual({ type: 'log', log: 10 });
+    // No chart mixes the two kinds of score on one axis any more (the last-run table lists them with their kind).
+    for (const p of dashboard.panels.filter((x: any) => x.type !== 'table')) {
+      for (const e of exprs(p)) if (/^mlobs_drift_score\{/.test(e)) expect(e, p.title).toMatch(/score_kind="(p_value|distance)"/);
+    }
+  });
+
+  it('score relative to threshold as the common view: log axis, a threshold line at 1', () => {
+    const ratio = panel(/^Drift severity/);
+    expect(exprs(ratio)[0]).toContain('mlobs_drift_threshold{monitor=~"$monitor", score_kind="p_value"} / mlobs_drift_score{monitor=~"$monitor", score_kind="p_value"}');
+    expect(exprs(ratio)[0]).toContain('mlobs_drift_score{monitor=~"$monitor", score_kind="distance"} / mlobs_drift_threshold{monitor=~"$monitor", score_kind="distance"}');
+    expect(ratio.fieldConfig.defaults.custom.scaleDistribution).toEqual({ type: 'log', log: 10 });
+    expect(ratio.fieldConfig.defaults.custom.thresholdsStyle.mode).toMatch(/^line/);
+    expect(ratio.fieldConfig.defaults.thresholds.steps.at(-1)).toEqual({ color: 'red', value: 1 });
+  });
+
+  it('model metrics grouped by unit: every exported metric in exactly one panel', () => {
+    const regexes = dashboard.panels.flatMap((p: any) => exprs(p)).flatMap((e: string) => {
+      const m = /^mlobs_model_quality\{.*metric=~"([^"]+)"\}$/.exec(e);
+      return m ? [new RegExp(`^(${m[1]})$`)] : [];
+    });
+    expect(regexes).toHaveLength(2);
+    const metrics = ['r2_score', 'rmse', 'mean_error', 'mean_abs_error', 'mean_abs_perc_error', 'abs_error_max', 'error_std', 'accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'log_loss', 'tpr', 'tnr', 'fpr', 'fnr'];
+    for (const metric of metrics) expect(regexes.filter((r: RegExp) => r.test(metric)), metric).toHaveLength(1);
+    expect(dashboard.panels.flatMap((p: any) => exprs(p)).filter((e: string) => e.startsWith('mlobs_model_quality') && !e.includes('metric=~'))).toEqual([]);
+  });
+
+  it('a state timeline for the drift flag, and data links to the report server', () => {
+    const timeline = panel(/^Dataset drift over time$/);
+    expect(timeline.type).toBe('state-timeline');
+    expect(exprs(timeline)).toEqual(['mlobs_dataset_drift_detected{monitor=~"$monitor"}']);
+    const server = dashboard.templating.list.find((v: any) => v.name === 'report_server');
+    expect(server.query).toBe('http://localhost:8080');
+    expect(compose.services.reports.ports).toContain('8080:80');
+    const linked = dashboard.panels.filter((p: any) => p.fieldConfig.defaults.links?.some((l: any) => /^\$\{report_server\}\/\$\{__(field\.labels|data\.fields)\.monitor\}\/report\.html$/.test(l.url)));
+    expect(linked.map((p: any) => p.title)).toEqual(expect.arrayContaining(['Dataset drift over time', 'Per-column drift (last run)', expect.stringMatching(/^Drift severity/)]));
   });
 });

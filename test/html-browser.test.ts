@@ -17,8 +17,8 @@ interface Watch {
   problems: string[];
 }
 
-async function openReport(browser: Browser, file: string, options: { colorScheme?: 'light' | 'dark'; javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; watch: Watch; loadMs: number }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+async function openReport(browser: Browser, file: string, { width = 1280, ...options }: { width?: number; colorScheme?: 'light' | 'dark'; javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; watch: Watch; loadMs: number }> {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, ...options });
   const watch: Watch = { requests: [], problems: [] };
   const url = pathToFileURL(file).href;
   await context.route('**/*', (route) => (route.request().url() === url ? route.continue() : (watch.requests.push(route.request().url()), route.abort())));
@@ -98,23 +98,25 @@ describe.skipIf(!present)('report.html in headless Chromium', () => {
     await page.context().close();
   });
 
-  it('filters the test suite by status and text, and lists every test without JavaScript', async () => {
+  it('puts what drifted before the tests, groups failed tests by test with counts and collapses passed ones', async () => {
     const dir = tempDir();
     const golden = join(FIXTURES, 'golden', 'datasets', 'crabs_size_split_classification');
     const r = await runCli(['report', '-r', join(golden, 'reference.csv'), '-c', join(golden, 'current.csv'), '--target', 'orange', '--prediction', 'prediction', '--task', 'classification', '--ignore', 'prob_0,prob_1', '--format', 'html', '-o', dir, '--quiet']);
     expect(r.code).toBe(0);
     const file = join(dir, 'report.html');
-    const { page, watch } = await openReport(browser, file);
-    const shown = () => page.locator('#tests-table tbody tr:visible');
-    expect(await shown().count()).toBe(46);
-    await page.selectOption('#tests-status', 'FAIL');
-    expect(await shown().count()).toBe(24);
-    expect(new Set(await shown().locator('.badge').allTextContents())).toEqual(new Set(['✕ Fail']));
-    await page.fill('#tests-filter', 'drift per');
-    expect(await shown().count()).toBe(6);
-    expect(await page.locator('#tests-count').textContent()).toBe('showing 6 of 46 tests');
-    await page.selectOption('#tests-status', 'SUCCESS');
-    expect(await shown().locator('td:nth-child(3)').allTextContents()).toEqual(['orange', 'sex']);
+    const { page, watch } = await openReport(browser, file, { width: 1400 });
+    expect(await page.locator('main > section').evaluateAll((s) => s.map((x) => x.id))).toEqual(['drift', 'target', 'tests', 'model', 'quality', 'columns', 'run']);
+    const groups = await page.locator('#tests details.test-group:not(.passed) > summary').allTextContents();
+    // The dataset's drift verdict first, then the model, then single columns, then integrity.
+    expect(groups[0]).toMatch(/^Share of Drifted Columns: ✕ 1 failed of 1$/);
+    expect(groups.findIndex((g) => g.startsWith('Drift per Column'))).toBeLessThan(groups.findIndex((g) => g.startsWith('Number of Rows')));
+    expect(groups.some((g) => /^(Accuracy|Precision|Recall|F1)/.test(g))).toBe(true);
+    const failed = await page.locator('#tests details.test-group:not(.passed) tr.test:visible').count();
+    expect(failed).toBe(24);
+    expect(await page.locator('#tests details.passed').getAttribute('open')).toBeNull();
+    expect(await page.locator('#tests details.passed tr.test:visible').count()).toBe(0);
+    await page.locator('#tests details.passed > summary').click();
+    expect(await page.locator('#tests details.passed tr.test:visible').count()).toBe(22);
     await page.locator('.verdict a[href="#tests"]').click();
     expect(await page.evaluate(() => location.hash)).toBe('#tests');
     await page.screenshot({ path: join(ARTIFACTS, 'report-crabs.png'), fullPage: true });
@@ -122,10 +124,36 @@ describe.skipIf(!present)('report.html in headless Chromium', () => {
     await page.context().close();
 
     const nojs = await openReport(browser, file, { javaScriptEnabled: false });
-    expect(await nojs.page.locator('#tests-table tbody tr:visible').count()).toBe(46);
+    expect(await nojs.page.locator('#tests tr.test').count()).toBe(46);
     expect(await nojs.page.locator('#model table.matrix').count()).toBe(2);
     await nojs.page.context().close();
   });
+
+  for (const width of [1400, 400]) {
+    it(`at ${width} px no text is clipped: the page does not scroll sideways, tables scroll in their box, an open row fits the screen`, async () => {
+      const { page, watch } = await openReport(browser, activities, { width });
+      await page.locator('#drift-0 button.expand').click();
+      await page.locator('#drift-0-detail').waitFor({ state: 'visible' });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      // Every piece of text outside a scrolling table box ends inside the viewport, and so does the open row's explanation.
+      const outside = await page.evaluate((w) => {
+        const bad: string[] = [];
+        for (const el of Array.from(document.querySelectorAll('body *'))) {
+          if (el.closest('.table-wrap') && !el.closest('.why')) continue;
+          const box = el.getBoundingClientRect();
+          if (box.width > 0 && el.childNodes.length && Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent!.trim()) && box.right > w + 0.5) bad.push(`${el.tagName}.${el.className}: ${(el.textContent ?? '').slice(0, 40)}`);
+        }
+        return bad;
+      }, width);
+      expect(outside).toEqual([]);
+      const wrap = await page.locator('#drift .table-wrap').evaluate((el) => ({ client: el.clientWidth, right: el.getBoundingClientRect().right }));
+      expect(wrap.right).toBeLessThanOrEqual(width);
+      expect(await page.locator('h1').textContent()).toMatch(/TESTS FAILING/);
+      await page.screenshot({ path: join(ARTIFACTS, `report-activities-${width}.png`), fullPage: true });
+      expect(watch).toEqual({ requests: [], problems: [] });
+      await page.context().close();
+    });
+  }
 
   it('a link from the verdict opens its column', async () => {
     const { page } = await openReport(browser, activities);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Report, SCHEMA_VERSION } from '../src/report/model.js';
 import { runStatus } from '../src/report/status.js';
-import { renderHtml } from '../src/writers/html.js';
+import { renderHtml } from '../src/writers/html/index.js';
 import { FIXTURES, runCli, tempDir } from './helpers/cli.js';
 
 const ACTIVITIES = ['-r', join(FIXTURES, 'activities', 'reference.csv'), '-c', join(FIXTURES, 'activities', 'current.csv'), '--target', 'Quality'];
@@ -36,8 +36,10 @@ function sectionDigest(body: string, full = false): string[] {
   const out: string[] = [];
   for (const [, id, section] of all(body, /<section id="([^"]+)"[^>]*>([\s\S]*?)<\/section>/g)) {
     out.push(`section #${id}: ${all(section, /<h[23][^>]*>([\s\S]*?)<\/h[23]>/g).map((m) => text(m[1])).join(' / ')}`);
+    for (const [, summary] of all(section, /<summary>([\s\S]*?)<\/summary>/g)) out.push(`  group: ${text(summary)}`);
     for (const [, table] of all(section, /<table [^>]*class="data[^"]*"[^>]*>([\s\S]*?)<\/table>\s*<\/div>/g)) {
-      out.push(`  table: ${all(/<thead>[\s\S]*?<\/thead>/.exec(table)![0], /<th[^>]*>([\s\S]*?)<\/th>/g).map((m) => text(m[1])).join(' | ')}`);
+      const head = /<thead>[\s\S]*?<\/thead>/.exec(table)?.[0] ?? '';
+      out.push(`  table: ${all(head, /<th[^>]*>([\s\S]*?)<\/th>/g).map((m) => text(m[1])).join(' | ')}`);
       for (const [, tr] of all(table, /<tr class="row[^"]*"[^>]*>([\s\S]*?)<\/tr>/g)) {
         out.push(`    row: ${all(tr, /<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g).map((m) => text(m[1])).join(' | ')}`);
       }
@@ -80,10 +82,7 @@ describe('--format html', () => {
       h1: 🔴 TESTS FAILING
       lead: 12 of 35 tests failed; 3 of 6 columns drifted (50%; dataset drift at 50%) . The dataset counts as drifted when at least 50% of its columns drift.
       facts: 3 drifted | 3 not drifted | 0 errors | 0 warnings | 12 of 35 tests failed
-      nav: Test suite | Data drift | Target and prediction drift | Data quality | Columns | Run
-      section #tests: Test suite
-        table: Status | Test | Column | Group | Description
-          tests: FAIL ×12, SUCCESS ×23, in that order
+      nav: Data drift | Target and prediction drift | Test suite | Data quality | Columns | Run
       section #drift: Data drift
         table: Verdict | Column | Role | Type | Test | Score kind | Score | Drift if | n | Missing
           row: ▲ Drift | Distance (km) | feature | numerical | ks | p-value | 9.05e-7 | ≤ 0.05 | 1,000 / 50 | 0 / 0
@@ -96,8 +95,27 @@ describe('--format html', () => {
       section #target: Target and prediction drift / Correlations of Quality (target)
         table: Verdict | Column | Role | Test | Score | Drift if
           rows: 1
-        table: Feature | Correlation | Reference | Current | Change
-          rows: 15
+        table: Feature | Pearson | Spearman | Kendall
+          rows: 5
+      section #tests: Test suite
+        group: Share of Drifted Columns : ✕ 1 failed of 1
+        group: Drift per Column : ✕ 3 failed of 6
+        group: Share of the Most Common Value : ✕ 6 failed of 6
+        group: Number of Rows : ✕ 1 failed of 1
+        group: Number of Duplicate Rows : ✕ 1 failed of 1
+        group: ✓ 23 passed
+        table: 
+          tests: FAIL ×1, in that order
+        table: 
+          tests: FAIL ×3, in that order
+        table: 
+          tests: FAIL ×6, in that order
+        table: 
+          tests: FAIL ×1, in that order
+        table: 
+          tests: FAIL ×1, in that order
+        table: 
+          tests: SUCCESS ×23, in that order
       section #quality: Data quality / Dataset summary / Columns
         table: Measure | Reference | Current
           rows: 14
@@ -192,7 +210,7 @@ describe('--format html: suite, quality and model sections', () => {
           row: 0 | 0.9077 / 1 | 0.9833 / 0.275 | 0.944 / 0.4314 | 60 / 40
           row: 1 | 0.9818 / 0.5797 | 0.9 / 1 | 0.9391 / 0.7339 | 60 / 40"
     `);
-    expect(text(section(html, 'target'))).toContain("sex Cramér's V 0.01672 0.0363 +0.01957");
+    expect(text(section(html, 'target'))).toContain("Feature Cramér's V sex 0.01672 → 0.0363 (+0.01957)");
   });
 
   it('regression: metrics side by side, MAE in the verdict', async () => {

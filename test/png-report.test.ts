@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, ROOT, runCli, spawnCli, tempDir } from './helpers/cli.js';
+import { FIXTURES, readReport, ROOT, runCli, spawnCli, tempDir } from './helpers/cli.js';
+import { scoreBars } from '../src/writers/png.js';
 
 const ACTIVITIES = ['-r', join(FIXTURES, 'activities', 'reference.csv'), '-c', join(FIXTURES, 'activities', 'current.csv'), '--target', 'Quality'];
 
@@ -24,6 +25,35 @@ async function inspect(path: string): Promise<{ width: number; height: number; i
 }
 
 describe('--format png', () => {
+  it('scores on orders of magnitude past the threshold: every bar differs, a cut bar is marked, p-values and distances apart', async () => {
+    const dir = tempDir();
+    const r = await runCli([
+      'report',
+      '-r',
+      join(FIXTURES, 'explanations', 'reference.csv'),
+      '-c',
+      join(FIXTURES, 'explanations', 'current.csv'),
+      '--per-column-stattest',
+      'basket=wasserstein',
+      '--format',
+      'json,png',
+      '-o',
+      dir,
+      '--quiet',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const bars = scoreBars(readReport(dir));
+    expect(new Set(bars.map((b) => b.value)).size).toBe(bars.length);
+    // store's chi-square p-value underflowed to 0: its bar is cut at 60 orders and says so.
+    expect(bars[0]).toMatchObject({ value: 60, clipped: true });
+    expect(bars[0].column.column).toBe('store');
+    expect(bars.filter((b) => b.clipped)).toHaveLength(1);
+    expect(bars.find((b) => b.column.column === 'basket')!.column.score_kind).toBe('distance');
+    // K-S p = 0.0013 at threshold 0.05: log10(0.05 / 0.0013) ≈ 1.59 orders past it.
+    expect(bars.find((b) => b.column.column === 'tenure')!.value).toBeCloseTo(Math.log10(0.05 / 0.001293304140207564), 6);
+    expect((await inspect(join(dir, 'drift-scores.png'))).red).toBeGreaterThan(1_000);
+  });
+
   it('draws the drift scores and the top distributions beside the report', async () => {
     const dir = tempDir();
     const r = await runCli(['report', ...ACTIVITIES, '--format', 'json,png', '-o', dir]);

@@ -86,7 +86,7 @@ describe('mlobs notify: posting', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toBe('Slack: posted through the incoming webhook\n');
     expect(slack.requests.map((r) => r.path)).toEqual([WEBHOOK_PATH]);
-    expect(slack.requests[0].body).toEqual(buildMessage(summarize(reportOf(stable), 'default')));
+    expect(slack.requests[0].body).toEqual(buildMessage(summarize(reportOf(stable), 'default', undefined, stable)));
     expectNoSecret(res);
   });
 

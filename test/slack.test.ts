@@ -106,6 +106,37 @@ function expectWithinLimits(m: SlackMessage): void {
 }
 
 describe('Slack message (exact Block Kit payloads)', () => {
+  it('names the report file when no URL is configured, and links Grafana when it is', async () => {
+    const report = { ...(await drifting()), links: { grafana: 'http://127.0.0.1:3000/d/mlobs' } };
+    const m = buildMessage(summarize(report, 'activities', undefined, 'reports/2026-11-26T09-30-00Z/report.html'));
+    expect(textOf(m.blocks.at(-1)!)).toEqual(['Report: `reports/2026-11-26T09-30-00Z/report.html` · <http://127.0.0.1:3000/d/mlobs|Grafana dashboard>']);
+    expect(m.text).toContain('Report: reports/2026-11-26T09-30-00Z/report.html');
+    await expect(`${JSON.stringify(m, null, 2)}\n`).toMatchFileSnapshot('__snapshots__/slack/path-and-grafana.json');
+  });
+
+  it('lists failures by importance, not suite order: dataset drift, model quality, drift per column, integrity', async () => {
+    const base = withSuite(await drifting());
+    const t = (id: string, name: string, group: Test['group'], column: string | null, description: string): Test => ({
+      id, name, group, column, label: null, status: 'FAIL', critical: true, description, value: 1, condition: null, condition_source: 'default', parameters: {},
+    });
+    const tests = [
+      t('number_of_rows', 'Number of Rows', 'data_integrity', null, 'The number of rows is 50.'),
+      t('column_drift', 'Drift per Column', 'data_drift', 'Quality', 'The drift score for the feature **Quality** is 0. The drift detection method is K-S p_value.'),
+      t('rmse', 'Root Mean Square Error (RMSE)', 'regression', null, 'The RMSE is 6.31.'),
+      t('share_of_drifted_columns', 'Share of Drifted Columns', 'data_drift', null, 'The drift is detected for 50% features.'),
+    ];
+    const report = { ...base, tests: { ...base.tests!, tests, summary: { ...base.tests!.summary, total_tests: 4, failed_tests: 4 } } };
+    const s = summarize(report, 'activities', URL);
+    expect(s.tests!.failed.map((f) => f.name)).toEqual(['Share of Drifted Columns', 'Root Mean Square Error (RMSE)', 'Drift per Column (Quality)', 'Number of Rows']);
+    // Our own wording of the drift score: not Evidently's "is 0" for a p-value of 1.61e-5.
+    expect(s.tests!.failed[2].description).toBe('The drift score (K-S p_value) for **Quality** is 1.61e-5; drift if ≤ 0.05.');
+    const m = buildMessage(s);
+    const titles = m.blocks.flatMap((b) => textOf(b)).map((x) => x.split('\n')[0]).filter((x) => x.startsWith('*') && !x.includes('\n'));
+    expect(titles.filter((x) => /^\*(Model quality|Top drifted|Failed tests)/.test(x))).toEqual(['*Model quality (reference → current)*', '*Top drifted columns*', '*Failed tests, most important first*']);
+    const quality = m.blocks.flatMap((b) => textOf(b)).find((x) => x.startsWith('*Model quality'))!;
+    expect(quality).toContain('• RMSE: 4.12 → 6.31 (+53.2%, worse)');
+  });
+
   it('drift', async () => {
     const s = summarize(await drifting(), 'activities', URL);
     expect(s.status.code).toBe('drift');

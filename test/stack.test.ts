@@ -29,6 +29,8 @@ const MODEL_MONITOR = {
   reference: join(FIXTURES, BIRTHWT, 'reference.csv'),
   current: join(FIXTURES, BIRTHWT, 'current.csv'),
   columns: { target: 'bwt', prediction: ['prediction'], task: 'regression' },
+  // One distance-scored column, so the dashboard's distance panel has a series to prove its query on.
+  drift: { per_column_stattest: { lwt: 'wasserstein' } },
 };
 
 const SECOND = 1000;

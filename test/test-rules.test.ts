@@ -22,6 +22,7 @@ const CHILD_PROCESS_TESTS = [
   'test/cli-errors.test.ts',
   'test/hardening.test.ts',
   'test/parallel.test.ts',
+  'test/parquet-offline.test.ts',
   'test/png-report.test.ts',
   'test/prom.test.ts',
   'test/schedule-cli.test.ts',

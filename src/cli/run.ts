@@ -13,10 +13,11 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0   done (no gate tripped)
   1   a --fail-on gate tripped (dataset drift with --fail-on drift; a critical test failed with --fail-on tests, the default of mlobs test)
-  2   usage, config or input error (bad flag, unreadable or malformed CSV, unknown column or stat test,
+  2   usage, config or input error (bad flag, unreadable or malformed CSV or Parquet, unknown column or stat test,
       Slack credentials that can never work: invalid, revoked or malformed token, removed webhook)
   3   the report could not be written (output directory missing permissions, disk full)
   4   the report was written but the Slack notification failed (unknown channel, missing scope, Slack unreachable)
+  5   the data source could not be queried (database unreachable, credentials refused, SQL rejected by the engine)
   70  internal error (a bug in mlobs: please report it with the --debug output)
 With several monitors the highest of their codes.`;
 
@@ -31,7 +32,7 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<ExitCo
     outputError: (text: string, write: (s: string) => void) => write(`mlobs: ${printable(text.trim().replace(/\s*\n\s*/g, ' '), PRINTED_MESSAGE_MAX)} (see --help)\n`),
   };
   const program = new Command('mlobs')
-    .description('Batch ML drift monitoring: Evidently-compatible drift reports from two CSV files')
+    .description('Batch ML drift monitoring: Evidently-compatible drift reports from two CSV or Parquet inputs')
     .version(VERSION, '-V, --version')
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 
 /** The monitor name of a run whose config names none: the `monitor` label and `mlobs_default.prom`. */
 export const DEFAULT_MONITOR = 'default';
@@ -32,7 +33,14 @@ export function selectMonitors(file: Record<string, unknown> & { monitors: { nam
   const { monitors, monitor: _selected, ...defaults } = file;
   const chosen = only === undefined ? monitors : monitors.filter((m) => m.name === only);
   if (chosen.length === 0) {
-    throw new UsageError(`no monitor "${only}" in the config file; its monitors: ${monitors.map((m) => m.name).join(', ')}`);
+    throw new UsageError(
+      `no monitor "${only}" in the config file${
+        didYouMean(
+          only ?? '',
+          monitors.map((m) => m.name),
+        ) || `; its monitors: ${monitors.map((m) => m.name).join(', ')}`
+      }`,
+    );
   }
   return chosen.map(({ name, ...entry }) => ({ name, config: overlay(defaults, entry) }));
 }

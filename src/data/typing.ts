@@ -2,6 +2,7 @@ import type { ParsedColumn, ParsedTable } from '../io/csv/types.js';
 import { InputError, UsageError } from '../errors.js';
 import type { ColumnInfo, ReportWarning } from '../report/model.js';
 import type { ColumnRoles } from './roles.js';
+import { didYouMean } from '../suggest.js';
 import { originOf, type Origins } from '../origins.js';
 
 export type Role = ColumnInfo['role'];
@@ -89,7 +90,8 @@ function nuniqueRef(col: ParsedColumn | undefined, limit: number): number {
 function requireColumn(name: string, what: string, ref: ParsedTable, cur: ParsedTable, refCols: Map<string, ParsedColumn>, curCols: Map<string, ParsedColumn>) {
   const missingIn = [!refCols.has(name) && ref.path, !curCols.has(name) && cur.path].filter(Boolean);
   if (missingIn.length) {
-    throw new InputError({ file: missingIn.join(' and '), column: name }, `the ${what} column is not in the file`);
+    const names = (!refCols.has(name) ? refCols : curCols).keys();
+    throw new InputError({ file: missingIn.join(' and '), column: name }, `the ${what} column is not in the file${didYouMean(name, names)}`);
   }
 }
 
@@ -111,7 +113,7 @@ export function planColumns(ref: ParsedTable, cur: ParsedTable, roles: ColumnRol
   const declare = (list: string[] | undefined, path: string, entry: { role?: Role; type?: Type }) => {
     const flag = originOf(origins, path);
     for (const name of list ?? []) {
-      if (!known.has(name)) throw new UsageError(`${flag} names column "${name}", which is in neither file`);
+      if (!known.has(name)) throw new UsageError(`${flag} names column "${name}", which is in neither file${didYouMean(name, known)}`);
       const prev = declared.get(name);
       if (prev && (prev.role !== entry.role || prev.type !== entry.type)) {
         throw new UsageError(`column "${name}" is given both ${prev.source} and ${flag}`);

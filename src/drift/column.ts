@@ -4,10 +4,11 @@ import type { ParsedColumn } from '../io/csv/types.js';
 import type { ColumnDrift, Distribution } from '../report/model.js';
 import { scoreToJson } from '../report/model.js';
 import { UsageError } from '../errors.js';
-import { categoricalDriftSample, mergeCategorical, numericDriftSample } from '../stats/sample.js';
+import { categoricalDriftSample, inBothFiles, mergeCategorical, numericDriftSample, withoutOneFileLevels } from '../stats/sample.js';
 import type { CategoricalSample, DriftSample, FeatureType, StatResult } from '../stats/types.js';
 import { lowerBound, releaseSorted, sortedCopy } from '../stats/numeric/sorted.js';
-import { autoSelect, findStatTest, isDrift, type StatTestDef } from './registry.js';
+import { autoSelect, findStatTest, isDrift, ROW_ORDER_TEST_IDS, STAT_TEST_IDS, type StatTestDef } from './registry.js';
+import { didYouMean } from '../suggest.js';
 import type { DriftOptions } from './options.js';
 
 const HISTOGRAM_BINS = 10;
@@ -32,7 +33,7 @@ interface Resolved {
 
 function lookup(id: string, where: string): StatTestDef {
   const test = findStatTest(id);
-  if (!test) throw new UsageError(`unknown stat test "${id}" in ${where}`);
+  if (!test) throw new UsageError(`unknown stat test "${id}" in ${where}${didYouMean(id, STAT_TEST_IDS)}`);
   return test;
 }
 
@@ -66,6 +67,26 @@ export function resolveStatTest(column: string, type: FeatureType, options: Drif
   return { test, threshold, source };
 }
 
+/** Above this share of both files in one equal-width bin, the chart shows reference deciles instead. */
+const CROWDED_BIN = 0.5;
+
+/** Counts per bin of a sorted side; bins are half-open [a, b) except the last, which is closed, as numpy's. */
+function binCounts(v: Float64Array, x: number[]): number[] {
+  const bins = x.length - 1;
+  return Array.from({ length: bins }, (_, b) => (b === bins - 1 ? v.length : lowerBound(v, x[b + 1])) - lowerBound(v, x[b]));
+}
+
+/**
+ * The reference's deciles as bin edges over the whole range, for data a few extremes stretch (flight
+ * delays): every bin then holds about a tenth of the reference, so a shift shows. Null when ties leave
+ * fewer than three bins.
+ */
+function quantileEdges(ref: Float64Array, min: number, max: number): number[] | null {
+  const inner = Array.from({ length: HISTOGRAM_BINS - 1 }, (_, i) => ref[Math.floor(((i + 1) * (ref.length - 1)) / HISTOGRAM_BINS)]);
+  const edges = [...new Set([min, ...inner.filter((x) => x > min && x < max), max])];
+  return edges.length >= 4 ? edges : null;
+}
+
 /** Shared-edge histogram from the sorted sides: binary searches instead of another pass over the data. */
 function numericDistribution(ref: Float64Array, cur: Float64Array): Distribution {
   let min = Math.min(ref[0], cur[0]);
@@ -81,16 +102,12 @@ function numericDistribution(ref: Float64Array, cur: Float64Array): Distribution
     const t = i / HISTOGRAM_BINS;
     return i === HISTOGRAM_BINS ? max : min * (1 - t) + max * t;
   });
-  const count = (v: Float64Array) => {
-    const out = new Array<number>(HISTOGRAM_BINS);
-    for (let b = 0; b < HISTOGRAM_BINS; b++) {
-      // Bins are half-open [a, b) except the last, which is closed, as numpy's.
-      const end = b === HISTOGRAM_BINS - 1 ? v.length : lowerBound(v, x[b + 1]);
-      out[b] = end - lowerBound(v, x[b]);
-    }
-    return out;
-  };
-  return { kind: 'histogram', x, reference: count(ref), current: count(cur) };
+  const reference = binCounts(ref, x);
+  const current = binCounts(cur, x);
+  const crowded = reference.some((r, b) => r + current[b] > CROWDED_BIN * (ref.length + cur.length));
+  const quantiles = crowded && quantileEdges(ref, min, max);
+  if (quantiles) return { kind: 'histogram', x: quantiles, reference: binCounts(ref, quantiles), current: binCounts(cur, quantiles), binning: 'reference_quantiles' };
+  return { kind: 'histogram', x, reference, current, binning: 'equal_width' };
 }
 
 function categoricalDistribution(s: CategoricalSample): Distribution {
@@ -128,6 +145,38 @@ function distinctUpTo(sample: DriftSample, limit: number): number {
   return seen.size;
 }
 
+const EXAMPLES = 5;
+
+/**
+ * Levels seen in one file only, and the verdict without them: a single junk category present only in the
+ * current file gives chi-square p = 0, and the reader needs to know that the rest of the column agrees.
+ */
+function oneFileLevels(s: CategoricalSample, test: StatTestDef, threshold: number): ColumnDrift['one_file_levels'] {
+  const side = (counts: Float64Array, total: number) => {
+    const codes = s.labels.map((_, c) => c).filter((c) => counts[c] > 0 && !inBothFiles(s, c)).sort((a, b) => counts[b] - counts[a]);
+    const rows = codes.reduce((a, c) => a + counts[c], 0);
+    return { levels: codes.length, share: total === 0 ? 0 : rows / total, examples: codes.slice(0, EXAMPLES).map((c) => s.labels[c]) };
+  };
+  const referenceOnly = side(s.refCounts, s.ref.length);
+  const currentOnly = side(s.curCounts, s.cur.length);
+  if (referenceOnly.levels + currentOnly.levels === 0) return undefined;
+  let without: number | null = null;
+  const shared = withoutOneFileLevels(s);
+  if (shared.ref.length > 0 && shared.cur.length > 0) {
+    try {
+      without = test.fn(categoricalDriftSample(() => shared)).score;
+    } catch {
+      // A test that cannot run on the shared levels (one level left) leaves the question open: null says so.
+    }
+  }
+  return {
+    reference_only: referenceOnly,
+    current_only: currentOnly,
+    score_without: without === null ? null : scoreToJson(without),
+    drift_without: without === null ? null : isDrift(test.rule, without, threshold),
+  };
+}
+
 /** Test details travel as JSON: non-finite numbers become the same strings as non-finite scores. */
 function jsonDetails(details: StatResult['details']): ColumnDrift['details'] {
   const out: ColumnDrift['details'] = {};
@@ -154,6 +203,10 @@ export function columnDrift(plan: ColumnPlan, options: DriftOptions): ColumnDrif
   if (source !== 'auto' && !test.types.includes(type)) {
     throw new ColumnDriftError(plan.name, 'UnsupportedType', `stat test ${test.id} does not apply to ${type === 'num' ? 'numerical' : 'categorical'} column "${plan.name}"`);
   }
+  const unordered = options.unordered && Object.hasOwn(options.unordered, plan.name) ? options.unordered[plan.name] : undefined;
+  if (unordered !== undefined && ROW_ORDER_TEST_IDS.includes(test.id)) {
+    throw new ColumnDriftError(plan.name, 'RowOrderUnavailable', `${test.id} on column "${plan.name}": ${unordered}`);
+  }
   let result;
   try {
     result = test.fn(sample);
@@ -170,6 +223,7 @@ export function columnDrift(plan: ColumnPlan, options: DriftOptions): ColumnDrif
   } else {
     distribution = categoricalDistribution(sample.cat());
   }
+  const oneFile = type === 'cat' ? oneFileLevels(sample.cat(), test, threshold) : undefined;
   return {
     column: plan.name,
     type,
@@ -188,5 +242,6 @@ export function columnDrift(plan: ColumnPlan, options: DriftOptions): ColumnDrif
     missing_current: dropped(plan.cur!, nCur),
     details: jsonDetails(result.details),
     distribution,
+    ...(oneFile && { one_file_levels: oneFile }),
   };
 }

@@ -2,6 +2,7 @@ import type { ColumnPlan } from '../data/typing.js';
 import type { ColumnDrift, ColumnIssue, Report } from '../report/model.js';
 import { ColumnDriftError, columnDrift } from './column.js';
 import type { DriftOptions } from './options.js';
+import { applyCorrection } from './correction.js';
 
 const ROLE_ORDER: Record<string, number> = { target: 0, prediction: 1, feature: 2 };
 
@@ -32,7 +33,8 @@ export function scoreColumn(plan: ColumnPlan, options: DriftOptions): ColumnOutc
  * not be scored does not fail the whole metric: it is reported and left out of the share's denominator.
  */
 export function summarizeDrift(outcomes: ColumnOutcome[], options: DriftOptions): { drift: Report['drift']; errors: ColumnIssue[] } {
-  const columns = outcomes.flatMap((o) => (o.ok ? [o.drift] : []));
+  const scored = outcomes.flatMap((o) => (o.ok ? [o.drift] : []));
+  const columns = options.correction ? applyCorrection(scored, options.correction) : scored;
   const errors = outcomes.flatMap((o) => (o.ok ? [] : [o.issue]));
   const drifted = columns.filter((c) => c.drift_detected).length;
   const share = columns.length ? drifted / columns.length : 0;

@@ -66,10 +66,14 @@ export const STAT_TESTS: readonly StatTestDef[] = [
   def('empirical_mmd', 'empirical_mmd', 'p_value', NUM, 0.1, 'lt', empiricalMmd),
 ];
 
-const byId = new Map(STAT_TESTS.map((t) => [t.id, t]));
+/** Tests that permute the rows of a sample, so their score depends on row order and not only on counts. */
+export const ROW_ORDER_TEST_IDS: readonly string[] = ['TVD', 'empirical_mmd'];
+
+/** Ids are matched case-insensitively (`KS`, `tvd`): no two differ only in case, and the report names the canonical id. */
+const byId = new Map(STAT_TESTS.map((t) => [t.id.toLowerCase(), t]));
 
 export function findStatTest(id: string): StatTestDef | undefined {
-  return byId.get(id);
+  return byId.get(id.toLowerCase());
 }
 
 export const STAT_TEST_IDS: readonly string[] = STAT_TESTS.map((t) => t.id);

@@ -5,7 +5,7 @@ import type { ParsedColumn } from '../io/csv/types.js';
 import { toJsonNumbers, type ModelQuality } from '../report/model.js';
 import { compareLabels } from '../stats/sample.js';
 import { classificationQuality, type ClassificationInput, type Label } from './classification.js';
-import { regressionQuality } from './regression.js';
+import { finitePairs, regressionCharts, regressionQuality } from './regression.js';
 
 export interface ModelOptions {
   /** The positive class of a binary task, as written in the file (Evidently's default: 1). */
@@ -41,7 +41,8 @@ export function modelQuality(plans: ColumnPlan[], task: 'classification' | 'regr
   const base = { target: target.name, prediction: predictions.map((p) => p.name) };
   if (task === 'regression') {
     const metrics = (side: Side) => toJsonNumbers(regressionQuality(target[side]!.numbers, predictions[0][side]!.numbers));
-    return { task, ...base, regression: { reference: metrics('ref'), current: metrics('cur') } };
+    const charts = regressionCharts([finitePairs(target.ref!.numbers, predictions[0].ref!.numbers), finitePairs(target.cur!.numbers, predictions[0].cur!.numbers)]);
+    return { task, ...base, regression: { reference: metrics('ref'), current: metrics('cur'), charts } };
   }
 
   const probasThreshold = options.probasThreshold ?? DEFAULT_PROBAS_THRESHOLD;

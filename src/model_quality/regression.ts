@@ -17,6 +17,38 @@ export interface RegressionQuality {
   error_normality: { slope: number; intercept: number; r: number };
 }
 
+/** Most points per side in the predicted-vs-actual chart: enough to see the shape, small enough to ship. */
+const MAX_POINTS = 300;
+const ERROR_BINS = 20;
+
+/**
+ * What the report's regression charts draw: [target, prediction] pairs (every k-th finite row, so the
+ * chart keeps the data's order and spread) and both sides' errors over one set of bins.
+ */
+export function regressionCharts(sides: { y: Float64Array; p: Float64Array }[]) {
+  const points = ({ y, p }: { y: Float64Array; p: Float64Array }) => {
+    const step = Math.max(1, Math.ceil(y.length / MAX_POINTS));
+    const out: [number, number][] = [];
+    for (let i = 0; i < y.length; i += step) out.push([y[i], p[i]]);
+    return out;
+  };
+  const errors = sides.map(({ y, p }) => map(p, (x, i) => x - y[i]));
+  let min = Math.min(...errors.map((e) => e.reduce((a, b) => Math.min(a, b), Infinity)));
+  let max = Math.max(...errors.map((e) => e.reduce((a, b) => Math.max(a, b), -Infinity)));
+  if (!Number.isFinite(min)) [min, max] = [0, 0];
+  if (min === max) [min, max] = [min - 0.5, max + 0.5];
+  const x = Array.from({ length: ERROR_BINS + 1 }, (_, i) => (i === ERROR_BINS ? max : min + ((max - min) * i) / ERROR_BINS));
+  const counts = (e: Float64Array) => {
+    const out = new Array<number>(ERROR_BINS).fill(0);
+    for (const v of e) out[Math.min(ERROR_BINS - 1, Math.floor(((v - min) / (max - min)) * ERROR_BINS))]++;
+    return out;
+  };
+  return {
+    predicted_vs_actual: { reference: points(sides[0]), current: points(sides[1]) },
+    errors: { x, reference: counts(errors[0]), current: counts(errors[1]) },
+  };
+}
+
 /** The rows where both target and prediction are finite (Evidently drops NaN and ±inf in either). */
 export function finitePairs(target: Float64Array, prediction: Float64Array): { y: Float64Array; p: Float64Array } {
   const keep: number[] = [];

@@ -203,7 +203,9 @@ export async function prepareNotifier(settings: NotifySettings, ctx: NotifyConte
   return {
     async send(report, run) {
       const url = settings.report_url && renderReportUrl(settings.report_url, { monitor: run.monitor, path: run.dir, timestamp: report.run.started_at });
-      const summary = summarize(report, run.monitor, url || undefined);
+      // Without a URL the message names the file to open: the HTML page when there is one.
+      const path = run.files.find((f) => extname(f) === '.html') ?? run.files.find((f) => extname(f) === '.json') ?? run.dir;
+      const summary = summarize(report, run.monitor, url || undefined, path);
       const skip = notDue(when, report, previous);
       if (skip) {
         if (!ctx.quiet) io.stdout(`Slack: not sent (${skip})\n`);

@@ -1,6 +1,8 @@
 import { basename } from 'node:path';
-import { changeNote, formatNumber, formatPercent, mostDriftedFirst, qualityChanges, RULE_SYMBOL, type QualityChange } from '../report/format.js';
-import { scoreFromJson, type ColumnDrift, type ColumnIssue, type Report, type RunStatus } from '../report/model.js';
+import { changeNote, formatNumber, formatPercent, formatRule, formatScore, mostDriftedFirst, qualityChanges, type QualityChange } from '../report/format.js';
+import { failuresByImportance, readableDescription } from '../suite/display.js';
+import { explanationFlags } from '../drift/explain.js';
+import type { ColumnDrift, ColumnIssue, Report, RunStatus } from '../report/model.js';
 import { STATUS_LOOK, statusLine } from '../report/status.js';
 
 /**
@@ -26,9 +28,12 @@ export interface NotifySummary {
   tests?: { total: number; failed: FailedTest[] };
   quality?: QualityChange[];
   reportUrl?: string;
+  /** Where the report was written, shown when there is no URL: a message always says where to look. */
+  reportPath?: string;
+  grafanaUrl?: string;
 }
 
-export function summarize(report: Report, monitor: string, reportUrl?: string): NotifySummary {
+export function summarize(report: Report, monitor: string, reportUrl?: string, reportPath?: string): NotifySummary {
   const side = (i: Report['inputs']['reference']) => ({ path: i.path, rows: i.rows });
   const suite = report.tests;
   const quality = qualityChanges(report.model_quality);
@@ -43,13 +48,16 @@ export function summarize(report: Report, monitor: string, reportUrl?: string): 
     ...(suite && {
       tests: {
         total: suite.summary.total_tests,
-        failed: suite.tests
-          .filter((t) => t.status === 'FAIL' || t.status === 'ERROR')
-          .map((t) => ({ name: t.column === null ? t.name : `${t.name} (${t.column})`, description: t.description })),
+        failed: failuresByImportance(suite.tests).map((t) => ({
+          name: t.column === null ? t.name : `${t.name} (${t.column})`,
+          description: readableDescription(t, report.drift.columns),
+        })),
       },
     }),
     ...(quality && { quality }),
     reportUrl,
+    reportPath,
+    grafanaUrl: report.links?.grafana,
   };
 }
 
@@ -113,11 +121,21 @@ function inputLine(side: string, i: { path: string; rows: number }): string {
 
 function columnLine(c: ColumnDrift): string {
   const role = c.role === 'feature' ? '' : ` (${c.role})`;
-  return `• ${code(c.column)}${role}: ${escapeText(c.stattest_name)} ${formatNumber(scoreFromJson(c.score))} ${RULE_SYMBOL[c.drift_rule]} ${formatNumber(c.threshold)}`;
+  const flags = explanationFlags(c);
+  return `• ${code(c.column)}${role}: ${escapeText(c.stattest_name)} ${formatScore(c)} ${formatRule(c)}${flags.length ? ` _(${flags.join(', ')})_` : ''}`;
 }
 
 function qualityLine(q: QualityChange): string {
   return `• ${escapeText(clip(q.metric, NAME_CHARS))}: ${formatNumber(q.reference)} → ${formatNumber(q.current)}${changeNote(q)}`;
+}
+
+/** The report's link, or its path when no URL is configured, and Grafana's when it is. */
+function whereToLook(s: NotifySummary): string | undefined {
+  // A long path keeps its end: the run directory and file name are what tell reports apart.
+  const path = s.reportPath && (s.reportPath.length > LINE_CHARS ? `…${s.reportPath.slice(-(LINE_CHARS - 1))}` : s.reportPath);
+  const report = s.reportUrl ? `<${s.reportUrl}|Open the full report>` : path && `Report: \`${escapeText(path).replace(/`/g, 'ˋ')}\``;
+  const parts = [report, s.grafanaUrl && `<${s.grafanaUrl}|Grafana dashboard>`].filter(Boolean);
+  return parts.length ? parts.join(' · ') : undefined;
 }
 
 /** A titled list that fits one section: at most `top` lines, then how many more there are. */
@@ -130,7 +148,7 @@ function listSection(title: string, lines: string[], top: number): Block {
 function fallback(s: NotifySummary, drifted: ColumnDrift[]): string {
   const parts = [`mlobs ${clip(s.monitor, NAME_CHARS)}: ${statusLine(s.status)}.`];
   if (drifted.length > 0) parts.push(`Top drifted: ${drifted.slice(0, 5).map((c) => clip(c.column, NAME_CHARS)).join(', ')}.`);
-  if (s.reportUrl) parts.push(`Report: ${s.reportUrl}`);
+  if (s.reportUrl || s.reportPath) parts.push(`Report: ${s.reportUrl ?? s.reportPath}`);
   return clip(escapeText(parts.join(' ')), LIMITS.fallbackText);
 }
 
@@ -150,17 +168,19 @@ export function buildMessage(s: NotifySummary): SlackMessage {
     { type: 'context', elements: [{ type: 'mrkdwn', text: `Monitor ${code(s.monitor)} · finished ${time}` }] },
     { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text: clip(text, LIMITS.fieldText) })) },
   ];
+  // Most important first: the dataset's verdict (above), the model, the columns that drifted, then the tests.
+  if (s.quality && s.quality.length > 0) blocks.push(listSection('Model quality (reference → current)', s.quality.map(qualityLine), TOP_QUALITY));
   if (drifted.length > 0) blocks.push(listSection('Top drifted columns', drifted.map(columnLine), TOP_COLUMNS));
   if (s.tests && s.tests.failed.length > 0) {
     // Test descriptions mark names **like this**, as Evidently's do; Slack's bold is a single asterisk.
     const lines = s.tests.failed.map((t) => `• *${escapeText(clip(t.name, NAME_CHARS))}*: ${escapeText(t.description).replace(/\*\*(.+?)\*\*/g, '*$1*')}`);
-    blocks.push(listSection('Failed tests', lines, TOP_TESTS));
+    blocks.push(listSection('Failed tests, most important first', lines, TOP_TESTS));
   }
-  if (s.quality && s.quality.length > 0) blocks.push(listSection('Model quality (reference → current)', s.quality.map(qualityLine), TOP_QUALITY));
   if (s.errors.length > 0) {
     const lines = s.errors.map((e) => `• ${code(e.column)}: ${escapeText(e.message)}`);
     blocks.push(listSection('Columns that could not be scored', lines, TOP_ERRORS));
   }
-  if (s.reportUrl) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `<${s.reportUrl}|Open the full report>` } });
+  const look = whereToLook(s);
+  if (look) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(look, LIMITS.sectionText) } });
   return { text: fallback(s, drifted), blocks };
 }

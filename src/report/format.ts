@@ -19,6 +19,37 @@ export function formatNumber(x: number): string {
   return Number(x.toPrecision(4)).toString();
 }
 
+/** Below every double but zero: a p-value that underflowed to 0 is this small, not nothing. */
+const P_FLOOR = '< 1e-300';
+
+/** A column's drift score as every channel shows it: a p-value of exactly 0 (underflow) reads as "< 1e-300". */
+export function formatScore(c: Pick<ColumnDrift, 'score' | 'score_kind'>): string {
+  const x = scoreFromJson(c.score);
+  return c.score_kind === 'p_value' && x === 0 ? P_FLOOR : formatNumber(x);
+}
+
+/** The "drift if" of a column: its test's rule and threshold, the corrected one under --correction. */
+export function formatRule(c: Pick<ColumnDrift, 'drift_rule' | 'threshold' | 'correction'>): string {
+  return `${RULE_SYMBOL[c.drift_rule]} ${formatNumber(c.correction?.threshold ?? c.threshold)}`;
+}
+
+/** Whole counts with thousands separators. */
+export const formatCount = (n: number) => n.toLocaleString('en-US');
+
+/** A 0-100 share in prose: one decimal, or two significant digits below 1 % so a small share does not read as none. */
+export const formatShare = (pct: number) => `${formatNumber(pct >= 1 || pct === 0 ? Math.round(pct * 10) / 10 : Number(pct.toPrecision(2)))}%`;
+
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let x = n;
+  while (x >= 1000 && i < units.length - 1) {
+    x /= 1000;
+    i++;
+  }
+  return i === 0 ? `${n} bytes` : `${formatNumber(x)} ${units[i]}`;
+}
+
 /** A share 0-1 as a percentage with one decimal: `0.447` → `44.7%`. */
 export function formatPercent(ratio: number): string {
   return `${formatNumber(Math.round(ratio * 1000) / 10)}%`;

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * consumes. It is defined once, here, as a zod schema: the TypeScript types are inferred from it and
  * schema/report.schema.json is generated from it, so the three cannot disagree.
  */
-export const SCHEMA_VERSION = '1.3.0';
+export const SCHEMA_VERSION = '1.4.0';
 
 /** JSON has no NaN or infinity; like the golden files, non-finite numbers travel as these strings. */
 export const Score = z
@@ -18,7 +18,8 @@ const InputInfo = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   rows: z.number().int().nonnegative(),
   columns: z.number().int().nonnegative(),
-  delimiter: z.string(),
+  format: z.enum(['csv', 'parquet', 'sql']).describe('csv, parquet (a file, a directory or a glob; `bytes` and `sha256` cover its files back to back), or sql (a query on --source: `sha256` is the query text\'s, `bytes` 0)'),
+  delimiter: z.string().nullable().describe('The CSV delimiter; null for Parquet'),
 });
 
 export const ColumnRole = z.enum(['feature', 'target', 'prediction', 'prediction_proba', 'datetime', 'id', 'ignored']);
@@ -55,8 +56,20 @@ const Distribution = z
       .object({ reference: z.number().int().nonnegative(), current: z.number().int().nonnegative() })
       .optional()
       .describe('categories: counts of the levels beyond the listed ones'),
+    binning: z
+      .enum(['equal_width', 'reference_quantiles'])
+      .optional()
+      .describe('histogram: equal-width bins, or the reference deciles when equal widths would put most values in one bin; since schema 1.3'),
   })
   .describe('Small pre-binned distribution of both sides over shared bins');
+
+const OneFileSide = z.object({
+  levels: z.number().int().nonnegative().describe('Levels with rows in this file only'),
+  share: z.number().describe("Share (0-1) of this file's rows in those levels"),
+  examples: z.array(z.union([z.string(), z.number()])).describe('The most frequent of them, at most 5'),
+});
+
+export const ExplanationCode = z.enum(['one_file_levels', 'small_sample', 'corrected_threshold']);
 
 const ColumnDrift = z.object({
   column: z.string(),
@@ -76,6 +89,30 @@ const ColumnDrift = z.object({
   missing_current: z.number().int().nonnegative(),
   details: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
   distribution: Distribution,
+  one_file_levels: z
+    .object({
+      reference_only: OneFileSide,
+      current_only: OneFileSide,
+      score_without: Score.nullable().describe('The same test on the levels both files have; null when it cannot run on them'),
+      drift_without: z.boolean().nullable(),
+    })
+    .optional()
+    .describe('Categorical columns with levels seen in one file only: how much of each file they hold, and the verdict without them; since schema 1.3'),
+  correction: z
+    .object({
+      method: z.enum(['bonferroni', 'holm', 'bh']),
+      family_size: z.number().int().positive().describe('p-value columns corrected together'),
+      rank: z.number().int().positive().describe('1 = the smallest p-value'),
+      adjusted_score: Score.describe("The adjusted p-value (statsmodels' multipletests pvals_corrected); the verdict is the test's rule on it and the threshold"),
+      threshold: z.number().describe("The raw p-value threshold this column's rank gets: α/m (Bonferroni), α/(m − rank + 1) (Holm), rank·α/m (Benjamini-Hochberg)"),
+      drift_detected_uncorrected: z.boolean(),
+    })
+    .optional()
+    .describe('With --correction, p-value columns only; drift_detected is then the corrected verdict; since schema 1.3'),
+  explanations: z
+    .array(z.object({ code: ExplanationCode, message: z.string() }))
+    .optional()
+    .describe('Why the verdict should be read with care, in words every channel shows on the row; since schema 1.3'),
 });
 
 const ColumnIssue = z.object({
@@ -273,7 +310,23 @@ const ModelQuality = z.object({
   task: z.enum(['classification', 'regression']),
   target: z.string(),
   prediction: z.array(z.string()),
-  regression: z.object({ reference: RegressionQuality, current: RegressionQuality }).optional(),
+  regression: z
+    .object({
+      reference: RegressionQuality,
+      current: RegressionQuality,
+      charts: z
+        .object({
+          predicted_vs_actual: z
+            .object({ reference: z.array(z.tuple([z.number(), z.number()])), current: z.array(z.tuple([z.number(), z.number()])) })
+            .describe('[target, prediction] pairs, every k-th row so that at most 300 per side'),
+          errors: z
+            .object({ x: z.array(z.number()), reference: z.array(Count), current: z.array(Count) })
+            .describe('Histogram of prediction − target over bin edges x shared by both sides'),
+        })
+        .optional()
+        .describe('What the HTML draws; since schema 1.3'),
+    })
+    .optional(),
   classification: z
     .object({
       type: z.enum(['binary', 'multiclass']),
@@ -332,6 +385,20 @@ const TestSuite = z.object({
   tests: z.array(TestResult),
 });
 
+const EngineInfo = z
+  .object({
+    name: z.string().describe('csv (mlobs\' own reader), clickhouse, duckdb'),
+    version: z.string().nullable().describe('The engine\'s version; null for mlobs\' own reader'),
+    mode: z.enum(['in-memory', 'duckdb', 'pushdown']).describe('pushdown: the engine sent aggregates and mlobs computed every statistic from them'),
+    location: z.string().optional().describe('Where the data was queried, without credentials'),
+    reference_sql: z.string().optional(),
+    current_sql: z.string().optional(),
+    not_exact: z
+      .array(z.object({ section: z.string(), reason: z.string() }))
+      .describe('Report parts that could not be computed exactly from what the engine sent, and why; they are left out or flagged, never approximated silently'),
+  })
+  .describe('What computed the report');
+
 export const StatusCode = z.enum(['ok', 'drift', 'tests_failing', 'error']);
 
 const RunStatus = z
@@ -350,6 +417,7 @@ const RunStatus = z
 export const Report = z.object({
   schema_version: z.literal(SCHEMA_VERSION),
   kind: z.literal('mlobs.report'),
+  monitor: z.string().optional().describe('The monitor this run belongs to (its name in the config, or --monitor); since schema 1.3'),
   run: z.object({
     mlobs_version: z.string(),
     node_version: z.string(),
@@ -361,12 +429,14 @@ export const Report = z.object({
   }),
   status: RunStatus,
   inputs: z.object({ reference: InputInfo, current: InputInfo }),
+  engine: EngineInfo.optional().describe('Present since the pushdown sources'),
   options: z.object({
     task: z.enum(['classification', 'regression']).nullable(),
     drift_share: z.number(),
     stattest: z.string().nullable(),
     stattest_threshold: z.number().nullable(),
     na_values: z.array(z.string()),
+    correction: z.enum(['bonferroni', 'holm', 'bh']).nullable().optional().describe('Multiple-testing correction across p-value columns (--correction); since schema 1.3'),
   }),
   columns: z.array(ColumnInfo),
   drift: z.object({
@@ -394,6 +464,7 @@ export type TestSuite = z.infer<typeof TestSuite>;
 export type ColumnStats = z.infer<typeof ColumnStats>;
 export type DatasetStats = z.infer<typeof DatasetStats>;
 export type ColumnDrift = z.infer<typeof ColumnDrift>;
+export type EngineInfo = z.infer<typeof EngineInfo>;
 export type ColumnInfo = z.infer<typeof ColumnInfo>;
 export type ColumnIssue = z.infer<typeof ColumnIssue>;
 export type ReportWarning = z.infer<typeof Warning>;

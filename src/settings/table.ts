@@ -3,12 +3,25 @@ import { STAT_TEST_IDS } from '../drift/registry.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_PROBAS_THRESHOLD } from '../model_quality/index.js';
 import { HttpUrl } from '../report/model.js';
-import { PRESETS } from '../suite/presets.js';
+import { PRESETS, type PresetId } from '../suite/presets.js';
+import { CORRECTIONS } from '../drift/correction.js';
+import { didYouMean } from '../suggest.js';
 import { TestEntry } from '../suite/config.js';
 import { FORMATS } from '../writers/index.js';
 
 export const COMMANDS = ['report', 'test', 'render', 'notify', 'schedule'] as const;
 export type CommandName = (typeof COMMANDS)[number];
+
+/** Preset names, one or a list; an unknown one is named with the closest preset rather than zod's "Invalid input". */
+const Presets = z.union([z.string(), z.array(z.string())]).transform((v, ctx) => {
+  const presets: PresetId[] = [];
+  for (const name of Array.isArray(v) ? v : [v]) {
+    const preset = PRESETS.find((p) => p === name.toLowerCase());
+    if (preset) presets.push(preset);
+    else ctx.addIssue({ code: 'custom', message: `unknown preset "${name}"${didYouMean(name, PRESETS) || `; presets: ${PRESETS.join(', ')}`}` });
+  }
+  return presets;
+});
 
 /** What a setting looks like in one command when it differs from the entry (render's `--format` defaults to html). */
 export interface CommandVariant {
@@ -111,8 +124,39 @@ export const SETTINGS: readonly Setting[] = [
     commands: ['schedule'],
   },
   { flags: '--log-format <format>', help: 'one line per run, as text or json', default: 'text', commands: ['schedule'] },
-  { flags: '-r, --reference <file>', help: 'reference CSV (training data or a known-good period)', config: 'reference', type: text, path: true, commands: RUN },
-  { flags: '-c, --current <file>', help: 'current CSV (recent production data)', config: 'current', type: text, path: true, commands: RUN },
+  {
+    flags: '-r, --reference <file>',
+    help: 'reference data (training data or a known-good period): a CSV file, or a Parquet file, directory or glob',
+    config: 'reference',
+    type: text,
+    path: true,
+    commands: RUN,
+  },
+  {
+    flags: '-c, --current <file>',
+    help: 'current data (recent production data): a CSV file, or a Parquet file, directory or glob',
+    config: 'current',
+    type: text,
+    path: true,
+    commands: RUN,
+  },
+  {
+    flags: '--source <url>',
+    help: 'query a database instead of reading files: clickhouse://user@host:8123/database (password in MLOBS_CLICKHOUSE_PASSWORD or a file named by MLOBS_CLICKHOUSE_PASSWORD_FILE), or duckdb: for SQL over local files; only aggregates leave the engine',
+    config: 'source',
+    type: text,
+    commands: RUN,
+  },
+  { flags: '--reference-sql <sql>', help: 'with --source: the query whose rows are the reference', config: 'reference_sql', type: text, commands: RUN },
+  { flags: '--current-sql <sql>', help: 'with --source: the query whose rows are the current data', config: 'current_sql', type: text, commands: RUN },
+  {
+    flags: '--pushdown-pull-rows <n>',
+    help: 'with --source: TVD and empirical_mmd need the rows in order; pull their columns (up to n rows per side, in query order) instead of reporting an error for them',
+    config: 'pushdown_pull_rows',
+    type: z.number().int().positive(),
+    parse: number('--pushdown-pull-rows'),
+    commands: RUN,
+  },
   { flags: '--config <file>', help: 'YAML or JSON config file; flags override its values; its relative paths are relative to its directory', commands: RUN },
   {
     flags: '-o, --out <dir>',
@@ -221,6 +265,14 @@ export const SETTINGS: readonly Setting[] = [
     commands: RUN,
   },
   {
+    flags: '--correction <method>',
+    help: 'multiple-testing correction across the p-value columns: bonferroni, holm or bh (Benjamini-Hochberg); dataset drift counts the corrected verdicts',
+    config: 'drift.correction',
+    type: z.enum(CORRECTIONS),
+    defaultText: 'none',
+    commands: RUN,
+  },
+  {
     flags: '--delimiter <char>',
     help: 'CSV delimiter: "," ";" "\\t" or "|"',
     config: 'csv.delimiter',
@@ -265,7 +317,7 @@ export const SETTINGS: readonly Setting[] = [
     flags: '--preset <presets>',
     help: `test presets, comma-separated: ${PRESETS.join(', ')}`,
     config: 'tests.presets',
-    type: z.union([z.enum(PRESETS), z.array(z.enum(PRESETS))]).transform((v) => (Array.isArray(v) ? v : [v])),
+    type: Presets,
     parse: list,
     defaultText: 'data_stability, data_quality, data_drift, and the model preset for the task',
     commands: RUN,

@@ -101,6 +101,15 @@ export function mergeCategorical(
   };
 }
 
+/** True when a label has rows in both files: the levels a comparison of shapes can speak about. */
+export const inBothFiles = (s: CategoricalSample, code: number) => s.refCounts[code] > 0 && s.curCounts[code] > 0;
+
+/** The sample restricted to the levels both files have (the rows of one-file-only levels dropped). */
+export function withoutOneFileLevels(s: CategoricalSample): CategoricalSample {
+  const mask = (codes: Int32Array) => Int32Array.from(codes, (c) => (inBothFiles(s, c) ? c : -1));
+  return mergeCategorical(mask(s.ref), s.labels, mask(s.cur), s.labels);
+}
+
 function lazy<T>(make: () => T): () => T {
   let value: T | undefined;
   return () => (value ??= make());

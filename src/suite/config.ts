@@ -3,6 +3,8 @@ import type { ModelOptions } from '../model_quality/index.js';
 import type { Report } from '../report/model.js';
 import { APPROX_ABSOLUTE, APPROX_RELATIVE, approx, type Bound } from './condition.js';
 import type { PRESETS } from './presets.js';
+import { formatPercent } from '../report/format.js';
+import { failuresByImportance } from './display.js';
 import type { SuiteOptions, UserTest } from './run.js';
 import { TEST_IDS } from './catalogue.js';
 
@@ -68,4 +70,13 @@ export function gateTripped(failOn: FailOn, report: Report): boolean {
   if (failOn === 'drift') return report.drift.dataset_drift;
   if (failOn === 'tests') return report.status.failed_tests + report.status.test_errors > 0;
   return false;
+}
+
+/** Why the gate tripped, in one line: what `--quiet` still prints, so a red CI step is never silent. */
+export function gateReason(failOn: FailOn, report: Report): string {
+  const d = report.drift;
+  if (failOn === 'drift') return `--fail-on drift: dataset drift detected, ${d.number_of_drifted_columns} of ${d.number_of_columns} columns drifted (${formatPercent(d.share_of_drifted_columns)}; dataset drift at ${formatPercent(d.drift_share)})`;
+  const failing = failuresByImportance(report.tests?.tests ?? []).filter((t) => t.status === 'FAIL' || t.critical);
+  const first = failing[0];
+  return `--fail-on tests: ${failing.length} of ${report.tests?.summary.total_tests ?? 0} tests failed${first ? `, most important: ${first.name}${first.column ? ` (${first.column})` : ''}` : ''}`;
 }

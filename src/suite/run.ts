@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { toJsonNumbers, type TestSuite } from '../report/model.js';
 import { check, describeCondition, hasCondition, OPERATORS, type Condition } from './condition.js';
 import { automaticPresets, columnsFor, presetTests, suiteColumns, type PresetId } from './presets.js';
+import { didYouMean } from '../suggest.js';
 import { SuiteTestError, TESTS, type CheckOutcome, type FixedOutcome, type Label, type SuiteReport, type TestId, type TestInstance } from './catalogue.js';
 
 /** A test the user configures: a condition that replaces the default, for one column or label or for all. */
@@ -52,7 +53,7 @@ function validate(entries: UserTest[], report: SuiteReport): void {
   for (const e of entries) {
     const where = `tests: ${e.test}${e.column !== undefined ? ` (column "${e.column}")` : ''}`;
     if (e.column !== undefined && !COLUMN_TESTS.has(e.test)) throw new UsageError(`${where}: this test is not about one column`);
-    if (e.column !== undefined && !names.has(e.column)) throw new UsageError(`${where}: no such column in either file`);
+    if (e.column !== undefined && !names.has(e.column)) throw new UsageError(`${where}: no such column in either file${didYouMean(e.column, names)}`);
     if (e.label !== undefined && !LABEL_TESTS.has(e.test)) throw new UsageError(`${where}: only precision_by_class and recall_by_class take a label`);
     if (hasCondition(e) && !TESTS[e.test].conditions) {
       throw new UsageError(`${where}: this test has its own rule and takes no condition${e.test === 'column_drift' ? ' (set its stat test and threshold under drift:)' : ''}`);

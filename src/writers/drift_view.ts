@@ -1,5 +1,6 @@
 import { capLabel } from '../printable.js';
-import { formatNumber, RULE_SYMBOL } from '../report/format.js';
+import { formatNumber, formatScore, formatShare, RULE_SYMBOL } from '../report/format.js';
+import { CORRECTION_NAME } from '../drift/correction.js';
 import { scoreFromJson, type ColumnDrift, type Distribution } from '../report/model.js';
 
 /**
@@ -20,10 +21,20 @@ export interface Series {
   axisMax: number;
 }
 
+/**
+ * A bin edge in plain digits with thousands separators ("618,500 – 35,800,000", never "3.58e+7"), four
+ * significant digits; only the tiny and the astronomically large keep an exponent.
+ */
+function plainEdge(x: number): string {
+  const a = Math.abs(x);
+  if (a >= 1000 && a < 1e15) return x.toLocaleString('en-US', { maximumSignificantDigits: 4 });
+  return formatNumber(x);
+}
+
 /** Bin edges to text with as few digits as keep neighbouring edges apart (narrow bins far from zero need more). */
 function edgeLabels(edges: number[]): string[] {
   const distinct = (xs: string[]) => xs.every((x, i) => i === 0 || x !== xs[i - 1]);
-  const short = edges.map(formatNumber);
+  const short = edges.map(plainEdge);
   if (distinct(short)) return short;
   for (let digits = 5; digits < 17; digits++) {
     const labels = edges.map((x) => String(Number(x.toPrecision(digits))));
@@ -48,7 +59,8 @@ export function distributionSeries(d: Distribution): Series {
     const edges = edgeLabels(d.x as number[]);
     labels = reference.map((_, i) => `${edges[i]} – ${edges[i + 1]}`);
   } else {
-    labels = d.x.map((x) => capLabel(String(x), CHART_LABEL_MAX));
+    // A level one file lacks says so on the bar itself: it is often the whole story (a junk "." category).
+    labels = d.x.map((x, i) => `${capLabel(String(x), CHART_LABEL_MAX)}${d.reference[i] === 0 ? ' (current only)' : d.current[i] === 0 ? ' (reference only)' : ''}`);
   }
   if (d.other) {
     labels.push(OTHER_LABEL);
@@ -58,6 +70,31 @@ export function distributionSeries(d: Distribution): Series {
   const shares = { reference: percents(reference), current: percents(current) };
   const axisMax = Math.min(100, 1.05 * Math.max(...shares.reference, ...shares.current));
   return { labels, ...shares, counts: { reference, current }, axisMax };
+}
+
+const TEST_BINNING: Record<string, string> = {
+  sturges: 'Sturges bins over both files',
+  per_value: 'one bin per value',
+};
+
+/**
+ * How the chart binned the values, and how the test did when that differs: a chart of reference deciles
+ * next to a PSI over Sturges bins must not pass for the test's own view.
+ */
+export function binningNote(c: ColumnDrift): string {
+  const d = c.distribution;
+  if (d.kind !== 'histogram') {
+    const o = c.one_file_levels;
+    if (!o) return '';
+    const side = (s: typeof o.current_only, file: string) => `${s.levels} only in the ${file} file (${formatShare(s.share * 100)} of its rows)`;
+    return `Levels seen in one file only: ${side(o.current_only, 'current')}, ${side(o.reference_only, 'reference')}.`;
+  }
+  const chart = d.binning === 'reference_quantiles'
+    ? `Bins are the reference's deciles: equal-width bins would have put most values in one bar.`
+    : 'Bins are equal-width over both files.';
+  const testBins = TEST_BINNING[String(c.details.binning)];
+  const test = testBins ? ` The test itself (${c.stattest}) used ${c.details.n_bins} ${testBins}.` : ` The test itself (${c.stattest}) compares the values, not these bins.`;
+  return chart + test;
 }
 
 /** The bin or level whose share moved most between the files: the first place to look. */
@@ -87,7 +124,12 @@ export function explainVerdict(c: ColumnDrift): string {
   const score = scoreFromJson(c.score);
   const test = `${c.stattest_name} (${c.stattest}, ${SOURCE[c.stattest_source](c)})`;
   if (Number.isNaN(score)) return `${test} gave no score (nan), so the column is not counted as drifted.`;
-  const where = `${formatNumber(score)} is ${(c.drift_detected ? HOLDS : FAILS)[c.drift_rule]} the threshold ${formatNumber(c.threshold)}`;
+  const k = c.correction;
+  if (k) {
+    const adjusted = formatScore({ score: k.adjusted_score, score_kind: 'p_value' });
+    return `${test}: p-value ${formatScore(c)}; after ${CORRECTION_NAME[k.method]} correction over ${k.family_size} p-value columns the adjusted p-value ${adjusted} is ${(c.drift_detected ? HOLDS : FAILS)[c.drift_rule]} the threshold ${formatNumber(c.threshold)}.`;
+  }
+  const where = `${formatScore(c)} is ${(c.drift_detected ? HOLDS : FAILS)[c.drift_rule]} the threshold ${formatNumber(c.threshold)}`;
   if (c.score_kind === 'p_value') {
     return c.drift_detected
       ? `${test}: ${where}, so the current values are unlikely to come from the reference distribution.`

@@ -1,5 +1,5 @@
 import type { Report } from '../report/model.js';
-import { writeHtml } from './html.js';
+import { writeHtml } from './html/index.js';
 import { writeJson } from './json.js';
 import { writeJunit } from './junit.js';
 import { writeMarkdown } from './markdown.js';

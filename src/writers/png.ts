@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Canvas } from '@napi-rs/canvas';
 import type { ChartConfiguration, Plugin } from 'chart.js';
-import { formatNumber, mostDriftedFirst, RULE_SYMBOL, severity } from '../report/format.js';
+import { formatNumber, formatScore, mostDriftedFirst, RULE_SYMBOL, severity } from '../report/format.js';
 import { OutputError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { scoreFromJson, type ColumnDrift, type Report } from '../report/model.js';
@@ -13,8 +13,12 @@ export const DISTRIBUTIONS_PNG = 'drift-distributions.png';
 /** Most columns the score chart lists, and most distributions drawn: enough for a chat message, not a wall. */
 const MAX_SCORE_BARS = 25;
 const MAX_DISTRIBUTIONS = 6;
-/** Scores this far past or short of the threshold are drawn at the edge, so one extreme does not flatten the rest. */
-const RATIO_LIMITS = [1e-3, 1e4] as const;
+/**
+ * Bars are orders of magnitude past the threshold (log10 of threshold/p-value or distance/threshold), on a
+ * linear axis, so p-values of 1e-20 and 1e-56 get different bars; beyond this many orders a bar is cut and
+ * marked, so one underflowed p-value does not flatten the rest.
+ */
+const MAX_ORDERS = 60;
 
 const COLORS = {
   text: '#1f2328',
@@ -74,23 +78,37 @@ async function drawChart(config: ChartConfiguration, width: number, height: numb
   return picture;
 }
 
-/** "× threshold" on one log axis for p-values and distances alike: past 1 means drift, further means more. */
-function pastThreshold(c: ColumnDrift): number {
-  const [lo, hi] = RATIO_LIMITS;
-  return Math.min(hi, Math.max(lo, Math.exp(severity(c))));
+export interface ScoreBar {
+  column: ColumnDrift;
+  /** Orders of magnitude past (positive) or short of (negative) the threshold, cut to ±MAX_ORDERS. */
+  value: number;
+  clipped: boolean;
+}
+
+/** The score chart's bars: the most drifted columns first, each on the common "orders past threshold" scale. */
+export function scoreBars(report: Report): ScoreBar[] {
+  return report.drift.columns
+    .filter((c) => !Number.isNaN(scoreFromJson(c.score)))
+    .sort(mostDriftedFirst)
+    .slice(0, MAX_SCORE_BARS)
+    .map((column) => {
+      const orders = severity(column) / Math.LN10;
+      return { column, value: Math.max(-MAX_ORDERS, Math.min(MAX_ORDERS, orders)), clipped: Math.abs(orders) > MAX_ORDERS || formatScore(column).startsWith('<') };
+    });
 }
 
 const scoreText = (c: ColumnDrift) =>
-  `${c.stattest} ${formatNumber(scoreFromJson(c.score))} ${c.drift_detected ? RULE_SYMBOL[c.drift_rule] : 'vs'} ${formatNumber(c.threshold)}`;
+  `${c.stattest} ${formatScore(c)} ${c.drift_detected ? RULE_SYMBOL[c.drift_rule] : 'vs'} ${formatNumber(c.threshold)}`;
 
 function scoresChart(report: Report): { config: ChartConfiguration; height: number } {
-  const shown = report.drift.columns.filter((c) => !Number.isNaN(scoreFromJson(c.score))).sort(mostDriftedFirst).slice(0, MAX_SCORE_BARS);
+  const bars = scoreBars(report);
+  const shown = bars.map((b) => b.column);
   const d = report.drift;
   const thresholdLine: Plugin = {
     id: 'thresholdLine',
     afterDatasetsDraw: (chart) => {
       const { ctx, chartArea, scales } = chart;
-      const x = scales.x.getPixelForValue(1);
+      const x = scales.x.getPixelForValue(0);
       ctx.save();
       ctx.strokeStyle = COLORS.text;
       ctx.setLineDash([6, 4]);
@@ -109,10 +127,25 @@ function scoresChart(report: Report): { config: ChartConfiguration; height: numb
       ctx.strokeStyle = '#ffffff';
       ctx.lineWidth = 4;
       chart.getDatasetMeta(0).data.forEach((bar, i) => {
+        // A cut bar ends in a zigzag and its label says so: the bar is not the score's true length.
+        const end = Math.max(bar.x, x);
+        if (bars[i].clipped) {
+          ctx.save();
+          ctx.strokeStyle = COLORS.text;
+          ctx.lineWidth = 2;
+          ctx.beginPath();
+          ctx.moveTo(end - 4, bar.y - 8);
+          ctx.lineTo(end + 2, bar.y - 3);
+          ctx.lineTo(end - 4, bar.y + 3);
+          ctx.lineTo(end + 2, bar.y + 8);
+          ctx.stroke();
+          ctx.restore();
+        }
+        const text = `${scoreText(shown[i])}${bars[i].clipped ? ' (bar cut)' : ''}`;
         // A white halo keeps the label legible where it crosses the threshold line.
-        ctx.strokeText(scoreText(shown[i]), bar.x + 6, bar.y);
+        ctx.strokeText(text, end + 6, bar.y);
         ctx.fillStyle = shown[i].drift_detected ? COLORS.drift : COLORS.muted;
-        ctx.fillText(scoreText(shown[i]), bar.x + 6, bar.y);
+        ctx.fillText(text, end + 6, bar.y);
       });
       ctx.restore();
     },
@@ -120,10 +153,13 @@ function scoresChart(report: Report): { config: ChartConfiguration; height: numb
   const config: ChartConfiguration = {
     type: 'bar',
     data: {
-      labels: shown.map((c) => `${c.drift_detected ? '▲ ' : ''}${c.column}`),
+      // p-value tests solid, distance tests outlined and named so: their scores mean different things.
+      labels: shown.map((c) => `${c.drift_detected ? '▲ ' : ''}${c.column} (${c.score_kind === 'p_value' ? 'p' : 'dist.'})`),
       datasets: [{
-        data: shown.map(pastThreshold),
-        backgroundColor: shown.map((c) => (c.drift_detected ? COLORS.drift : COLORS.ok)),
+        data: bars.map((b) => b.value),
+        backgroundColor: shown.map((c) => (c.score_kind === 'distance' ? '#ffffff' : c.drift_detected ? COLORS.drift : COLORS.ok)),
+        borderColor: shown.map((c) => (c.drift_detected ? COLORS.drift : COLORS.ok)),
+        borderWidth: shown.map((c) => (c.score_kind === 'distance' ? 3 : 0)),
         barPercentage: 0.8,
         categoryPercentage: 1,
       }],
@@ -134,12 +170,13 @@ function scoresChart(report: Report): { config: ChartConfiguration; height: numb
       scales: {
         // The decade past the longest bar leaves room for its label.
         x: {
-          type: 'logarithmic',
-          min: RATIO_LIMITS[0],
-          max: 10 * Math.max(10, ...shown.map(pastThreshold)),
+          type: 'linear',
+          min: Math.min(-1, Math.floor(Math.min(...bars.map((b) => b.value)))),
+          // Room past the longest bar for its label.
+          max: Math.max(2, ...bars.map((b) => b.value)) * 1.6,
           grid: { color: COLORS.grid },
-          title: { display: true, text: 'score relative to its threshold (past 1 = drift; log scale)' },
-          ticks: { maxRotation: 0, callback: (v) => (Number.isInteger(Math.log10(Number(v))) ? `${formatNumber(Number(v))}×` : '') },
+          title: { display: true, text: 'orders of magnitude past the threshold (log10 of threshold/p-value or distance/threshold; past 0 = drift)' },
+          ticks: { maxRotation: 0, callback: (v) => (Number.isInteger(Number(v)) ? formatNumber(Number(v)) : '') },
         },
         y: { grid: { display: false }, ticks: { color: COLORS.text, font: { size: 13 } } },
       },
@@ -150,13 +187,13 @@ function scoresChart(report: Report): { config: ChartConfiguration; height: numb
           color: COLORS.text,
           font: { size: 18, weight: 'bold' },
           // Room above the chart for the threshold line's label.
-          padding: { top: 0, bottom: shown.length < d.columns.length ? 4 : 22 },
+          padding: { top: 0, bottom: 4 },
           text: `${d.dataset_drift ? 'Dataset drift detected' : 'No dataset drift'}: ${d.number_of_drifted_columns} of ${d.number_of_columns} columns drifted (▲)`,
         },
         subtitle: {
-          display: shown.length < d.columns.length,
+          display: true,
           padding: { bottom: 22 },
-          text: `the top ${shown.length} of ${d.columns.length} columns, most drifted first`,
+          text: `${shown.length < d.columns.length ? `the top ${shown.length} of ${d.columns.length} columns, ` : ''}most drifted first; solid bars: p-value tests, outlined: distance tests`,
         },
       },
     },

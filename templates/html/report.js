@@ -1,27 +1,6 @@
 (function () {
   'use strict';
 
-  // The test suite: filter by status and text. Without scripts every test is listed.
-  var tests = document.getElementById('tests-table');
-  if (tests) {
-    var testRows = Array.prototype.slice.call(tests.tBodies[0].rows);
-    var status = document.getElementById('tests-status');
-    var testText = document.getElementById('tests-filter');
-    var testCount = document.getElementById('tests-count');
-    var filterTests = function () {
-      var text = testText.value.trim().toLowerCase();
-      var n = 0;
-      testRows.forEach(function (row) {
-        var match = (!status.value || row.getAttribute('data-status') === status.value)
-          && (row.cells[1].textContent + ' ' + row.cells[2].textContent).toLowerCase().indexOf(text) !== -1;
-        row.hidden = !match;
-        if (match) n++;
-      });
-      testCount.textContent = n === testRows.length ? testRows.length + ' tests' : 'showing ' + n + ' of ' + testRows.length + ' tests';
-    };
-    [status, testText].forEach(function (el) { el.addEventListener('input', filterTests); });
-  }
-
   var table = document.getElementById('drift-table');
   if (!table) return;
   var series = JSON.parse(document.getElementById('chart-data').textContent);

@@ -16,16 +16,17 @@ import type { Report } from '../../report/model.js';
 import { runReport, type ReportOptions } from '../../pipeline.js';
 import type { ColumnRoles } from '../../data/roles.js';
 import { addOptions, getPath, resolveSettings, type CommandName, type Config } from '../../settings/index.js';
-import { gateTripped, modelOptions, suiteOptions, type FailOn, type ModelSettings, type TestsSettings } from '../../suite/config.js';
+import { gateReason, gateTripped, modelOptions, suiteOptions, type FailOn, type ModelSettings, type TestsSettings } from '../../suite/config.js';
 import { FORMATS, WRITERS } from '../../writers/index.js';
 import type { ReportLinks } from '../../report/model.js';
 import { writeFailedRunTextfile, writeTextfile } from '../../writers/prom/textfile.js';
 import { formatSummary, type SummaryStyle } from '../summary.js';
 import { printError, type CliIo } from '../../console.js';
+import { didYouMean } from '../../suggest.js';
 
 function checkStatTest(id: string | undefined, where: string): void {
   if (id !== undefined && !findStatTest(id)) {
-    throw new UsageError(`unknown stat test "${id}" in ${where}; known tests: ${STAT_TEST_IDS.join(', ')}`);
+    throw new UsageError(`unknown stat test "${id}" in ${where}${didYouMean(id, STAT_TEST_IDS) || `; known tests: ${STAT_TEST_IDS.join(', ')}`}`);
   }
 }
 
@@ -71,8 +72,19 @@ export function resolveReportOptions(run: PlannedRun, flags: Record<string, unkn
   const get = <T>(path: string) => getPath(config, path) as T;
   const reference = get<string | undefined>('reference');
   const current = get<string | undefined>('current');
-  if (!reference) throw new UsageError('missing --reference <file> (or `reference:` in the config file)');
-  if (!current) throw new UsageError('missing --current <file> (or `current:` in the config file)');
+  const source = get<string | undefined>('source');
+  const referenceSql = get<string | undefined>('reference_sql');
+  const currentSql = get<string | undefined>('current_sql');
+  const pullRows = get<number | undefined>('pushdown_pull_rows');
+  if (source) {
+    if (reference || current) throw new UsageError('--source queries a database: give --reference-sql and --current-sql, not --reference/--current files');
+    if (!referenceSql) throw new UsageError('missing --reference-sql <sql> (or `reference_sql:` in the config file) for --source');
+    if (!currentSql) throw new UsageError('missing --current-sql <sql> (or `current_sql:` in the config file) for --source');
+  } else {
+    if (referenceSql || currentSql || pullRows) throw new UsageError('--reference-sql, --current-sql and --pushdown-pull-rows need --source <url>');
+    if (!reference) throw new UsageError('missing --reference <file> (or `reference:` in the config file)');
+    if (!current) throw new UsageError('missing --current <file> (or `current:` in the config file)');
+  }
   for (const path of ['drift.stattest', 'drift.num_stattest', 'drift.cat_stattest']) checkStatTest(get(path), originOf(origins, path));
   for (const [col, id] of Object.entries(get<Record<string, string> | undefined>('drift.per_column_stattest') ?? {})) {
     checkStatTest(id, `${originOf(origins, 'drift.per_column_stattest')} ${col}`);
@@ -94,12 +106,14 @@ export function resolveReportOptions(run: PlannedRun, flags: Record<string, unkn
     perColumnStattest: get('drift.per_column_stattest') ?? {},
     perColumnThreshold: get('drift.per_column_threshold') ?? {},
     driftShare: get('drift.drift_share'),
+    correction: get('drift.correction'),
   };
   const na = [...(get('csv.keep_default_na') === false ? [''] : DEFAULT_NA_VALUES), ...(get<string[] | undefined>('csv.na_values') ?? [])];
   return {
     report: {
-      reference,
-      current,
+      reference: reference ?? '',
+      current: current ?? '',
+      source: source ? { url: source, referenceSql: referenceSql!, currentSql: currentSql!, pullRows } : undefined,
       roles,
       drift: driftOptions,
       csv: { delimiter: get('csv.delimiter'), naValues: [...new Set(na)] },
@@ -157,7 +171,7 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
       history: historyFor(dir, resolved.outDir),
     });
     const links = run.config.links as ReportLinks | undefined;
-    const report = { ...(await runReport(resolved.report)), ...(links && { links }) };
+    const report = { ...(await runReport(resolved.report)), monitor: run.monitor, ...(links && { links }) };
     const writeStart = performance.now();
     const prom = { monitor: run.monitor, maxColumns: resolved.promMaxColumns };
     const base = explicitDir ?? (await ctx.claimDefaultOutDir());
@@ -181,11 +195,13 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
     }
     if (!flags.quiet) {
       const heading = ctx.several ? `Monitor ${printable(run.monitor)}\n` : '';
-      io.stdout(`${heading}${ctx.command.summary(report, { color: io.color })}\n\nReport written to ${written.map((f) => printable(f)).join(', ')}\n`);
+      io.stdout(`${heading}${ctx.command.summary(report, { color: io.color, width: io.width })}\n\nReport written to ${written.map((f) => printable(f)).join(', ')}\n`);
     }
     io.reported?.({ monitor: run.monitor, dir: outDir, report });
     await notifier?.send(report, { monitor: run.monitor, dir: outDir, files: written });
-    return gateTripped(resolved.failOn, report) ? ExitCode.gateFailed : ExitCode.ok;
+    if (!gateTripped(resolved.failOn, report)) return ExitCode.ok;
+    if (flags.quiet) io.stderr(`mlobs: ${ctx.several ? `monitor "${printable(run.monitor)}": ` : ''}${gateReason(resolved.failOn, report)}\n`);
+    return ExitCode.gateFailed;
   } catch (e) {
     // A failed Slack post comes after a complete run, whose textfile is already written.
     if (textfileDir && !(e instanceof NotifyError)) {
@@ -230,7 +246,7 @@ export function registerReportCommand(program: Command, io: CliIo, setExit: (cod
 export function registerReport(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   registerReportCommand(program, io, setExit, {
     name: 'report',
-    description: 'compare a current CSV with a reference CSV and write a drift report (for each monitor of the config)',
+    description: 'compare current data with reference data (CSV or Parquet) and write a drift report (for each monitor of the config)',
     summary: formatSummary,
   });
 }

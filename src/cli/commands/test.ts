@@ -4,7 +4,8 @@ import { paint, stripEmphasis } from '../../report/format.js';
 import type { Report } from '../../report/model.js';
 import type { CliIo } from '../../console.js';
 import { printable, PRINTED_MESSAGE_MAX } from '../../printable.js';
-import { statusSummaryLine, type SummaryStyle } from '../summary.js';
+import { fit, inputLines, statusSummaryLine, type SummaryStyle } from '../summary.js';
+import { readableDescription, testImportance } from '../../suite/display.js';
 import { registerReportCommand } from './report.js';
 
 const COLORS: Record<string, string> = { FAIL: '31', ERROR: '35', WARNING: '33' };
@@ -20,16 +21,16 @@ export function formatTestSummary(report: Report, style: SummaryStyle): string {
   const out = [
     statusSummaryLine(report, style),
     `${verdict}: ${parts.join(', ')} of ${s.total_tests} (${suite.presets.join(', ')})`,
-    `reference: ${printable(report.inputs.reference.path)} (${report.inputs.reference.rows} rows)  current: ${printable(report.inputs.current.path)} (${report.inputs.current.rows} rows)`,
+    ...inputLines(report, style.width),
   ];
   const order = ['FAIL', 'ERROR', 'WARNING'];
-  const shown = suite.tests.filter((t) => t.status !== 'SUCCESS').sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status));
+  const shown = suite.tests.filter((t) => t.status !== 'SUCCESS').sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status) || testImportance(a) - testImportance(b));
   if (shown.length) out.push('');
   for (const t of shown) {
     const about = t.column ?? (t.label !== null ? String(t.label) : null);
-    out.push(`${paint(style.color, COLORS[t.status], t.status.padEnd(7))} ${t.name}${about === null ? '' : ` [${printable(about)}]`}: ${printable(stripEmphasis(t.description), PRINTED_MESSAGE_MAX)}`);
+    out.push(`${paint(style.color, COLORS[t.status], t.status.padEnd(7))} ${t.name}${about === null ? '' : ` [${printable(about)}]`}: ${printable(stripEmphasis(readableDescription(t, report.drift.columns)), PRINTED_MESSAGE_MAX)}`);
   }
-  return out.join('\n');
+  return out.flatMap((l) => l.split('\n')).map((l) => fit(l, style.width)).join('\n');
 }
 
 export function registerTest(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {

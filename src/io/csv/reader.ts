@@ -73,7 +73,7 @@ class ColumnBuilder {
 }
 
 /** Cell texts that mean "missing", matched on their UTF-8 bytes. */
-class NaMatcher {
+export class NaMatcher {
   private readonly byLength: Buffer[][] = [];
   /** Some token reads as a number, so numbers cannot skip the NA check. */
   readonly numeric: boolean;
@@ -455,11 +455,11 @@ function trim<T extends Float64Array | Int32Array>(array: T, length: number): T 
  * Column arrays live in shared memory, so the thread that reads a file and the threads that later compute
  * drift all use the same bytes: posting a table or a column between threads copies no data.
  */
-function sharedFloat64(length: number): Float64Array {
+export function sharedFloat64(length: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
 }
 
-function sharedInt32(length: number): Int32Array {
+export function sharedInt32(length: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer(length * Int32Array.BYTES_PER_ELEMENT));
 }
 
@@ -580,5 +580,5 @@ async function readOpen(
     await read();
   }
   const { rowCount, columns, invalidUtf8 } = parser.finish();
-  return { path, delimiter, rowCount, bytes, sha256: hash.digest('hex'), columns, invalidUtf8 };
+  return { path, format: 'csv', delimiter, rowCount, bytes, sha256: hash.digest('hex'), columns, invalidUtf8 };
 }

@@ -30,7 +30,10 @@ export interface ParsedColumn {
 
 export interface ParsedTable {
   path: string;
-  delimiter: string;
+  /** sql: a query's rows as a database sent them (aggregated, see src/sources/pushdown). */
+  format: 'csv' | 'parquet' | 'sql';
+  /** The CSV delimiter; null for Parquet. */
+  delimiter: string | null;
   rowCount: number;
   bytes: number;
   sha256: string;

@@ -1,0 +1,37 @@
+import type { DriftOptions } from '../drift/options.js';
+import { ROW_ORDER_TEST_IDS } from '../drift/registry.js';
+import { UsageError } from '../errors.js';
+import { ClickHouseEngine } from './clickhouse.js';
+import { DuckDbEngine } from './duckdb/engine.js';
+import type { Engine } from './pushdown/engine.js';
+import { readPushdown, type PushdownData } from './pushdown/index.js';
+
+/** A database source: where to connect and the two queries whose results are compared. */
+export interface DatabaseSource {
+  url: string;
+  referenceSql: string;
+  currentSql: string;
+  pullRows?: number;
+}
+
+function openEngine(url: string): Engine {
+  if (url.startsWith('clickhouse://')) return new ClickHouseEngine(url);
+  if (url === 'duckdb:') return new DuckDbEngine();
+  throw new UsageError(`--source "${url}": unknown source; expected clickhouse://user@host:8123/database or duckdb:`);
+}
+
+/** Columns whose test may be one that permutes rows: any setting that could give them TVD or empirical MMD. */
+function rowOrderColumns(drift: DriftOptions): (column: string) => boolean {
+  const permutes = (id: string | undefined) => id !== undefined && ROW_ORDER_TEST_IDS.includes(id);
+  const anyColumn = permutes(drift.stattest) || permutes(drift.numStattest) || permutes(drift.catStattest);
+  return (column) => (Object.hasOwn(drift.perColumnStattest, column) ? permutes(drift.perColumnStattest[column]) : anyColumn);
+}
+
+export async function readSource(source: DatabaseSource, drift: DriftOptions): Promise<PushdownData> {
+  const engine = openEngine(source.url);
+  try {
+    return await readPushdown(engine, { ...source, needsRowOrder: rowOrderColumns(drift) });
+  } finally {
+    await engine.close();
+  }
+}

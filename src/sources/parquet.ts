@@ -1,0 +1,385 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { InputError } from '../errors.js';
+import { TextDictionary } from '../io/csv/dictionary.js';
+import { infinitySign, NumberScanner } from '../io/csv/numbers.js';
+import { NaMatcher, sharedFloat64, sharedInt32 } from '../io/csv/reader.js';
+import type { ParsedColumn, ParsedTable } from '../io/csv/types.js';
+import type { DuckDBConnection, DuckDBEnumLogicalType } from '@duckdb/node-api';
+
+type Bindings = typeof import('@duckdb/node-bindings');
+
+const GLOB = /[*?[]/;
+const EXTENSION = /\.(parquet|parq|pq)$/i;
+const MAGIC = 'PAR1';
+
+/**
+ * A Parquet source: a directory, a `.parquet` file, any regular file that starts with Parquet's magic bytes, or a
+ * glob that names no existing file. Everything else is read as CSV. An existing path is taken as it is, so a file
+ * name with `[` or `*` in it is never mistaken for a pattern.
+ */
+export async function isParquetSource(path: string): Promise<boolean> {
+  let st: Stats;
+  try {
+    st = await stat(path);
+  } catch {
+    return GLOB.test(path) || EXTENSION.test(path);
+  }
+  if (st.isDirectory()) return true;
+  // Only a regular file can be sniffed: opening a pipe (`-c <(...)`, a FIFO) would take bytes the CSV reader needs.
+  if (!st.isFile()) return false;
+  if (EXTENSION.test(path)) return true;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const head = Buffer.alloc(4);
+      await handle.read(head, 0, 4, 0);
+      return head.toString('latin1') === MAGIC;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+/** The files behind a source, sorted (DuckDB's glob order), so the hash and the row order do not depend on the disk. */
+async function listFiles(conn: DuckDBConnection, source: string): Promise<string[]> {
+  let pattern = source;
+  try {
+    if (!(await stat(source)).isDirectory()) return [source];
+    pattern = `${source.replace(/\/+$/, '')}/**/*.parquet`;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' || !GLOB.test(source)) {
+      throw new InputError(
+        { file: source },
+        `cannot open the file: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(e)}`,
+      );
+    }
+  }
+  const rows = (await conn.runAndReadAll(`SELECT file FROM glob(${sqlString(pattern)}) ORDER BY file`)).getRows();
+  if (rows.length === 0) throw new InputError({ file: source }, `no Parquet file matches ${pattern === source ? 'this pattern' : pattern}`);
+  return rows.map((r) => String(r[0]));
+}
+
+/** Size and SHA-256 of the files back to back, the Parquet counterpart of the CSV file's hash. */
+async function fingerprint(files: string[]): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for (const file of files) {
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
+
+/** How one Parquet column reaches the typed arrays. */
+type Reading =
+  /** Cast to DOUBLE in DuckDB and copied as is; NULL and NaN are missing. */
+  | { kind: 'number'; sql: string; integer: boolean }
+  /** Read as text and classified cell by cell exactly as a CSV cell is, so the column's type does not depend on the format. */
+  | { kind: 'text'; sql: string };
+
+const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT']);
+const TEXT_TYPES = new Set(['VARCHAR', 'UUID', 'TIME', 'DATE', 'TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS']);
+
+/**
+ * Parquet type → reading, or null for a type that has no column type here (nested, binary, intervals).
+ * Dates and timestamps become ISO text, which the typing rule recognises as datetime; booleans are spelled as
+ * pandas writes them to CSV; an ignored column of any type is read as text (only row checks look at it).
+ */
+function readingFor(name: string, type: string, ignored: boolean): Reading | null {
+  const col = ident(name);
+  if (INTEGER_TYPES.has(type)) return { kind: 'number', sql: `CAST(${col} AS DOUBLE)`, integer: true };
+  if (type === 'FLOAT' || type === 'DOUBLE') return { kind: 'number', sql: `CAST(${col} AS DOUBLE)`, integer: false };
+  const decimal = /^DECIMAL\(\d+,(\d+)\)$/.exec(type);
+  if (decimal) return { kind: 'number', sql: `CAST(${col} AS DOUBLE)`, integer: decimal[1] === '0' };
+  if (type === 'BOOLEAN') return { kind: 'text', sql: `CASE WHEN ${col} THEN 'True' WHEN NOT ${col} THEN 'False' END` };
+  if (type === 'TIMESTAMP WITH TIME ZONE') return { kind: 'text', sql: `CAST(timezone('UTC', ${col}) AS VARCHAR) || 'Z'` };
+  if (TEXT_TYPES.has(type) || type.startsWith('ENUM(') || ignored) return { kind: 'text', sql: `CAST(${col} AS VARCHAR)` };
+  return null;
+}
+
+/** What a distinct cell text of a text column is: missing, a number, or the code of a text label. */
+const MISSING = -1;
+const NUMBER = -2;
+
+/** A text column with at most this many distinct texts is read as DuckDB enum codes; others text by text. */
+const MAX_LABELS = 65535;
+
+/**
+ * Fills one column, chunk by chunk, from DuckDB's vectors: numbers by a bulk copy; text through the CSV
+ * reader's cell rule, applied once per distinct cell text, then looked up by its enum code (when DuckDB
+ * has coded the column, see `useLabels`) or by its bytes.
+ */
+class ColumnSink {
+  numbers: Float64Array | null = null;
+  codes: Int32Array | null = null;
+  missingCount = 0;
+  numericCount = 0;
+  textCount = 0;
+  integerLiterals = true;
+  firstTextRow = 0;
+  private readonly cells = new TextDictionary();
+  /** The column's distinct texts in DuckDB's enum order, when it is read as enum codes. */
+  private labels: string[] | null = null;
+  private labelBytes = 1;
+  /**
+   * Per distinct cell text (its enum code, else its `cells` code): MISSING, NUMBER (value in `values`), or its
+   * code in `texts`. Filled at a text's first occurrence, so `texts` is in first-seen order, as from a CSV.
+   */
+  private readonly kinds: number[] = [];
+  private readonly values: number[] = [];
+  private readonly texts: string[] = [];
+  private readonly textCounts: number[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly reading: Reading,
+    private readonly rows: number,
+    private readonly na: NaMatcher,
+    private readonly scanner: NumberScanner,
+  ) {
+    if (reading.kind === 'number') {
+      this.numbers = sharedFloat64(rows);
+      this.integerLiterals = reading.integer;
+    }
+  }
+
+  /** The column comes as codes into `labels`, of a DuckDB enum type whose storage is `bytes` wide. */
+  useLabels(labels: string[], bytes: number): void {
+    this.labels = labels;
+    this.labelBytes = bytes;
+  }
+
+  add(bindings: Bindings, vector: unknown, offset: number, n: number): void {
+    const v = vector as Parameters<Bindings['vector_get_data']>[0];
+    const validity = bindings.vector_get_validity(v, Math.ceil(n / 64) * 8) as Uint8Array | null;
+    if (this.reading.kind === 'number') {
+      const data = bindings.vector_get_data(v, n * 8);
+      const values = new Float64Array(data.buffer, data.byteOffset, n);
+      const out = this.numbers!;
+      out.set(values, offset);
+      let missing = 0;
+      for (let i = 0; i < n; i++) {
+        // NULL and NaN are both pandas' missing value; the bytes under a NULL are undefined.
+        if ((validity !== null && (validity[i >> 3] & (1 << (i & 7))) === 0) || values[i] !== values[i]) {
+          out[offset + i] = NaN;
+          missing++;
+        }
+      }
+      this.missingCount += missing;
+      this.numericCount += n - missing;
+      return;
+    }
+    if (this.labels !== null) {
+      const data = bindings.vector_get_data(v, n * this.labelBytes);
+      const Codes = this.labelBytes === 1 ? Uint8Array : this.labelBytes === 2 ? Uint16Array : Uint32Array;
+      const codes = new Codes(data.buffer as ArrayBuffer, data.byteOffset, n);
+      for (let i = 0; i < n; i++) {
+        if (validity !== null && (validity[i >> 3] & (1 << (i & 7))) === 0) {
+          this.missingCount++;
+          continue;
+        }
+        const code = codes[i];
+        if (this.kinds[code] === undefined) {
+          const label = Buffer.from(this.labels[code], 'utf8');
+          this.classify(label, 0, label.length, code);
+        }
+        this.place(code, offset + i);
+      }
+      return;
+    }
+    const data = bindings.vector_get_data(v, n * 16);
+    const inline = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    for (let i = 0; i < n; i++) {
+      if (validity !== null && (validity[i >> 3] & (1 << (i & 7))) === 0) {
+        this.missingCount++;
+        continue;
+      }
+      // duckdb_string_t: a 4-byte length, then the bytes inline up to 12, else a prefix and a pointer.
+      const len = inline.readUInt32LE(i * 16);
+      if (len <= 12) {
+        this.cell(inline, i * 16 + 4, i * 16 + 4 + len, offset + i);
+      } else {
+        const bytes = bindings.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + i * 16 + 8, len);
+        this.cell(Buffer.from(bytes.buffer, bytes.byteOffset, len), 0, len, offset + i);
+      }
+    }
+  }
+
+  private cell(buf: Buffer, start: number, end: number, row: number): void {
+    const code = this.cells.intern(buf, start, end);
+    if (code === this.kinds.length) this.classify(buf, start, end, code);
+    this.place(code, row);
+  }
+
+  private place(code: number, row: number): void {
+    const kind = this.kinds[code];
+    if (kind === MISSING) {
+      this.missingCount++;
+    } else if (kind === NUMBER) {
+      (this.numbers ??= sharedFloat64(this.rows).fill(NaN))[row] = this.values[code];
+      this.numericCount++;
+    } else {
+      if (this.codes === null) {
+        this.codes = sharedInt32(this.rows).fill(-1);
+        this.firstTextRow = row + 1;
+      }
+      this.codes[row] = kind;
+      this.textCounts[kind]++;
+      this.textCount++;
+    }
+  }
+
+  /** The CSV reader's cell rule (src/io/csv/reader.ts addCell): missing token, number, infinity, or text. */
+  private classify(buf: Buffer, start: number, end: number, code: number): void {
+    let value = NaN;
+    if (this.na.matches(buf, start, end)) {
+      this.kinds[code] = MISSING;
+    } else if (this.scanner.scan(buf, start, end, true) === end && !Number.isNaN(this.scanner.value)) {
+      value = this.scanner.value;
+      if (!this.scanner.integer) this.integerLiterals = false;
+      this.kinds[code] = NUMBER;
+    } else if (infinitySign(buf, start, end) !== 0) {
+      value = infinitySign(buf, start, end) * Infinity;
+      this.integerLiterals = false;
+      this.kinds[code] = NUMBER;
+    } else {
+      this.kinds[code] = this.texts.length;
+      this.texts.push(buf.toString('utf8', start, end));
+      this.textCounts.push(0);
+    }
+    this.values[code] = value;
+  }
+
+  finish(allMissing: () => Float64Array): ParsedColumn {
+    return {
+      name: this.name,
+      numbers: this.numbers ?? allMissing(),
+      textCodes: this.codes,
+      texts: this.texts,
+      textCounts: this.textCounts,
+      missingCount: this.missingCount,
+      numericCount: this.numericCount,
+      textCount: this.textCount,
+      integerLiterals: this.integerLiterals,
+      // Parquet has no lines: messages about a column's first text cell name its 1-based row instead.
+      firstTextLine: this.firstTextRow,
+    };
+  }
+}
+
+let enumTypes = 0;
+
+/** The width of an enum's codes, from its storage type. */
+function enumBytes(bindings: Bindings, storage: number): number {
+  return storage === bindings.Type.UTINYINT ? 1 : storage === bindings.Type.USMALLINT ? 2 : 4;
+}
+
+/**
+ * A text column's expression as codes of an enum type over its distinct texts, when it has at most MAX_LABELS:
+ * DuckDB then hands over 1-4 bytes per cell instead of a string, and the cell rule runs once per distinct text.
+ */
+async function asLabels(conn: DuckDBConnection, scan: string, sql: string, maxLabels: number): Promise<string> {
+  const distinct = await conn.runAndReadAll(`SELECT DISTINCT ${sql} AS v FROM ${scan} WHERE v IS NOT NULL LIMIT ${maxLabels + 1}`);
+  const labels = distinct.getRows().map((r) => String(r[0]));
+  if (labels.length === 0 || labels.length > maxLabels) return sql;
+  const type = `mlobs_labels_${++enumTypes}`;
+  await conn.run(`CREATE TYPE ${type} AS ENUM (${labels.map(sqlString).join(', ')})`);
+  return `CAST(${sql} AS ${type})`;
+}
+
+function firstLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0];
+}
+
+/** Knobs for tests; not part of the public API. */
+export interface ParquetInternals {
+  /** Most distinct texts a column may have to be read as enum codes (0: every text column cell by cell). */
+  maxLabels?: number;
+}
+
+export interface ParquetOptions {
+  naValues: ReadonlyArray<string>;
+  /** Columns the user ignores: any Parquet type is accepted for them. */
+  ignore?: ReadonlyArray<string>;
+}
+
+/** `read_parquet` over the files: hive partition columns (`key=value` directories) included, schemas united by name. */
+export function parquetScan(files: string[]): string {
+  return `read_parquet([${files.map(sqlString).join(', ')}], union_by_name = true)`;
+}
+
+/**
+ * Reads a Parquet file, directory or glob into the columnar table the CSV reader produces, one DuckDB vector
+ * at a time. Types come from the Parquet schema (see `readingFor`).
+ */
+export async function readParquet(conn: DuckDBConnection, source: string, options: ParquetOptions, internals: ParquetInternals = {}): Promise<ParsedTable> {
+  const files = await listFiles(conn, source);
+  const hashing = fingerprint(files);
+  hashing.catch(() => {});
+  const scan = parquetScan(files);
+  let schema: string[][];
+  let rows: number;
+  try {
+    schema = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${scan}`)).getRows().map((r) => [String(r[0]), String(r[1])]);
+    rows = Number((await conn.runAndReadAll(`SELECT count(*) FROM ${scan}`)).getRows()[0][0]);
+  } catch (e) {
+    throw new InputError({ file: source }, `not a readable Parquet file: ${firstLine(e)}`);
+  }
+  if (rows === 0) throw new InputError({ file: source }, 'the Parquet data has no rows');
+  const ignored = new Set(options.ignore ?? []);
+  const scanner = new NumberScanner();
+  const na = new NaMatcher(options.naValues, scanner);
+  const sinks = schema.map(([name, type]) => {
+    const reading = readingFor(name, type, ignored.has(name));
+    if (!reading) {
+      throw new InputError(
+        { file: source, column: name },
+        `Parquet type ${type} has no column type in mlobs (numbers, text, booleans, dates and timestamps do); --ignore it to leave it out`,
+      );
+    }
+    return new ColumnSink(name, reading, rows, na, scanner);
+  });
+  const bindings = (await import('@duckdb/node-bindings')).default;
+  let offset = 0;
+  try {
+    const select = await Promise.all(
+      sinks.map(async (sink) => (sink.reading.kind === 'text' ? asLabels(conn, scan, sink.reading.sql, internals.maxLabels ?? MAX_LABELS) : sink.reading.sql)),
+    );
+    const result = await conn.stream(`SELECT ${select.join(', ')} FROM ${scan}`);
+    sinks.forEach((sink, k) => {
+      const type = result.columnLogicalType(k);
+      if ((type.typeId as number) === bindings.Type.ENUM) {
+        const labels = type as DuckDBEnumLogicalType;
+        sink.useLabels([...labels.values()], enumBytes(bindings, labels.internalTypeId));
+      }
+    });
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) break;
+      const n = chunk.rowCount;
+      if (offset + n > rows) throw new InputError({ file: source }, 'the files changed while they were read');
+      for (let k = 0; k < sinks.length; k++) sinks[k].add(bindings, bindings.data_chunk_get_vector(chunk.chunk, k), offset, n);
+      offset += n;
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError({ file: source }, `not a readable Parquet file: ${firstLine(e)}`);
+  }
+  if (offset !== rows) throw new InputError({ file: source }, 'the files changed while they were read');
+  let allMissing: Float64Array | null = null;
+  const columns = sinks.map((s) => s.finish(() => (allMissing ??= sharedFloat64(rows).fill(NaN))));
+  const { bytes, sha256 } = await hashing;
+  // DuckDB refuses a Parquet string that is not UTF-8, so there is nothing to warn about.
+  return { path: source, format: 'parquet', delimiter: null, rowCount: rows, bytes, sha256, columns, invalidUtf8: null };
+}

@@ -1,0 +1,152 @@
+/**
+ * Aggregates → the typed columns the in-memory code works on, so every stat test, profile and dataset
+ * statistic runs through the one implementation it has. A column built from `(value, count)` pairs holds
+ * its values sorted (missing last): exactly what order-free statistics need (the sorted-merge tests,
+ * quantiles, histograms, per-label counts), and nothing that pairs cells of one row across columns.
+ */
+import type { ParsedColumn } from '../../io/csv/types.js';
+import type { Cell, ValueKind } from './engine.js';
+
+/** A column as reduced, with what the report must know about what the aggregates cannot tell. */
+export interface ReducedColumn {
+  column: ParsedColumn;
+  /** Distinct non-missing values. */
+  distinct: number;
+  /** The most common value (missing included) is shared by several values: pandas breaks the tie by row order. */
+  mostCommonTied: boolean;
+}
+
+function base(name: string, rows: number, missing: number, kind: ValueKind): ParsedColumn {
+  return {
+    name,
+    // Shared memory, as the CSV reader's: the drift workers then read the column without a copy.
+    numbers: new Float64Array(new SharedArrayBuffer(rows * 8)).fill(NaN),
+    textCodes: null,
+    texts: [],
+    textCounts: [],
+    missingCount: missing,
+    numericCount: 0,
+    textCount: 0,
+    integerLiterals: kind === 'integer',
+    firstTextLine: 0,
+  };
+}
+
+function tied(counts: number[], missing: number): boolean {
+  let max = missing;
+  let ties = missing > 0 ? 1 : 0;
+  for (const n of counts) {
+    if (n > max) {
+      max = n;
+      ties = 1;
+    } else if (n === max) ties++;
+  }
+  return ties > 1;
+}
+
+/** `(value, count)` rows of one column (any order; NULL and NaN are missing) → the column, values sorted. */
+export async function columnFromCounts(name: string, kind: ValueKind, batches: AsyncIterable<Cell[][]>): Promise<ReducedColumn> {
+  const values: (number | string)[] = [];
+  const counts: number[] = [];
+  let missing = 0;
+  let sorted = true;
+  for await (const batch of batches) {
+    for (const [v, n] of batch) {
+      const count = Number(n);
+      if (v === null || (typeof v === 'number' && Number.isNaN(v))) {
+        missing += count;
+        continue;
+      }
+      if (values.length > 0 && kind !== 'text' && !((v as number) >= (values[values.length - 1] as number))) sorted = false;
+      values.push(v);
+      counts.push(count);
+    }
+  }
+  const total = counts.reduce((a, b) => a + b, missing);
+  const col = base(name, total, missing, kind);
+  const mostCommonTied = tied(counts, missing);
+  if (kind === 'text') {
+    col.texts = values.map(String);
+    col.textCounts = counts;
+    col.textCount = total - missing;
+    const codes = new Int32Array(new SharedArrayBuffer(total * 4)).fill(-1);
+    let at = 0;
+    counts.forEach((n, code) => {
+      codes.fill(code, at, at + n);
+      at += n;
+    });
+    col.textCodes = codes;
+    return { column: col, distinct: values.length, mostCommonTied };
+  }
+  let order = values.map((_, i) => i);
+  // Engines sort -0 and 0, or values an adapter parsed from text, in their own way; the expansion must be sorted.
+  if (!sorted) order = order.sort((a, b) => (values[a] as number) - (values[b] as number));
+  let at = 0;
+  for (const i of order) {
+    col.numbers.fill(values[i] as number, at, at + counts[i]);
+    at += counts[i];
+  }
+  col.numericCount = total - missing;
+  return { column: col, distinct: values.length, mostCommonTied };
+}
+
+/** One column's cells in the engine's row order (NULL and NaN missing), for the tests that permute rows. */
+export async function columnFromRows(name: string, kind: ValueKind, batches: AsyncIterable<Cell[][]>): Promise<ParsedColumn> {
+  const cells: Cell[] = [];
+  for await (const batch of batches) for (const [v] of batch) cells.push(v);
+  const isMissing = (v: Cell) => v === null || (typeof v === 'number' && Number.isNaN(v));
+  const missing = cells.filter(isMissing).length;
+  const col = base(name, cells.length, missing, kind);
+  if (kind !== 'text') {
+    cells.forEach((v, i) => {
+      if (!isMissing(v)) col.numbers[i] = v as number;
+    });
+    col.numericCount = cells.length - missing;
+    return col;
+  }
+  const index = new Map<string, number>();
+  const codes = new Int32Array(new SharedArrayBuffer(cells.length * 4)).fill(-1);
+  cells.forEach((v, i) => {
+    if (v === null) return;
+    const s = String(v);
+    let c = index.get(s);
+    if (c === undefined) {
+      c = col.texts.length;
+      index.set(s, c);
+      col.texts.push(s);
+      col.textCounts.push(0);
+    }
+    codes[i] = c;
+    col.textCounts[c]++;
+  });
+  col.textCodes = codes;
+  col.textCount = cells.length - missing;
+  return col;
+}
+
+/**
+ * The most rows on which two columns built from counts can hold equal cells (both missing included): the
+ * multiset intersection of their values. Two columns below the almost-duplicated share of rows need no
+ * comparison in the engine, which spares the scan a pair of sums per column pair.
+ */
+export function possibleEqualCells(a: ParsedColumn, b: ParsedColumn): number {
+  let equal = Math.min(a.missingCount, b.missingCount);
+  if (a.textCodes && b.textCodes) {
+    const counts = new Map(b.texts.map((t, c) => [t, b.textCounts[c]]));
+    a.texts.forEach((t, c) => {
+      equal += Math.min(a.textCounts[c], counts.get(t) ?? 0);
+    });
+    return equal;
+  }
+  const x = a.numbers;
+  const y = b.numbers;
+  for (let i = 0, j = 0; i < a.numericCount && j < b.numericCount;) {
+    if (x[i] === y[j]) {
+      equal++;
+      i++;
+      j++;
+    } else if (x[i] < y[j]) i++;
+    else j++;
+  }
+  return equal;
+}

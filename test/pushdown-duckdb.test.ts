@@ -1,0 +1,36 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readReport, tempDir } from './helpers/cli.js';
+import { columnsFromCsv, writeCsv } from './helpers/clickhouse-load.js';
+import { GOLDEN_DATASETS } from './helpers/golden.js';
+import { expectSameReport, runHere } from './helpers/pushdown.js';
+
+const sources: [string, string, string][] = [['activities', 'fixtures/activities/reference.csv', 'fixtures/activities/current.csv']];
+for (const name of readdirSync(GOLDEN_DATASETS)) sources.push([name, join(GOLDEN_DATASETS, name, 'reference.csv'), join(GOLDEN_DATASETS, name, 'current.csv')]);
+
+describe('the pushdown plan on embedded DuckDB (--source duckdb:) equals the CSV path', () => {
+  for (const [name, refPath, curPath] of sources) {
+    it(name, async () => {
+      const dir = tempDir();
+      const columns = await columnsFromCsv(refPath, curPath);
+      const ref = join(dir, 'reference.csv');
+      const cur = join(dir, 'current.csv');
+      writeCsv(ref, columns, 'ref');
+      writeCsv(cur, columns, 'cur');
+      const [a, b] = [join(dir, 'csv'), join(dir, 'duckdb')];
+      expect(await runHere(['report', '-r', ref, '-c', cur, '-o', a])).toMatchObject({ code: 0, stderr: '' });
+      // DuckDB's CSV sniffer types the columns: BIGINT, DOUBLE and VARCHAR, as the loader wrote them.
+      const sql = (path: string) => `SELECT * FROM read_csv('${path}', header = true, quote = '"')`;
+      expect(await runHere(['report', '--source', 'duckdb:', '--reference-sql', sql(ref), '--current-sql', sql(cur), '-o', b])).toMatchObject({
+        code: 0,
+        stderr: '',
+      });
+      const csv = readReport(a);
+      const duck = readReport(b);
+      expectSameReport(csv, duck, { name: 'duckdb' });
+      expect(duck.engine.version).toMatch(/^v\d/);
+      rmSync(dir, { recursive: true, force: true });
+    });
+  }
+});

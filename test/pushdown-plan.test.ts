@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { clickHouseKind, parseClickHouseUrl } from '../src/sources/clickhouse.js';
+import { duckDbKind } from '../src/sources/duckdb/engine.js';
+import type { Cell } from '../src/sources/pushdown/engine.js';
+import { duplicatedRowsSql, quoteIdent, rowChecksSql, valueCountsSql } from '../src/sources/pushdown/plan.js';
+import { columnFromCounts } from '../src/sources/pushdown/reduce.js';
+
+async function* batches(rows: Cell[][]): AsyncIterable<Cell[][]> {
+  yield rows.slice(0, 2);
+  yield rows.slice(2);
+}
+
+describe('pushdown plan and reduction', () => {
+  it('the SQL is plain: quoted identifiers, GROUP BY, count, sum, CASE', () => {
+    const col = quoteIdent('Climb (m)', 'reference SQL');
+    expect(valueCountsSql('SELECT * FROM t', col)).toBe(
+      'SELECT "Climb (m)" AS v, count(*) AS n FROM (SELECT * FROM t) AS s GROUP BY "Climb (m)" ORDER BY "Climb (m)"',
+    );
+    const sql = rowChecksSql(
+      'SELECT * FROM t',
+      [
+        { ident: '"a"', kind: 'float' },
+        { ident: '"b"', kind: 'text' },
+      ],
+      [[0, 1]],
+    );
+    expect(sql).not.toMatch(/OVER|isNaN|isInfinite|countIf|ttest|kolmogorov/i);
+    expect(sql).toContain('sum(CASE WHEN "a" = "b" THEN 1 ELSE 0 END)');
+    expect(duplicatedRowsSql('SELECT 1', [{ ident: '"a"', kind: 'integer' }])).toBe(
+      'SELECT sum(n) - count(*) FROM (SELECT count(*) AS n FROM (SELECT 1) AS s GROUP BY "a") AS g',
+    );
+    expect(() => quoteIdent('a"b', 'current SQL')).toThrow(/current SQL column "a"b"/);
+  });
+
+  it('(value, count) pairs become the sorted column, missing (NULL, NaN) counted, ties flagged', async () => {
+    const { column, mostCommonTied } = await columnFromCounts(
+      'x',
+      'float',
+      batches([
+        [2.5, 2],
+        [null, 1],
+        [-1, 1],
+        [NaN, 1],
+        [7, 2],
+      ]),
+    );
+    expect(Array.from(column.numbers)).toEqual([-1, 2.5, 2.5, 7, 7, NaN, NaN]);
+    expect(column).toMatchObject({ missingCount: 2, numericCount: 5, integerLiterals: false, textCodes: null });
+    expect(mostCommonTied).toBe(true);
+    const text = await columnFromCounts(
+      'c',
+      'text',
+      batches([
+        ['b', 3],
+        ['a', 1],
+        [null, 2],
+      ]),
+    );
+    expect(text.column.texts).toEqual(['b', 'a']);
+    expect(Array.from(text.column.textCodes!)).toEqual([0, 0, 0, 1, -1, -1]);
+    expect(text.mostCommonTied).toBe(false);
+  });
+
+  it('engine types map to numbers or text, or are refused', () => {
+    expect(
+      ['Nullable(Int64)', 'LowCardinality(Nullable(String))', 'Decimal(10, 2)', 'DateTime', "Enum8('a' = 1)", 'Array(UInt8)', 'Tuple(Int8, String)'].map(
+        clickHouseKind,
+      ),
+    ).toEqual(['integer', 'text', 'float', 'text', 'text', null, null]);
+    expect(['BIGINT', 'DOUBLE', 'DECIMAL(18,3)', 'VARCHAR', 'TIMESTAMP WITH TIME ZONE', 'INTEGER[]', 'STRUCT(a INTEGER)'].map(duckDbKind)).toEqual([
+      'integer',
+      'float',
+      'float',
+      'text',
+      'text',
+      null,
+      null,
+    ]);
+  });
+
+  it('the ClickHouse URL names user, host and database, never a password', () => {
+    expect(parseClickHouseUrl('clickhouse://mlobs@ch1:8124/analytics')).toEqual({ url: 'http://ch1:8124', username: 'mlobs', database: 'analytics' });
+    expect(parseClickHouseUrl('clickhouse://ch1')).toEqual({ url: 'http://ch1:8123', username: 'default', database: 'default' });
+    expect(() => parseClickHouseUrl('clickhouse://mlobs:secret@ch1/db')).toThrow(/MLOBS_CLICKHOUSE_PASSWORD/);
+  });
+});
