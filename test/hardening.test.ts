@@ -193,6 +193,16 @@ describe('files and runs', () => {
     expect(readdirSync(cwd)).toEqual(['here']);
   });
 
+  it('a run into a used output directory removes the files of the previous set it does not write again', async () => {
+    const out = join(tempDir(), 'latest');
+    const first = await runCli(['report', '-r', REF, '-c', CUR, '-o', out, '-f', 'json,html,markdown', '--quiet']);
+    expect(first.code, first.stderr).toBe(0);
+    writeFileSync(join(out, 'notes.txt'), 'mine');
+    const second = await runCli(['report', '-r', REF, '-c', CUR, '-o', out, '-f', 'json', '--quiet']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['notes.txt', 'report.json']);
+  });
+
   it('a failed run creates no output directory', async () => {
     const d = tempDir();
     const res = await runCli(['report', '-r', join(d, 'missing.csv'), '-c', CUR, '-o', join(d, 'new', 'out')]);

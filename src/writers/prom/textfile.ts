@@ -4,7 +4,7 @@ import { ensureDir, sweepStale, writeFileAtomic } from '../../io/atomic.js';
 import type { Report } from '../../report/model.js';
 import { renderFailedRunMetrics, renderReportMetrics, type PromOptions } from './metrics.js';
 
-const PROM_FILE = 'metrics.prom';
+export const PROM_FILE = 'metrics.prom';
 
 /** node_exporter reads only names ending in `.prom`; the temp file writeFileAtomic uses ends in `.tmp`. */
 const textfilePath = (dir: string, monitor: string) => join(dir, `mlobs_${monitor}.prom`);
