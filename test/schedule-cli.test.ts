@@ -73,10 +73,12 @@ describe('mlobs schedule', () => {
 
   it('a second SIGTERM stops at once, in the middle of a long run', async () => {
     const dir = tempDir();
-    // Big enough that a run takes seconds: its reading and scoring are the long synchronous phases.
+    // Wide enough that a run takes many seconds (10 000 columns: 7 s of CPU), most of it
+    // in synchronous per-column work.
     const big = (shift: number) => {
-      const rows = ['a,b,c,d'];
-      for (let i = 0; i < 600_000; i++) rows.push(`${((i * 7919) % 1000) / 7 + shift},${((i * 31) % 977) / 3},${i % 13},${((i * 17) % 1009) + shift}`);
+      const names = Array.from({ length: 10_000 }, (_, j) => `c${j}`);
+      const rows = [names.join(',')];
+      for (let i = 0; i < 50; i++) rows.push(names.map((_, j) => (i * (j + 3) + shift * (j % 2)) % 11).join(','));
       return `${rows.join('\n')}\n`;
     };
     writeFileSync(join(dir, 'r.csv'), big(0));
