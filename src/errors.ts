@@ -10,7 +10,7 @@ export const ExitCode = {
   usage: 2,
   /** The report could not be written (permissions, full disk). */
   output: 3,
-  /** The report was written, but the Slack notification failed (bad token, unknown channel, Slack unreachable). */
+  /** The report was written, but the Slack notification failed (unknown channel, missing scope, Slack unreachable). */
   notify: 4,
   /** The data source could not be queried: server unreachable, credentials refused, the engine rejected the SQL. */
   source: 5,
@@ -67,8 +67,15 @@ export class SourceError extends MlobsError {
   override name = 'SourceError';
 }
 
-/** Slack refused or could not be reached; the message never contains the token or the webhook URL. */
+/**
+ * Slack refused or could not be reached; the message never contains the token or the webhook URL. Credentials
+ * Slack will never accept (a revoked token, a removed webhook) are a configuration error, exit 2 like a missing one.
+ */
 export class NotifyError extends MlobsError {
-  readonly exitCode = ExitCode.notify;
+  readonly exitCode: ExitCode;
   override name = 'NotifyError';
+  constructor(message: string, readonly badCredentials = false) {
+    super(message);
+    this.exitCode = badCredentials ? ExitCode.usage : ExitCode.notify;
+  }
 }

@@ -108,6 +108,14 @@ export async function analyze(
   const { drift, errors, threads, quality } = computed;
   const rows = pushdown?.rowChecks ?? computed.rows;
   const warnings = [...typing.warnings];
+  for (const t of [reference, current]) {
+    if (t.invalidUtf8 === null) continue;
+    const { cells, line, column } = t.invalidUtf8;
+    warnings.push({
+      code: 'invalid_utf8',
+      message: `${t.path}: ${cells} ${cells === 1 ? 'cell is' : 'cells are'} not valid UTF-8 (the first at line ${line}, column "${column}"); their bad bytes read as U+FFFD`,
+    });
+  }
   for (const c of drift.columns) {
     const explanations = explainColumn(c);
     if (explanations.length) c.explanations = explanations;

@@ -20,6 +20,9 @@ const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
+/** One unsafe character anywhere in a line: what `printable` escapes (the standing guard in test/hardening.test.ts). */
+export const UNSAFE_CHARACTER = new RegExp(UNSAFE.source);
+
 const escape = (c: string) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /** `text` with every unsafe character shown as an escape and, past `max` characters, cut with its length. */

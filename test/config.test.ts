@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readReport, runCli, tempDir } from './helpers/cli.js';
+import { FIXTURES, readReport, runCli, tempDir } from './helpers/cli.js';
 
 describe('config file', () => {
   it('YAML config drives the run and flags override it key by key', async () => {
@@ -10,8 +10,8 @@ describe('config file', () => {
     writeFileSync(
       join(dir, 'mlobs.yaml'),
       [
-        'reference: fixtures/activities/reference.csv',
-        'current: fixtures/activities/current.csv',
+        `reference: ${FIXTURES}/activities/reference.csv`,
+        `current: ${FIXTURES}/activities/current.csv`,
         'columns:',
         '  target: Quality',
         '  task: regression',
@@ -38,8 +38,8 @@ describe('config file', () => {
     writeFileSync(
       join(dir, 'mlobs.json'),
       JSON.stringify({
-        reference: 'fixtures/activities/reference.csv',
-        current: 'fixtures/activities/current.csv',
+        reference: join(FIXTURES, 'activities/reference.csv'),
+        current: join(FIXTURES, 'activities/current.csv'),
         drift: { stattest_threshold: 0.01, num_stattest_threshold: 0.02, per_column_threshold: { Quality: 0.03 } },
       }),
     );

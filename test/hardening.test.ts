@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { UNSAFE_CHARACTER } from '../src/printable.js';
 import { BIN, readReport, ROOT, tempDir, type CliResult } from './helpers/cli.js';
 import { FakeSlack, WEBHOOK_PATH } from './helpers/fake-slack.js';
 
@@ -172,6 +173,36 @@ describe('files and runs', () => {
     for (const d of dirs) expect(readdirSync(join(cwd, 'reports', d))).toEqual(['report.json']);
   });
 
+  it('relative paths in a config file resolve against the config file, not the working directory', async () => {
+    const d = files({ 'r.csv': readFileSync(REF, 'utf8'), 'c.csv': readFileSync(CUR, 'utf8') });
+    mkdirSync(join(d, 'monitors'));
+    writeFileSync(join(d, 'monitors', 'one.yaml'), 'reference: ../r.csv\ncurrent: ../c.csv\noutput:\n  dir: out\nprometheus:\n  textfile_dir: prom\n');
+    writeFileSync(join(d, 'monitors', 'many.yaml'), 'monitors:\n  - name: a\n    reference: ../r.csv\n    current: ../c.csv\n    output:\n      dir: many\n');
+    const cwd = tempDir();
+    const one = await runCli(['report', '--config', join(d, 'monitors', 'one.yaml'), '--quiet'], { cwd });
+    expect(one.code, one.stderr).toBe(0);
+    expect(readdirSync(join(d, 'monitors', 'out'))).toContain('report.json');
+    expect(readdirSync(join(d, 'monitors', 'prom'))).toEqual(['mlobs_default.prom']);
+    const many = await runCli(['report', '--config', join(d, 'monitors', 'many.yaml'), '--quiet'], { cwd });
+    expect(many.code, many.stderr).toBe(0);
+    expect(existsSync(join(d, 'monitors', 'many', 'a', 'report.json'))).toBe(true);
+    expect(readdirSync(cwd)).toEqual([]);
+    // A flag is relative to the working directory, as on any command line.
+    const flag = await runCli(['report', '--config', join(d, 'monitors', 'one.yaml'), '-o', 'here', '--quiet'], { cwd });
+    expect(flag.code, flag.stderr).toBe(0);
+    expect(readdirSync(cwd)).toEqual(['here']);
+  });
+
+  it('a run into a used output directory removes the files of the previous set it does not write again', async () => {
+    const out = join(tempDir(), 'latest');
+    const first = await runCli(['report', '-r', REF, '-c', CUR, '-o', out, '-f', 'json,html,markdown', '--quiet']);
+    expect(first.code, first.stderr).toBe(0);
+    writeFileSync(join(out, 'notes.txt'), 'mine');
+    const second = await runCli(['report', '-r', REF, '-c', CUR, '-o', out, '-f', 'json', '--quiet']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['notes.txt', 'report.json']);
+  });
+
   it('a failed run creates no output directory', async () => {
     const d = tempDir();
     const res = await runCli(['report', '-r', join(d, 'missing.csv'), '-c', CUR, '-o', join(d, 'new', 'out')]);
@@ -298,6 +329,22 @@ describe('inputs at the edges', () => {
       expect(res.stderr, name).toMatch(new RegExp(`^mlobs: error: .*${name}: .*${why.source}`));
     }
   });
+  it('invalid UTF-8 is warned about once per file, with a count and where the first one is', async () => {
+    const d = tempDir();
+    const bad = Buffer.from([0x66, 0xff, 0x6f]);
+    const rows = Array.from({ length: 40 }, (_, i) => Buffer.concat([Buffer.from(`${i},`), i % 10 === 3 ? bad : Buffer.from(`k${i % 3}`), Buffer.from('\n')]));
+    writeFileSync(join(d, 'r.csv'), Buffer.concat([Buffer.from('n,label\n'), ...rows]));
+    writeFileSync(
+      join(d, 'c.csv'),
+      csv(['n', 'label'], 40, (i) => [i, `k${i % 3}`]),
+    );
+    const res = await runCli(['report', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '-o', join(d, 'o')]);
+    expect(res.code, res.stderr).toBe(0);
+    const lines = `${res.stdout}${res.stderr}`.split('\n').filter((l) => /UTF-8/.test(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/r\.csv: 4 cells are not valid UTF-8 \(the first at line 5, column "label"\)/);
+    expect(readReport(join(d, 'o')).warnings.filter((w: { code: string }) => w.code === 'invalid_utf8')).toHaveLength(1);
+  });
 });
 
 describe('per-column maps', () => {
@@ -399,6 +446,26 @@ describe('wide data and long labels', () => {
     expect(html).toContain('700 less drifted columns are not listed here');
   });
 
+  it('report.json keeps a huge label as its start, its length and a hash: two long labels stay two', async () => {
+    const [a, b] = ['A', 'B'].map((end) => `${'Z'.repeat(1_000_000)}${end}`);
+    const name = 'N'.repeat(100_000);
+    const d = files({ 'r.csv': csv([name, 'n'], 12, (i) => [i % 2 ? a : 'x', i]), 'c.csv': csv([name, 'n'], 12, (i) => [i % 3 ? b : 'x', i]) });
+    const out = join(d, 'o');
+    const res = await runCli(['report', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '-o', out, '--quiet']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(statSync(join(out, 'report.json')).size).toBeLessThan(200_000);
+    const report = readReport(out);
+    const labels: string[] = report.drift.columns.find((c: { column: string }) => c.column.startsWith('NNN')).distribution.x;
+    const capped = labels.filter((x) => x.startsWith('ZZZ'));
+    expect(capped).toHaveLength(2);
+    for (const x of capped) expect(x).toMatch(/^Z+…\[1000001 characters, sha256 [0-9a-f]{12}\]$/);
+    expect(report.drift.columns.map((c: { column: string }) => c.column)).toContainEqual(
+      expect.stringMatching(/^N+…\[100000 characters, sha256 [0-9a-f]{12}\]$/),
+    );
+    const again = await runCli(['render', join(out, 'report.json'), '-o', join(d, 'again')]);
+    expect(again.code, again.stderr).toBe(0);
+  });
+
   it('a huge category label is capped in the HTML', async () => {
     const huge = 'Z'.repeat(1_000_000);
     const d = files({ 'r.csv': csv(['k'], 10, (i) => [i % 2 ? huge : 'a']), 'c.csv': csv(['k'], 10, (i) => [i % 3 ? huge : 'b']) });
@@ -407,4 +474,75 @@ describe('wide data and long labels', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(statSync(join(out, 'report.html')).size).toBeLessThan(2_000_000);
   });
+});
+
+describe('standing guard', () => {
+  // Control characters, ESC sequences, newlines, the line separator and bidirectional overrides, in every place
+  // a user or a server can put text.
+  const H = ['ok\u202eevil', 'e\u001b[2J\u001b]0;t\u0007', 'nl\n::error::x', 'cr\rz', 'ls\u2028y', 'del\u007fc1\u0085', 'rli\u2067x\u2069'];
+  const quote = (h: string) => `"${h.replace(/"/g, '""')}"`;
+  const table = (shift: number) =>
+    [
+      H.map(quote).join(','),
+      ...Array.from({ length: 40 }, (_, i) => H.map((h, j) => (j % 2 ? quote(`${h}${(i + shift) % 3}`) : (i * (j + 1) + shift) % 9)).join(',')),
+    ].join('\n') + '\n';
+  const slack = new FakeSlack();
+  beforeAll(() => slack.start());
+  afterAll(() => slack.close());
+
+  function expectClean(res: CliResult, what: string): void {
+    for (const line of `${res.stdout}\n${res.stderr}`.split('\n')) {
+      expect(line, what).not.toMatch(UNSAFE_CHARACTER);
+      expect(line, what).not.toMatch(/^::/);
+    }
+  }
+
+  it('every line mlobs prints is free of control characters, whatever the input', async () => {
+    const name = `f${H.join('')}.csv`.replace(/[\n/]/g, '_');
+    const d = files({ [name]: table(0), 'c.csv': table(2) });
+    const out = join(d, 'o');
+    const ref = join(d, name);
+    const cur = join(d, 'c.csv');
+    for (const cmd of ['report', 'test']) {
+      const res = await runCli([cmd, '-r', ref, '-c', cur, '-o', join(out, cmd), '--fail-on', 'never', '-f', 'json,html,markdown,junit']);
+      expect(res.code, res.stderr).toBe(0);
+      expectClean(res, cmd);
+    }
+    for (const bad of [
+      ['--target', H.join('')],
+      ['--categorical', `${H[1]}?`],
+      ['--per-column-stattest', `${H[3]}=nope`],
+    ]) {
+      const res = await runCli(['report', '-r', ref, '-c', cur, '-o', join(d, 'x'), ...bad]);
+      expect(res.code).toBe(2);
+      expectClean(res, bad.join(' '));
+    }
+    expectClean(await runCli(['report', '-r', join(d, `missing${H.join('')}.csv`.replace(/\n/g, '_')), '-c', cur]), 'missing file');
+    const report = join(out, 'report', 'report.json');
+    const env = { SLACK_BOT_TOKEN: 'xoxb-1-2-guard', SLACK_WEBHOOK_URL: '', MLOBS_SLACK_API_URL: slack.apiUrl };
+    slack.script('/api/chat.postMessage', { json: { ok: false, error: H.join('') } });
+    expectClean(await runCli(['notify', report, '--slack-channel', H[0]], { env }), 'notify, bot');
+    slack.script(WEBHOOK_PATH, { status: 400, text: H.join('') });
+    expectClean(await runCli(['notify', report], { env: { ...env, SLACK_BOT_TOKEN: '', SLACK_WEBHOOK_URL: slack.webhookUrl } }), 'notify, webhook');
+    expectClean(await runCli(['notify', report, '--slack-channel', '#x', '--notify-optional'], { env: { ...env, SLACK_BOT_TOKEN: '' } }), 'notify, optional');
+    for (const format of ['text', 'json']) {
+      const child = spawn(
+        process.execPath,
+        [BIN, 'schedule', '--cron', '* * * * * *', '--log-format', format, '-r', join(d, `gone${H[1]}.csv`), '-c', cur, '-o', join(d, 's')],
+        {
+          cwd: ROOT,
+          env: { ...process.env, NO_COLOR: '1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      const res: CliResult = { code: null, stdout: '', stderr: '' };
+      child.stdout.on('data', (b: Buffer) => (res.stdout += b));
+      child.stderr.on('data', (b: Buffer) => (res.stderr += b));
+      const closed = new Promise((r) => child.on('close', r));
+      while (!/\brun\b/.test(res.stdout)) await new Promise((r) => setTimeout(r, 50));
+      child.kill('SIGTERM');
+      await closed;
+      expectClean(res, `schedule ${format}`);
+    }
+  }, 60_000);
 });

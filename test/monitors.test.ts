@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readReport, runCli, tempDir } from './helpers/cli.js';
+import { FIXTURES, readReport, runCli, tempDir } from './helpers/cli.js';
 import { expectValidTextfile, sampleValue } from './helpers/prom.js';
 
 /** A config file with `monitors:`: activities drifts, requests does not. */
@@ -19,11 +19,11 @@ function config(extra: string[] = [], monitors?: string[]): { path: string; out:
     'monitors:',
     ...(monitors ?? [
       '  - name: activities',
-      '    reference: fixtures/activities/reference.csv',
-      '    current: fixtures/activities/current.csv',
+      `    reference: ${FIXTURES}/activities/reference.csv`,
+      `    current: ${FIXTURES}/activities/current.csv`,
       '  - name: requests',
-      '    reference: fixtures/activities/activities_full.csv',
-      '    current: fixtures/activities/requests_sample.csv',
+      `    reference: ${FIXTURES}/activities/activities_full.csv`,
+      `    current: ${FIXTURES}/activities/requests_sample.csv`,
       '    columns:',
       '      categorical: [Type]',
       '      id: [Activity ID]',
@@ -79,16 +79,16 @@ describe('several monitors in one config', () => {
   it('one monitor failing does not stop the others; the exit code is the worst of them', async () => {
     const c = config(['fail_on: drift'], [
       '  - name: broken',
-      '    reference: fixtures/activities/missing.csv',
-      '    current: fixtures/activities/current.csv',
+      `    reference: ${FIXTURES}/activities/missing.csv`,
+      `    current: ${FIXTURES}/activities/current.csv`,
       '  - name: activities',
-      '    reference: fixtures/activities/reference.csv',
-      '    current: fixtures/activities/current.csv',
+      `    reference: ${FIXTURES}/activities/reference.csv`,
+      `    current: ${FIXTURES}/activities/current.csv`,
     ]);
     const res = await runCli(['report', '--config', c.path, '--quiet']);
     expect(res.code).toBe(2);
     // --quiet still says why the other monitor's gate tripped, in one line.
-    expect(res.stderr).toMatch(/^mlobs: error: monitor "broken": fixtures\/activities\/missing\.csv: .*\nmlobs: monitor "activities": --fail-on drift: dataset drift detected, .*\n$/);
+    expect(res.stderr).toMatch(/^mlobs: error: monitor "broken": \/.*\/fixtures\/activities\/missing\.csv: .*\nmlobs: monitor "activities": --fail-on drift: dataset drift detected, .*\n$/);
     expect(existsSync(join(c.out, 'activities', 'report.json'))).toBe(true);
     const broken = expectValidTextfile(join(c.textfiles, 'mlobs_broken.prom'));
     const activities = expectValidTextfile(join(c.textfiles, 'mlobs_activities.prom'));
@@ -103,7 +103,7 @@ describe('several monitors in one config', () => {
   it('a single run is named by `monitor:` in the config or --monitor, else "default"', async () => {
     const dir = tempDir();
     const path = join(dir, 'mlobs.yaml');
-    writeFileSync(path, ['monitor: shop', 'reference: fixtures/activities/reference.csv', 'current: fixtures/activities/current.csv', `output:\n  dir: ${join(dir, 'out')}`].join('\n'));
+    writeFileSync(path, ['monitor: shop', `reference: ${FIXTURES}/activities/reference.csv`, `current: ${FIXTURES}/activities/current.csv`, `output:\n  dir: ${join(dir, 'out')}`].join('\n'));
     const textfiles = join(dir, 'textfile');
     expect((await runCli(['report', '--config', path, '--textfile-dir', textfiles, '--quiet'])).code).toBe(0);
     expect((await runCli(['report', '--config', path, '--textfile-dir', textfiles, '--monitor', 'fraud', '--quiet'])).code).toBe(0);

@@ -162,7 +162,7 @@ describe('Parquet sources', () => {
     const cur = parquetOf.get(join(ROOT, 'fixtures/activities/current.csv'))!;
     writeFileSync(
       cfg,
-      `columns: { target: Quality, task: regression }\nmonitors:\n  - { name: pq, reference: ${ref}, current: ${cur} }\n  - { name: csv, reference: fixtures/activities/reference.csv, current: ${cur} }\n`,
+      `columns: { target: Quality, task: regression }\nmonitors:\n  - { name: pq, reference: ${ref}, current: ${cur} }\n  - { name: csv, reference: ${join(ROOT, 'fixtures/activities/reference.csv')}, current: ${cur} }\n`,
     );
     const out = tempDir();
     const res = await runCli(['report', '--config', cfg, '--out', out, '--quiet']);

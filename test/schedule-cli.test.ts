@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -69,6 +69,48 @@ describe('mlobs schedule', () => {
     // run_status is the report's status: the same word report.json, the HTML, Slack and Prometheus have.
     expect(lines.slice(stopAt + 1)).toEqual([expect.objectContaining({ event: 'run', status: 'ok', exit_code: 0, run_status: readReport(out).status.code })]);
     expect(existsSync(join(out, 'report.json'))).toBe(true);
+  }, 60_000);
+
+  it('a second SIGTERM stops at once, in the middle of a long run', async () => {
+    const dir = tempDir();
+    // Wide enough that a run takes many seconds (10 000 columns: 7 s of CPU), most of it
+    // in synchronous per-column work.
+    const big = (shift: number) => {
+      const names = Array.from({ length: 10_000 }, (_, j) => `c${j}`);
+      const rows = [names.join(',')];
+      for (let i = 0; i < 50; i++) rows.push(names.map((_, j) => (i * (j + 3) + shift * (j % 2)) % 11).join(','));
+      return `${rows.join('\n')}\n`;
+    };
+    writeFileSync(join(dir, 'r.csv'), big(0));
+    writeFileSync(join(dir, 'c.csv'), big(1));
+    const child = spawn(process.execPath, [BIN, 'schedule', '--cron', '* * * * * *', '--log-format', 'json', '-r', join(dir, 'r.csv'), '-c', join(dir, 'c.csv'), '-o', join(dir, 'out'), '--quiet'], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (code, signal) => resolve([code, signal])));
+    const until = async (test: () => boolean) => {
+      while (!test()) await new Promise((r) => setTimeout(r, 20));
+    };
+    try {
+      await until(() => stdout.includes('"event":"start"'));
+      // The first run starts within a second of "start"; 1.5 s later it is deep in its work.
+      await new Promise((r) => setTimeout(r, 1500));
+      child.kill('SIGTERM');
+      await until(() => stdout.includes('"event":"stop"'));
+      child.kill('SIGTERM');
+      const t0 = Date.now();
+      const [code, signal] = await exited;
+      expect(Date.now() - t0).toBeLessThan(1500);
+      // Documented: the second signal ends the process as the signal does by default (status 143 in a shell).
+      expect([code, signal]).toEqual([null, 'SIGTERM']);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    // The run in flight never finished: the process did not wait for it.
+    expect(stdout).not.toContain('"event":"run"');
   }, 60_000);
 
   it('a bad cron expression or report flag fails at once, exit 2', async () => {

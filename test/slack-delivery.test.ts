@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildMessage, summarize } from '../src/notify/message.js';
 import { runStatus } from '../src/report/status.js';
 import { CHANNEL_ID, FakeSlack, MESSAGE_TS, WEBHOOK_PATH } from './helpers/fake-slack.js';
-import { runCli, tempDir, type CliResult } from './helpers/cli.js';
+import { FIXTURES, runCli, tempDir, type CliResult } from './helpers/cli.js';
 
 const TOKEN = 'xoxb-1111-2222-fakeSecretToken';
 const DRIFTING = ['-r', 'fixtures/activities/reference.csv', '-c', 'fixtures/activities/current.csv', '--target', 'Quality', '--task', 'regression'];
@@ -169,11 +169,12 @@ describe('mlobs notify: retries stay bounded', () => {
   });
 });
 
-describe('mlobs notify: refusals are one line, exit 4, no retry, no secret', () => {
-  it('invalid_auth', async () => {
-    slack.script(POST, { json: { ok: false, error: 'invalid_auth' } });
-    const res = await notify(drifting, ['--slack-channel', '#ml-alerts']);
-    expectOneLine(res, 4, /^mlobs: error: Slack rejected SLACK_BOT_TOKEN \(invalid_auth\)$/);
+describe('mlobs notify: refusals are one line, exit 2 (credentials) or 4, no retry, no secret', () => {
+  // Credentials that can never work are a configuration error, as a missing token is: exit 2 at once.
+  it.each(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked'])('%s: exit 2 at once, nothing retried', async (code) => {
+    slack.script(POST, { json: { ok: false, error: code } });
+    const res = await notify(drifting, ['--slack-channel', '#ml-alerts', '--notify-timeout', '30']);
+    expectOneLine(res, 2, new RegExp(`^mlobs: error: Slack rejected SLACK_BOT_TOKEN \\(${code}\\)`));
     expect(slack.calls(POST)).toHaveLength(1);
     expectNoSecret(res);
   });
@@ -187,20 +188,21 @@ describe('mlobs notify: refusals are one line, exit 4, no retry, no secret', () 
   it('webhook removed (404 no_service)', async () => {
     slack.script(WEBHOOK_PATH, { status: 404, text: 'no_service' });
     const res = await notify(drifting, [], { webhook: true });
-    expectOneLine(res, 4, /Slack rejected SLACK_WEBHOOK_URL \(no_service\)/);
+    expectOneLine(res, 2, /Slack rejected SLACK_WEBHOOK_URL \(no_service\)/);
+    expect(slack.calls(WEBHOOK_PATH)).toHaveLength(1);
     expectNoSecret(res);
   });
 
   it('--debug prints the client log and a stack trace, still without the token or webhook URL', async () => {
     slack.script(POST, { status: 500, text: 'oops' }, { json: { ok: false, error: 'invalid_auth' } });
     const bot = await notify(drifting, ['--slack-channel', '#ml-alerts', '--debug']);
-    expect(bot.code).toBe(4);
+    expect(bot.code).toBe(2);
     expect(bot.stderr).toMatch(/mlobs: debug: slack: /);
     expect(bot.stderr).toMatch(/NotifyError: Slack rejected SLACK_BOT_TOKEN \(invalid_auth\) \(2 attempts\)\n\s+at /);
     expectNoSecret(bot);
     slack.script(WEBHOOK_PATH, { status: 500, text: 'oops' }, { status: 403, text: 'invalid_token' });
     const hook = await notify(drifting, ['--debug'], { webhook: true });
-    expect(hook.code).toBe(4);
+    expect(hook.code).toBe(2);
     expect(hook.stderr).toMatch(/at /);
     expectNoSecret(hook);
   });
@@ -253,10 +255,10 @@ describe('--notify: when a message goes out', () => {
 
 describe('mlobs report with Slack', () => {
   it('writes the report before posting, and keeps it when Slack refuses (exit 4)', async () => {
-    slack.script(POST, { json: { ok: false, error: 'invalid_auth' } });
+    slack.script(POST, { json: { ok: false, error: 'channel_not_found' } });
     const out = join(tempDir(), 'run');
     const res = await runCli(['report', ...DRIFTING, '-o', out, '--slack-channel', '#ml-alerts', '--fail-on', 'drift'], { env: env() });
-    expectOneLine(res, 4, /invalid_auth/);
+    expectOneLine(res, 4, /channel_not_found/);
     expect(existsSync(join(out, 'report.json'))).toBe(true);
     expect(res.stdout).toContain('Report written to');
   });
@@ -283,8 +285,8 @@ describe('mlobs report with Slack', () => {
       'columns: { target: Quality, task: regression }',
       'notify: { when: change }',
       'monitors:',
-      '  - { name: activities, reference: fixtures/activities/reference.csv, current: fixtures/activities/current.csv }',
-      '  - { name: requests, reference: fixtures/activities/activities_full.csv, current: fixtures/activities/requests_sample.csv, columns: { categorical: [Type], id: [Activity ID] } }',
+      `  - { name: activities, reference: ${FIXTURES}/activities/reference.csv, current: ${FIXTURES}/activities/current.csv }`,
+      `  - { name: requests, reference: ${FIXTURES}/activities/activities_full.csv, current: ${FIXTURES}/activities/requests_sample.csv, columns: { categorical: [Type], id: [Activity ID] } }`,
     ].join('\n'));
     const first = await runCli(['report', '--config', config], { env: env({ webhook: true }) });
     expect(first.code, first.stderr).toBe(0);

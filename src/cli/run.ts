@@ -13,9 +13,10 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0   done (no gate tripped)
   1   a --fail-on gate tripped (dataset drift with --fail-on drift; a critical test failed with --fail-on tests, the default of mlobs test)
-  2   usage, config or input error (bad flag, unreadable or malformed CSV or Parquet, unknown column or stat test)
+  2   usage, config or input error (bad flag, unreadable or malformed CSV or Parquet, unknown column or stat test,
+      Slack credentials that can never work: invalid, revoked or malformed token, removed webhook)
   3   the report could not be written (output directory missing permissions, disk full)
-  4   the report was written but the Slack notification failed (bad token, unknown channel, Slack unreachable)
+  4   the report was written but the Slack notification failed (unknown channel, missing scope, Slack unreachable)
   5   the data source could not be queried (database unreachable, credentials refused, SQL rejected by the engine)
   70  internal error (a bug in mlobs: please report it with the --debug output)
 With several monitors the highest of their codes.`;

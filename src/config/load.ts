@@ -1,16 +1,29 @@
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { ConfigFile, type Config } from '../settings/index.js';
+import { ConfigFile, getPath, setPath, SETTINGS, type Config } from '../settings/index.js';
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.length ? issue.path.join('.') : '(top level)';
   return `${path}: ${issue.message}`;
 }
 
-/** Reads and validates a YAML or JSON config file; every problem is one ConfigError naming the file and key. */
+const PATHS = SETTINGS.filter((s) => s.path && s.config).map((s) => s.config!);
+
+/** Relative paths of one section (the top level or a monitor) made absolute against the config file's directory. */
+function resolvePaths(section: Config, base: string): void {
+  for (const key of PATHS) {
+    const value = getPath(section, key);
+    if (typeof value === 'string' && value !== '') setPath(section, key, resolve(base, value));
+  }
+}
+
+/**
+ * Reads and validates a YAML or JSON config file; every problem is one ConfigError naming the file and key.
+ * Its relative paths are relative to its own directory, so a config means the same from any working directory.
+ */
 export async function loadConfig(path: string): Promise<Config> {
   let text: string;
   try {
@@ -27,5 +40,8 @@ export async function loadConfig(path: string): Promise<Config> {
   }
   const parsed = ConfigFile.safeParse(data ?? {});
   if (!parsed.success) throw new ConfigError(path, describeIssue(parsed.error.issues[0]));
-  return parsed.data;
+  const config = parsed.data as Config;
+  const base = dirname(resolve(path));
+  for (const section of [config, ...((config.monitors as Config[] | undefined) ?? [])]) resolvePaths(section, base);
+  return config;
 }

@@ -134,7 +134,11 @@ export async function claimUniqueDir(base: string): Promise<string> {
 export interface OutputSet {
   /** Where the writers write. */
   staging: string;
-  /** Moves every staged file into the output directory, one run at a time; `staged` paths → final paths. */
+  /**
+   * Moves every staged file into the output directory, one run at a time, and removes the files of `owned`
+   * (the names runs write) that this run did not write: the directory holds one run's set, never two mixed.
+   * `staged` paths → final paths.
+   */
   commit(staged: string[]): Promise<string[]>;
   /** Removes what this run created. */
   abort(): Promise<void>;
@@ -170,7 +174,7 @@ async function lockDir(dir: string): Promise<() => Promise<void>> {
  * are staged beside their final place and renamed in under a lock, so two runs sharing a directory never
  * interleave their files, and a killed run leaves nothing the next run does not sweep.
  */
-export async function openOutput(dir: string): Promise<OutputSet> {
+export async function openOutput(dir: string, owned: readonly string[]): Promise<OutputSet> {
   const existed = await stat(dir).then(
     () => true,
     () => false,
@@ -198,6 +202,12 @@ export async function openOutput(dir: string): Promise<OutputSet> {
         for (const [i, p] of staged.entries()) {
           await rename(p, final[i]).catch((e) => Promise.reject(new OutputError(`cannot write ${final[i]}: ${describe(e)}`)));
         }
+        const kept = new Set(final.map((p) => basename(p)));
+        for (const name of owned)
+          if (!kept.has(name))
+            await rm(join(dir, name), { force: true }).catch((e) =>
+              Promise.reject(new OutputError(`cannot remove ${join(dir, name)} of an earlier run: ${describe(e)}`)),
+            );
         await fsyncDir(dir);
         return final;
       } finally {

@@ -33,11 +33,11 @@ const MAX_ATTEMPTS = 5;
 const FIRST_BACKOFF_MS = 1000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
-/** One failed attempt: what to tell the user, and whether another attempt may succeed. */
+/** One failed attempt: what to tell the user, whether another attempt may succeed, or whether no attempt ever can (credentials). */
 class Failure extends Error {
   constructor(
     message: string,
-    readonly transient: boolean,
+    readonly transient: boolean | 'bad credentials',
     readonly retryAfterS?: number,
   ) {
     super(message);
@@ -80,7 +80,7 @@ function webApiFailure(e: SlackError, channel: string): Failure {
   }
   if (e instanceof WebAPIPlatformError) {
     const code = e.data.error;
-    if (AUTH_ERRORS.has(code)) return new Failure(`Slack rejected SLACK_BOT_TOKEN (${code})`, false);
+    if (AUTH_ERRORS.has(code)) return new Failure(`Slack rejected SLACK_BOT_TOKEN (${code})`, 'bad credentials');
     if (code === 'channel_not_found') {
       return new Failure(`Slack channel "${channel}" not found (channel_not_found): check --slack-channel; a private channel must invite the app`, false);
     }
@@ -121,7 +121,7 @@ async function postWebhook(url: string, message: SlackMessage, timeoutMs: number
     const after = retryAfterSeconds(res.headers.get('retry-after'));
     throw new Failure(`Slack rate-limited the webhook${after === undefined ? '' : ` (Retry-After: ${after} s)`}`, true, after);
   }
-  if (WEBHOOK_GONE.has(code)) throw new Failure(`Slack rejected SLACK_WEBHOOK_URL (${code}): the webhook was removed or the URL is wrong`, false);
+  if (WEBHOOK_GONE.has(code)) throw new Failure(`Slack rejected SLACK_WEBHOOK_URL (${code}): the webhook was removed or the URL is wrong`, 'bad credentials');
   if (WEBHOOK_CHANNEL.has(code)) throw new Failure(`the incoming webhook cannot post to its channel (${code})`, false);
   throw new Failure(`the Slack webhook answered HTTP ${res.status}${code ? ` (${code})` : ''}`, res.status >= 500 || res.status === 408);
 }
@@ -140,7 +140,7 @@ async function withRetries<T>(budget: Budget, attempt: (timeoutMs: number) => Pr
     } catch (e) {
       if (!(e instanceof Failure)) throw e;
       const tries = n > 1 ? ` (${n} attempts)` : '';
-      if (!e.transient || n >= MAX_ATTEMPTS) throw new NotifyError(`${e.message}${tries}`);
+      if (e.transient !== true || n >= MAX_ATTEMPTS) throw new NotifyError(`${e.message}${tries}`, e.transient === 'bad credentials');
       const waitMs = e.retryAfterS !== undefined ? e.retryAfterS * 1000 : FIRST_BACKOFF_MS * 2 ** (n - 1);
       if (Date.now() + waitMs >= budget.deadline) {
         throw new NotifyError(`${e.message}${tries}; giving up: another attempt would pass the ${budget.seconds} s notification timeout`);
@@ -197,7 +197,7 @@ export async function deliver(target: Target, message: SlackMessage, options: De
         }),
       );
     } catch (e) {
-      if (e instanceof NotifyError) throw new NotifyError(`the summary was posted ${where}, but uploading ${names.join(', ')} failed: ${e.message}`);
+      if (e instanceof NotifyError) throw new NotifyError(`the summary was posted ${where}, but uploading ${names.join(', ')} failed: ${e.message}`, e.badCredentials);
       throw e;
     }
     return `${where} with ${names.join(', ')}`;

@@ -60,7 +60,7 @@ export function getPath(config: Config, path: string): unknown {
   return node;
 }
 
-function setPath(config: Config, path: string, value: unknown): void {
+export function setPath(config: Config, path: string, value: unknown): void {
   const keys = path.split('.');
   let node = config;
   for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Config;

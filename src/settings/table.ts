@@ -53,6 +53,8 @@ export interface Setting {
   per?: Partial<Record<CommandName, CommandVariant>>;
   /** Only at the config file's top level, not inside a `monitors:` entry. */
   topLevel?: boolean;
+  /** A file or directory: relative in a config file, it is relative to that file's directory. */
+  path?: true;
 }
 
 function number(flag: string) {
@@ -128,6 +130,7 @@ export const SETTINGS: readonly Setting[] = [
     help: 'reference data (training data or a known-good period): a CSV file, or a Parquet file, directory or glob',
     config: 'reference',
     type: text,
+    path: true,
     commands: RUN,
   },
   {
@@ -135,6 +138,7 @@ export const SETTINGS: readonly Setting[] = [
     help: 'current data (recent production data): a CSV file, or a Parquet file, directory or glob',
     config: 'current',
     type: text,
+    path: true,
     commands: RUN,
   },
   {
@@ -154,12 +158,13 @@ export const SETTINGS: readonly Setting[] = [
     parse: number('--pushdown-pull-rows'),
     commands: RUN,
   },
-  { flags: '--config <file>', help: 'YAML or JSON config file; flags override its values', commands: RUN },
+  { flags: '--config <file>', help: 'YAML or JSON config file; flags override its values; its relative paths are relative to its directory', commands: RUN },
   {
     flags: '-o, --out <dir>',
     help: 'output directory',
     config: 'output.dir',
     type: text,
+    path: true,
     defaultText: 'reports/<UTC timestamp>/',
     commands: [...RUN, 'render'],
     per: { render: { defaultText: "the report's directory" } },
@@ -401,6 +406,7 @@ export const SETTINGS: readonly Setting[] = [
     flags: '--textfile-dir <dir>',
     help: "also write <dir>/mlobs_<monitor>.prom for node_exporter's textfile collector, on failed runs too",
     config: 'prometheus.textfile_dir',
+    path: true,
     type: text,
     commands: RUN,
   },

@@ -380,5 +380,6 @@ export async function readParquet(conn: DuckDBConnection, source: string, option
   let allMissing: Float64Array | null = null;
   const columns = sinks.map((s) => s.finish(() => (allMissing ??= sharedFloat64(rows).fill(NaN))));
   const { bytes, sha256 } = await hashing;
-  return { path: source, format: 'parquet', delimiter: null, rowCount: rows, bytes, sha256, columns };
+  // DuckDB refuses a Parquet string that is not UTF-8, so there is nothing to warn about.
+  return { path: source, format: 'parquet', delimiter: null, rowCount: rows, bytes, sha256, columns, invalidUtf8: null };
 }

@@ -19,7 +19,7 @@ import { addOptions, getPath, resolveSettings, type CommandName, type Config } f
 import { gateReason, gateTripped, modelOptions, suiteOptions, type FailOn, type ModelSettings, type TestsSettings } from '../../suite/config.js';
 import { DEFAULT_MIN_WINDOW_ROWS, type GateWindow, type WindowOptions } from '../../windows/index.js';
 import { parseRange, parseWindowSpec } from '../../windows/spec.js';
-import { FORMATS, WRITERS } from '../../writers/index.js';
+import { FORMATS, OUTPUT_FILES, WRITERS } from '../../writers/index.js';
 import type { ReportLinks } from '../../report/model.js';
 import { writeFailedRunTextfile, writeTextfile } from '../../writers/prom/textfile.js';
 import { formatSummary, type SummaryStyle } from '../summary.js';
@@ -212,7 +212,7 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
     const prom = { monitor: run.monitor, maxColumns: resolved.promMaxColumns };
     const base = explicitDir ?? (await ctx.claimDefaultOutDir());
     const outDir = ctx.several ? join(base, run.monitor) : base;
-    const output = await openOutput(outDir);
+    const output = await openOutput(outDir, OUTPUT_FILES);
     const written: string[] = [];
     try {
       const staged: string[] = [];

@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * Dictionary encoding of text cells keyed on their raw UTF-8 bytes: a repeated token costs a hash and a byte compare,
  * and its JS string is decoded once, when first seen.
@@ -5,6 +7,8 @@
 export class TextDictionary {
   readonly texts: string[] = [];
   readonly counts: number[] = [];
+  /** Codes of the tokens whose bytes are not valid UTF-8 (their text holds U+FFFD for the bad bytes). */
+  readonly invalid: number[] = [];
   /** Open-addressing table of code + 1 (0 = empty slot). */
   private table = new Int32Array(64);
   private hashes = new Int32Array(32);
@@ -54,7 +58,10 @@ export class TextDictionary {
     buf.copy(this.pool, from, start, end);
     this.offsets[code + 1] = to;
     this.hashes[code] = h;
-    this.texts.push(buf.toString('utf8', start, end));
+    const text = buf.toString('utf8', start, end);
+    // The decoder's replacement character is the cheap hint; a U+FFFD written in the file is valid UTF-8.
+    if (text.includes('\ufffd') && !isUtf8(buf.subarray(start, end))) this.invalid.push(code);
+    this.texts.push(text);
     this.counts.push(1);
     this.table[slot] = code + 1;
     // Resizing at half load keeps probe chains short for the high-cardinality columns (ids, free text).

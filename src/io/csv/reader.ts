@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { InputError, UsageError } from '../../errors.js';
@@ -132,6 +133,8 @@ export class CsvParser {
   private capacity = 0;
   private line = 1;
   private rowLine = 1;
+  private invalidHeaderNames = 0;
+  private firstInvalid: { line: number; column: string } | null = null;
 
   constructor(
     private readonly file: string,
@@ -357,7 +360,12 @@ export class CsvParser {
   /** Classifies a complete cell: missing, number, or text. */
   private addCell(buf: Buffer, start: number, end: number, line: number): void {
     if (this.header !== null) {
-      this.header.push(buf.toString('utf8', start, end));
+      const name = buf.toString('utf8', start, end);
+      if (name.includes('\ufffd') && !isUtf8(buf.subarray(start, end))) {
+        this.invalidHeaderNames++;
+        this.firstInvalid ??= { line, column: name };
+      }
+      this.header.push(name);
       return;
     }
     if (this.col >= this.ncols) return;
@@ -383,7 +391,9 @@ export class CsvParser {
       column.codes = sharedInt32(this.capacity).fill(-1);
       column.firstTextLine = line;
     }
+    const invalid = dictionary.invalid.length;
     column.codes![this.row] = dictionary.intern(buf, start, end);
+    if (dictionary.invalid.length > invalid) this.firstInvalid ??= { line, column: column.name };
     column.textCount++;
     if (column.numbers !== null) column.numbers[this.row] = NaN;
   }
@@ -400,7 +410,7 @@ export class CsvParser {
   }
 
   /** Checks what only the end of the input can tell and returns the columns trimmed to the row count. */
-  finish(): { rowCount: number; columns: ParsedColumn[] } {
+  finish(): { rowCount: number; columns: ParsedColumn[]; invalidUtf8: ParsedTable['invalidUtf8'] } {
     if (this.header !== null) throw new InputError({ file: this.file }, 'the file is empty: a header row is required');
     const rowCount = this.row;
     if (rowCount === 0) {
@@ -423,7 +433,10 @@ export class CsvParser {
         firstTextLine: c.firstTextLine,
       };
     });
-    return { rowCount, columns };
+    let cells = this.invalidHeaderNames;
+    for (const c of this.columns) for (const code of c.dictionary?.invalid ?? []) cells += c.dictionary!.counts[code];
+    const invalidUtf8 = this.firstInvalid && { cells, ...this.firstInvalid };
+    return { rowCount, columns, invalidUtf8 };
   }
 }
 
@@ -566,6 +579,6 @@ async function readOpen(
     if (end > fieldLimit) throw parser.fieldTooLong(fieldLimit);
     await read();
   }
-  const { rowCount, columns } = parser.finish();
-  return { path, format: 'csv', delimiter, rowCount, bytes, sha256: hash.digest('hex'), columns };
+  const { rowCount, columns, invalidUtf8 } = parser.finish();
+  return { path, format: 'csv', delimiter, rowCount, bytes, sha256: hash.digest('hex'), columns, invalidUtf8 };
 }

@@ -38,4 +38,6 @@ export interface ParsedTable {
   bytes: number;
   sha256: string;
   columns: ParsedColumn[];
+  /** Cells (header names included) whose bytes are not valid UTF-8, and where the first one is; null if none. */
+  invalidUtf8: { cells: number; line: number; column: string } | null;
 }

@@ -118,6 +118,7 @@ function table(engine: Engine, side: Side, columns: ParsedColumn[]): ParsedTable
     bytes: 0,
     sha256: createHash('sha256').update(side.sql).digest('hex'),
     columns,
+    invalidUtf8: null,
   };
 }
 

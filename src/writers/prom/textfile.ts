@@ -4,7 +4,8 @@ import { ensureDir, sweepStale, writeFileAtomic } from '../../io/atomic.js';
 import type { Report } from '../../report/model.js';
 import { renderFailedRunMetrics, renderReportMetrics, renderWindowsOpenMetrics, type PromOptions } from './metrics.js';
 
-const PROM_FILE = 'metrics.prom';
+export const PROM_FILE = 'metrics.prom';
+export const OPENMETRICS_FILE = 'metrics.om';
 
 /** node_exporter reads only names ending in `.prom`; the temp file writeFileAtomic uses ends in `.tmp`. */
 const textfilePath = (dir: string, monitor: string) => join(dir, `mlobs_${monitor}.prom`);
@@ -22,7 +23,7 @@ export function writePromFile(report: Report, dir: string, options: PromOptions)
 
 /** `--format openmetrics`: metrics.om, every window's metrics with timestamps, for a Prometheus backfill. */
 export function writeOpenMetricsFile(report: Report, dir: string, options: PromOptions): Promise<string> {
-  return writeMetrics(join(dir, 'metrics.om'), renderWindowsOpenMetrics(report, options));
+  return writeMetrics(join(dir, OPENMETRICS_FILE), renderWindowsOpenMetrics(report, options));
 }
 
 /** node_exporter (another user) must be able to list a textfile directory mlobs creates, whatever the umask. */
