@@ -3,28 +3,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UNSAFE_CHARACTER } from '../src/printable.js';
-import { BIN, readReport, ROOT, tempDir, type CliResult } from './helpers/cli.js';
+import { BIN, readReport, ROOT, spawnCli, tempDir, type CliResult } from './helpers/cli.js';
 import { FakeSlack, WEBHOOK_PATH } from './helpers/fake-slack.js';
 
 /**
- * The built CLI as a child process in `cwd`: these tests are about what only a real process shows (the
- * terminal guard on process output, signals, the umask, the working directory, worker threads).
+ * The built CLI as a child process: these tests are about what only a real process shows (the terminal guard on
+ * process output, signals, the umask, the working directory, worker threads).
  */
-function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd ?? ROOT,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runCli = spawnCli;
 
 function files(contents: Record<string, string>): string {
   const dir = tempDir();

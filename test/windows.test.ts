@@ -5,6 +5,7 @@ import { parseRange, parseTimestamp, parseWindowSpec, windowEnd, windowStart } f
 import { readReport, runCli, spawnCli, tempDir } from './helpers/cli.js';
 import { expectValidTextfile, sampleValue } from './helpers/prom.js';
 import { mulberry32 } from './helpers/random.js';
+import { csvToParquet, reportDifferences } from './helpers/parquet.js';
 
 const LOG = 'fixtures/activities/activities_full.csv';
 const RANGE = '2020-08-01..2021-08-01';
@@ -398,5 +399,40 @@ describe('windows in the terminal', () => {
     ]);
     const quiet = await runCli([...args, '--quiet', '-o', join(tempDir(), 'out')]);
     expect([quiet.code, quiet.stdout, quiet.stderr]).toEqual([0, '', '']);
+  });
+});
+
+describe('windows over other sources', () => {
+  it('a Parquet log gives the windows the same log as CSV gives', async () => {
+    const dir = tempDir();
+    const parquet = join(dir, 'log.parquet');
+    await csvToParquet([[LOG, parquet]]);
+    const args = ['--reference-range', RANGE, '--window', '1mo', '--min-window-rows', '30', ...COMMON, '--quiet'];
+    const fromCsv = await runCli(['report', '-c', LOG, ...args, '-o', join(dir, 'csv')]);
+    const fromParquet = await runCli(['report', '-c', parquet, ...args, '-o', join(dir, 'parquet')]);
+    expect([fromCsv.code, fromCsv.stderr, fromParquet.code, fromParquet.stderr]).toEqual([0, '', 0, '']);
+    const csvReport = readReport(join(dir, 'csv'));
+    expect(csvReport.windows.length).toBeGreaterThan(1);
+    expect(reportDifferences(csvReport, readReport(join(dir, 'parquet')))).toEqual([]);
+  });
+
+  it('--window with --source is one clear error line', async () => {
+    const res = await runCli([
+      'report',
+      '--source',
+      'duckdb:',
+      '--reference-sql',
+      'SELECT 1 AS x',
+      '--current-sql',
+      'SELECT 1 AS x',
+      '--window',
+      '1d',
+      '--timestamp',
+      'x',
+    ]);
+    expect(res.stderr).toBe(
+      'mlobs: error: --timestamp/--window/--reference-range work on files (CSV or Parquet), not yet with --source: window the data in --current-sql instead\n',
+    );
+    expect(res.code).toBe(2);
   });
 });

@@ -409,7 +409,8 @@ const EngineInfo = z
   })
   .describe('What computed the report');
 
-const WindowColumn = ColumnDrift.pick({
+/** A window's per-column drift: the verdict fields of the whole report's drift row (`pick` them with `.parse`). */
+export const WindowColumn = ColumnDrift.pick({
   column: true,
   type: true,
   role: true,

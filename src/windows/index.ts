@@ -1,7 +1,7 @@
 import { InputError, MlobsError } from '../errors.js';
 import type { ParsedTable } from '../io/csv/types.js';
 import type { AnalyzeOptions } from '../pipeline.js';
-import type { Report, ReportWarning, ReportWindow, Windowing } from '../report/model.js';
+import { WindowColumn, type Report, type ReportWarning, type ReportWindow, type Windowing } from '../report/model.js';
 import type { WindowSpec } from './spec.js';
 import { runWindows, type WindowBody, type WindowOutcome } from './parallel.js';
 import { gatherRows, readTimestamps, splitWindows, type Timestamps, type WindowSlice } from './split.js';
@@ -81,19 +81,7 @@ function windowResult(index: number, slice: WindowSlice, body: WindowBody | null
     not_judged_reason: reason,
     drift: body && {
       ...body.drift,
-      columns: body.drift.columns.map((c) => ({
-        column: c.column,
-        type: c.type,
-        role: c.role,
-        stattest: c.stattest,
-        score_kind: c.score_kind,
-        score: c.score,
-        threshold: c.threshold,
-        drift_rule: c.drift_rule,
-        drift_detected: c.drift_detected,
-        n_reference: c.n_reference,
-        n_current: c.n_current,
-      })),
+      columns: body.drift.columns.map((c) => WindowColumn.parse(c)),
     },
     quality: { rows: slice.rows, missing_share: body?.quality?.current.missing_values.share_of_missing_values ?? 0 },
     tests: body?.tests

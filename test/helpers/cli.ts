@@ -42,10 +42,10 @@ export async function runCli(args: string[], options: { env?: NodeJS.ProcessEnv 
  * Runs the built CLI (bin/mlobs.js → dist/) as a child process, as a user would: for what only a real process
  * shows (exit status, signals, node options, worker threads started from compiled files). Needs `npm run build`.
  */
-export function spawnCli(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function spawnCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
+      cwd: options.cwd ?? ROOT,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
