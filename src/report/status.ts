@@ -7,6 +7,7 @@
  * drift because a suite is the user's own definition of "bad" (its drift-share test fails on drift anyway).
  * The headline always carries every count, so drift below the dataset share is still shown when tests fail.
  */
+import { formatPercent } from './format.js';
 import type { Report, RunStatus, StatusCode } from './model.js';
 
 export interface StatusLook {
@@ -31,10 +32,11 @@ export const STATUS_LOOK: Record<StatusCode, StatusLook> = {
 export const STATUS_CODES: StatusCode[] = ['ok', 'drift', 'tests_failing', 'error'];
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
-const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
 function headline(code: StatusCode, c: Omit<RunStatus, 'code' | 'headline'>, d: Report['drift']): string {
-  const parts = [`${c.drifted_columns} of ${plural(c.columns, 'column')} drifted (${pct(d.share_of_drifted_columns)}; dataset drift at ${pct(d.drift_share)})`];
+  const parts = [
+    `${c.drifted_columns} of ${plural(c.columns, 'column')} drifted (${formatPercent(d.share_of_drifted_columns)}; dataset drift at ${formatPercent(d.drift_share)})`,
+  ];
   if (c.total_tests > 0) parts.unshift(`${c.failed_tests} of ${plural(c.total_tests, 'test')} failed`);
   if (c.test_errors > 0) parts.unshift(`${plural(c.test_errors, 'critical test')} could not run`);
   if (c.column_errors > 0) parts.unshift(`${plural(c.column_errors, 'column')} could not be scored`);

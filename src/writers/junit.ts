@@ -2,27 +2,11 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
 import { scoreFromJson, type Report } from '../report/model.js';
 import { formatNumber } from '../report/format.js';
+import { xmlEscape } from './xml.js';
 
 export const JUNIT_FILE = 'junit.xml';
 
 type Test = NonNullable<Report['tests']>['tests'][number];
-
-/**
- * XML text or attribute content. Characters XML 1.0 cannot carry at all (most C0 controls, lone surrogates,
- * U+FFFE/U+FFFF) become U+FFFD; line breaks and tabs in attributes become character references, which
- * attribute-value normalisation would otherwise turn into spaces.
- */
-export function xmlEscape(s: string): string {
-  return s
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/\n/g, '&#10;')
-    .replace(/\r/g, '&#13;')
-    .replace(/\t/g, '&#9;');
-}
 
 const plain = (d: string) => d.replace(/\*\*/g, '');
 

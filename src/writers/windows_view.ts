@@ -2,14 +2,12 @@
  * The HTML report's "Drift over time" section (templates/html/partials/windows.hbs): its view model and its
  * charts, drawn here as inline SVG so they need no script and show in print and without JavaScript.
  */
-import { formatNumber, RULE_SYMBOL } from '../report/format.js';
+import { formatNumber, formatPercent, RULE_SYMBOL } from '../report/format.js';
+import { xmlEscape } from './xml.js';
 import { scoreFromJson, type Report, type ReportWindow } from '../report/model.js';
 import { driftSentence, windowLabel } from '../windows/view.js';
 
 type WindowColumn = NonNullable<ReportWindow['drift']>['columns'][number];
-
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const percent = (x: number) => `${formatNumber(Math.round(x * 1000) / 10)}%`;
 
 interface Series {
   /** One value per window; null: not judged or not scored there. */
@@ -49,17 +47,17 @@ function lineChart(s: Series, labels: string[], width: number, height: number, t
     const [cx, cy] = [px(i).toFixed(1), py(v).toFixed(1)];
     parts.push(
       s.drifted[i]
-        ? `<rect x="${Number(cx) - 3.5}" y="${Number(cy) - 3.5}" width="7" height="7" class="wdrift"><title>${esc(labels[i])}: ${formatNumber(v)} (drift)</title></rect>`
-        : `<circle cx="${cx}" cy="${cy}" r="3.5" class="wok"><title>${esc(labels[i])}: ${formatNumber(v)}</title></circle>`,
+        ? `<rect x="${Number(cx) - 3.5}" y="${Number(cy) - 3.5}" width="7" height="7" class="wdrift"><title>${xmlEscape(labels[i])}: ${formatNumber(v)} (drift)</title></rect>`
+        : `<circle cx="${cx}" cy="${cy}" r="3.5" class="wok"><title>${xmlEscape(labels[i])}: ${formatNumber(v)}</title></circle>`,
     );
   });
   const ty = py(s.threshold).toFixed(1);
   parts.push(`<line x1="${pad.l}" x2="${width - pad.r}" y1="${ty}" y2="${ty}" class="wthreshold" stroke-dasharray="5 4"/>`);
-  const tick = (v: number) => `<text x="${pad.l - 4}" y="${(py(v) + 4).toFixed(1)}" text-anchor="end">${esc(formatNumber(v))}</text>`;
+  const tick = (v: number) => `<text x="${pad.l - 4}" y="${(py(v) + 4).toFixed(1)}" text-anchor="end">${xmlEscape(formatNumber(v))}</text>`;
   parts.push(tick(s.log ? 10 ** hi : hi), tick(s.log ? 10 ** lo : lo));
-  parts.push(`<text x="${pad.l}" y="${height - 4}">${esc(labels[0])}</text>`);
-  if (labels.length > 1) parts.push(`<text x="${width - pad.r}" y="${height - 4}" text-anchor="end">${esc(labels[labels.length - 1])}</text>`);
-  return `<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(title)}" class="wchart">${parts.join('')}</svg>`;
+  parts.push(`<text x="${pad.l}" y="${height - 4}">${xmlEscape(labels[0])}</text>`);
+  if (labels.length > 1) parts.push(`<text x="${width - pad.r}" y="${height - 4}" text-anchor="end">${xmlEscape(labels[labels.length - 1])}</text>`);
+  return `<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${xmlEscape(title)}" class="wchart">${parts.join('')}</svg>`;
 }
 
 const STATE = {
@@ -133,7 +131,7 @@ export function windowsSection(report: Report) {
     sentence: driftSentence(report),
     window: windowing.window,
     timestamp: windowing.timestamp,
-    threshold: percent(report.drift.drift_share),
+    threshold: formatPercent(report.drift.drift_share),
     shareChart: share,
     heat: {
       windows: windows.map((w, i) => ({ index: w.index, label: labels[i] })),
@@ -146,7 +144,7 @@ export function windowsSection(report: Report) {
       rows: w.rows.toLocaleString('en-US'),
       status: !w.judged
         ? `not judged: ${w.not_judged_reason}`
-        : `${w.drift!.number_of_drifted_columns} of ${w.drift!.number_of_columns} columns drifted (${percent(w.drift!.share_of_drifted_columns)})${w.drift!.dataset_drift ? ', dataset drift' : ''}${w.tests ? `; ${w.tests.failed_tests} of ${w.tests.total_tests} tests failed` : ''}`,
+        : `${w.drift!.number_of_drifted_columns} of ${w.drift!.number_of_columns} columns drifted (${formatPercent(w.drift!.share_of_drifted_columns)})${w.drift!.dataset_drift ? ', dataset drift' : ''}${w.tests ? `; ${w.tests.failed_tests} of ${w.tests.total_tests} tests failed` : ''}`,
       columns: windowTable(w),
     })),
   };
