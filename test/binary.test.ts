@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FakeSlack } from './helpers/fake-slack.js';
+import { FakeSlack } from './helpers/fake_slack.js';
 import { duckdbExec } from './helpers/parquet.js';
 import { readReport, ROOT, runCli, tempDir, type CliResult } from './helpers/cli.js';
 

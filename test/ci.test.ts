@@ -15,7 +15,7 @@ import type { Report } from '../src/report/model.js';
 import { mdText } from '../src/writers/markdown.js';
 import { caseName, renderJunit } from '../src/writers/junit.js';
 import { readReport, ROOT, runCli, tempDir } from './helpers/cli.js';
-import { writeWideDataset } from './helpers/wide-dataset.js';
+import { writeWideDataset } from './helpers/wide_dataset.js';
 
 const ACTIVITIES = ['-r', 'fixtures/activities/reference.csv', '-c', 'fixtures/activities/current.csv', '--target', 'Quality', '--task', 'regression'];
 const HOSTILE = { reference: 'fixtures/ci/hostile/reference.csv', current: 'fixtures/ci/hostile/current.csv' };

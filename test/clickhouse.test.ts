@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAT_TESTS } from '../src/drift/registry.js';
 import { readReport, tempDir } from './helpers/cli.js';
 import { CLICKHOUSE_BIN, PASSWORD, startCluster, type Cluster } from '../bench/clickhouse-cluster.js';
-import { columnsFromCsv, loadColumns, type Loaded } from './helpers/clickhouse-load.js';
+import { columnsFromCsv, loadColumns, type Loaded } from './helpers/clickhouse_load.js';
 import { GOLDEN_DATASETS } from './helpers/golden.js';
 import { expectSameReport as sameAsCsv, runHere } from './helpers/pushdown.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UNSAFE_CHARACTER } from '../src/printable.js';
 import { BIN, readReport, ROOT, spawnCli, tempDir, type CliResult } from './helpers/cli.js';
-import { FakeSlack, WEBHOOK_PATH } from './helpers/fake-slack.js';
+import { FakeSlack, WEBHOOK_PATH } from './helpers/fake_slack.js';
 
 /**
  * The built CLI as a child process: these tests are about what only a real process shows (the terminal guard on

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
 import { FIXTURES, runCli, tempDir } from './helpers/cli.js';
-import { FakeSlack, WEBHOOK_PATH } from './helpers/fake-slack.js';
+import { FakeSlack, WEBHOOK_PATH } from './helpers/fake_slack.js';
 import { COMPOSE, expectValidTextfile, installed, sampleValue } from './helpers/prom.js';
 import { freePort, logs, running, SECOND, start, stop, waitFor } from './helpers/servers.js';
 

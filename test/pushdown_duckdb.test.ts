@@ -2,7 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readReport, tempDir } from './helpers/cli.js';
-import { columnsFromCsv, writeCsv } from './helpers/clickhouse-load.js';
+import { columnsFromCsv, writeCsv } from './helpers/clickhouse_load.js';
 import { GOLDEN_DATASETS } from './helpers/golden.js';
 import { expectSameReport, runHere } from './helpers/pushdown.js';
 

@@ -13,19 +13,19 @@ function testFiles(dir = join(ROOT, 'test')): string[] {
 const sources = new Map(testFiles().map((f) => [f, readFileSync(join(ROOT, f), 'utf8')]));
 const using = (pattern: RegExp) =>
   [...sources]
-    .filter(([f, text]) => f !== 'test/test-rules.test.ts' && pattern.test(text))
+    .filter(([f, text]) => f !== 'test/test_rules.test.ts' && pattern.test(text))
     .map(([f]) => f)
     .sort();
 
 // docs/testing.md says why each of these needs a real process; a new one should be a deliberate choice.
 const CHILD_PROCESS_TESTS = [
-  'test/cli-errors.test.ts',
+  'test/cli_errors.test.ts',
   'test/hardening.test.ts',
   'test/parallel.test.ts',
-  'test/parquet-offline.test.ts',
-  'test/png-report.test.ts',
+  'test/parquet_offline.test.ts',
+  'test/png_report.test.ts',
   'test/prom.test.ts',
-  'test/schedule-cli.test.ts',
+  'test/schedule_cli.test.ts',
   'test/windows.test.ts',
 ];
 

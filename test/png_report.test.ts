@@ -82,7 +82,7 @@ describe('--format png', () => {
 
   it('without the native canvas module: one clear error line, exit 3, before any data is read', async () => {
     const dir = join(tempDir(), 'out');
-    const env = { NODE_OPTIONS: `--import=${pathToFileURL(join(ROOT, 'test', 'helpers', 'no-canvas.mjs')).href}` };
+    const env = { NODE_OPTIONS: `--import=${pathToFileURL(join(ROOT, 'test', 'helpers', 'no_canvas.mjs')).href}` };
     const r = await spawnCli(['report', ...ACTIVITIES, '--format', 'json,png', '-o', dir], { env });
     expect(r.code).toBe(3);
     expect(r.stderr).toBe(

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, ROOT, runCli, tempDir } from './helpers/cli.js';
-import { writeWideDataset } from './helpers/wide-dataset.js';
+import { writeWideDataset } from './helpers/wide_dataset.js';
 import { chromiumPresent as present, CHROMIUM, launchChromium, openReport } from './helpers/browser.js';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');

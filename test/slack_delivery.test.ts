@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildMessage, summarize } from '../src/notify/message.js';
 import { runStatus } from '../src/report/status.js';
-import { CHANNEL_ID, FakeSlack, MESSAGE_TS, WEBHOOK_PATH } from './helpers/fake-slack.js';
+import { CHANNEL_ID, FakeSlack, MESSAGE_TS, WEBHOOK_PATH } from './helpers/fake_slack.js';
 import { FIXTURES, runCli, tempDir, type CliResult } from './helpers/cli.js';
 
 const TOKEN = 'xoxb-1111-2222-fakeSecretToken';

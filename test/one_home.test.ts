@@ -41,4 +41,9 @@ describe('one home for each list and helper', () => {
   it('output formats are registered only in writers/index.ts', () => {
     expect(using(/\bWRITERS\s*[:=]/)).toEqual(['src/writers/index.ts']);
   });
+
+  it('source and test file names are snake_case (docs/architecture.md)', () => {
+    const names = [...sourceFiles(), ...sourceFiles(join(ROOT, 'test'))].map((f) => f.split('/').pop()!);
+    expect(names.filter((n) => /[-A-Z]/.test(n.split('.')[0]))).toEqual([]);
+  });
 });
