@@ -197,7 +197,10 @@ describe('files and runs', () => {
     mkdirSync(join(d, 'latest.runs'));
     writeFileSync(join(d, 'latest.runs', 'keep.txt'), 'mine');
     const sets = ['json,html,markdown', 'json,html'];
-    const expected = [['report.html', 'report.json', 'summary.md'], ['report.html', 'report.json']];
+    const expected = [
+      ['report.html', 'report.json', 'summary.md'],
+      ['report.html', 'report.json'],
+    ];
     let running = true;
     let seen = 0;
     const problems: string[] = [];
@@ -216,7 +219,8 @@ describe('files and runs', () => {
           const started = readReport(real).run.started_at as string;
           const html = readFileSync(join(real, 'report.html'), 'utf8');
           if (!expected.some((e) => e.join() === names.join())) problems.push(`files ${names.join()}`);
-          else if (!html.includes(started.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'))) problems.push(`report.html of another run than report.json in ${real}`);
+          else if (!html.includes(started.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')))
+            problems.push(`report.html of another run than report.json in ${real}`);
           else seen++;
         } catch (e) {
           problems.push(String(e));

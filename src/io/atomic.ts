@@ -179,7 +179,9 @@ async function mergeInto(dir: string, staged: string[], owned: readonly string[]
     const kept = new Set(final.map((p) => basename(p)));
     for (const name of owned)
       if (!kept.has(name))
-        await rm(join(dir, name), { force: true }).catch((e) => Promise.reject(new OutputError(`cannot remove ${join(dir, name)} of an earlier run: ${describe(e)}`)));
+        await rm(join(dir, name), { force: true }).catch((e) =>
+          Promise.reject(new OutputError(`cannot remove ${join(dir, name)} of an earlier run: ${describe(e)}`)),
+        );
     await fsyncDir(dir);
     return final;
   } finally {
@@ -266,7 +268,8 @@ export async function openOutput(dir: string, owned: readonly string[], fresh = 
         // rename(2) replaces a missing or empty directory; another run that got there first leaves a full one.
         const moved = await rename(staging, dir).then(
           () => true,
-          (e: NodeJS.ErrnoException) => (e.code === 'ENOTEMPTY' || e.code === 'EEXIST' ? false : Promise.reject(new OutputError(`cannot write ${dir}: ${describe(e)}`))),
+          (e: NodeJS.ErrnoException) =>
+            e.code === 'ENOTEMPTY' || e.code === 'EEXIST' ? false : Promise.reject(new OutputError(`cannot write ${dir}: ${describe(e)}`)),
         );
         if (moved) {
           await fsyncDir(dirname(dir));
