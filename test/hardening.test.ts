@@ -3,6 +3,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSy
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UNSAFE_CHARACTER } from '../src/printable.js';
+import { utc } from '../src/writers/html/common.js';
 import { BIN, readReport, ROOT, spawnCli, tempDir, type CliResult } from './helpers/cli.js';
 import { FakeSlack, WEBHOOK_PATH } from './helpers/fake-slack.js';
 
@@ -219,8 +220,7 @@ describe('files and runs', () => {
           const started = readReport(real).run.started_at as string;
           const html = readFileSync(join(real, 'report.html'), 'utf8');
           if (!expected.some((e) => e.join() === names.join())) problems.push(`files ${names.join()}`);
-          else if (!html.includes(started.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')))
-            problems.push(`report.html of another run than report.json in ${real}`);
+          else if (!html.includes(utc(started))) problems.push(`report.html of another run than report.json in ${real}`);
           else seen++;
         } catch (e) {
           problems.push(String(e));
