@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UNSAFE_CHARACTER } from '../src/printable.js';
+import { utc } from '../src/writers/html/common.js';
 import { BIN, readReport, ROOT, spawnCli, tempDir, type CliResult } from './helpers/cli.js';
 import { FakeSlack, WEBHOOK_PATH } from './helpers/fake_slack.js';
 
@@ -187,6 +188,87 @@ describe('files and runs', () => {
     const second = await runCli(['report', '-r', REF, '-c', CUR, '-o', out, '-f', 'json', '--quiet']);
     expect(second.code, second.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['notes.txt', 'report.json']);
+  });
+
+  it('an output that is a symlink is swapped whole: a polling reader never sees a mixed or partial set', async () => {
+    const d = tempDir();
+    const out = join(d, 'latest');
+    // Opting in: a symlink to a run directory that does not exist yet.
+    symlinkSync(join('latest.runs', 'none'), out);
+    mkdirSync(join(d, 'latest.runs'));
+    writeFileSync(join(d, 'latest.runs', 'keep.txt'), 'mine');
+    const sets = ['json,html,markdown', 'json,html'];
+    const expected = [
+      ['report.html', 'report.json', 'summary.md'],
+      ['report.html', 'report.json'],
+    ];
+    let running = true;
+    let seen = 0;
+    const problems: string[] = [];
+    // Reads as a reader of the link does: resolve it once, then read that run's files.
+    const poll = async () => {
+      while (running) {
+        await new Promise((r) => setImmediate(r));
+        let real: string;
+        try {
+          real = realpathSync(out);
+        } catch {
+          continue;
+        }
+        try {
+          const names = readdirSync(real).sort();
+          const started = readReport(real).run.started_at as string;
+          const html = readFileSync(join(real, 'report.html'), 'utf8');
+          if (!expected.some((e) => e.join() === names.join())) problems.push(`files ${names.join()}`);
+          else if (!html.includes(utc(started))) problems.push(`report.html of another run than report.json in ${real}`);
+          else seen++;
+        } catch (e) {
+          problems.push(String(e));
+        }
+      }
+    };
+    const poller = poll();
+    for (let i = 0; i < 4; i++) {
+      const res = await runCli(['report', '-r', REF, '-c', CUR, '-o', out, '-f', sets[i % 2], '--quiet']);
+      expect(res.code, res.stderr).toBe(0);
+    }
+    running = false;
+    await poller;
+    expect(problems).toEqual([]);
+    expect(seen).toBeGreaterThan(0);
+    expect(lstatSync(out).isSymbolicLink()).toBe(true);
+    expect(readdirSync(out).sort()).toEqual(expected[1]);
+    // The current run and the previous one (an open reader may still be in it); older runs pruned, user files kept.
+    const runs = readdirSync(join(d, 'latest.runs')).sort();
+    expect(runs).toHaveLength(3);
+    expect(runs).toContain('keep.txt');
+    expect(readlinkSync(out)).toBe(join('latest.runs', runs[1]));
+    expect(readdirSync(d).sort()).toEqual(['latest', 'latest.runs']);
+  });
+
+  it('a run into a symlinked output killed mid-write leaves the previous run and nothing else', async () => {
+    const d = tempDir();
+    const out = join(d, 'latest');
+    symlinkSync(join('latest.runs', 'none'), out);
+    const first = await runCli(['report', '-r', REF, '-c', CUR, '-o', out, '--quiet']);
+    expect(first.code, first.stderr).toBe(0);
+    const target = readlinkSync(out);
+    const child = spawn(process.execPath, [BIN, 'report', '-r', REF, '-c', CUR, '-o', out, '--format', 'json,html', '--quiet'], { stdio: 'ignore' });
+    // Stop it once its staging directory exists: mid-write.
+    await new Promise<void>((ready) => {
+      const watcher = watch(join(d, 'latest.runs'), () => {
+        if (readdirSync(join(d, 'latest.runs')).some((f) => f.startsWith('.'))) {
+          watcher.close();
+          ready();
+        }
+      });
+    });
+    child.kill('SIGTERM');
+    const code = await new Promise((done) => child.on('close', (c, s) => done(c ?? s)));
+    expect(code).toBe(143);
+    expect(readlinkSync(out)).toBe(target);
+    expect(readdirSync(join(d, 'latest.runs'))).toEqual([target.split('/')[1]]);
+    expect(readdirSync(d).sort()).toEqual(['latest', 'latest.runs']);
   });
 
   it('a failed run creates no output directory', async () => {

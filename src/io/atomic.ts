@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { access, chmod, constants, mkdir, open, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { access, chmod, constants, lstat, mkdir, open, readFile, readdir, readlink, rename, rm, rmdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { OutputError } from '../errors.js';
 
@@ -135,9 +135,8 @@ export interface OutputSet {
   /** Where the writers write. */
   staging: string;
   /**
-   * Moves every staged file into the output directory, one run at a time, and removes the files of `owned`
-   * (the names runs write) that this run did not write: the directory holds one run's set, never two mixed.
-   * `staged` paths → final paths.
+   * Publishes the staged files (see `openOutput`); a run into an existing real directory also removes the
+   * files of `owned` (the names runs write) that it did not write. `staged` paths → final paths.
    */
   commit(staged: string[]): Promise<string[]>;
   /** Removes what this run created. */
@@ -169,19 +168,83 @@ async function lockDir(dir: string): Promise<() => Promise<void>> {
   }
 }
 
+/** Moves the staged files into `dir` one by one under its lock, removing the owned names this run did not write. */
+async function mergeInto(dir: string, staged: string[], owned: readonly string[]): Promise<string[]> {
+  const unlock = await lockDir(dir);
+  try {
+    const final = staged.map((p) => join(dir, basename(p)));
+    for (const [i, p] of staged.entries()) {
+      await rename(p, final[i]).catch((e) => Promise.reject(new OutputError(`cannot write ${final[i]}: ${describe(e)}`)));
+    }
+    const kept = new Set(final.map((p) => basename(p)));
+    for (const name of owned)
+      if (!kept.has(name))
+        await rm(join(dir, name), { force: true }).catch((e) =>
+          Promise.reject(new OutputError(`cannot remove ${join(dir, name)} of an earlier run: ${describe(e)}`)),
+        );
+    await fsyncDir(dir);
+    return final;
+  } finally {
+    await unlock();
+  }
+}
+
+// A published run directory under `<dir>.runs/`: sortable by time, unique per process; the only names pruning removes.
+const RUN_ID = /^\d{13}-\d+-[0-9a-f]{8}$/;
+
 /**
- * Opens the output of one run in `dir`, created now (validate first, create last) if missing. The files
- * are staged beside their final place and renamed in under a lock, so two runs sharing a directory never
- * interleave their files, and a killed run leaves nothing the next run does not sweep.
+ * Publishes the finished `staging` directory as `<dir>.runs/<run id>/` and points the symlink `dir` at it
+ * with one rename(2) of a temp symlink, so a reader resolving `dir` sees the previous run or this one. Run
+ * directories other than this one and the previous one are pruned; the previous one stays so a reader that
+ * resolved the link just before the swap can finish.
  */
-export async function openOutput(dir: string, owned: readonly string[]): Promise<OutputSet> {
-  const existed = await stat(dir).then(
-    () => true,
-    () => false,
+async function swapLink(dir: string, runs: string, staging: string): Promise<void> {
+  const unlock = await lockDir(runs);
+  try {
+    const id = `${Date.now()}-${process.pid}-${randomBytes(4).toString('hex')}`;
+    await rename(staging, join(runs, id));
+    const previous = basename(await readlink(dir).catch(() => ''));
+    const link = join(dirname(dir), tempName(basename(dir)));
+    pending.add(link);
+    try {
+      // Relative, so the link also resolves where the parent directory is mounted elsewhere (nginx in deploy/compose).
+      await symlink(join(basename(runs), id), link);
+      await rename(link, dir);
+    } finally {
+      pending.delete(link);
+      await rm(link, { force: true }).catch(() => undefined);
+    }
+    await fsyncDir(dirname(dir));
+    for (const entry of await readdir(runs)) {
+      if (RUN_ID.test(entry) && entry !== id && entry !== previous) await rm(join(runs, entry), { recursive: true, force: true });
+    }
+  } catch (e) {
+    throw e instanceof OutputError ? e : new OutputError(`cannot publish ${dir}: ${describe(e)}`);
+  } finally {
+    await unlock();
+  }
+}
+
+/**
+ * Opens the output of one run in `dir`. The files are written complete into a staging directory, then
+ * published so that a reader sees the previous set or the new one, never a mix:
+ * - `dir` missing, or `fresh` (the caller just created it, empty): the staging directory is renamed into place;
+ * - `dir` a symlink: see `swapLink`;
+ * - `dir` an existing real directory: the files are renamed in one by one under a lock (two runs never
+ *   interleave, but a reader may briefly see a mix), and other files in it are left alone.
+ * Nothing is created before this is called (validate first, create last), and a killed run leaves nothing
+ * the next run does not sweep.
+ */
+export async function openOutput(dir: string, owned: readonly string[], fresh = false): Promise<OutputSet> {
+  const kind = await lstat(dir).then(
+    (s) => (s.isSymbolicLink() ? 'link' : fresh ? 'new' : 'dir'),
+    () => 'new',
   );
-  await ensureDir(dir);
-  await sweepStale(dir);
-  const staging = join(dir, tempName('staging'));
+  const runs = `${dir}.runs`;
+  const home = kind === 'new' ? dirname(dir) : kind === 'link' ? runs : dir;
+  await ensureDir(home);
+  await sweepStale(home);
+  const staging = join(home, tempName(kind === 'dir' ? 'staging' : basename(dir)));
   pending.add(staging);
   try {
     await mkdir(staging);
@@ -196,28 +259,30 @@ export async function openOutput(dir: string, owned: readonly string[]): Promise
   return {
     staging,
     async commit(staged) {
-      const unlock = await lockDir(dir);
       try {
-        const final = staged.map((p) => join(dir, basename(p)));
-        for (const [i, p] of staged.entries()) {
-          await rename(p, final[i]).catch((e) => Promise.reject(new OutputError(`cannot write ${final[i]}: ${describe(e)}`)));
+        if (kind === 'dir') return await mergeInto(dir, staged, owned);
+        if (kind === 'link') {
+          await swapLink(dir, runs, staging);
+          return staged.map((p) => join(dir, basename(p)));
         }
-        const kept = new Set(final.map((p) => basename(p)));
-        for (const name of owned)
-          if (!kept.has(name))
-            await rm(join(dir, name), { force: true }).catch((e) =>
-              Promise.reject(new OutputError(`cannot remove ${join(dir, name)} of an earlier run: ${describe(e)}`)),
-            );
-        await fsyncDir(dir);
-        return final;
+        // rename(2) replaces a missing or empty directory; another run that got there first leaves a full one.
+        const moved = await rename(staging, dir).then(
+          () => true,
+          (e: NodeJS.ErrnoException) =>
+            e.code === 'ENOTEMPTY' || e.code === 'EEXIST' ? false : Promise.reject(new OutputError(`cannot write ${dir}: ${describe(e)}`)),
+        );
+        if (moved) {
+          await fsyncDir(dirname(dir));
+          return staged.map((p) => join(dir, basename(p)));
+        }
+        return await mergeInto(dir, staged, owned);
       } finally {
-        await unlock();
         await cleanup();
       }
     },
     async abort() {
       await cleanup();
-      if (!existed) await rmdir(dir).catch(() => undefined);
+      if (kind === 'link') await rmdir(runs).catch(() => undefined);
     },
   };
 }

@@ -212,7 +212,8 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
     const prom = { monitor: run.monitor, maxColumns: resolved.promMaxColumns };
     const base = explicitDir ?? (await ctx.claimDefaultOutDir());
     const outDir = ctx.several ? join(base, run.monitor) : base;
-    const output = await openOutput(outDir, OUTPUT_FILES);
+    // A claimed default directory is new and empty: published whole, like a missing -o.
+    const output = await openOutput(outDir, OUTPUT_FILES, explicitDir === undefined && !ctx.several);
     const written: string[] = [];
     try {
       const staged: string[] = [];
