@@ -17,7 +17,7 @@ export interface Cluster {
   /** Runs a statement on every server (DDL; ON CLUSTER needs ZooKeeper). */
   everywhere(sql: string): Promise<void>;
   query(sql: string, body?: Buffer, server?: number): Promise<string>;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 export function startCluster(): Promise<Cluster>;

@@ -4,7 +4,7 @@
  * cluster `mlobs` without ZooKeeper: tables are created on each server in turn. Stopped by PID, directories
  * removed.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
@@ -85,17 +85,26 @@ async function waitForPing(port, child) {
  */
 export async function startCluster() {
   const root = mkdtempSync(join(tmpdir(), 'mlobs-clickhouse-'));
-  writeFileSync(join(root, 'users.xml'), USERS_XML);
-  const ports = await Promise.all(Array.from({ length: 6 }, freePort));
-  const tcps = [ports[1], ports[4]];
   /** @type {Server[]} */
   const servers = [];
-  const stop = () => {
-    for (const s of servers) if (s.process.exitCode === null) s.process.kill('SIGKILL');
-    for (const s of servers) if (s.process.pid) spawnSync('sh', ['-c', `while kill -0 ${s.process.pid} 2>/dev/null; do sleep 0.05; done`], { timeout: 5000 });
+  const kill = () => {
+    for (const s of servers) if (s.process.exitCode === null && s.process.signalCode === null) s.process.kill('SIGKILL');
+  };
+  // A test worker that dies (or a beforeAll that times out mid-start) must not leave servers behind.
+  process.once('exit', kill);
+  // Waits for the exit events (a reaped child), not `kill -0`, which a zombie still answers.
+  const stop = async () => {
+    kill();
+    await Promise.all(
+      servers.map((s) => (s.process.exitCode !== null || s.process.signalCode !== null ? null : new Promise((r) => s.process.once('exit', r)))),
+    );
+    process.removeListener('exit', kill);
     rmSync(root, { recursive: true, force: true });
   };
   try {
+    writeFileSync(join(root, 'users.xml'), USERS_XML);
+    const ports = await Promise.all(Array.from({ length: 6 }, freePort));
+    const tcps = [ports[1], ports[4]];
     for (let k = 0; k < 2; k++) {
       const [http, tcp, inter] = ports.slice(3 * k, 3 * k + 3);
       const dir = join(root, `s${k}`);
@@ -104,9 +113,11 @@ export async function startCluster() {
       const child = spawn(CLICKHOUSE_BIN, [`--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: 'ignore' });
       servers.push({ http, tcp, process: child });
     }
-    await Promise.all(servers.map((s) => waitForPing(s.http, s.process)));
+    // A server that cannot even be spawned (missing binary, EACCES) fails the start instead of escaping as an uncaught error.
+    const spawnFailed = servers.map((s) => new Promise((_, reject) => s.process.once('error', reject)));
+    await Promise.race([Promise.all(servers.map((s) => waitForPing(s.http, s.process))), ...spawnFailed]);
   } catch (e) {
-    stop();
+    await stop();
     throw e;
   }
   const query = async (sql, body, server = 0) => {

@@ -61,5 +61,5 @@ try {
     `ClickHouse pushdown, 2 shards, ${perSide} + ${perSide} rows x 20 columns: wall ${wall.toFixed(1)} s (queries + reduction ${timings.read_s} s, analysis ${timings.drift_s} s), mlobs peak RSS ${Math.round(timings.peak_rss_bytes / 2 ** 20)} MB`,
   );
 } finally {
-  cluster.stop();
+  await cluster.stop();
 }

@@ -78,9 +78,9 @@ describe.skipIf(!CLICKHOUSE_BIN)('pushdown to a 2-shard ClickHouse cluster equal
     }
   }, 60_000);
 
-  afterAll(() => {
+  afterAll(async () => {
     delete process.env.MLOBS_CLICKHOUSE_PASSWORD;
-    cluster?.stop();
+    await cluster?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -13,6 +13,24 @@ import { FakeSlack, WEBHOOK_PATH } from './helpers/fake_slack.js';
  */
 const runCli = spawnCli;
 
+/**
+ * Starts `mlobs report ARGS` and sends SIGTERM once a file matching `staging` appears in `watched`: mid-write.
+ * Resolves to the exit code, or the signal name.
+ */
+async function terminatedMidWrite(args: string[], watched: string, staging: (name: string) => boolean): Promise<unknown> {
+  const child = spawn(process.execPath, [BIN, 'report', ...args, '--format', 'json,html', '--quiet'], { stdio: 'ignore' });
+  await new Promise<void>((ready) => {
+    const watcher = watch(watched, () => {
+      if (readdirSync(watched).some(staging)) {
+        watcher.close();
+        ready();
+      }
+    });
+  });
+  child.kill('SIGTERM');
+  return new Promise((done) => child.on('close', (c, sig) => done(c ?? sig)));
+}
+
 function files(contents: Record<string, string>): string {
   const dir = tempDir();
   for (const [name, text] of Object.entries(contents)) writeFileSync(join(dir, name), text);
@@ -253,18 +271,7 @@ describe('files and runs', () => {
     const first = await runCli(['report', '-r', REF, '-c', CUR, '-o', out, '--quiet']);
     expect(first.code, first.stderr).toBe(0);
     const target = readlinkSync(out);
-    const child = spawn(process.execPath, [BIN, 'report', '-r', REF, '-c', CUR, '-o', out, '--format', 'json,html', '--quiet'], { stdio: 'ignore' });
-    // Stop it once its staging directory exists: mid-write.
-    await new Promise<void>((ready) => {
-      const watcher = watch(join(d, 'latest.runs'), () => {
-        if (readdirSync(join(d, 'latest.runs')).some((f) => f.startsWith('.'))) {
-          watcher.close();
-          ready();
-        }
-      });
-    });
-    child.kill('SIGTERM');
-    const code = await new Promise((done) => child.on('close', (c, s) => done(c ?? s)));
+    const code = await terminatedMidWrite(['-r', REF, '-c', CUR, '-o', out], join(d, 'latest.runs'), (f) => f.startsWith('.'));
     expect(code).toBe(143);
     expect(readlinkSync(out)).toBe(target);
     expect(readdirSync(join(d, 'latest.runs'))).toEqual([target.split('/')[1]]);
@@ -313,18 +320,7 @@ describe('files and runs', () => {
   it('a signal while a run works leaves no temp file behind', async () => {
     const d = tempDir();
     mkdirSync(join(d, 'out'));
-    const child = spawn(process.execPath, [BIN, 'report', '-r', REF, '-c', CUR, '-o', join(d, 'out'), '--format', 'json,html', '--quiet'], { stdio: 'ignore' });
-    // Stop it once its staging directory exists: mid-write.
-    await new Promise<void>((ready) => {
-      const watcher = watch(join(d, 'out'), () => {
-        if (readdirSync(join(d, 'out')).some((f) => f.startsWith('.staging'))) {
-          watcher.close();
-          ready();
-        }
-      });
-    });
-    child.kill('SIGTERM');
-    const code = await new Promise((done) => child.on('close', (c, s) => done(c ?? s)));
+    const code = await terminatedMidWrite(['-r', REF, '-c', CUR, '-o', join(d, 'out')], join(d, 'out'), (f) => f.startsWith('.staging'));
     expect([143, 0]).toContain(code);
     expect(readdirSync(join(d, 'out')).filter((f) => f.startsWith('.'))).toEqual([]);
   });
@@ -607,9 +603,14 @@ describe('standing guard', () => {
       child.stdout.on('data', (b: Buffer) => (res.stdout += b));
       child.stderr.on('data', (b: Buffer) => (res.stderr += b));
       const closed = new Promise((r) => child.on('close', r));
-      while (!/\brun\b/.test(res.stdout)) await new Promise((r) => setTimeout(r, 50));
-      child.kill('SIGTERM');
-      await closed;
+      try {
+        while (!/\brun\b/.test(res.stdout) && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+        child.kill('SIGTERM');
+        await closed;
+      } finally {
+        // A schedule that never printed "run" would otherwise keep running every second after the test.
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      }
       expectClean(res, `schedule ${format}`);
     }
   }, 60_000);

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOG } from './helpers/activities_log.js';
 import { readReport, runCli, tempDir } from './helpers/cli.js';
 import { COMPOSE, installed, tool } from './helpers/prom.js';
 import { freePort, logs, running, SECOND, start, stop, waitFor } from './helpers/servers.js';
@@ -32,7 +33,7 @@ describe.skipIf(missing.length > 0)('Prometheus history from one windowed run (p
     const res = await runCli([
       'report',
       '-c',
-      'fixtures/activities/activities_full.csv',
+      LOG,
       '--timestamp',
       'Date',
       '--reference-range',

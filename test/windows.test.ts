@@ -2,12 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRange, parseTimestamp, parseWindowSpec, windowEnd, windowStart } from '../src/windows/spec.js';
+import { DRIFT_FROM_MAY_2022, LOG } from './helpers/activities_log.js';
 import { readReport, runCli, spawnCli, tempDir } from './helpers/cli.js';
 import { expectValidTextfile, sampleValue } from './helpers/prom.js';
 import { mulberry32 } from './helpers/random.js';
 import { csvToParquet, reportDifferences } from './helpers/parquet.js';
 
-const LOG = 'fixtures/activities/activities_full.csv';
 const RANGE = '2020-08-01..2021-08-01';
 const COMMON = ['--timestamp', 'Date', '--ignore', 'Activity ID', '--target', 'Quality', '--task', 'regression'];
 
@@ -368,22 +368,7 @@ describe('windows on worker threads', () => {
 
 describe('windows in the terminal', () => {
   it('one line per window under the summary, then when drift began; --quiet prints nothing', async () => {
-    const args = [
-      'report',
-      '-c',
-      LOG,
-      '--reference-range',
-      '2020-08-01..2022-05-01',
-      '--window',
-      '1mo',
-      '--min-window-rows',
-      '38',
-      '--drift-share',
-      '0.25',
-      '--stattest-threshold',
-      '0.2',
-      ...COMMON,
-    ];
+    const args = ['report', ...DRIFT_FROM_MAY_2022, ...COMMON];
     const res = await runCli([...args, '-o', join(tempDir(), 'out')]);
     expect(res.code).toBe(0);
     const lines = res.stdout.split('\n');

@@ -3,29 +3,19 @@ import { loadImage } from '@napi-rs/canvas';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DRIFT_FROM_MAY_2022 } from './helpers/activities_log.js';
 import { readReport, ROOT, runCli, tempDir } from './helpers/cli.js';
 import { chromiumPresent, launchChromium, openReport } from './helpers/browser.js';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
-/** A monthly-windowed report of the activities log in which drift starts in May 2022 and lasts to July. */
+/** The activities log's monthly windows in which drift starts in May 2022 (DRIFT_FROM_MAY_2022), as a report. */
 async function windowedReport(dir: string, formats: string): Promise<any> {
   const res = await runCli([
     'report',
-    '-c',
-    'fixtures/activities/activities_full.csv',
+    ...DRIFT_FROM_MAY_2022,
     '--timestamp',
     'Date',
-    '--reference-range',
-    '2020-08-01..2022-05-01',
-    '--window',
-    '1mo',
-    '--min-window-rows',
-    '38',
-    '--drift-share',
-    '0.25',
-    '--stattest-threshold',
-    '0.2',
     '--ignore',
     'Activity ID',
     '--target',
