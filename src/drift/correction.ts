@@ -1,4 +1,4 @@
-import { scoreFromJson, scoreToJson, type ColumnDrift } from '../report/model.js';
+import { CORRECTIONS, scoreFromJson, scoreToJson, type ColumnDrift } from '../report/model.js';
 import { isDrift } from './registry.js';
 
 /**
@@ -6,7 +6,6 @@ import { isDrift } from './registry.js';
  * p < 0.05 flags about 2.5 of them on identical data; a correction trades that for fewer detections.
  * Only p-value tests take part: a distance has no error rate to control.
  */
-export const CORRECTIONS = ['bonferroni', 'holm', 'bh'] as const;
 export type Correction = (typeof CORRECTIONS)[number];
 
 export const CORRECTION_NAME: Record<Correction, string> = { bonferroni: 'Bonferroni', holm: 'Holm', bh: 'Benjamini-Hochberg' };

@@ -7,6 +7,9 @@ import { z } from 'zod';
  */
 export const SCHEMA_VERSION = '1.5.0';
 
+/** Multiple-testing corrections (`--correction`, src/drift/correction.ts); the flag and the report take these. */
+export const CORRECTIONS = ['bonferroni', 'holm', 'bh'] as const;
+
 /** JSON has no NaN or infinity; like the golden files, non-finite numbers travel as these strings. */
 export const Score = z
   .union([z.number(), z.enum(['nan', 'inf', '-inf'])])
@@ -110,7 +113,7 @@ const ColumnDrift = z.object({
     .describe("Categorical columns with more levels than the chart lists: the tail's share of each file and the verdict with the tail as one level; since schema 1.5"),
   correction: z
     .object({
-      method: z.enum(['bonferroni', 'holm', 'bh']),
+      method: z.enum(CORRECTIONS),
       family_size: z.number().int().positive().describe('p-value columns corrected together'),
       rank: z.number().int().positive().describe('1 = the smallest p-value'),
       adjusted_score: Score.describe("The adjusted p-value (statsmodels' multipletests pvals_corrected); the verdict is the test's rule on it and the threshold"),
@@ -505,7 +508,7 @@ export const Report = z.object({
     stattest: z.string().nullable(),
     stattest_threshold: z.number().nullable(),
     na_values: z.array(z.string()),
-    correction: z.enum(['bonferroni', 'holm', 'bh']).nullable().optional().describe('Multiple-testing correction across p-value columns (--correction); since schema 1.3'),
+    correction: z.enum(CORRECTIONS).nullable().optional().describe('Multiple-testing correction across p-value columns (--correction); since schema 1.3'),
   }),
   columns: z.array(ColumnInfo),
   drift: z.object({

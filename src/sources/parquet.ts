@@ -7,6 +7,7 @@ import { TextDictionary } from '../io/csv/dictionary.js';
 import { infinitySign, NumberScanner } from '../io/csv/numbers.js';
 import { NaMatcher, sharedFloat64, sharedInt32 } from '../io/csv/reader.js';
 import type { ParsedColumn, ParsedTable } from '../io/csv/types.js';
+import { firstLine } from './duckdb/connection.js';
 import type { DuckDBConnection, DuckDBEnumLogicalType } from '@duckdb/node-api';
 
 type Bindings = typeof import('@duckdb/node-bindings');
@@ -243,14 +244,15 @@ class ColumnSink {
   /** The CSV reader's cell rule (src/io/csv/reader.ts addCell): missing token, number, infinity, or text. */
   private classify(buf: Buffer, start: number, end: number, code: number): void {
     let value = NaN;
+    let sign: number;
     if (this.na.matches(buf, start, end)) {
       this.kinds[code] = MISSING;
     } else if (this.scanner.scan(buf, start, end, true) === end && !Number.isNaN(this.scanner.value)) {
       value = this.scanner.value;
       if (!this.scanner.integer) this.integerLiterals = false;
       this.kinds[code] = NUMBER;
-    } else if (infinitySign(buf, start, end) !== 0) {
-      value = infinitySign(buf, start, end) * Infinity;
+    } else if ((sign = infinitySign(buf, start, end)) !== 0) {
+      value = sign * Infinity;
       this.integerLiterals = false;
       this.kinds[code] = NUMBER;
     } else {
@@ -296,10 +298,6 @@ async function asLabels(conn: DuckDBConnection, scan: string, sql: string, maxLa
   const type = `mlobs_labels_${++enumTypes}`;
   await conn.run(`CREATE TYPE ${type} AS ENUM (${labels.map(sqlString).join(', ')})`);
   return `CAST(${sql} AS ${type})`;
-}
-
-function firstLine(e: unknown): string {
-  return String((e as Error)?.message ?? e).split('\n')[0];
 }
 
 /** Knobs for tests; not part of the public API. */

@@ -110,7 +110,7 @@ export async function analyzeWindows(
   analyzeOne: (current: ParsedTable) => Promise<WindowBody>,
 ): Promise<{ windowing: Windowing; windows: ReportWindow[]; warnings: ReportWarning[] }> {
   const { reference, current, ts } = inputs;
-  const split = splitWindows(options.spec, current.rowCount, ts, () => true, now);
+  const split = splitWindows(options.spec, current.rowCount, ts, now);
   const label = (slice: WindowSlice) =>
     slice.start === null ? `rows ${slice.offset + 1}..${slice.offset + slice.rows}` : `${iso(slice.start)}..${iso(slice.end)}`;
   const busy = split.windows.map((slice, index) => ({ slice, index })).filter(({ slice }) => slice.rows > 0);

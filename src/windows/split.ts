@@ -67,15 +67,15 @@ export interface WindowSplit {
 export const MAX_WINDOWS = 1000;
 
 /**
- * Assigns the rows `keep` accepts to windows in one pass: a window index per row, then a stable counting sort
+ * Assigns the rows to windows in one pass: a window index per row, then a stable counting sort
  * of the row indices by it, so each window is one contiguous run of `order` and no window filters the table.
  * A calendar window is complete once `now` is past its end; a row window when it has its full count.
  */
-export function splitWindows(spec: WindowSpec, rowCount: number, ts: Timestamps | null, keep: (row: number) => boolean, now: number): WindowSplit {
+export function splitWindows(spec: WindowSpec, rowCount: number, ts: Timestamps | null, now: number): WindowSplit {
   if (spec.kind === 'rows') {
-    const kept: number[] = [];
-    for (let r = 0; r < rowCount; r++) if (keep(r)) kept.push(r);
-    const order = Int32Array.from(kept);
+    // Row windows follow file order.
+    const order = new Int32Array(rowCount);
+    for (let r = 0; r < rowCount; r++) order[r] = r;
     const windows: WindowSlice[] = [];
     for (let offset = 0; offset < order.length; offset += spec.n) {
       const rows = Math.min(spec.n, order.length - offset);
@@ -96,7 +96,7 @@ export function splitWindows(spec: WindowSpec, rowCount: number, ts: Timestamps 
   let max = -Infinity;
   for (let r = 0; r < rowCount; r++) {
     const t = ms[r];
-    if (t === t && keep(r)) {
+    if (t === t) {
       if (t < min) min = t;
       if (t > max) max = t;
     }
@@ -116,7 +116,7 @@ export function splitWindows(spec: WindowSpec, rowCount: number, ts: Timestamps 
   const counts = new Int32Array(starts.length + 1);
   for (let r = 0; r < rowCount; r++) {
     const t = ms[r];
-    if (t !== t || !keep(r)) continue;
+    if (t !== t) continue;
     // The last start at or before t.
     const w = upperBound(bounds, t) - 1;
     index[r] = w;

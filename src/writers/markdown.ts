@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
-import { changeNote, formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL } from '../report/format.js';
+import { changeNote, formatCount, formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL } from '../report/format.js';
 import { scoreFromJson, type Report } from '../report/model.js';
 import { statusLine } from '../report/status.js';
+import { HTML_FILE } from './html/index.js';
+import { JSON_FILE } from './json.js';
 
 export const MARKDOWN_FILE = 'summary.md';
 
@@ -110,8 +112,13 @@ export interface MarkdownContext {
 /** The run as a GitHub-flavoured Markdown job summary or PR comment. */
 export function renderMarkdown(report: Report, ctx: MarkdownContext): string {
   const { reference, current } = report.inputs;
-  const side = (i: typeof reference) => `${mdText(i.path)} (${i.rows.toLocaleString('en-US')} rows)`;
-  const full = ['html', 'json'].filter((f) => ctx.formats.includes(f)).map((f) => `\`${join(ctx.dir, `report.${f}`).replace(/`/g, '')}\``);
+  const side = (i: typeof reference) => `${mdText(i.path)} (${formatCount(i.rows)} rows)`;
+  const full = [
+    ['html', HTML_FILE],
+    ['json', JSON_FILE],
+  ]
+    .filter(([format]) => ctx.formats.includes(format))
+    .map(([, file]) => `\`${join(ctx.dir, file).replace(/`/g, '')}\``);
   const lines = [
     `## ${statusLine(report.status)}`,
     '',

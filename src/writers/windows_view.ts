@@ -2,7 +2,7 @@
  * The HTML report's "Drift over time" section (templates/html/partials/windows.hbs): its view model and its
  * charts, drawn here as inline SVG so they need no script and show in print and without JavaScript.
  */
-import { formatNumber, formatPercent, RULE_SYMBOL } from '../report/format.js';
+import { formatCount, formatNumber, formatPercent, formatRule, formatScore } from '../report/format.js';
 import { xmlEscape } from './xml.js';
 import { scoreFromJson, type Report, type ReportWindow } from '../report/model.js';
 import { driftSentence, windowLabel } from '../windows/view.js';
@@ -71,8 +71,8 @@ function windowTable(w: ReportWindow) {
   return (w.drift?.columns ?? []).map((c: WindowColumn) => ({
     column: c.column,
     stattest: c.stattest,
-    score: formatNumber(scoreFromJson(c.score)),
-    rule: `${RULE_SYMBOL[c.drift_rule]} ${formatNumber(c.threshold)}`,
+    score: formatScore(c),
+    rule: formatRule(c),
     n: `${c.n_reference} / ${c.n_current}`,
     drift: c.drift_detected,
   }));
@@ -100,7 +100,7 @@ export function windowsSection(report: Report) {
   const cell = (w: ReportWindow, name: string) => {
     const c = w.drift?.columns.find((x) => x.column === name);
     const state = !w.judged ? 'unjudged' : !c ? 'none' : c.drift_detected ? 'drift' : 'ok';
-    const detail = c ? `, ${c.stattest} ${formatNumber(scoreFromJson(c.score))}` : '';
+    const detail = c ? `, ${c.stattest} ${formatScore(c)}` : '';
     return { state, ...STATE[state], title: `${name} in ${windowLabel(w, windowing)}: ${STATE[state].text}${w.judged ? detail : ''}` };
   };
   const drifting = names.filter((name) => windows.some((w) => judged(w) && w.drift!.columns.some((c) => c.column === name && c.drift_detected)));
@@ -109,7 +109,7 @@ export function windowsSection(report: Report) {
     const any = cols.find((c) => c)!;
     return {
       column: name,
-      caption: `${any.stattest}, drift if score ${RULE_SYMBOL[any.drift_rule]} ${formatNumber(any.threshold)}`,
+      caption: `${any.stattest}, drift if score ${formatRule(any)}`,
       svg: lineChart(
         {
           values: cols.map((c) => (c ? scoreFromJson(c.score) : null)),
@@ -141,7 +141,7 @@ export function windowsSection(report: Report) {
     details: windows.map((w, i) => ({
       index: w.index,
       label: labels[i],
-      rows: w.rows.toLocaleString('en-US'),
+      rows: formatCount(w.rows),
       status: !w.judged
         ? `not judged: ${w.not_judged_reason}`
         : `${w.drift!.number_of_drifted_columns} of ${w.drift!.number_of_columns} columns drifted (${formatPercent(w.drift!.share_of_drifted_columns)})${w.drift!.dataset_drift ? ', dataset drift' : ''}${w.tests ? `; ${w.tests.failed_tests} of ${w.tests.total_tests} tests failed` : ''}`,

@@ -36,7 +36,7 @@ export function formatTestSummary(report: Report, style: SummaryStyle): string {
 export function registerTest(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   registerReportCommand(program, io, setExit, {
     name: 'test',
-    description: 'run the test suites on a current CSV against a reference CSV, write the report and exit 1 when a critical test fails',
+    description: 'run the test suites on current data against reference data (CSV or Parquet), write the report and exit 1 when a critical test fails',
     summary: formatTestSummary,
   });
 }

@@ -96,3 +96,8 @@ export async function openDuckDb(opts: DuckDbOptions = {}): Promise<DuckDb> {
     throw e;
   }
 }
+
+/** The first line of a DuckDB error: the rest is its internal context, not for a one-line message. */
+export function firstLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0];
+}

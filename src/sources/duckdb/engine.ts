@@ -1,6 +1,6 @@
 import { SourceError } from '../../errors.js';
 import type { Cell, Engine, ResultColumn, ValueKind } from '../pushdown/engine.js';
-import { openDuckDb, type DuckDb } from './connection.js';
+import { firstLine, openDuckDb, type DuckDb } from './connection.js';
 
 /** DuckDB type → value kind (DECIMAL(p,s), ENUM(...), TIMESTAMP WITH TIME ZONE carry parameters or words). */
 export function duckDbKind(type: string): ValueKind | null {
@@ -16,8 +16,6 @@ function cell(v: unknown, kind: ValueKind): Cell {
   if (typeof v === 'object' && v !== null && 'toDouble' in v) return (v as { toDouble(): number }).toDouble();
   return Number(v);
 }
-
-const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0];
 
 /**
  * Embedded DuckDB running the same pushdown plan as a server engine: over local files (read_parquet,

@@ -4,6 +4,7 @@
  * its values sorted (missing last): exactly what order-free statistics need (the sorted-merge tests,
  * quantiles, histograms, per-label counts), and nothing that pairs cells of one row across columns.
  */
+import { sharedFloat64, sharedInt32 } from '../../io/csv/reader.js';
 import type { ParsedColumn } from '../../io/csv/types.js';
 import type { Cell, ValueKind } from './engine.js';
 
@@ -20,7 +21,7 @@ function base(name: string, rows: number, missing: number, kind: ValueKind): Par
   return {
     name,
     // Shared memory, as the CSV reader's: the drift workers then read the column without a copy.
-    numbers: new Float64Array(new SharedArrayBuffer(rows * 8)).fill(NaN),
+    numbers: sharedFloat64(rows).fill(NaN),
     textCodes: null,
     texts: [],
     textCounts: [],
@@ -69,7 +70,7 @@ export async function columnFromCounts(name: string, kind: ValueKind, batches: A
     col.texts = values.map(String);
     col.textCounts = counts;
     col.textCount = total - missing;
-    const codes = new Int32Array(new SharedArrayBuffer(total * 4)).fill(-1);
+    const codes = sharedInt32(total).fill(-1);
     let at = 0;
     counts.forEach((n, code) => {
       codes.fill(code, at, at + n);
@@ -105,7 +106,7 @@ export async function columnFromRows(name: string, kind: ValueKind, batches: Asy
     return col;
   }
   const index = new Map<string, number>();
-  const codes = new Int32Array(new SharedArrayBuffer(cells.length * 4)).fill(-1);
+  const codes = sharedInt32(cells.length).fill(-1);
   cells.forEach((v, i) => {
     if (v === null) return;
     const s = String(v);
