@@ -1,5 +1,5 @@
 import type { ColumnPlan } from '../data/typing.js';
-import { finiteNumbers, releaseValues, sideCodes } from '../data/values.js';
+import { finiteNumbers, pinnedMemo, releaseValues, sideCodes } from '../data/values.js';
 import type { ParsedColumn } from '../io/csv/types.js';
 import type { ColumnDrift, Distribution } from '../report/model.js';
 import { scoreToJson } from '../report/model.js';
@@ -20,9 +20,9 @@ export function buildSample(plan: ColumnPlan, type: FeatureType): DriftSample {
   const cur = plan.cur!;
   if (type === 'num') return numericDriftSample({ ref: finiteNumbers(ref), cur: finiteNumbers(cur) });
   return categoricalDriftSample((): CategoricalSample => {
-    const r = sideCodes(ref);
+    const r = pinnedMemo(ref, 'codes', () => sideCodes(ref));
     const c = sideCodes(cur);
-    return mergeCategorical(r.codes, r.dict, c.codes, c.dict);
+    return mergeCategorical(r.codes, r.dict, c.codes, c.dict, pinnedMemo(ref, 'merged reference side', () => ({})));
   });
 }
 

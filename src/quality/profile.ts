@@ -114,6 +114,34 @@ function forEachValue(sorted: Float64Array, negInf: number, posInf: number, visi
   if (posInf) visit(Infinity, posInf);
 }
 
+const hashed = new Float64Array(1);
+const hashedWords = new Uint32Array(hashed.buffer);
+
+/**
+ * The index of each of `keys` (distinct numbers) by open addressing on its bits: the replayed tie-break
+ * looks up every row of a window, and a probe or two is far cheaper than bisecting tens of thousands of
+ * keys. -0 hashes as 0, which it equals.
+ */
+function valueKeys(keys: Float64Array): (x: number) => number {
+  const bits = Math.max(4, 32 - Math.clz32(2 * keys.length));
+  const mask = (1 << bits) - 1;
+  const slots = new Int32Array(mask + 1).fill(-1);
+  const home = (x: number) => {
+    hashed[0] = x + 0;
+    return Math.imul(hashedWords[0] ^ Math.imul(hashedWords[1], 0x9e3779b1), 0x85ebca6b) >>> (32 - bits);
+  };
+  for (let k = 0; k < keys.length; k++) {
+    let h = home(keys[k]);
+    while (slots[h] >= 0) h = (h + 1) & mask;
+    slots[h] = k;
+  }
+  return (x) => {
+    let h = home(x);
+    while (keys[slots[h]] !== x) h = (h + 1) & mask;
+    return slots[h];
+  };
+}
+
 /**
  * The most common value of a numerical side when several share the top count `max` (null: the missing
  * value): pandas' choice replayed for sides of up to REPLAYED_TIES_MAX_ROWS rows, else the first of them in
@@ -128,7 +156,8 @@ function settleNumericTie(v: Float64Array, sorted: Float64Array, negInf: number,
       counts.push(n);
     });
     const keyArray = Float64Array.from(keys);
-    const k = pandasTieBreak(Float64Array.from(counts), missing, v.length, (r) => (v[r] === v[r] ? lowerBound(keyArray, v[r]) : -1));
+    const keyOf = valueKeys(keyArray);
+    const k = pandasTieBreak(Float64Array.from(counts), missing, v.length, (r) => (v[r] === v[r] ? keyOf(v[r]) : -1));
     return k < 0 ? null : keyArray[k];
   }
   const tied: number[] = [];

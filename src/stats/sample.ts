@@ -44,21 +44,38 @@ export function compareLabels(a: string | number, b: string | number): number {
 }
 
 /**
+ * What mergeCategorical keeps of a reference side between calls, when the caller keeps this object with
+ * the reference (a pinned one: every window of a windowed run): its code counts, and its last re-encoding,
+ * which the next window reuses when the merged dictionary is laid out the same way for the reference.
+ */
+export interface ReferenceSideMemo {
+  used?: { counts: Float64Array; n: number };
+  encoded?: { map: Int32Array; size: number; codes: Int32Array; counts: Float64Array };
+}
+
+function codeCounts(codes: Int32Array, size: number): { counts: Float64Array; n: number } {
+  const counts = new Float64Array(size);
+  let n = 0;
+  for (let i = 0; i < codes.length; i++) if (codes[i] >= 0) { counts[codes[i]]++; n++; }
+  return { counts, n };
+}
+
+const sameCodes = (a: Int32Array, b: Int32Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
  * Merges two independently dictionary-encoded sides (code -1 = missing, dropped) into one sorted
- * dictionary. Labels that never occur in the data are not kept.
+ * dictionary. Labels that never occur in the data are not kept. The returned arrays are shared with
+ * `memo` and must not be written to.
  */
 export function mergeCategorical(
   refCodes: Int32Array,
   refDict: ReadonlyArray<string | number>,
   curCodes: Int32Array,
   curDict: ReadonlyArray<string | number>,
+  memo: ReferenceSideMemo = {},
 ): CategoricalSample {
-  const refUsed = new Float64Array(refDict.length);
-  const curUsed = new Float64Array(curDict.length);
-  let nRef = 0;
-  let nCur = 0;
-  for (let i = 0; i < refCodes.length; i++) if (refCodes[i] >= 0) { refUsed[refCodes[i]]++; nRef++; }
-  for (let i = 0; i < curCodes.length; i++) if (curCodes[i] >= 0) { curUsed[curCodes[i]]++; nCur++; }
+  const { counts: refUsed, n: nRef } = (memo.used ??= codeCounts(refCodes, refDict.length));
+  const { counts: curUsed, n: nCur } = codeCounts(curCodes, curDict.length);
   const index = new Map<string | number, number>();
   const labels: (string | number)[] = [];
   const collect = (dict: ReadonlyArray<string | number>, used: Float64Array) => {
@@ -92,11 +109,14 @@ export function mergeCategorical(
     }
     return out;
   };
+  if (!memo.encoded || memo.encoded.size !== labels.length || !sameCodes(memo.encoded.map, refMap)) {
+    memo.encoded = { map: refMap, size: labels.length, codes: encode(refCodes, refMap, nRef, refCounts), counts: refCounts };
+  }
   return {
     labels: sortedLabels,
-    ref: encode(refCodes, refMap, nRef, refCounts),
+    ref: memo.encoded.codes,
     cur: encode(curCodes, curMap, nCur, curCounts),
-    refCounts,
+    refCounts: memo.encoded.counts,
     curCounts,
   };
 }

@@ -6,22 +6,34 @@ import { sortedCopy } from './sorted.js';
 let scratch = new Float64Array(0);
 
 /**
+ * A current side this many times shorter than the reference (a window) is integrated (l1AgainstLongSide):
+ * a compare per reference value and the arithmetic per current value, about half the walk's cost at 30×.
+ * Sides of comparable size (a whole report) keep scipy's term-by-term sum, last bit included.
+ */
+const SHORT_SIDE_RATIO = 16;
+/** How far advanceUpper scans before it gallops. */
+const SCAN = 64;
+
+/**
  * scipy.stats._stats_py._cdf_distance for p = 1 or 2 without weights: Σ |F_u − F_v|^p · Δx over the merged
  * sorted support (p = 2 returns the square root). numpy forms one term per gap between consecutive pooled
  * values (zero-width gaps between ties included) and sums them pairwise; the terms are laid out the same way
- * here so the sum is bit-identical.
+ * here so the sum is bit-identical. A much shorter current side (a window against a big reference) is
+ * integrated instead (l1AgainstLongSide): within 1e-12 relative of scipy, and the same for the same inputs,
+ * so a window still equals a report on its rows alone.
  */
 export function cdfDistance(p: 1 | 2, u: Float64Array, v: Float64Array): number {
   if (u.length === 0 || v.length === 0) throw new StatTestError("Distribution can't be empty.");
   const nu = u.length;
   const nv = v.length;
+  if (p === 1 && nu >= SHORT_SIDE_RATIO * nv) return l1AgainstLongSide(sortedCopy(u), sortedCopy(v));
   const n = nu + nv - 1;
   if (scratch.length < n) scratch = new Float64Array(n);
   const terms = scratch;
   terms.fill(0, 0, n);
   const x = sortedCopy(u);
   const y = sortedCopy(v);
-  // forEachMergedValue's walk, inlined: this loop runs over the whole reference for every window.
+  // forEachMergedValue's walk, inlined: this loop runs over the whole reference.
   let i = 0;
   let j = 0;
   let lastIndex = -1;
@@ -38,4 +50,100 @@ export function cdfDistance(p: 1 | 2, u: Float64Array, v: Float64Array): number 
   }
   const sum = npSum(terms, 0, n);
   return p === 1 ? sum : Math.sqrt(sum);
+}
+
+/** Prefix integrals of a sorted side's ECDF, kept while the sorted array lives: a reference serves every window. */
+const integrals = new WeakMap<Float64Array, Float64Array>();
+
+/**
+ * s[i] = ∫ F(t) dt from x[0] to x[i], F the ECDF of the sorted x: on [x[i-1], x[i]) F is i/n (a tie gives a
+ * zero-width step). Summed with Neumaier's compensation, so each entry is the integral rounded once and the
+ * difference of two entries is accurate to a rounding of the larger, however far apart they are.
+ */
+function ecdfIntegral(x: Float64Array): Float64Array {
+  let s = integrals.get(x);
+  if (s) return s;
+  const n = x.length;
+  s = new Float64Array(n);
+  let sum = 0;
+  let carry = 0;
+  for (let i = 1; i < n; i++) {
+    const term = (i / n) * (x[i] - x[i - 1]);
+    const t = sum + term;
+    carry += Math.abs(sum) >= Math.abs(term) ? sum - t + term : term - t + sum;
+    sum = t;
+    s[i] = sum + carry;
+  }
+  integrals.set(x, s);
+  return s;
+}
+
+/**
+ * ∫ |F_x − F_y| dt for a long sorted x (n values) and a short sorted y (m): between consecutive distinct y
+ * values F_y is a constant c, and ∫ |F_x − c| over that stretch splits where F_x reaches c (at x[q − 1],
+ * q = ⌈c·n⌉) into two integrals of F_x that the prefix integrals give in O(1). Finding each y value's place
+ * in x starts from the previous one's (advanceUpper), and nothing is summed per x value.
+ */
+function l1AgainstLongSide(x: Float64Array, y: Float64Array): number {
+  const n = x.length;
+  const m = y.length;
+  const s = ecdfIntegral(x);
+  if (scratch.length < m + 1) scratch = new Float64Array(m + 1);
+  const parts = scratch;
+  let count = 0;
+  // Below the first y value F_y is 0: ∫ F_x up to it.
+  let a = y[0];
+  let k = advanceUpper(x, 0, a); // how many x are <= a
+  let ga = k === 0 ? 0 : s[k - 1] + (k / n) * (a - x[k - 1]);
+  parts[count++] = ga;
+  let j = 0;
+  while (true) {
+    while (j < m && y[j] === a) j++;
+    if (j === m) break;
+    const b = y[j];
+    k = advanceUpper(x, k, b);
+    const gb = k === 0 ? 0 : s[k - 1] + (k / n) * (b - x[k - 1]);
+    // F_y = c on [a, b); F_x = q/n >= c from x[q - 1] on. The comparison is the walk's own (q/n against j/m
+    // in floating point), so the split falls where the sign of F_x − F_y changes there.
+    const c = j / m;
+    let q = Math.min(n, Math.ceil(c * n));
+    while (q > 1 && (q - 1) / n >= c) q--;
+    while (q < n && q / n < c) q++;
+    const cross = Math.min(Math.max(x[q - 1], a), b);
+    const gc = cross === a ? ga : cross === b ? gb : s[q - 1];
+    parts[count++] = c * (cross - a) - (gc - ga) + (gb - gc) - c * (b - cross);
+    a = b;
+    ga = gb;
+  }
+  // Above the last y value F_y is 1: ∫ (1 − F_x) up to the last x.
+  const last = x[n - 1];
+  if (last > a) parts[count++] = last - a - (s[n - 1] - ga);
+  return npSum(parts, 0, count);
+}
+
+/**
+ * The first index at or after `from` whose value is > t. A scan first: against a reference some tens of
+ * times longer, the next y value is usually a few dozen x further on, and a scan there is memory-bound and
+ * branch-predictable, which bisection is not; a long hop gallops (doubling steps, then bisection).
+ */
+function advanceUpper(x: Float64Array, from: number, t: number): number {
+  const n = x.length;
+  const stop = Math.min(n, from + SCAN);
+  let lo = from;
+  while (lo < stop && x[lo] <= t) lo++;
+  if (lo < stop || lo === n) return lo;
+  // x[lo - 1] <= t: double the step until past t, then bisect.
+  let step = SCAN;
+  let hi = lo;
+  while (hi < n && x[hi] <= t) {
+    lo = hi + 1;
+    step *= 2;
+    hi = Math.min(n, lo + step);
+  }
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
