@@ -78,47 +78,60 @@ function ecdfIntegral(x: Float64Array): Float64Array {
   return s;
 }
 
+/** Per-thread buffers of l1AgainstLongSide, grown to the longest short side so far. */
+let values = new Float64Array(0);
+let places = new Int32Array(0);
+let ranks = new Int32Array(0);
+
 /**
  * ∫ |F_x − F_y| dt for a long sorted x (n values) and a short sorted y (m): between consecutive distinct y
  * values F_y is a constant c, and ∫ |F_x − c| over that stretch splits where F_x reaches c (at x[q − 1],
- * q = ⌈c·n⌉) into two integrals of F_x that the prefix integrals give in O(1). Finding each y value's place
- * in x starts from the previous one's (advanceUpper), and nothing is summed per x value.
+ * q = ⌈c·n⌉) into two integrals of F_x that the prefix integrals give in O(1). Nothing is summed per x value.
  */
 function l1AgainstLongSide(x: Float64Array, y: Float64Array): number {
   const n = x.length;
   const m = y.length;
   const s = ecdfIntegral(x);
+  if (values.length < m) [values, places, ranks] = [new Float64Array(m), new Int32Array(m), new Int32Array(m)];
   if (scratch.length < m + 1) scratch = new Float64Array(m + 1);
+  // First each distinct y value's place in x (how many x are <= it) and rank in y (how many y are): a scan
+  // that streams through x alone. The integrals are read in a second loop, whose loads do not wait on each
+  // other; interleaved with the scan, each one waited for memory (twice as slow on a 1M reference).
+  let d = 0;
+  let k = 0;
+  for (let j = 0; j < m;) {
+    const v = y[j];
+    while (j < m && y[j] === v) j++;
+    k = advanceUpper(x, k, v);
+    values[d] = v;
+    places[d] = k;
+    ranks[d++] = j;
+  }
+  const integralTo = (i: number) => (places[i] === 0 ? 0 : s[places[i] - 1] + (places[i] / n) * (values[i] - x[places[i] - 1]));
   const parts = scratch;
-  let count = 0;
   // Below the first y value F_y is 0: ∫ F_x up to it.
-  let a = y[0];
-  let k = advanceUpper(x, 0, a); // how many x are <= a
-  let ga = k === 0 ? 0 : s[k - 1] + (k / n) * (a - x[k - 1]);
-  parts[count++] = ga;
-  let j = 0;
-  while (true) {
-    while (j < m && y[j] === a) j++;
-    if (j === m) break;
-    const b = y[j];
-    k = advanceUpper(x, k, b);
-    const gb = k === 0 ? 0 : s[k - 1] + (k / n) * (b - x[k - 1]);
+  let ga = integralTo(0);
+  parts[0] = ga;
+  for (let i = 1; i < d; i++) {
+    const a = values[i - 1];
+    const b = values[i];
+    const gb = integralTo(i);
     // F_y = c on [a, b); F_x = q/n >= c from x[q - 1] on. The comparison is the walk's own (q/n against j/m
     // in floating point), so the split falls where the sign of F_x − F_y changes there.
-    const c = j / m;
+    const c = ranks[i - 1] / m;
     let q = Math.min(n, Math.ceil(c * n));
     while (q > 1 && (q - 1) / n >= c) q--;
     while (q < n && q / n < c) q++;
     const cross = Math.min(Math.max(x[q - 1], a), b);
     const gc = cross === a ? ga : cross === b ? gb : s[q - 1];
-    parts[count++] = c * (cross - a) - (gc - ga) + (gb - gc) - c * (b - cross);
-    a = b;
+    parts[i] = c * (cross - a) - (gc - ga) + (gb - gc) - c * (b - cross);
     ga = gb;
   }
   // Above the last y value F_y is 1: ∫ (1 − F_x) up to the last x.
+  const a = values[d - 1];
   const last = x[n - 1];
-  if (last > a) parts[count++] = last - a - (s[n - 1] - ga);
-  return npSum(parts, 0, count);
+  parts[d] = last > a ? last - a - (s[n - 1] - ga) : 0;
+  return npSum(parts, 0, d + 1);
 }
 
 /**
