@@ -12,8 +12,10 @@ import { parse } from 'yaml';
 import { flagsFor, longFlag } from '../src/settings/index.js';
 import { ACTION_INPUTS, escapeData, escapeProperty, inputEnv } from '../src/ci/action.js';
 import type { Report } from '../src/report/model.js';
-import { mdText } from '../src/writers/markdown.js';
 import { caseName, renderJunit } from '../src/writers/junit.js';
+import { mdText, renderMarkdown } from '../src/writers/markdown.js';
+import { driftSentence, windowLabel } from '../src/windows/view.js';
+import { DRIFT_FROM_MAY_2022 } from './helpers/activities_log.js';
 import { readReport, ROOT, runCli, tempDir } from './helpers/cli.js';
 import { writeWideDataset } from './helpers/wide_dataset.js';
 
@@ -25,6 +27,9 @@ const CRABS = 'fixtures/golden/datasets/crabs_size_split_classification';
 /** The widest real dataset among the fixtures (15 columns). */
 const EARTHQUAKES = 'fixtures/golden/datasets/earthquakes_usgs_week_split';
 const XSD = readFileSync(join(ROOT, 'fixtures/ci/junit.xsd'), 'utf8');
+/** The activities log in monthly windows, drifting from May 2022; two windows at the end have too few rows. */
+const WINDOWED = [...DRIFT_FROM_MAY_2022, '--timestamp', 'Date', '--ignore', 'Activity ID', '--target', 'Quality', '--task', 'regression'];
+const withWindows = (size: string, minRows: string) => WINDOWED.map((a, i) => (WINDOWED[i - 1] === '--window' ? size : WINDOWED[i - 1] === '--min-window-rows' ? minRows : a));
 
 const markdown = (text: string): Root => fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
 const textOf = (n: Nodes): string => ('value' in n ? n.value : 'children' in n ? n.children.map((c) => textOf(c as Nodes)).join('') : '');
@@ -105,6 +110,62 @@ describe('--format markdown', () => {
   });
 });
 
+describe('--format markdown with windows', () => {
+  it('an "Over time" table: a row per window with rows, drifted columns, failed tests and status; when drift began', async () => {
+    const { dir, report: typed } = await report(WINDOWED, 'json,markdown');
+    const r: any = typed;
+    const text = readFileSync(join(dir, 'summary.md'), 'utf8');
+    const tree = markdown(text);
+    const headings = all(tree, 'heading').map(textOf);
+    expect(headings[1]).toBe('Over time (5 windows of 1mo by Date)');
+    expect(headings[2]).toMatch(/^Drifted columns/);
+    const sentence = driftSentence(r)!;
+    expect(sentence).toMatch(/^drift began in window 2022-05 \(2 windows ago\)/);
+    expect(all(tree, 'paragraph').map(textOf)).toContain(sentence.charAt(0).toUpperCase() + sentence.slice(1));
+    const [table] = all(tree, 'table') as Table[];
+    expect(cells(table)).toEqual([
+      ['Window', 'Rows', 'Drifted columns', 'Tests failed', 'Status'],
+      ...r.windows.map((w: any) => {
+        const label = windowLabel(w, r.windowing) + (w.index === r.windowing.latest_complete ? ' (gated)' : '');
+        if (!w.judged) return [label, String(w.rows), '', '', `not judged: ${w.not_judged_reason}`];
+        const d = w.drift;
+        const status = w.tests.failed.some((t: any) => t.status === 'FAIL') ? '🔴 TESTS FAILING' : d.dataset_drift ? '🟠 DRIFT' : '🟢 OK';
+        return [label, String(w.rows), `${d.number_of_drifted_columns} of ${d.number_of_columns} (${Math.round(d.share_of_drifted_columns * 100)}%)`, `${w.tests.failed_tests} of ${w.tests.total_tests}`, status];
+      }),
+    ]);
+    expect(cells(table).map((row) => row[0])).toEqual(['Window', '2022-05', '2022-06', '2022-07 (gated)', '2022-08', '2022-09']);
+    expect(cells(table)[4][4]).toBe('not judged: only 37 rows (fewer than --min-window-rows 38)');
+  });
+
+  it('lists the latest 30 windows with "and N earlier windows"; column names in the sentence stay literal text', async () => {
+    const { dir, report: typed } = await report(withWindows('3d', '3'), 'json,markdown');
+    const r: any = typed;
+    const text = readFileSync(join(dir, 'summary.md'), 'utf8');
+    expect(r.windows.length).toBeGreaterThan(40);
+    const [table] = all(markdown(text), 'table') as Table[];
+    expect(table.children).toHaveLength(31);
+    expect(cells(table).at(-1)![0]).toBe(windowLabel(r.windows.at(-1), r.windowing));
+    expect(text).toContain(`_…and ${r.windows.length - 30} earlier windows_`);
+    expect(Buffer.byteLength(text)).toBeLessThan(32 * 1024);
+
+    const hostile = '**x** [a](b) @team|c <i>';
+    const renamed = structuredClone(r);
+    for (const w of renamed.windows) for (const c of w.drift?.columns ?? []) c.column = `${hostile} ${c.column}`;
+    renamed.windows[40] = { ...renamed.windows[40], judged: false, drift: null, not_judged_reason: `column "${hostile}": no number` };
+    expect(driftSentence(renamed)).toContain(hostile);
+    const tree = markdown(renderMarkdown(renamed, { dir, formats: ['json'], monitor: 'm' }));
+    const overTime = tree.children.slice(2, tree.children.findIndex((n, i) => i > 2 && n.type === 'heading'));
+    expect(overTime.map((n) => n.type)).toEqual(['heading', 'paragraph', 'table', 'paragraph']);
+    for (const kind of ['html', 'link', 'emphasis', 'strong', 'inlineMath']) expect(overTime.slice(0, 3).flatMap((n) => all(n, kind)), kind).toEqual([]);
+    expect(all(tree, 'paragraph').map(textOf)).toContain(
+      (({ s }) => s.charAt(0).toUpperCase() + s.slice(1))({ s: driftSentence(renamed)! }),
+    );
+    const rows = cells(all(tree, 'table')[0] as Table);
+    expect(rows.every((row) => row.length === 5)).toBe(true);
+    expect(rows.map((row) => row[4])).toContain(`not judged: column "${hostile}": no number`);
+  });
+});
+
 describe('--format junit', () => {
   const validate = (xml: string) => validateXML({ xml: [{ fileName: 'junit.xml', contents: xml }], schema: [{ fileName: 'junit.xsd', contents: XSD }] });
 
@@ -127,6 +188,36 @@ describe('--format junit', () => {
       expect([...xml.matchAll(/<testsuite name="([^"]+)"/g)].map((m) => m[1])).toEqual(groups);
       for (const t of tests) expect(xml).toContain(`classname="${t.group}" name="${caseName(t).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}"`);
     }
+  });
+
+  it('a windowed run adds a "windows" suite: per window a dataset-drift case and a tests case, not judged ones skipped', async () => {
+    const { dir, report: typed } = await report(WINDOWED, 'json,junit');
+    const r: any = typed;
+    const xml = readFileSync(join(dir, 'junit.xml'), 'utf8');
+    expect((await validate(xml)).errors, xml.slice(0, 500)).toEqual([]);
+    const suite = xml.slice(xml.indexOf('<testsuite name="windows"'));
+    const judged = r.windows.filter((w: any) => w.judged);
+    const drifted = judged.filter((w: any) => w.drift.dataset_drift).length;
+    const failing = judged.filter((w: any) => w.tests.failed.some((t: any) => t.status === 'FAIL')).length;
+    const skipped = 2 * (r.windows.length - judged.length);
+    expect(suite).toMatch(new RegExp(`^<testsuite name="windows" tests="${2 * r.windows.length}" failures="${drifted + failing}" errors="0" skipped="${skipped}"`));
+    expect(suite).toContain('<property name="gated" value="window 2022-07"/>');
+    expect([...suite.matchAll(/<testcase classname="windows" name="([^"]+)"/g)].map((m) => m[1])).toEqual(
+      r.windows.flatMap((w: any) => [`window ${windowLabel(w, r.windowing)} dataset drift`, `window ${windowLabel(w, r.windowing)} tests`]),
+    );
+    expect(suite).toMatch(/name="window 2022-05 dataset drift" time="0">\n\s*<failure type="DRIFT" message="4 of 8 columns drifted \(50%; dataset drift at 25%\)">/);
+    expect(suite).toMatch(/name="window 2022-08 tests" time="0">\n\s*<skipped type="not judged" message="only 37 rows/);
+    // The totals count the whole report's suite tests and the window cases.
+    const tests = r.tests.tests;
+    expect(xml).toMatch(
+      new RegExp(`<testsuites [^>]*tests="${tests.length + 2 * r.windows.length}" failures="${tests.filter((t: any) => t.status === 'FAIL').length + drifted + failing}" errors="0"`),
+    );
+    // A hostile reason and column name stay valid XML.
+    const hostile = 'col\u0001"<x>&\n]]>';
+    const windows = structuredClone(r.windows);
+    windows[0].drift.columns[0].column = hostile;
+    windows[3].not_judged_reason = hostile;
+    expect((await validate(renderJunit({ ...r, windows }))).errors).toEqual([]);
   });
 
   it('errors, warnings and hostile text: <error>, a passing case with <system-out>, still schema-valid XML', async () => {

@@ -54,9 +54,13 @@ export function runStatus(report: Pick<Report, 'drift' | 'tests' | 'errors'>): R
     test_errors: tests.filter((t) => t.status === 'ERROR' && t.critical).length,
     column_errors: report.errors.length,
   };
-  const code: StatusCode =
-    counts.column_errors + counts.test_errors > 0 ? 'error' : counts.failed_tests > 0 ? 'tests_failing' : report.drift.dataset_drift ? 'drift' : 'ok';
+  const code = statusCode({ ...counts, dataset_drift: report.drift.dataset_drift });
   return { code, headline: headline(code, counts, report.drift), ...counts };
+}
+
+/** The precedence above, from the counts that decide it: a run's status, and each of its windows'. */
+export function statusCode(c: { column_errors: number; test_errors: number; failed_tests: number; dataset_drift: boolean }): StatusCode {
+  return c.column_errors + c.test_errors > 0 ? 'error' : c.failed_tests > 0 ? 'tests_failing' : c.dataset_drift ? 'drift' : 'ok';
 }
 
 /** `🔴 TESTS FAILING: 37 of 69 tests failed; …`: the line every text channel leads with. */

@@ -1,5 +1,6 @@
 /** How windows read in every output (terminal, Slack, HTML, PNG), so they name a window the same way. */
-import type { Report, ReportWindow, Windowing } from '../report/model.js';
+import type { Report, ReportWindow, StatusCode, Windowing } from '../report/model.js';
+import { statusCode } from '../report/status.js';
 
 /** The last this many judged windows are "recent" for the columns drifting lately. */
 export const RECENT_WINDOWS = 3;
@@ -54,4 +55,16 @@ export function driftSentence(report: Report): string | null {
   const cols = story.recent.map((c) => `${c.column} (${c.windows}/${story.recentCount})`);
   parts.push(`columns drifting in the last ${story.recentCount} window${story.recentCount > 1 ? 's' : ''}: ${cols.length ? cols.join(', ') : 'none'}`);
   return parts.join('; ');
+}
+
+/** A judged window's status by the run's rule (report/status.ts); null for a window that was not judged. */
+export function windowStatus(w: ReportWindow): StatusCode | null {
+  if (!w.judged || !w.drift) return null;
+  const failed = w.tests?.failed ?? [];
+  return statusCode({
+    column_errors: w.errors.length,
+    test_errors: failed.filter((t) => t.status === 'ERROR' && t.critical).length,
+    failed_tests: failed.filter((t) => t.status === 'FAIL').length,
+    dataset_drift: w.drift.dataset_drift,
+  });
 }

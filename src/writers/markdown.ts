@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
-import { changeNote, formatCount, formatNumber, mostDriftedFirst, qualityChanges, RULE_SYMBOL } from '../report/format.js';
+import { changeNote, formatCount, formatNumber, formatPercent, mostDriftedFirst, qualityChanges, RULE_SYMBOL } from '../report/format.js';
 import { scoreFromJson, type Report } from '../report/model.js';
-import { statusLine } from '../report/status.js';
+import { STATUS_LOOK, statusLine } from '../report/status.js';
+import { driftSentence, windowLabel, windowStatus } from '../windows/view.js';
 import { HTML_FILE } from './html/index.js';
 import { JSON_FILE } from './json.js';
 
@@ -15,6 +16,8 @@ export const MARKDOWN_FILE = 'summary.md';
 const TOP_COLUMNS = 25;
 const TOP_TESTS = 50;
 const TOP_PER_TYPE = 10;
+/** Windows listed, the latest ones: the question is how the recent past looks; report.json has them all. */
+const TOP_WINDOWS = 30;
 const NAME_CHARS = 80;
 const TEXT_CHARS = 300;
 
@@ -87,6 +90,36 @@ function testsSection(report: Report): string[] {
   return [...out, ...more(untold)];
 }
 
+/** "Over time": when drift began, then a row per window (the latest TOP_WINDOWS), as the terminal lists them. */
+function windowsSection(report: Report): string[] {
+  const { windows, windowing } = report;
+  if (!windows?.length || !windowing) return [];
+  const gated = windowing.gate === 'latest' ? windowing.latest_complete : null;
+  const shown = windows.slice(-TOP_WINDOWS);
+  const rows = shown.map((w) => {
+    const notes = [w.index === gated ? 'gated' : '', w.complete ? '' : 'incomplete'].filter(Boolean);
+    const label = `${mdText(windowLabel(w, windowing))}${notes.length ? ` (${notes.join(', ')})` : ''}`;
+    const status = windowStatus(w);
+    if (status === null) return `| ${label} | ${formatCount(w.rows)} | | | not judged: ${mdText(w.not_judged_reason ?? '', TEXT_CHARS)} |`;
+    const d = w.drift!;
+    const drifted = `${d.number_of_drifted_columns} of ${d.number_of_columns} (${formatPercent(d.share_of_drifted_columns)})`;
+    const tests = w.tests ? `${w.tests.failed_tests} of ${w.tests.total_tests}` : '';
+    return `| ${label} | ${formatCount(w.rows)} | ${drifted} | ${tests} | ${STATUS_LOOK[status].icon} ${STATUS_LOOK[status].word} |`;
+  });
+  const sentence = driftSentence(report);
+  const by = windowing.timestamp ? ` by ${mdText(windowing.timestamp)}` : '';
+  return [
+    `### Over time (${windows.length} windows of ${mdText(windowing.window)}${by})`,
+    '',
+    ...(sentence ? [mdText(sentence.charAt(0).toUpperCase() + sentence.slice(1), TEXT_CHARS * 2), ''] : []),
+    '| Window | Rows | Drifted columns | Tests failed | Status |',
+    '| --- | ---: | ---: | ---: | --- |',
+    ...rows,
+    '',
+    ...(windows.length > shown.length ? [`_…and ${windows.length - shown.length} earlier windows_`, ''] : []),
+  ];
+}
+
 function qualitySection(report: Report): string[] {
   const mq = report.model_quality;
   if (mq?.classification?.error) return ['### Model quality', '', `Not computed: ${mdText(mq.classification.error, TEXT_CHARS)}`, ''];
@@ -124,6 +157,7 @@ export function renderMarkdown(report: Report, ctx: MarkdownContext): string {
     '',
     `Monitor **${mdText(ctx.monitor)}** · reference ${side(reference)} · current ${side(current)} · mlobs ${report.run.mlobs_version}, ${report.run.finished_at.slice(0, 19).replace('T', ' ')} UTC`,
     '',
+    ...windowsSection(report),
     ...driftSection(report),
     ...testsSection(report),
     ...qualitySection(report),
