@@ -45,7 +45,8 @@ function argHeapsort(v: ArrayLike<number>, tosort: Int32Array, pl: number, n: nu
 /** `np.argsort(v, kind='quicksort')[-1]` for numpy 1.24 on a non-AVX-512 dispatch (argsort has none there). */
 export function npArgsortLast(v: ArrayLike<number>): number {
   const num = v.length;
-  const t = Int32Array.from({ length: num }, (_, i) => i);
+  const t = new Int32Array(num);
+  for (let i = 0; i < num; i++) t[i] = i;
   let pl = 0;
   const pr = num - 1;
   let depth = msb(num) * 2;
