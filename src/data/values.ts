@@ -1,5 +1,7 @@
+import { sharedFloat64 } from '../io/csv/reader.js';
 import type { ParsedColumn } from '../io/csv/types.js';
-import { releaseSorted } from '../stats/numeric/sorted.js';
+import { adoptSorted, cachedSorted, releaseSorted } from '../stats/numeric/sorted.js';
+import { adoptIntegral, cachedIntegral } from '../stats/numeric/cdf_distance.js';
 
 const finiteCache = new WeakMap<ParsedColumn, Float64Array>();
 
@@ -47,6 +49,58 @@ export function pinnedMemo<T>(col: ParsedColumn, key: string, make: () => T): T 
   if (!memo) return make();
   if (!memo.has(key)) memo.set(key, make());
   return memo.get(key) as T;
+}
+
+/** What one pinned column has prepared, as a value a worker can receive (structured clone). */
+export interface PreparedColumn {
+  memo: Map<string, unknown>;
+  finite?: Float64Array;
+  sorted?: Float64Array;
+  integral?: Float64Array;
+}
+
+function shared(a: Float64Array): Float64Array {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const copy = sharedFloat64(a.length);
+  copy.set(a);
+  return copy;
+}
+
+/** Makes `p`'s arrays the cached ones of `col` in this thread. */
+function adopt(col: ParsedColumn, p: PreparedColumn): void {
+  if (!p.finite) return;
+  finiteCache.set(col, p.finite);
+  if (!p.sorted) return;
+  adoptSorted(p.finite, p.sorted);
+  if (p.integral) adoptIntegral(p.sorted, p.integral);
+}
+
+/**
+ * The preparation of pinned columns (memoised profiles, tallies and row checks; finite values, their sorted
+ * copy and its ECDF integrals), for worker threads comparing windows with the same reference: importing it
+ * costs nothing like the sort per column that preparing costs. The arrays move to shared memory first
+ * (here too), so every thread reads one sorted reference instead of holding a copy.
+ */
+export function exportPrepared(cols: readonly ParsedColumn[]): (PreparedColumn | null)[] {
+  return cols.map((col) => {
+    const memo = pinned.get(col);
+    if (!memo) return null;
+    const finite = finiteCache.get(col);
+    const sorted = finite && cachedSorted(finite);
+    const integral = sorted && cachedIntegral(sorted);
+    const p: PreparedColumn = { memo, finite: finite && shared(finite), sorted: sorted && shared(sorted), integral: integral && shared(integral) };
+    adopt(col, p);
+    return p;
+  });
+}
+
+/** Pins `cols` with what exportPrepared gave for the same columns in another thread. */
+export function importPrepared(cols: readonly ParsedColumn[], prepared: readonly (PreparedColumn | null)[]): void {
+  cols.forEach((col, i) => {
+    const p = prepared[i];
+    pinned.set(col, p?.memo ?? new Map());
+    if (p) adopt(col, p);
+  });
 }
 
 export function releaseValues(...cols: (ParsedColumn | undefined)[]): void {

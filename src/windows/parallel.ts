@@ -3,15 +3,17 @@ import { Worker } from 'node:worker_threads';
 import type { ParsedTable } from '../io/csv/types.js';
 import type { Report } from '../report/model.js';
 import type { AnalyzeOptions } from '../pipeline.js';
+import { exportPrepared, type PreparedColumn } from '../data/values.js';
 import { workerScript } from '../workers.js';
 
 export type WindowBody = Omit<Report, 'run'>;
 /** A window's report, or why it could not be analysed (a user-facing error: the window is not judged). */
 export type WindowOutcome = { body: WindowBody } | { reason: string };
 
-/** What the window worker is started with: the reference and how to analyse (see worker.ts). */
+/** What the window worker is started with: the reference, what this thread prepared of it, how to analyse (see worker.ts). */
 export interface WindowWorkerData {
   reference: ParsedTable;
+  prepared: (PreparedColumn | null)[];
   options: AnalyzeOptions;
 }
 export type WindowReply = { index: number; body: WindowBody } | { index: number; error: { name: string; message: string; stack?: string; user: boolean } };
@@ -21,9 +23,11 @@ const MAX_THREADS = 4;
 const MIN_PARALLEL_VALUES = 5_000_000;
 
 /**
- * Analyses `count` windows on this thread and, for big inputs, worker threads: each thread prepares the
- * reference once (its sorted columns stay pinned there) and takes the next window from one queue. A window's
- * table is gathered only when a thread takes it, so at most one per thread is alive.
+ * Analyses `count` windows on this thread and, for big inputs, worker threads, each taking the next window
+ * from one queue. This thread analyses the first window alone: that prepares the whole reference here (the
+ * whole report left part of it to the drift workers), and the workers start with a copy of that preparation
+ * (sorted columns, profiles, row checks) instead of redoing it. A window's table is gathered only when a
+ * thread takes it, so at most one per thread is alive.
  */
 export function runWindows(
   count: number,
@@ -35,17 +39,32 @@ export function runWindows(
   const values = reference.rowCount * reference.columns.length * count;
   const threads = Math.min(availableParallelism(), MAX_THREADS, count);
   const script = options.parallel !== false && threads >= 2 && values >= MIN_PARALLEL_VALUES ? workerScript(import.meta.url, './worker.js') : null;
-  const outcomes = new Array<WindowOutcome>(count);
-  let next = 0;
-  if (!script) {
-    return (async () => {
-      for (; next < count; next++) outcomes[next] = await here(table(next));
+  return (async () => {
+    const outcomes = new Array<WindowOutcome>(count);
+    if (count === 0) return outcomes;
+    outcomes[0] = await here(table(0));
+    if (!script) {
+      for (let i = 1; i < count; i++) outcomes[i] = await here(table(i));
       return outcomes;
-    })();
-  }
+    }
+    return withWorkers(outcomes, table, script, { reference, prepared: exportPrepared(reference.columns), options }, threads, here);
+  })();
+}
+
+/** Windows 1.. of `outcomes` on this thread and `threads - 1` workers (window 0 is done). */
+function withWorkers(
+  outcomes: WindowOutcome[],
+  table: (i: number) => ParsedTable,
+  script: URL,
+  data: WindowWorkerData,
+  threads: number,
+  here: (current: ParsedTable) => Promise<WindowOutcome>,
+): Promise<WindowOutcome[]> {
+  const count = outcomes.length;
+  let next = 1;
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
-    let done = 0;
+    let done = 1;
     let failed = false;
     const finish = (error?: Error) => {
       if (failed) return;
@@ -76,7 +95,6 @@ export function runWindows(
         (e: Error) => finish(e),
       );
     };
-    const data: WindowWorkerData = { reference, options };
     for (let t = 1; t < threads; t++) {
       const worker = new Worker(script, { workerData: data });
       workers.push(worker);

@@ -1,13 +1,13 @@
-/** Window worker thread: prepares the reference once, then analyses one window per message (see parallel.ts). */
+/** Window worker thread: takes the reference as the main thread prepared it, then analyses one window per message (see parallel.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
-import { pinColumns } from '../data/values.js';
+import { importPrepared } from '../data/values.js';
 import { MlobsError } from '../errors.js';
 import type { ParsedTable } from '../io/csv/types.js';
 import { analyze } from '../pipeline.js';
 import type { WindowReply, WindowWorkerData } from './parallel.js';
 
-const { reference, options } = workerData as WindowWorkerData;
-pinColumns(reference.columns, true);
+const { reference, prepared, options } = workerData as WindowWorkerData;
+importPrepared(reference.columns, prepared);
 
 async function analyseWindow(index: number, table: ParsedTable): Promise<void> {
   let reply: WindowReply;

@@ -55,6 +55,13 @@ export function cdfDistance(p: 1 | 2, u: Float64Array, v: Float64Array): number 
 /** Prefix integrals of a sorted side's ECDF, kept while the sorted array lives: a reference serves every window. */
 const integrals = new WeakMap<Float64Array, Float64Array>();
 
+/** The prefix integrals kept for a sorted array, if any (exportPrepared in data/values.ts). */
+export const cachedIntegral = (sorted: Float64Array): Float64Array | undefined => integrals.get(sorted);
+
+export function adoptIntegral(sorted: Float64Array, integral: Float64Array): void {
+  integrals.set(sorted, integral);
+}
+
 /**
  * s[i] = ∫ F(t) dt from x[0] to x[i], F the ECDF of the sorted x: on [x[i-1], x[i]) F is i/n (a tie gives a
  * zero-width step). Summed with Neumaier's compensation, so each entry is the integral rounded once and the

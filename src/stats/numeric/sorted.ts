@@ -95,6 +95,14 @@ export function sortedCopy(a: Float64Array): Float64Array {
   return sorted;
 }
 
+/** The sorted copy made of `a`, if one is kept. */
+export const cachedSorted = (a: Float64Array): Float64Array | undefined => sortedCache.get(a);
+
+/** Takes `sorted` (made elsewhere, e.g. in another thread) as the sorted copy of `a`. */
+export function adoptSorted(a: Float64Array, sorted: Float64Array): void {
+  sortedCache.set(a, sorted);
+}
+
 export function releaseSorted(...arrays: Float64Array[]): void {
   for (const a of arrays) sortedCache.delete(a);
 }
