@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 
 /**
  * The compiled worker script `name` next to the module at `moduleUrl`, or null where there is none to start:
@@ -12,4 +13,25 @@ export function workerScript(moduleUrl: string, name: string): URL | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The end of a worker pool's promise, settled once: `finish(error)` rejects, `finish()` resolves with
+ * `result()`, and either terminates every worker. Later calls (a second failure, a reply already in flight)
+ * do nothing, and `over` tells the pool to hand out no more work.
+ */
+export function settleOnce<T>(workers: readonly Worker[], result: () => T, resolve: (value: T) => void, reject: (error: Error) => void) {
+  let over = false;
+  return {
+    finish(error?: Error): void {
+      if (over) return;
+      over = true;
+      for (const w of workers) void w.terminate();
+      if (error) reject(error);
+      else resolve(result());
+    },
+    get over(): boolean {
+      return over;
+    },
+  };
 }

@@ -5,7 +5,7 @@ import { releaseValues } from '../data/values.js';
 import { UsageError } from '../errors.js';
 import { profileColumn, type ColumnQuality } from '../quality/profile.js';
 import { rowChecks, type RowChecks, type RowChecksInput } from '../quality/summary.js';
-import { workerScript } from '../workers.js';
+import { settleOnce, workerScript } from '../workers.js';
 import { driftColumns, scoreColumn, summarizeDrift, type ColumnOutcome } from './dataset.js';
 import type { DriftOptions } from './options.js';
 
@@ -78,14 +78,8 @@ function analyseInWorkers(
     const idle: Worker[] = [];
     let next = 0;
     let working = false;
-    let failed = false;
-    const finish = (error?: Error) => {
-      if (failed) return;
-      if (error) failed = true;
-      for (const w of workers) void w.terminate();
-      if (error) reject(error);
-      else resolve({ columns, rows });
-    };
+    const pool = settleOnce(workers, () => ({ columns, rows }), resolve, reject);
+    const { finish } = pool;
     const feed = (worker: Worker) => {
       if (next < queue.length) worker.postMessage(queue[next++]);
       else idle.push(worker);
@@ -93,7 +87,7 @@ function analyseInWorkers(
     // This thread's share: one task at a time, yielding between tasks so worker replies get handled.
     const work = () => {
       working = false;
-      if (failed || next >= queue.length) return;
+      if (pool.over || next >= queue.length) return;
       const task = queue[next++];
       let result: ColumnResult | RowChecks;
       try {

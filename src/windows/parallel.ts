@@ -4,7 +4,7 @@ import type { ParsedTable } from '../io/csv/types.js';
 import type { Report } from '../report/model.js';
 import type { AnalyzeOptions } from '../pipeline.js';
 import { exportPrepared, type PreparedColumn } from '../data/values.js';
-import { workerScript } from '../workers.js';
+import { settleOnce, workerScript } from '../workers.js';
 
 export type WindowBody = Omit<Report, 'run'>;
 /** A window's report, or why it could not be analysed (a user-facing error: the window is not judged). */
@@ -65,27 +65,21 @@ function withWorkers(
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
     let done = 1;
-    let failed = false;
-    const finish = (error?: Error) => {
-      if (failed) return;
-      if (error) failed = true;
-      for (const w of workers) void w.terminate();
-      if (error) reject(error);
-      else resolve(outcomes);
-    };
+    const pool = settleOnce(workers, () => outcomes, resolve, reject);
+    const { finish } = pool;
     const record = (index: number, outcome: WindowOutcome) => {
       outcomes[index] = outcome;
       if (++done === count) finish();
     };
     const feed = (worker: Worker) => {
-      if (next < count && !failed) {
+      if (next < count && !pool.over) {
         const index = next++;
         worker.postMessage({ index, table: table(index) });
       }
     };
     // This thread's share: one window at a time, yielding between windows so worker replies get handled.
     const work = () => {
-      if (failed || next >= count) return;
+      if (pool.over || next >= count) return;
       const index = next++;
       here(table(index)).then(
         (outcome) => {
