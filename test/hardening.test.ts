@@ -31,6 +31,45 @@ async function terminatedMidWrite(args: string[], watched: string, staging: (nam
   return new Promise((done) => child.on('close', (c, sig) => done(c ?? sig)));
 }
 
+/**
+ * Polls `out` as a reader of a published set does: resolve it once, then read that run's files. Every read
+ * must find one of the `expected` file lists, with report.html of the same run as report.json.
+ */
+function pollSets(out: string, expected: string[][]): { stop: () => Promise<{ seen: number; problems: string[] }> } {
+  let running = true;
+  let seen = 0;
+  const problems: string[] = [];
+  const poll = async () => {
+    while (running) {
+      await new Promise((r) => setImmediate(r));
+      let real: string;
+      try {
+        real = realpathSync(out);
+      } catch {
+        continue;
+      }
+      try {
+        const names = readdirSync(real).sort();
+        const started = readReport(real).run.started_at as string;
+        const html = readFileSync(join(real, 'report.html'), 'utf8');
+        if (!expected.some((e) => e.join() === names.join())) problems.push(`files ${names.join()}`);
+        else if (!html.includes(utc(started))) problems.push(`report.html of another run than report.json in ${real}`);
+        else seen++;
+      } catch (e) {
+        problems.push(String(e));
+      }
+    }
+  };
+  const poller = poll();
+  return {
+    stop: async () => {
+      running = false;
+      await poller;
+      return { seen, problems };
+    },
+  };
+}
+
 function files(contents: Record<string, string>): string {
   const dir = tempDir();
   for (const [name, text] of Object.entries(contents)) writeFileSync(join(dir, name), text);
@@ -198,14 +237,61 @@ describe('files and runs', () => {
     expect(readdirSync(cwd)).toEqual(['here']);
   });
 
-  it('a run into a used output directory removes the files of the previous set it does not write again', async () => {
-    const out = join(tempDir(), 'latest');
+  it('an output directory holding files of its own is never moved: merged into, with a warning that says so', async () => {
+    const d = tempDir();
+    const out = join(d, 'latest');
     const first = await runCli(['report', '-r', REF, '-c', CUR, '-o', out, '-f', 'json,html,markdown', '--quiet']);
     expect(first.code, first.stderr).toBe(0);
     writeFileSync(join(out, 'notes.txt'), 'mine');
     const second = await runCli(['report', '-r', REF, '-c', CUR, '-o', out, '-f', 'json', '--quiet']);
     expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toBe(
+      `mlobs: warning: output directory ${out} holds files mlobs did not write (notes.txt): its files are replaced one by one, so a reader may see a mix of two runs for a moment; give --out a directory of its own for an atomic switch\n`,
+    );
+    // The files of the previous set this run does not write again are removed.
+    expect(lstatSync(out).isDirectory()).toBe(true);
     expect(readdirSync(out).sort()).toEqual(['notes.txt', 'report.json']);
+    expect(readdirSync(d)).toEqual(['latest']);
+  });
+
+  it('an output that is a real directory holding an earlier run becomes a swapped link: readers see one whole set', async () => {
+    const d = tempDir();
+    const out = join(d, 'latest');
+    // An existing empty directory is replaced whole by the first run.
+    mkdirSync(out);
+    const sets = ['json,html,markdown', 'json,html'];
+    const expected = [
+      ['report.html', 'report.json', 'summary.md'],
+      ['report.html', 'report.json'],
+    ];
+    const first = await runCli(['report', '-r', REF, '-c', CUR, '-o', out, '-f', sets[0], '--quiet']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(readdirSync(d)).toEqual(['latest']);
+    const firstStarted = readReport(out).run.started_at;
+    // The second run finds a real directory holding only the first run's files: it is moved aside whole, and a
+    // link to the new set takes its place (docs/reports.md: the one moment the path is missing).
+    const second = await runCli(['report', '-r', REF, '-c', CUR, '-o', out, '-f', sets[1], '--quiet']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toBe('');
+    expect(lstatSync(out).isSymbolicLink()).toBe(true);
+    expect(readdirSync(out).sort()).toEqual(expected[1]);
+    const runs = readdirSync(join(d, 'latest.runs')).sort();
+    expect(runs).toHaveLength(2);
+    expect(readdirSync(join(d, 'latest.runs', runs[0])).sort()).toEqual(expected[0]);
+    expect(readReport(join(d, 'latest.runs', runs[0])).run.started_at).toBe(firstStarted);
+    // From now on a reader that resolved the output keeps a whole set while the next run publishes.
+    const poller = pollSets(out, expected);
+    const resolved = realpathSync(out);
+    const secondStarted = readReport(resolved).run.started_at;
+    const third = await runCli(['report', '-r', REF, '-c', CUR, '-o', out, '-f', sets[0], '--quiet']);
+    expect(third.code, third.stderr).toBe(0);
+    expect(readdirSync(resolved).sort()).toEqual(expected[1]);
+    expect(readReport(resolved).run.started_at).toBe(secondStarted);
+    expect(realpathSync(out)).not.toBe(resolved);
+    const { seen, problems } = await poller.stop();
+    expect(problems).toEqual([]);
+    expect(seen).toBeGreaterThan(0);
+    expect(readdirSync(d).sort()).toEqual(['latest', 'latest.runs']);
   });
 
   it('an output that is a symlink is swapped whole: a polling reader never sees a mixed or partial set', async () => {
@@ -220,38 +306,12 @@ describe('files and runs', () => {
       ['report.html', 'report.json', 'summary.md'],
       ['report.html', 'report.json'],
     ];
-    let running = true;
-    let seen = 0;
-    const problems: string[] = [];
-    // Reads as a reader of the link does: resolve it once, then read that run's files.
-    const poll = async () => {
-      while (running) {
-        await new Promise((r) => setImmediate(r));
-        let real: string;
-        try {
-          real = realpathSync(out);
-        } catch {
-          continue;
-        }
-        try {
-          const names = readdirSync(real).sort();
-          const started = readReport(real).run.started_at as string;
-          const html = readFileSync(join(real, 'report.html'), 'utf8');
-          if (!expected.some((e) => e.join() === names.join())) problems.push(`files ${names.join()}`);
-          else if (!html.includes(utc(started))) problems.push(`report.html of another run than report.json in ${real}`);
-          else seen++;
-        } catch (e) {
-          problems.push(String(e));
-        }
-      }
-    };
-    const poller = poll();
+    const poller = pollSets(out, expected);
     for (let i = 0; i < 4; i++) {
       const res = await runCli(['report', '-r', REF, '-c', CUR, '-o', out, '-f', sets[i % 2], '--quiet']);
       expect(res.code, res.stderr).toBe(0);
     }
-    running = false;
-    await poller;
+    const { seen, problems } = await poller.stop();
     expect(problems).toEqual([]);
     expect(seen).toBeGreaterThan(0);
     expect(lstatSync(out).isSymbolicLink()).toBe(true);
@@ -319,7 +379,9 @@ describe('files and runs', () => {
 
   it('a signal while a run works leaves no temp file behind', async () => {
     const d = tempDir();
+    // A directory with a file of its own is merged into, so the staging directory is made inside it.
     mkdirSync(join(d, 'out'));
+    writeFileSync(join(d, 'out', 'notes.txt'), 'mine');
     const code = await terminatedMidWrite(['-r', REF, '-c', CUR, '-o', join(d, 'out')], join(d, 'out'), (f) => f.startsWith('.staging'));
     expect([143, 0]).toContain(code);
     expect(readdirSync(join(d, 'out')).filter((f) => f.startsWith('.'))).toEqual([]);

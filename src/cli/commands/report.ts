@@ -214,6 +214,7 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
     const outDir = ctx.several ? join(base, run.monitor) : base;
     // A claimed default directory is new and empty: published whole, like a missing -o.
     const output = await openOutput(outDir, OUTPUT_FILES, explicitDir === undefined && !ctx.several);
+    if (output.notice) io.stderr(`mlobs: warning: ${output.notice}\n`);
     const written: string[] = [];
     try {
       const staged: string[] = [];
