@@ -247,8 +247,9 @@ async function swapLink(dir: string, runs: string, staging: string): Promise<voi
  */
 async function realDirKind(dir: string, owned: readonly string[]): Promise<{ kind: 'new' | 'convert' | 'dir'; notice?: string }> {
   const known = new Set([...owned, LOCK]);
-  const entries = await readdir(dir);
-  const foreign = entries.filter((e) => !known.has(e) && !TEMP.test(e));
+  const entries = await readdir(dir, { withFileTypes: true });
+  // What a run leaves is regular files (and a temp staging directory of a killed run); anything else is not ours.
+  const foreign = entries.filter((e) => !TEMP.test(e.name) && !(known.has(e.name) && e.isFile())).map((e) => e.name);
   const [self, parent] = await Promise.all([stat(dir), stat(dirname(resolve(dir)))]);
   const reason =
     foreign.length > 0

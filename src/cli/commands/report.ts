@@ -38,7 +38,6 @@ function utcStamp(d: Date): string {
 
 export interface ResolvedReport {
   report: ReportOptions;
-  outDir: string;
   formats: string[];
   failOn: FailOn;
   promMaxColumns: number;
@@ -69,7 +68,7 @@ export async function planRuns(command: CommandName, flags: Record<string, unkno
 }
 
 /** One run's settings → validated options. Everything wrong with them is found here, before any data is read. */
-export function resolveReportOptions(run: PlannedRun, flags: Record<string, unknown>, outDir: string): ResolvedReport {
+export function resolveReportOptions(run: PlannedRun, flags: Record<string, unknown>): ResolvedReport {
   const { config, origins } = run;
   const get = <T>(path: string) => getPath(config, path) as T;
   const current = get<string | undefined>('current');
@@ -131,7 +130,6 @@ export function resolveReportOptions(run: PlannedRun, flags: Record<string, unkn
       suite: suiteOptions(get<TestsSettings | undefined>('tests')),
       origins,
     },
-    outDir,
     formats,
     failOn: get('fail_on'),
     promMaxColumns: get('prometheus.max_columns'),
@@ -193,10 +191,13 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
   const textfileDir = getPath(run.config, 'prometheus.textfile_dir') as string | undefined;
   try {
     const explicitDir = getPath(run.config, 'output.dir') as string | undefined;
+    const resolved = resolveReportOptions(run, flags);
+    // The default directory is claimed only when the run writes (then perhaps as `<timestamp>-2`): the checks
+    // and the notify history before it need only its parent and this monitor's place below it.
     const dir = explicitDir ?? ctx.defaultOutDir;
-    const resolved = resolveReportOptions(run, flags, ctx.several ? join(dir, run.monitor) : dir);
+    const planned = ctx.several ? join(dir, run.monitor) : dir;
     // Nothing is created before the inputs are read and checked: a failed run leaves no empty directory.
-    await checkCreatable(resolved.outDir);
+    await checkCreatable(planned);
     for (const format of resolved.formats) await WRITERS[format].preflight?.();
     const notifier = await prepareNotifier(run.config.notify as NotifySettings, {
       io,
@@ -204,7 +205,7 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
       quiet: !!flags.quiet,
       debug: !!flags.debug,
       previous: flags.previous as string | undefined,
-      history: historyFor(dir, resolved.outDir),
+      history: historyFor(dir, planned),
     });
     const links = run.config.links as ReportLinks | undefined;
     const report = { ...(await runReport(resolved.report)), monitor: run.monitor, ...(links && { links }) };
@@ -214,12 +215,12 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
     const outDir = ctx.several ? join(base, run.monitor) : base;
     // A claimed default directory is new and empty: published whole, like a missing -o.
     const output = await openOutput(outDir, OUTPUT_FILES, explicitDir === undefined && !ctx.several);
-    if (output.notice) io.stderr(`mlobs: warning: ${output.notice}\n`);
     const written: string[] = [];
     try {
       const staged: string[] = [];
       for (const format of resolved.formats) staged.push(...(await WRITERS[format].write(report, output.staging, { ...prom, formats: resolved.formats, finalDir: outDir })));
       written.push(...(await output.commit(staged)));
+      if (output.notice) io.stderr(`mlobs: warning: ${output.notice}\n`);
     } catch (e) {
       await output.abort();
       if (explicitDir === undefined) await rmdir(base).catch(() => undefined);
