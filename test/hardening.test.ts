@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UNSAFE_CHARACTER } from '../src/printable.js';
 import { utc } from '../src/writers/html/common.js';
-import { BIN, readReport, ROOT, spawnCli, tempDir, type CliResult } from './helpers/cli.js';
+import { BIN, readReport, ROOT, runCli, spawnCli, tempDir, type CliResult } from './helpers/cli.js';
 import { FakeSlack, WEBHOOK_PATH } from './helpers/fake_slack.js';
 
-/**
- * The built CLI as a child process: these tests are about what only a real process shows (the terminal guard on
- * process output, signals, the umask, the working directory, worker threads).
+/*
+ * The CLI runs in this process (`runCli`) unless a test is about what only a real process shows, where it runs
+ * built, as a child process (`spawnCli`): the terminal guard on process output, signals, the umask, the working
+ * directory, worker threads.
  */
-const runCli = spawnCli;
 
 /**
  * Starts `mlobs report ARGS` and sends SIGTERM once a file matching `staging` appears in `watched`: mid-write.
@@ -176,7 +176,7 @@ describe('terminal and CI safety', () => {
       ].join('\n') + '\n';
     const d = files({ 'r\u001b[1m.csv': make(0), 'c.csv': make(2) });
     for (const cmd of ['report', 'test']) {
-      const res = await runCli([cmd, '-r', join(d, 'r\u001b[1m.csv'), '-c', join(d, 'c.csv'), '-o', join(d, `out-${cmd}`), '--fail-on', 'never']);
+      const res = await spawnCli([cmd, '-r', join(d, 'r\u001b[1m.csv'), '-c', join(d, 'c.csv'), '-o', join(d, `out-${cmd}`), '--fail-on', 'never']);
       expect(res.code, res.stderr).toBe(0);
       for (const line of `${res.stdout}${res.stderr}`.split('\n')) {
         expect(line).not.toMatch(CONTROL);
@@ -188,7 +188,7 @@ describe('terminal and CI safety', () => {
 
   it('an error naming a hostile column is one escaped line', async () => {
     const d = files({ 'a.csv': 'a,b\n1,2\n', 'b.csv': 'a,b\n1,2\n' });
-    const res = await runCli(['report', '-r', join(d, 'a.csv'), '-c', join(d, 'b.csv'), '--target', 'bad\u2028::error::name\u009b2J', '-o', join(d, 'o')]);
+    const res = await spawnCli(['report', '-r', join(d, 'a.csv'), '-c', join(d, 'b.csv'), '--target', 'bad\u2028::error::name\u009b2J', '-o', join(d, 'o')]);
     expect(res.code).toBe(2);
     expect(res.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(res.stderr.trimEnd()).not.toMatch(CONTROL);
@@ -197,7 +197,7 @@ describe('terminal and CI safety', () => {
   it('a very long label is capped on the terminal', async () => {
     const long = 'L'.repeat(100_000);
     const d = files({ 'r.csv': csv([long, 'x'], 20, (i) => [i, i % 3]), 'c.csv': csv([long, 'x'], 20, (i) => [i + 5, i % 3]) });
-    const res = await runCli(['report', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '-o', join(d, 'o')]);
+    const res = await spawnCli(['report', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '-o', join(d, 'o')]);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout.length).toBeLessThan(20_000);
     expect(res.stdout).toContain('(100000 characters)');
@@ -210,7 +210,7 @@ describe('files and runs', () => {
 
   it('runs started in the same second get a directory each', async () => {
     const cwd = tempDir();
-    const results = await Promise.all([0, 1, 2].map(() => runCli(['report', '-r', REF, '-c', CUR, '--quiet'], { cwd })));
+    const results = await Promise.all([0, 1, 2].map(() => spawnCli(['report', '-r', REF, '-c', CUR, '--quiet'], { cwd })));
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     const dirs = readdirSync(join(cwd, 'reports'));
     expect(dirs).toHaveLength(3);
@@ -223,16 +223,16 @@ describe('files and runs', () => {
     writeFileSync(join(d, 'monitors', 'one.yaml'), 'reference: ../r.csv\ncurrent: ../c.csv\noutput:\n  dir: out\nprometheus:\n  textfile_dir: prom\n');
     writeFileSync(join(d, 'monitors', 'many.yaml'), 'monitors:\n  - name: a\n    reference: ../r.csv\n    current: ../c.csv\n    output:\n      dir: many\n');
     const cwd = tempDir();
-    const one = await runCli(['report', '--config', join(d, 'monitors', 'one.yaml'), '--quiet'], { cwd });
+    const one = await spawnCli(['report', '--config', join(d, 'monitors', 'one.yaml'), '--quiet'], { cwd });
     expect(one.code, one.stderr).toBe(0);
     expect(readdirSync(join(d, 'monitors', 'out'))).toContain('report.json');
     expect(readdirSync(join(d, 'monitors', 'prom'))).toEqual(['mlobs_default.prom']);
-    const many = await runCli(['report', '--config', join(d, 'monitors', 'many.yaml'), '--quiet'], { cwd });
+    const many = await spawnCli(['report', '--config', join(d, 'monitors', 'many.yaml'), '--quiet'], { cwd });
     expect(many.code, many.stderr).toBe(0);
     expect(existsSync(join(d, 'monitors', 'many', 'a', 'report.json'))).toBe(true);
     expect(readdirSync(cwd)).toEqual([]);
     // A flag is relative to the working directory, as on any command line.
-    const flag = await runCli(['report', '--config', join(d, 'monitors', 'one.yaml'), '-o', 'here', '--quiet'], { cwd });
+    const flag = await spawnCli(['report', '--config', join(d, 'monitors', 'one.yaml'), '-o', 'here', '--quiet'], { cwd });
     expect(flag.code, flag.stderr).toBe(0);
     expect(readdirSync(cwd)).toEqual(['here']);
   });
@@ -340,11 +340,11 @@ describe('files and runs', () => {
 
   it('a failed run creates no output directory', async () => {
     const d = tempDir();
-    const res = await runCli(['report', '-r', join(d, 'missing.csv'), '-c', CUR, '-o', join(d, 'new', 'out')]);
+    const res = await spawnCli(['report', '-r', join(d, 'missing.csv'), '-c', CUR, '-o', join(d, 'new', 'out')]);
     expect(res.code).toBe(2);
     expect(existsSync(join(d, 'new'))).toBe(false);
     const cwd = tempDir();
-    const dflt = await runCli(['report', '-r', join(d, 'missing.csv'), '-c', CUR], { cwd });
+    const dflt = await spawnCli(['report', '-r', join(d, 'missing.csv'), '-c', CUR], { cwd });
     expect(dflt.code).toBe(2);
     expect(readdirSync(cwd)).toEqual([]);
   });
@@ -372,7 +372,7 @@ describe('files and runs', () => {
     const stale = ['.report.json.99999999.deadbeef.tmp', '.staging.99999999.0badf00d.tmp'];
     writeFileSync(join(d, 'out', stale[0]), '{');
     mkdirSync(join(d, 'out', stale[1]));
-    const res = await runCli(['report', '-r', REF, '-c', CUR, '-o', join(d, 'out'), '--format', 'json,prom', '--quiet']);
+    const res = await spawnCli(['report', '-r', REF, '-c', CUR, '-o', join(d, 'out'), '--format', 'json,prom', '--quiet']);
     expect(res.code, res.stderr).toBe(0);
     expect(readdirSync(join(d, 'out')).sort()).toEqual(['metrics.prom', 'report.json']);
   });
@@ -399,7 +399,7 @@ describe('schedule', () => {
       ['-r', REF, '-c', CUR, '--stattest', 'kolmogorov'],
       ['--config', join(d, 'm.yaml'), '--monitor', 'b'],
     ]) {
-      const res = await runCli(['schedule', '--cron', '* * * * * *', '--log-format', 'json', ...args, '-o', join(d, 'out')]);
+      const res = await spawnCli(['schedule', '--cron', '* * * * * *', '--log-format', 'json', ...args, '-o', join(d, 'out')]);
       expect(res.code, args.join(' ')).toBe(2);
       expect(res.stdout).toBe('');
       expect(res.stderr).toMatch(/^mlobs: error: /);
@@ -532,13 +532,13 @@ describe('Slack', () => {
 
   it('a Slack error text is printed escaped and capped; a secret echoed from the webhook URL is redacted', async () => {
     slack.script('/api/chat.postMessage', { json: { ok: false, error: `weird\u001b[2J${'x'.repeat(5000)}` } });
-    const bot = await runCli(['notify', report, '--slack-channel', '#ml'], { env: env({ SLACK_BOT_TOKEN: TOKEN }) });
+    const bot = await spawnCli(['notify', report, '--slack-channel', '#ml'], { env: env({ SLACK_BOT_TOKEN: TOKEN }) });
     expect(bot.code).toBe(4);
     expect(bot.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(bot.stderr.length).toBeLessThan(500);
     expect(bot.stderr.trimEnd()).not.toMatch(CONTROL);
     slack.script(WEBHOOK_PATH, { status: 400, text: 'bad request: sig=querySecret0123456789 rejected' });
-    const hook = await runCli(['notify', report], { env: env({ SLACK_WEBHOOK_URL: `${slack.webhookUrl}?sig=querySecret0123456789` }) });
+    const hook = await spawnCli(['notify', report], { env: env({ SLACK_WEBHOOK_URL: `${slack.webhookUrl}?sig=querySecret0123456789` }) });
     expect(hook.code).toBe(4);
     expect(hook.stderr).not.toContain('querySecret0123456789');
   });
@@ -630,7 +630,7 @@ describe('standing guard', () => {
     const ref = join(d, name);
     const cur = join(d, 'c.csv');
     for (const cmd of ['report', 'test']) {
-      const res = await runCli([cmd, '-r', ref, '-c', cur, '-o', join(out, cmd), '--fail-on', 'never', '-f', 'json,html,markdown,junit']);
+      const res = await spawnCli([cmd, '-r', ref, '-c', cur, '-o', join(out, cmd), '--fail-on', 'never', '-f', 'json,html,markdown,junit']);
       expect(res.code, res.stderr).toBe(0);
       expectClean(res, cmd);
     }
@@ -639,18 +639,18 @@ describe('standing guard', () => {
       ['--categorical', `${H[1]}?`],
       ['--per-column-stattest', `${H[3]}=nope`],
     ]) {
-      const res = await runCli(['report', '-r', ref, '-c', cur, '-o', join(d, 'x'), ...bad]);
+      const res = await spawnCli(['report', '-r', ref, '-c', cur, '-o', join(d, 'x'), ...bad]);
       expect(res.code).toBe(2);
       expectClean(res, bad.join(' '));
     }
-    expectClean(await runCli(['report', '-r', join(d, `missing${H.join('')}.csv`.replace(/\n/g, '_')), '-c', cur]), 'missing file');
+    expectClean(await spawnCli(['report', '-r', join(d, `missing${H.join('')}.csv`.replace(/\n/g, '_')), '-c', cur]), 'missing file');
     const report = join(out, 'report', 'report.json');
     const env = { SLACK_BOT_TOKEN: 'xoxb-1-2-guard', SLACK_WEBHOOK_URL: '', MLOBS_SLACK_API_URL: slack.apiUrl };
     slack.script('/api/chat.postMessage', { json: { ok: false, error: H.join('') } });
-    expectClean(await runCli(['notify', report, '--slack-channel', H[0]], { env }), 'notify, bot');
+    expectClean(await spawnCli(['notify', report, '--slack-channel', H[0]], { env }), 'notify, bot');
     slack.script(WEBHOOK_PATH, { status: 400, text: H.join('') });
-    expectClean(await runCli(['notify', report], { env: { ...env, SLACK_BOT_TOKEN: '', SLACK_WEBHOOK_URL: slack.webhookUrl } }), 'notify, webhook');
-    expectClean(await runCli(['notify', report, '--slack-channel', '#x', '--notify-optional'], { env: { ...env, SLACK_BOT_TOKEN: '' } }), 'notify, optional');
+    expectClean(await spawnCli(['notify', report], { env: { ...env, SLACK_BOT_TOKEN: '', SLACK_WEBHOOK_URL: slack.webhookUrl } }), 'notify, webhook');
+    expectClean(await spawnCli(['notify', report, '--slack-channel', '#x', '--notify-optional'], { env: { ...env, SLACK_BOT_TOKEN: '' } }), 'notify, optional');
     for (const format of ['text', 'json']) {
       const child = spawn(
         process.execPath,
