@@ -18,6 +18,7 @@ import { VERSION } from './version.js';
 import { SCHEMA_VERSION, type EngineInfo, type Report } from './report/model.js';
 import { runStatus } from './report/status.js';
 import { readSource, type DatabaseSource } from './sources/database.js';
+import type { PushdownWindows } from './sources/pushdown/index.js';
 import { analyzeWindows, windowInputs, type WindowOptions } from './windows/index.js';
 import { pinColumns } from './data/values.js';
 
@@ -162,11 +163,15 @@ export async function runReport(options: ReportOptions): Promise<Report> {
   let tables: ParsedTable[];
   let pushdown: AnalyzeOptions['pushdown'];
   let drift = options.drift;
+  let engineWindows: PushdownWindows | undefined;
+  const w = options.windows;
   if (options.source) {
-    const data = await readSource(options.source, options.drift);
+    const spec = w?.spec?.kind === 'calendar' ? w.spec : undefined;
+    const data = await readSource(options.source, options.drift, spec && w?.timestamp ? { timestamp: w.timestamp, spec } : undefined);
     tables = [data.reference, data.current];
     pushdown = { rowChecks: data.rowChecks, engine: data.engine };
     drift = { ...drift, unordered: data.unordered };
+    engineWindows = data.windows;
   } else {
     tables = await readSources(sameFile ? [options.current] : [options.reference, options.current], {
       csv: options.csv,
@@ -175,8 +180,11 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     });
   }
   const t1 = performance.now();
-  const w = options.windows;
-  const inputs = w ? windowInputs(tables[0], tables[tables.length - 1], sameFile, w) : { reference: tables[0], current: tables[1], ts: null, referenceRows: null };
+  const inputs = engineWindows
+    ? { reference: tables[0], current: tables[1], ts: engineWindows.timestamps, referenceRows: null }
+    : w
+      ? windowInputs(tables[0], tables[tables.length - 1], sameFile, w)
+      : { reference: tables[0], current: tables[1], ts: null, referenceRows: null };
   const analyzeOptions: AnalyzeOptions = {
     roles: options.roles,
     drift,
@@ -194,9 +202,15 @@ export async function runReport(options: ReportOptions): Promise<Report> {
   try {
     body = await analyze(inputs.reference, inputs.current, analyzeOptions);
     // Windows run here and, for big inputs, on worker threads that each prepare the reference once.
+    // The engine counted each window's row checks; its windows stay on this thread, which has them.
+    const windowAnalysis = engineWindows ? { ...analyzeOptions, parallel: false } : analyzeOptions;
     windowed = w?.spec
-      ? await analyzeWindows(inputs, { ...w, spec: w.spec }, started.getTime(), analyzeOptions, async (cur) => {
-          const { driftThreads: _, ...window } = await analyze(inputs.reference, cur, { ...analyzeOptions, parallel: false });
+      ? await analyzeWindows(inputs, { ...w, spec: w.spec }, started.getTime(), windowAnalysis, async (cur, slice) => {
+          const rowChecks = engineWindows && pushdown && [pushdown.rowChecks[0], engineWindows.rowChecks(slice.start!, cur.columns)];
+          const { driftThreads: _, ...window } = await analyze(inputs.reference, cur, {
+            ...windowAnalysis,
+            pushdown: pushdown && rowChecks ? { ...pushdown, rowChecks } : pushdown,
+          });
           return window;
         })
       : undefined;

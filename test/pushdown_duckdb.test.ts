@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readReport, tempDir } from './helpers/cli.js';
 import { columnsFromCsv, writeCsv } from './helpers/clickhouse_load.js';
 import { GOLDEN_DATASETS } from './helpers/golden.js';
-import { expectSameReport, runHere } from './helpers/pushdown.js';
+import { expectSameReport, expectSameWindows, runHere, splitLog } from './helpers/pushdown.js';
 
 const sources: [string, string, string][] = [['activities', 'fixtures/activities/reference.csv', 'fixtures/activities/current.csv']];
 for (const name of readdirSync(GOLDEN_DATASETS)) sources.push([name, join(GOLDEN_DATASETS, name, 'reference.csv'), join(GOLDEN_DATASETS, name, 'current.csv')]);
@@ -30,6 +30,25 @@ describe('the pushdown plan on embedded DuckDB (--source duckdb:) equals the CSV
       const duck = readReport(b);
       expectSameReport(csv, duck, { name: 'duckdb' });
       expect(duck.engine.version).toMatch(/^v\d/);
+      rmSync(dir, { recursive: true, force: true });
+    });
+  }
+});
+
+describe('calendar windows pushed down to DuckDB (GROUP BY window) equal the in-memory windows', () => {
+  for (const window of ['1mo', '7d']) {
+    it(`the activities log, --window ${window}`, async () => {
+      const dir = tempDir();
+      const { ref, cur } = await splitLog(dir);
+      const flags = ['--timestamp', 'Date', '--window', window, '--min-window-rows', '5', '--drift-share', '0.25', '--stattest-threshold', '0.2'];
+      const [a, b] = [join(dir, 'csv'), join(dir, 'duckdb')];
+      expect(await runHere(['report', '-r', ref, '-c', cur, ...flags, '-o', a])).toMatchObject({ code: 0, stderr: '' });
+      const sql = (path: string) => `SELECT * FROM read_csv('${path}', header = true, quote = '"')`;
+      expect(await runHere(['report', '--source', 'duckdb:', '--reference-sql', sql(ref), '--current-sql', sql(cur), ...flags, '-o', b])).toMatchObject({
+        code: 0,
+        stderr: '',
+      });
+      expectSameWindows(readReport(a), readReport(b), { name: 'duckdb' });
       rmSync(dir, { recursive: true, force: true });
     });
   }

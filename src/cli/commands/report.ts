@@ -84,7 +84,10 @@ export function resolveReportOptions(run: PlannedRun, flags: Record<string, unkn
     if (reference || current) throw new UsageError('--source queries a database: give --reference-sql and --current-sql, not --reference/--current files');
     if (!referenceSql) throw new UsageError('missing --reference-sql <sql> (or `reference_sql:` in the config file) for --source');
     if (!currentSql) throw new UsageError('missing --current-sql <sql> (or `current_sql:` in the config file) for --source');
-    if (windows) throw new UsageError('--timestamp/--window/--reference-range work on files (CSV or Parquet), not yet with --source: window the data in --current-sql instead');
+    if (windows?.referenceRange) throw new UsageError('--reference-range cuts a period out of a file; with --source the reference period is the WHERE clause of --reference-sql');
+    if (windows?.spec?.kind === 'rows') {
+      throw new UsageError(`--window ${windows.spec.text} needs the rows in order, which the engine's aggregates do not keep; with --source use a calendar window (1h, 6h, 1d, 7d, 1mo)`);
+    }
   } else {
     if (referenceSql || currentSql || pullRows) throw new UsageError('--reference-sql, --current-sql and --pushdown-pull-rows need --source <url>');
     if (!current) throw new UsageError('missing --current <file> (or `current:` in the config file)');

@@ -4,6 +4,7 @@
  * its values sorted (missing last): exactly what order-free statistics need (the sorted-merge tests,
  * quantiles, histograms, per-label counts), and nothing that pairs cells of one row across columns.
  */
+import { SourceError } from '../../errors.js';
 import { sharedFloat64, sharedInt32 } from '../../io/csv/reader.js';
 import type { ParsedColumn } from '../../io/csv/types.js';
 import type { Cell, ValueKind } from './engine.js';
@@ -89,6 +90,59 @@ export async function columnFromCounts(name: string, kind: ValueKind, batches: A
   }
   col.numericCount = total - missing;
   return { column: col, distinct: values.length, mostCommonTied };
+}
+
+/** Where each window's rows lie in a windowed current column: one contiguous block per window key (null: no time). */
+export type WindowBlocks = Map<number | null, { offset: number; rows: number }>;
+
+/**
+ * `(window key, value, count)` rows of one column (any order) → the column with each window's values in its
+ * block (missing at the block's end), so cutting the column at the blocks gives each window's own column.
+ */
+export async function columnFromWindowCounts(name: string, kind: ValueKind, batches: AsyncIterable<Cell[][]>, blocks: WindowBlocks): Promise<ReducedColumn> {
+  let total = 0;
+  for (const b of blocks.values()) total += b.rows;
+  const col = base(name, total, 0, kind);
+  const codes = kind === 'text' ? sharedInt32(total).fill(-1) : null;
+  const front = new Map([...blocks].map(([key, b]) => [key, b.offset]));
+  const back = new Map([...blocks].map(([key, b]) => [key, b.offset + b.rows]));
+  // Counts per value over all windows: the whole column's distinct values and most common one.
+  const counts = new Map<number | string, number>();
+  const textCode = new Map<string, number>();
+  const disagree = () => new SourceError(`column "${name}": the engine's counts per window disagree with its row counts (did the data change during the run?)`);
+  for await (const batch of batches) {
+    for (const [w, v, n] of batch) {
+      const key = w === null ? null : Number(w);
+      const count = Number(n);
+      const at = front.get(key);
+      if (at === undefined || at + count > back.get(key)!) throw disagree();
+      if (v === null || (typeof v === 'number' && Number.isNaN(v))) {
+        back.set(key, back.get(key)! - count);
+        col.missingCount += count;
+        continue;
+      }
+      counts.set(v, (counts.get(v) ?? 0) + count);
+      front.set(key, at + count);
+      if (!codes) {
+        col.numbers.fill(v as number, at, at + count);
+        continue;
+      }
+      let code = textCode.get(String(v));
+      if (code === undefined) {
+        code = col.texts.push(String(v)) - 1;
+        textCode.set(String(v), code);
+        col.textCounts.push(0);
+      }
+      codes.fill(code, at, at + count);
+      col.textCounts[code] += count;
+    }
+  }
+  for (const [key, at] of front) if (at !== back.get(key)) throw disagree();
+  if (codes) {
+    col.textCodes = codes;
+    col.textCount = total - col.missingCount;
+  } else col.numericCount = total - col.missingCount;
+  return { column: col, distinct: counts.size, mostCommonTied: tied([...counts.values()], col.missingCount) };
 }
 
 /** One column's cells in the engine's row order (NULL and NaN missing), for the tests that permute rows. */
