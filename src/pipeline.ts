@@ -18,7 +18,7 @@ import { VERSION } from './version.js';
 import { SCHEMA_VERSION, type EngineInfo, type Report } from './report/model.js';
 import { runStatus } from './report/status.js';
 import { readSource, type DatabaseSource } from './sources/database.js';
-import type { PushdownWindows } from './sources/pushdown/index.js';
+import type { PushdownColumns, PushdownWindows } from './sources/pushdown/index.js';
 import { analyzeWindows, windowInputs, type WindowOptions } from './windows/index.js';
 import { pinColumns } from './data/values.js';
 
@@ -52,7 +52,13 @@ export interface AnalyzeOptions {
    * Set when the tables came from per-column aggregates (pushdown): their columns are not row-aligned, so the
    * row checks come counted by the engine and nothing that pairs the cells of a row across columns is computed.
    */
-  pushdown?: { rowChecks: RowChecks[]; engine: EngineInfo };
+  pushdown?: {
+    engine: EngineInfo;
+    /** The row checks as the engine counted them (windowed runs, whose columns are expanded up front). */
+    rowChecks?: RowChecks[];
+    /** Columns fetched one at a time as they are analysed, the tables holding only what typing needs. */
+    columns?: PushdownColumns;
+  };
 }
 
 /** A per-column setting for a column no file has is a typo; ignoring it would silently test the wrong way. */
@@ -104,10 +110,10 @@ export async function analyze(
             rowChecksInput(reference, typing.plans, profiles.map((q) => q.ref)),
             rowChecksInput(current, typing.plans, profiles.map((q) => q.cur)),
           ],
-    { parallel: options.parallel },
+    { parallel: options.parallel, load: pushdown?.columns?.load },
   );
   const { drift, errors, threads, quality } = computed;
-  const rows = pushdown?.rowChecks ?? computed.rows;
+  const rows = pushdown?.rowChecks ?? (await pushdown?.columns?.rowChecks()) ?? computed.rows;
   const warnings = [...typing.warnings];
   for (const t of [reference, current]) {
     if (t.invalidUtf8 === null) continue;
@@ -142,7 +148,7 @@ export async function analyze(
       na_values: [...options.naValues],
       ...(options.drift.correction && { correction: options.drift.correction }),
     },
-    columns: describeColumns(typing.plans, quality),
+    columns: computed.columns ?? describeColumns(typing.plans, quality),
     drift,
     quality: dataQuality(reference, current, typing.plans, quality, rows),
     target_drift: pushdown ? undefined : targetDrift(typing.plans),
@@ -169,7 +175,7 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     const spec = w?.spec?.kind === 'calendar' ? w.spec : undefined;
     const data = await readSource(options.source, options.drift, spec && w?.timestamp ? { timestamp: w.timestamp, spec } : undefined);
     tables = [data.reference, data.current];
-    pushdown = { rowChecks: data.rowChecks, engine: data.engine };
+    pushdown = { rowChecks: data.rowChecks, columns: data.columns, engine: data.engine };
     drift = { ...drift, unordered: data.unordered };
     engineWindows = data.windows;
   } else {
@@ -206,7 +212,7 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     const windowAnalysis = engineWindows ? { ...analyzeOptions, parallel: false } : analyzeOptions;
     windowed = w?.spec
       ? await analyzeWindows(inputs, { ...w, spec: w.spec }, started.getTime(), windowAnalysis, async (cur, slice) => {
-          const rowChecks = engineWindows && pushdown && [pushdown.rowChecks[0], engineWindows.rowChecks(slice.start!, cur.columns)];
+          const rowChecks = engineWindows && pushdown?.rowChecks && [pushdown.rowChecks[0], engineWindows.rowChecks(slice.start!, cur.columns)];
           const { driftThreads: _, ...window } = await analyze(inputs.reference, cur, {
             ...windowAnalysis,
             pushdown: pushdown && rowChecks ? { ...pushdown, rowChecks } : pushdown,

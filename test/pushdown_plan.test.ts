@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { clickHouseKind, parseClickHouseUrl } from '../src/sources/clickhouse.js';
 import { duckDbKind } from '../src/sources/duckdb/engine.js';
 import type { Cell } from '../src/sources/pushdown/engine.js';
-import { duplicatedRowsSql, quoteIdent, rowChecksSql, valueCountsSql } from '../src/sources/pushdown/plan.js';
-import { columnFromCounts } from '../src/sources/pushdown/reduce.js';
+import { duplicatedRowsSql, quoteIdent, rowChecksSql, valueCountsSql, windowKeySql, windowKeyStart } from '../src/sources/pushdown/plan.js';
+import { columnFromCounts, columnFromRows } from '../src/sources/pushdown/reduce.js';
+import { DuckDbEngine } from '../src/sources/duckdb/engine.js';
+import { parseWindowSpec, windowStart } from '../src/windows/spec.js';
 
 async function* batches(rows: Cell[][]): AsyncIterable<Cell[][]> {
   yield rows.slice(0, 2);
@@ -59,6 +61,30 @@ describe('pushdown plan and reduction', () => {
     expect(text.column.texts).toEqual(['b', 'a']);
     expect(Array.from(text.column.textCodes!)).toEqual([0, 0, 0, 1, -1, -1]);
     expect(text.mostCommonTied).toBe(false);
+  });
+
+  it('pulled rows keep query order: numbers with NaN missing, texts dictionary-encoded in first-seen order', async () => {
+    const x = await columnFromRows('x', 'integer', batches([[3], [null], [1], [NaN], [3]]));
+    expect(Array.from(x.numbers)).toEqual([3, NaN, 1, NaN, 3]);
+    expect(x).toMatchObject({ missingCount: 2, numericCount: 3, textCodes: null, integerLiterals: true });
+    const c = await columnFromRows('c', 'text', batches([['b'], [null], ['a'], ['b']]));
+    expect([c.texts, c.textCounts, Array.from(c.textCodes!), c.missingCount, c.textCount]).toEqual([['b', 'a'], [2, 1], [0, -1, 1, 0], 1, 3]);
+  });
+
+  it('the window key is floor division on epoch seconds or month numbers, the start windowStart gives', () => {
+    const engine = new DuckDbEngine();
+    const ts = { name: 't', engineType: 'TIMESTAMP', kind: 'text' as const };
+    expect(windowKeySql(engine, ts, '"t"', parseWindowSpec('6h') as any)).toBe('floor((epoch("t")) / 21600) * 21600');
+    expect(windowKeySql(engine, ts, '"t"', parseWindowSpec('7d') as any)).toBe('floor((epoch("t") + 259200) / 604800) * 604800 - 259200');
+    expect(windowKeySql(engine, ts, '"t"', parseWindowSpec('1mo') as any)).toBe('floor((year("t") * 12 + month("t") - 1) / 1) * 1');
+    expect(windowKeySql(engine, { ...ts, engineType: 'VARCHAR' }, '"t"', parseWindowSpec('1d') as any)).toBeNull();
+    // The same arithmetic in JS, on a Sunday late in a month: each key's start is windowStart's.
+    const t = Date.UTC(2026, 10, 29, 23, 30);
+    const s = t / 1000;
+    const spec = (text: string) => parseWindowSpec(text) as any;
+    expect(windowKeyStart(spec('6h'), Math.floor(s / 21600) * 21600)).toBe(windowStart(spec('6h'), t));
+    expect(windowKeyStart(spec('7d'), Math.floor((s + 259200) / 604800) * 604800 - 259200)).toBe(windowStart(spec('7d'), t));
+    expect(windowKeyStart(spec('3mo'), Math.floor((2026 * 12 + 10) / 3) * 3)).toBe(windowStart(spec('3mo'), t));
   });
 
   it('engine types map to numbers or text, or are refused', () => {

@@ -9,9 +9,11 @@ import { pandasDtype, type PandasDtype } from '../../quality/dtype.js';
 import { ALMOST_DUPLICATED_THRESHOLD, type RowChecks } from '../../quality/summary.js';
 import type { EngineInfo } from '../../report/model.js';
 import type { Timestamps } from '../../windows/split.js';
-import type { Engine, ResultColumn, ValueKind } from './engine.js';
+import type { Cell, Engine, ResultColumn, ValueKind } from './engine.js';
 import {
   columnSql,
+  columnSummarySql,
+  distinctNumbersSql,
   duplicatedRowsSql,
   quoteIdent,
   rowChecksSql,
@@ -23,7 +25,8 @@ import {
   type PlannedColumn,
   type WindowGrouping,
 } from './plan.js';
-import { columnFromCounts, columnFromRows, columnFromWindowCounts, possibleEqualCells, type WindowBlocks } from './reduce.js';
+import { columnFromCounts, columnFromRows, columnFromWindowCounts, expandCounts, readValueCounts, stubColumn, type WindowBlocks } from './reduce.js';
+import type { ColumnPlan } from '../../data/typing.js';
 
 export interface PushdownQueries {
   referenceSql: string;
@@ -44,10 +47,15 @@ export interface PushdownWindows {
   rowChecks(start: number, columns: ParsedColumn[]): RowChecks;
 }
 
+/**
+ * Either the columns stream (`columns`: the tables hold typing stubs, each column's values are fetched when it
+ * is analysed), or, for windows, the values are expanded up front and the row checks counted (`rowChecks`).
+ */
 export interface PushdownData {
   reference: ParsedTable;
   current: ParsedTable;
-  rowChecks: RowChecks[];
+  rowChecks?: RowChecks[];
+  columns?: PushdownColumns;
   /** Column → why its rows are not in query order (so a test that permutes rows must not run on it). */
   unordered: Record<string, string>;
   engine: EngineInfo;
@@ -153,28 +161,27 @@ const comparable = (a: ResultColumn, b: ResultColumn) => (a.kind === 'text' ? a.
 const planned = (side: Side): PlannedColumn[] => side.columns.map((c) => ({ ident: quoteIdent(c.name, side.label), kind: c.kind! }));
 const dtypesOf = (side: Side, columns: ParsedColumn[]) => side.columns.map((c, k) => pandasDtype(columns[k], c.kind !== 'text'));
 
-async function rowChecks(engine: Engine, side: Side, { columns, distinct }: ReducedSide): Promise<RowChecks> {
-  const dtypes = dtypesOf(side, columns);
-  const rowCount = columns[0].numbers.length;
-  // Only pairs whose value counts leave room for the almost-duplicated share (identical pairs are among them).
-  const candidate = (a: number, b: number) =>
-    distinct[a] === null || distinct[b] === null || possibleEqualCells(columns[a], columns[b]) >= ALMOST_DUPLICATED_THRESHOLD * rowCount;
+/**
+ * A side's row checks: every comparable pair of columns of one dtype is counted in one scan, and the whole-row
+ * GROUP BY (the heaviest query of the plan) is skipped when some column has a different value in every row,
+ * since then no row repeats.
+ */
+async function rowChecks(engine: Engine, side: Side, dtypes: PandasDtype[], everyRowDistinct: boolean): Promise<RowChecks> {
   const pairs: [number, number][] = [];
-  for (let a = 0; a < columns.length; a++)
-    for (let b = a + 1; b < columns.length; b++)
-      if (dtypes[a] === dtypes[b] && comparable(side.columns[a], side.columns[b]) && candidate(a, b)) pairs.push([a, b]);
+  for (let a = 0; a < dtypes.length; a++)
+    for (let b = a + 1; b < dtypes.length; b++) if (dtypes[a] === dtypes[b] && comparable(side.columns[a], side.columns[b])) pairs.push([a, b]);
   const kinds: ValueKind[] = new Array(3 + 2 * pairs.length).fill('integer');
   let counts = rowCounts([], pairs.length);
   for await (const batch of engine.rows(rowChecksSql(side.sql, planned(side), pairs), kinds))
     for (const row of batch) counts = rowCounts(row.map(Number), pairs.length);
-  // A column whose every cell is a distinct value leaves no duplicated row: the engine's GROUP BY over whole rows,
-  // the heaviest query of the plan, is then not needed.
-  const unique = distinct.some((d, k) => d === rowCount && columns[k].missingCount === 0);
-  if (!unique)
+  if (!everyRowDistinct)
     for await (const batch of engine.rows(duplicatedRowsSql(side.sql, planned(side)), ['integer']))
       for (const [n] of batch) counts.duplicatedRows = Number(n ?? 0);
   return finishRowChecks(counts, pairs, dtypes);
 }
+
+const everyRowDistinct = (columns: ParsedColumn[], distinct: (number | null)[], rows: number) =>
+  distinct.some((d, k) => d === rows && columns[k].missingCount === 0);
 
 /**
  * The current side cut into calendar windows by the engine: per-window row checks first (they give each
@@ -239,16 +246,87 @@ async function reduceWindowedSide(engine: Engine, side: Side, window: NonNullabl
   return { reduced, rowChecks: finishRowChecks(whole, pairs, dtypesOf(side, reduced.columns)), windows };
 }
 
-function table(engine: Engine, side: Side, columns: ParsedColumn[]): ParsedTable {
+function table(engine: Engine, side: Side, columns: ParsedColumn[], rows: number): ParsedTable {
   return {
     path: `${engine.location} (${side.label} SQL)`,
     format: 'sql',
     delimiter: null,
-    rowCount: columns[0].numbers.length,
+    rowCount: rows,
     bytes: 0,
     sha256: createHash('sha256').update(side.sql).digest('hex'),
     columns,
     invalidUtf8: null,
+  };
+}
+
+/** Distinct numbers a stub carries: typing counts at most six (Evidently's regression rule) and reads the range. */
+const FEW_DISTINCT = 100;
+
+/** A side typed from one summary scan; `load` fetches one column's values at a time. */
+interface StreamedSide extends Side {
+  rows: number;
+  stubs: ParsedColumn[];
+  /** Distinct values per column, as loading finds them (null: not loaded, or pulled in row order). */
+  distinct: (number | null)[];
+}
+
+async function summarizeSide(engine: Engine, side: Side): Promise<StreamedSide> {
+  const columns = planned(side);
+  const kinds: ValueKind[] = ['integer'];
+  for (const c of columns) kinds.push('integer', ...(c.kind === 'text' ? [] : [c.kind, c.kind]));
+  let cells: Cell[] = [];
+  for await (const batch of engine.rows(columnSummarySql(side.sql, columns), kinds)) for (const row of batch) cells = row;
+  const rows = Number(cells[0] ?? 0);
+  if (rows === 0) throw new InputError({ file: `${side.label} SQL` }, 'the query returned no rows');
+  const stubs: ParsedColumn[] = [];
+  let at = 1;
+  for (const [k, c] of side.columns.entries()) {
+    const missing = Number(cells[at++]);
+    const { ident } = columns[k];
+    if (c.kind === 'text') {
+      // A text column's value counts are its whole content: kept, its codes are laid out when it is analysed.
+      const texts = await readValueCounts('text', engine.rows(valueCountsSql(side.sql, ident), ['text', 'integer']));
+      stubs.push(stubColumn(c.name, 'text', rows, missing, [], texts));
+      continue;
+    }
+    const few = [cells[at++], cells[at++]].filter((v): v is number => v !== null);
+    for await (const batch of engine.rows(distinctNumbersSql(side.sql, ident, FEW_DISTINCT), [c.kind!])) for (const [v] of batch) few.push(v as number);
+    stubs.push(stubColumn(c.name, c.kind!, rows, missing, few));
+  }
+  return { ...side, rows, stubs, distinct: stubs.map(() => null) };
+}
+
+/** A pushed-down run whose columns stream: fetched one at a time, analysed, dropped (see computeColumns). */
+export interface PushdownColumns {
+  /** The plan with both sides' columns holding their values (sorted, missing last; pulled ones in query order). */
+  load(plan: ColumnPlan): Promise<ColumnPlan>;
+  /** Both sides' row checks, once every column has been loaded. */
+  rowChecks(): Promise<RowChecks[]>;
+}
+
+function streamColumns(engine: Engine, sides: StreamedSide[], pulled: Set<string>, notExact: EngineInfo['not_exact']): PushdownColumns {
+  const fetch = async (side: StreamedSide, stub: ParsedColumn | undefined) => {
+    if (!stub) return undefined;
+    const k = side.stubs.indexOf(stub);
+    const { name, kind } = { name: stub.name, kind: side.columns[k].kind! };
+    const ident = quoteIdent(name, `${side.label} SQL`);
+    if (pulled.has(name)) return columnFromRows(name, kind, engine.rows(columnSql(side.sql, ident), [kind]));
+    const reduced =
+      kind === 'text'
+        ? expandCounts(name, kind, { values: stub.texts, counts: stub.textCounts, missing: stub.missingCount, sorted: true })
+        : await columnFromCounts(name, kind, engine.rows(valueCountsSql(side.sql, ident), [kind, 'integer']));
+    side.distinct[k] = reduced.distinct;
+    if (reduced.mostCommonTied) notExact.push(tieNote(name, side.label));
+    return reduced.column;
+  };
+  const [ref, cur] = sides;
+  return {
+    load: async (plan) => ({ ...plan, ref: await fetch(ref, plan.ref), cur: await fetch(cur, plan.cur) }),
+    rowChecks: async () => {
+      const out: RowChecks[] = [];
+      for (const side of sides) out.push(await rowChecks(engine, side, dtypesOf(side, side.stubs), everyRowDistinct(side.stubs, side.distinct, side.rows)));
+      return out;
+    },
   };
 }
 
@@ -259,46 +337,51 @@ export async function readPushdown(engine: Engine, q: PushdownQueries): Promise<
   const cur: Side = { label: 'current', sql: q.currentSql, columns: curColumns };
   checkColumns(ref, cur);
   const notExact: EngineInfo['not_exact'] = [];
-  const refSide = await reduceSide(engine, ref, notExact);
-  const windowed = q.window && (await reduceWindowedSide(engine, cur, q.window, notExact));
-  const curSide = windowed ? windowed.reduced : await reduceSide(engine, cur, notExact);
-  const [refCols, curCols] = [refSide.columns, curSide.columns];
+  const info: EngineInfo = {
+    name: engine.name,
+    version,
+    mode: 'pushdown',
+    location: engine.location,
+    reference_sql: q.referenceSql,
+    current_sql: q.currentSql,
+    not_exact: notExact,
+  };
   const unordered: Record<string, string> = {};
+  if (q.window) {
+    const refSide = await reduceSide(engine, ref, notExact);
+    const windowed = await reduceWindowedSide(engine, cur, q.window, notExact);
+    for (const c of ref.columns)
+      if (q.needsRowOrder(c.name)) unordered[c.name] = 'its stat test permutes the rows in order, which per-window aggregates do not keep';
+    const refRows = refSide.columns[0].numbers.length;
+    return {
+      reference: table(engine, ref, refSide.columns, refRows),
+      current: table(engine, cur, windowed.reduced.columns, windowed.reduced.columns[0].numbers.length),
+      rowChecks: [
+        await rowChecks(engine, ref, dtypesOf(ref, refSide.columns), everyRowDistinct(refSide.columns, refSide.distinct, refRows)),
+        windowed.rowChecks,
+      ],
+      unordered,
+      engine: info,
+      windows: windowed.windows,
+    };
+  }
+  const sides = [await summarizeSide(engine, ref), await summarizeSide(engine, cur)];
+  const pulled = new Set<string>();
+  const rows = Math.max(sides[0].rows, sides[1].rows);
   for (const c of ref.columns) {
     if (!q.needsRowOrder(c.name)) continue;
-    const k = ref.columns.indexOf(c);
-    const kc = cur.columns.findIndex((x) => x.name === c.name);
-    const n = Math.max(refCols[k].numbers.length, curCols[kc].numbers.length);
-    if (windowed) {
-      unordered[c.name] = 'its stat test permutes the rows in order, which per-window aggregates do not keep';
-    } else if (q.pullRows === undefined) {
+    if (q.pullRows === undefined) {
       unordered[c.name] =
         `its stat test permutes the rows in order, which aggregates do not keep; ${PULL_ROWS_FLAG} <n> pulls the column's rows (up to n per side)`;
-    } else if (n > q.pullRows) {
-      unordered[c.name] = `its stat test needs the rows in order and a side has ${n} rows, more than ${PULL_ROWS_FLAG} ${q.pullRows}`;
-    } else {
-      const ident = quoteIdent(c.name, 'SQL');
-      refCols[k] = await columnFromRows(c.name, c.kind!, engine.rows(columnSql(ref.sql, ident), [c.kind!]));
-      curCols[kc] = await columnFromRows(c.name, cur.columns[kc].kind!, engine.rows(columnSql(cur.sql, ident), [cur.columns[kc].kind!]));
-      refSide.distinct[k] = null;
-      curSide.distinct[kc] = null;
-    }
+    } else if (rows > q.pullRows) {
+      unordered[c.name] = `its stat test needs the rows in order and a side has ${rows} rows, more than ${PULL_ROWS_FLAG} ${q.pullRows}`;
+    } else pulled.add(c.name);
   }
-  const rowChecksBoth = [await rowChecks(engine, ref, refSide), windowed ? windowed.rowChecks : await rowChecks(engine, cur, curSide)];
   return {
-    reference: table(engine, ref, refCols),
-    current: table(engine, cur, curCols),
-    rowChecks: rowChecksBoth,
+    reference: table(engine, ref, sides[0].stubs, sides[0].rows),
+    current: table(engine, cur, sides[1].stubs, sides[1].rows),
+    columns: streamColumns(engine, sides, pulled, notExact),
     unordered,
-    engine: {
-      name: engine.name,
-      version,
-      mode: 'pushdown',
-      location: engine.location,
-      reference_sql: q.referenceSql,
-      current_sql: q.currentSql,
-      not_exact: notExact,
-    },
-    windows: windowed?.windows,
+    engine: info,
   };
 }

@@ -78,6 +78,25 @@ const infinite = (c: PlannedColumn) => `(${c.ident} > 1.7976931348623157e308 OR 
 const countIf = (condition: string) => `sum(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
 
 /**
+ * What typing needs of every column before any column's values are fetched, in one scan: rows, and per column
+ * its missing cells and, for numbers, the least and greatest (infinities included, NaN not).
+ */
+export function columnSummarySql(sql: string, columns: PlannedColumn[]): string {
+  const exprs = ['count(*)'];
+  for (const c of columns) {
+    exprs.push(countIf(missing(c)));
+    if (c.kind !== 'text')
+      exprs.push(`min(CASE WHEN ${c.ident} = ${c.ident} THEN ${c.ident} END)`, `max(CASE WHEN ${c.ident} = ${c.ident} THEN ${c.ident} END)`);
+  }
+  return `SELECT ${exprs.join(', ')} ${from(sql)}`;
+}
+
+/** Up to `limit` distinct numbers of one column (NULL and NaN left out). */
+export function distinctNumbersSql(sql: string, column: string, limit: number): string {
+  return `SELECT DISTINCT ${column} ${from(sql)} WHERE ${column} = ${column} LIMIT ${limit}`;
+}
+
+/**
  * The row checks of one side in one scan: rows, empty rows, rows with a missing or infinite cell, and for
  * each listed column pair the rows where both are equal or both missing (identical) and where both are equal
  * (almost duplicated: missing never equals).

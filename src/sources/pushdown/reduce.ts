@@ -46,24 +46,37 @@ function tied(counts: number[], missing: number): boolean {
   return ties > 1;
 }
 
-/** `(value, count)` rows of one column (any order; NULL and NaN are missing) → the column, values sorted. */
-export async function columnFromCounts(name: string, kind: ValueKind, batches: AsyncIterable<Cell[][]>): Promise<ReducedColumn> {
-  const values: (number | string)[] = [];
-  const counts: number[] = [];
-  let missing = 0;
-  let sorted = true;
+/** One column's distinct values with their counts, as the engine's GROUP BY answers. */
+export interface ValueCounts {
+  values: (number | string)[];
+  counts: number[];
+  /** Rows whose cell is NULL or NaN. */
+  missing: number;
+  /** The numbers came in ascending order. */
+  sorted: boolean;
+}
+
+/** `(value, count)` rows of one column (any order; NULL and NaN are missing). */
+export async function readValueCounts(kind: ValueKind, batches: AsyncIterable<Cell[][]>): Promise<ValueCounts> {
+  const out: ValueCounts = { values: [], counts: [], missing: 0, sorted: true };
+  const { values, counts } = out;
   for await (const batch of batches) {
     for (const [v, n] of batch) {
       const count = Number(n);
       if (v === null || (typeof v === 'number' && Number.isNaN(v))) {
-        missing += count;
+        out.missing += count;
         continue;
       }
-      if (values.length > 0 && kind !== 'text' && !((v as number) >= (values[values.length - 1] as number))) sorted = false;
+      if (values.length > 0 && kind !== 'text' && !((v as number) >= (values[values.length - 1] as number))) out.sorted = false;
       values.push(v);
       counts.push(count);
     }
   }
+  return out;
+}
+
+/** The column the counts stand for: its values sorted, missing last. */
+export function expandCounts(name: string, kind: ValueKind, { values, counts, missing, sorted }: ValueCounts): ReducedColumn {
   const total = counts.reduce((a, b) => a + b, missing);
   const col = base(name, total, missing, kind);
   const mostCommonTied = tied(counts, missing);
@@ -90,6 +103,31 @@ export async function columnFromCounts(name: string, kind: ValueKind, batches: A
   }
   col.numericCount = total - missing;
   return { column: col, distinct: values.length, mostCommonTied };
+}
+
+/** `(value, count)` rows of one column → the column, values sorted. */
+export async function columnFromCounts(name: string, kind: ValueKind, batches: AsyncIterable<Cell[][]>): Promise<ReducedColumn> {
+  return expandCounts(name, kind, await readValueCounts(kind, batches));
+}
+
+/**
+ * A column as typing sees it before its values are fetched: exact counts, the texts with their counts, and for
+ * numbers a few distinct values with the least and greatest (typing counts at most six distinct numbers, and
+ * reads the range). Its `numbers` are those few values, not one per row.
+ */
+export function stubColumn(name: string, kind: ValueKind, rows: number, missing: number, numbers: number[], texts?: ValueCounts): ParsedColumn {
+  return {
+    name,
+    numbers: Float64Array.from(numbers),
+    textCodes: null,
+    texts: texts ? texts.values.map(String) : [],
+    textCounts: texts ? texts.counts : [],
+    missingCount: missing,
+    numericCount: kind === 'text' ? 0 : rows - missing,
+    textCount: kind === 'text' ? rows - missing : 0,
+    integerLiterals: kind === 'integer',
+    firstTextLine: 0,
+  };
 }
 
 /** Where each window's rows lie in a windowed current column: one contiguous block per window key (null: no time). */
@@ -149,59 +187,30 @@ export async function columnFromWindowCounts(name: string, kind: ValueKind, batc
 export async function columnFromRows(name: string, kind: ValueKind, batches: AsyncIterable<Cell[][]>): Promise<ParsedColumn> {
   const cells: Cell[] = [];
   for await (const batch of batches) for (const [v] of batch) cells.push(v);
-  const isMissing = (v: Cell) => v === null || (typeof v === 'number' && Number.isNaN(v));
-  const missing = cells.filter(isMissing).length;
-  const col = base(name, cells.length, missing, kind);
-  if (kind !== 'text') {
-    cells.forEach((v, i) => {
-      if (!isMissing(v)) col.numbers[i] = v as number;
-    });
-    col.numericCount = cells.length - missing;
-    return col;
-  }
+  // One pass over the cells: the missing count is known at its end.
+  const col = base(name, cells.length, 0, kind);
+  const codes = kind === 'text' ? sharedInt32(cells.length).fill(-1) : null;
   const index = new Map<string, number>();
-  const codes = sharedInt32(cells.length).fill(-1);
+  let missing = 0;
   cells.forEach((v, i) => {
-    if (v === null) return;
-    const s = String(v);
-    let c = index.get(s);
-    if (c === undefined) {
-      c = col.texts.length;
-      index.set(s, c);
-      col.texts.push(s);
-      col.textCounts.push(0);
+    if (v === null || (typeof v === 'number' && Number.isNaN(v))) missing++;
+    else if (!codes) col.numbers[i] = v as number;
+    else {
+      const s = String(v);
+      let c = index.get(s);
+      if (c === undefined) {
+        c = col.texts.push(s) - 1;
+        index.set(s, c);
+        col.textCounts.push(0);
+      }
+      codes[i] = c;
+      col.textCounts[c]++;
     }
-    codes[i] = c;
-    col.textCounts[c]++;
   });
-  col.textCodes = codes;
-  col.textCount = cells.length - missing;
+  col.missingCount = missing;
+  if (codes) {
+    col.textCodes = codes;
+    col.textCount = cells.length - missing;
+  } else col.numericCount = cells.length - missing;
   return col;
-}
-
-/**
- * The most rows on which two columns built from counts can hold equal cells (both missing included): the
- * multiset intersection of their values. Two columns below the almost-duplicated share of rows need no
- * comparison in the engine, which spares the scan a pair of sums per column pair.
- */
-export function possibleEqualCells(a: ParsedColumn, b: ParsedColumn): number {
-  let equal = Math.min(a.missingCount, b.missingCount);
-  if (a.textCodes && b.textCodes) {
-    const counts = new Map(b.texts.map((t, c) => [t, b.textCounts[c]]));
-    a.texts.forEach((t, c) => {
-      equal += Math.min(a.textCounts[c], counts.get(t) ?? 0);
-    });
-    return equal;
-  }
-  const x = a.numbers;
-  const y = b.numbers;
-  for (let i = 0, j = 0; i < a.numericCount && j < b.numericCount;) {
-    if (x[i] === y[j]) {
-      equal++;
-      i++;
-      j++;
-    } else if (x[i] < y[j]) i++;
-    else j++;
-  }
-  return equal;
 }
