@@ -6,6 +6,7 @@ import { readReport, tempDir } from './helpers/cli.js';
 import { CLICKHOUSE_BIN, PASSWORD, startCluster, type Cluster } from '../bench/clickhouse-cluster.js';
 import { columnsFromCsv, loadColumns, type Loaded } from './helpers/clickhouse_load.js';
 import { GOLDEN_DATASETS } from './helpers/golden.js';
+import { reportDifferences } from './helpers/parquet.js';
 import { expectSameReport as sameAsCsv, expectSameWindows, runHere, splitLog } from './helpers/pushdown.js';
 
 const expectSameReport = (csv: any, pushdown: any) => sameAsCsv(csv, pushdown, { name: 'clickhouse', version: '18.16.1' });
@@ -209,6 +210,28 @@ describe.skipIf(!CLICKHOUSE_BIN)('pushdown to a 2-shard ClickHouse cluster equal
       stderr: expect.stringContaining('current SQL column "Date": the --timestamp column is Nullable(String), not a date or date-time'),
     });
   }, 60_000);
+
+  it('--table with --reference-where/--current-where is the two queries it stands for', async () => {
+    const [a, b] = [tempDir(), tempDir()];
+    const where = ['--reference-where', 'side = 0', '--current-where', 'side = 1 AND rn % 2 = 0'];
+    expect(await runHere(['report', '--source', cluster.url, '--table', 'default.t0', ...where, '-o', a])).toMatchObject({ code: 0, stderr: '' });
+    const sql = (w: string) => `SELECT * FROM "default"."t0" WHERE (${w})`;
+    const res = await runHere([
+      'report',
+      '--source',
+      cluster.url,
+      '--reference-sql',
+      sql('side = 0'),
+      '--current-sql',
+      sql('side = 1 AND rn % 2 = 0'),
+      '-o',
+      b,
+    ]);
+    expect(res).toMatchObject({ code: 0, stderr: '' });
+    const [shorthand, queries] = [readReport(a), readReport(b)];
+    expect(shorthand.engine.current_sql).toBe(sql('side = 1 AND rn % 2 = 0'));
+    expect(reportDifferences(shorthand, queries, ['run'])).toEqual([]);
+  });
 
   describe('bad input: one line, the documented exit code, no report', () => {
     const attempt = async (ref: string, cur: string, source = cluster.url) => {

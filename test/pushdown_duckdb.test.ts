@@ -53,3 +53,22 @@ describe('calendar windows pushed down to DuckDB (GROUP BY window) equal the in-
     });
   }
 });
+
+describe('--source usage errors: one line, exit 2', () => {
+  const source = ['report', '--source', 'duckdb:'];
+  it.each([
+    [['--table', 't', '--reference-where', 'a = 1'], '--table needs --reference-where <sql> and --current-where <sql>'],
+    [['--reference-where', 'a = 1', '--current-where', 'a = 2', '--current-sql', 'SELECT 1'], '--reference-where and --current-where need --table <name>'],
+    [['--table', 't', '--reference-where', 'a = 1', '--current-where', 'a = 2', '--current-sql', 'SELECT 1'], 'give either --table'],
+    [['--table', 't"x', '--reference-where', 'a = 1', '--current-where', 'a = 2'], 'cannot be quoted portably'],
+    [
+      ['--reference-sql', 'SELECT 1 AS x', '--current-sql', 'SELECT 2 AS x', '--timestamp', 'x', '--window', '1d'],
+      'the --timestamp column is INTEGER, not a date or date-time',
+    ],
+  ])('%j', async (args, message) => {
+    const res = await runHere([...source, ...args, '-o', join(tempDir(), 'out')]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^mlobs: error: [^\n]*\n$/);
+    expect(res.stderr).toContain(message);
+  });
+});

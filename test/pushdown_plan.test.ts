@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clickHouseKind, parseClickHouseUrl } from '../src/sources/clickhouse.js';
 import { duckDbKind } from '../src/sources/duckdb/engine.js';
 import type { Cell } from '../src/sources/pushdown/engine.js';
-import { duplicatedRowsSql, quoteIdent, rowChecksSql, valueCountsSql, windowKeySql, windowKeyStart } from '../src/sources/pushdown/plan.js';
+import { duplicatedRowsSql, quoteIdent, rowChecksSql, tableSql, valueCountsSql, windowKeySql, windowKeyStart } from '../src/sources/pushdown/plan.js';
 import { columnFromCounts, columnFromRows } from '../src/sources/pushdown/reduce.js';
 import { DuckDbEngine } from '../src/sources/duckdb/engine.js';
 import { parseWindowSpec, windowStart } from '../src/windows/spec.js';
@@ -32,6 +32,8 @@ describe('pushdown plan and reduction', () => {
       'SELECT sum(n) - count(*) FROM (SELECT count(*) AS n FROM (SELECT 1) AS s GROUP BY "a") AS g',
     );
     expect(() => quoteIdent('a"b', 'current SQL')).toThrow(/current SQL column "a"b"/);
+    expect(tableSql('analytics.predictions', "day < '2026-12-01'")).toBe(`SELECT * FROM "analytics"."predictions" WHERE (day < '2026-12-01')`);
+    expect(() => tableSql('t"; DROP TABLE x; --', '1 = 1')).toThrow(/--table .*cannot be quoted/);
   });
 
   it('(value, count) pairs become the sorted column, missing (NULL, NaN) counted, ties flagged', async () => {

@@ -4,7 +4,7 @@
  * GROUP BY / ORDER BY, count, sum, CASE. No window functions, no engine statistical functions: every test
  * statistic is computed by mlobs from these counts.
  */
-import { InputError } from '../../errors.js';
+import { InputError, UsageError } from '../../errors.js';
 import type { WindowSpec } from '../../windows/spec.js';
 import type { Engine, ResultColumn, ValueKind } from './engine.js';
 
@@ -16,6 +16,19 @@ export function quoteIdent(name: string, side: string): string {
       'column names with a double quote or backslash cannot be queried portably; rename the column in the SQL',
     );
   return `"${name}"`;
+}
+
+/**
+ * `--table` with a WHERE clause as a query. The condition is the user's own SQL, run as written (they can
+ * query the database anyway); the table name is quoted part by part, so it can only name a table.
+ */
+export function tableSql(table: string, where: string): string {
+  if (/["\\]/.test(table)) throw new UsageError(`--table "${table}": a name with a double quote or backslash cannot be quoted portably`);
+  const name = table
+    .split('.')
+    .map((part) => `"${part}"`)
+    .join('.');
+  return `SELECT * FROM ${name} WHERE (${where})`;
 }
 
 const from = (sql: string) => `FROM (${sql}) AS s`;
