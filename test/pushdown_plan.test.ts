@@ -3,7 +3,7 @@ import { clickHouseKind, parseClickHouseUrl } from '../src/sources/clickhouse.js
 import { duckDbKind } from '../src/sources/duckdb/engine.js';
 import type { Cell } from '../src/sources/pushdown/engine.js';
 import { duplicatedRowsSql, quoteIdent, rowChecksSql, tableSql, valueCountsSql, windowKeySql, windowKeyStart } from '../src/sources/pushdown/plan.js';
-import { columnFromCounts, columnFromRows } from '../src/sources/pushdown/reduce.js';
+import { columnFromCounts, columnFromRows, keepCounts, possibleEqualCells } from '../src/sources/pushdown/reduce.js';
 import { DuckDbEngine } from '../src/sources/duckdb/engine.js';
 import { parseWindowSpec, windowStart } from '../src/windows/spec.js';
 
@@ -87,6 +87,15 @@ describe('pushdown plan and reduction', () => {
     expect(windowKeyStart(spec('6h'), Math.floor(s / 21600) * 21600)).toBe(windowStart(spec('6h'), t));
     expect(windowKeyStart(spec('7d'), Math.floor((s + 259200) / 604800) * 604800 - 259200)).toBe(windowStart(spec('7d'), t));
     expect(windowKeyStart(spec('3mo'), Math.floor((2026 * 12 + 10) / 3) * 3)).toBe(windowStart(spec('3mo'), t));
+  });
+
+  it('the pair bound is the multiset intersection of two value-count lists, -0 counted as 0', () => {
+    const a = keepCounts('float', { values: [2, -0, 0, 5], counts: [3, 1, 1, 4], missing: 2, sorted: false });
+    const b = keepCounts('integer', { values: [0, 2, 7], counts: [5, 1, 9], missing: 1, sorted: true });
+    // min(2, 1) missing + min(2, 5) zeros + min(3, 1) twos
+    expect(possibleEqualCells(a, b)).toBe(4);
+    const t = (values: string[], counts: number[]) => keepCounts('text', { values, counts, missing: 0, sorted: true });
+    expect(possibleEqualCells(t(['x', 'y'], [4, 1]), t(['y', 'z', 'x'], [3, 3, 2]))).toBe(3);
   });
 
   it('engine types map to numbers or text, or are refused', () => {

@@ -25,7 +25,18 @@ import {
   type PlannedColumn,
   type WindowGrouping,
 } from './plan.js';
-import { columnFromCounts, columnFromRows, columnFromWindowCounts, expandCounts, readValueCounts, stubColumn, type WindowBlocks } from './reduce.js';
+import {
+  columnFromCounts,
+  columnFromRows,
+  columnFromWindowCounts,
+  expandCounts,
+  keepCounts,
+  possibleEqualCells,
+  readValueCounts,
+  stubColumn,
+  type KeptCounts,
+  type WindowBlocks,
+} from './reduce.js';
 import type { ColumnPlan } from '../../data/typing.js';
 
 export interface PushdownQueries {
@@ -162,14 +173,22 @@ const planned = (side: Side): PlannedColumn[] => side.columns.map((c) => ({ iden
 const dtypesOf = (side: Side, columns: ParsedColumn[]) => side.columns.map((c, k) => pandasDtype(columns[k], c.kind !== 'text'));
 
 /**
- * A side's row checks: every comparable pair of columns of one dtype is counted in one scan, and the whole-row
+ * A side's row checks: the comparable pairs of columns of one dtype (those `candidate` cannot rule out) are
+ * counted in one scan, and the whole-row
  * GROUP BY (the heaviest query of the plan) is skipped when some column has a different value in every row,
  * since then no row repeats.
  */
-async function rowChecks(engine: Engine, side: Side, dtypes: PandasDtype[], everyRowDistinct: boolean): Promise<RowChecks> {
+async function rowChecks(
+  engine: Engine,
+  side: Side,
+  dtypes: PandasDtype[],
+  everyRowDistinct: boolean,
+  candidate: (a: number, b: number) => boolean = () => true,
+): Promise<RowChecks> {
   const pairs: [number, number][] = [];
   for (let a = 0; a < dtypes.length; a++)
-    for (let b = a + 1; b < dtypes.length; b++) if (dtypes[a] === dtypes[b] && comparable(side.columns[a], side.columns[b])) pairs.push([a, b]);
+    for (let b = a + 1; b < dtypes.length; b++)
+      if (dtypes[a] === dtypes[b] && comparable(side.columns[a], side.columns[b]) && candidate(a, b)) pairs.push([a, b]);
   const kinds: ValueKind[] = new Array(3 + 2 * pairs.length).fill('integer');
   let counts = rowCounts([], pairs.length);
   for await (const batch of engine.rows(rowChecksSql(side.sql, planned(side), pairs), kinds))
@@ -261,6 +280,8 @@ function table(engine: Engine, side: Side, columns: ParsedColumn[], rows: number
 
 /** Distinct numbers a stub carries: typing counts at most six (Evidently's regression rule) and reads the range. */
 const FEW_DISTINCT = 100;
+/** Value counts kept per column for choosing the pairs the row-check scan compares (16 bytes per value). */
+const KEEP_DISTINCT = 250_000;
 
 /** A side typed from one summary scan; `load` fetches one column's values at a time. */
 interface StreamedSide extends Side {
@@ -268,6 +289,8 @@ interface StreamedSide extends Side {
   stubs: ParsedColumn[];
   /** Distinct values per column, as loading finds them (null: not loaded, or pulled in row order). */
   distinct: (number | null)[];
+  /** Value counts of the loaded columns with at most KEEP_DISTINCT values (null: more, or pulled). */
+  kept: (KeptCounts | null)[];
 }
 
 async function summarizeSide(engine: Engine, side: Side): Promise<StreamedSide> {
@@ -293,7 +316,7 @@ async function summarizeSide(engine: Engine, side: Side): Promise<StreamedSide> 
     for await (const batch of engine.rows(distinctNumbersSql(side.sql, ident, FEW_DISTINCT), [c.kind!])) for (const [v] of batch) few.push(v as number);
     stubs.push(stubColumn(c.name, c.kind!, rows, missing, few));
   }
-  return { ...side, rows, stubs, distinct: stubs.map(() => null) };
+  return { ...side, rows, stubs, distinct: stubs.map(() => null), kept: stubs.map(() => null) };
 }
 
 /** A pushed-down run whose columns stream: fetched one at a time, analysed, dropped (see computeColumns). */
@@ -311,11 +334,13 @@ function streamColumns(engine: Engine, sides: StreamedSide[], pulled: Set<string
     const { name, kind } = { name: stub.name, kind: side.columns[k].kind! };
     const ident = quoteIdent(name, `${side.label} SQL`);
     if (pulled.has(name)) return columnFromRows(name, kind, engine.rows(columnSql(side.sql, ident), [kind]));
-    const reduced =
+    const counts =
       kind === 'text'
-        ? expandCounts(name, kind, { values: stub.texts, counts: stub.textCounts, missing: stub.missingCount, sorted: true })
-        : await columnFromCounts(name, kind, engine.rows(valueCountsSql(side.sql, ident), [kind, 'integer']));
+        ? { values: stub.texts, counts: stub.textCounts, missing: stub.missingCount, sorted: true }
+        : await readValueCounts(kind, engine.rows(valueCountsSql(side.sql, ident), [kind, 'integer']));
+    const reduced = expandCounts(name, kind, counts);
     side.distinct[k] = reduced.distinct;
+    if (reduced.distinct <= KEEP_DISTINCT) side.kept[k] = keepCounts(kind, counts);
     if (reduced.mostCommonTied) notExact.push(tieNote(name, side.label));
     return reduced.column;
   };
@@ -324,7 +349,11 @@ function streamColumns(engine: Engine, sides: StreamedSide[], pulled: Set<string
     load: async (plan) => ({ ...plan, ref: await fetch(ref, plan.ref), cur: await fetch(cur, plan.cur) }),
     rowChecks: async () => {
       const out: RowChecks[] = [];
-      for (const side of sides) out.push(await rowChecks(engine, side, dtypesOf(side, side.stubs), everyRowDistinct(side.stubs, side.distinct, side.rows)));
+      for (const side of sides) {
+        const { kept, rows } = side;
+        const candidate = (a: number, b: number) => !kept[a] || !kept[b] || possibleEqualCells(kept[a], kept[b]) >= ALMOST_DUPLICATED_THRESHOLD * rows;
+        out.push(await rowChecks(engine, side, dtypesOf(side, side.stubs), everyRowDistinct(side.stubs, side.distinct, rows), candidate));
+      }
       return out;
     },
   };

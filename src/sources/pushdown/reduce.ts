@@ -214,3 +214,46 @@ export async function columnFromRows(name: string, kind: ValueKind, batches: Asy
   } else col.numericCount = cells.length - missing;
   return col;
 }
+
+/**
+ * A column's value counts kept after its values are dropped, for choosing the column pairs the row-check scan
+ * compares: numbers ascending with -0 counted as 0 (SQL's -0 = 0), or texts.
+ */
+export type KeptCounts = { missing: number } & ({ values: Float64Array; counts: Float64Array } | { texts: Map<string, number> });
+
+export function keepCounts(kind: ValueKind, { values, counts, missing }: ValueCounts): KeptCounts {
+  if (kind === 'text') return { missing, texts: new Map(values.map((v, i) => [String(v), counts[i]])) };
+  const order = values.map((_, i) => i).sort((a, b) => (values[a] as number) - (values[b] as number));
+  const kept: number[] = [];
+  const keptCounts: number[] = [];
+  for (const i of order) {
+    const v = (values[i] as number) || 0;
+    if (kept.length > 0 && kept[kept.length - 1] === v) keptCounts[keptCounts.length - 1] += counts[i];
+    else {
+      kept.push(v);
+      keptCounts.push(counts[i]);
+    }
+  }
+  return { missing, values: Float64Array.from(kept), counts: Float64Array.from(keptCounts) };
+}
+
+/**
+ * The most rows on which two columns can hold equal cells (both missing included): the multiset intersection
+ * of their values. A pair below the almost-duplicated share of rows needs no comparison in the engine, which
+ * spares the scan two sums per such pair.
+ */
+export function possibleEqualCells(a: KeptCounts, b: KeptCounts): number {
+  let equal = Math.min(a.missing, b.missing);
+  if ('texts' in a && 'texts' in b) {
+    for (const [t, n] of a.texts) equal += Math.min(n, b.texts.get(t) ?? 0);
+    return equal;
+  }
+  if (!('values' in a && 'values' in b)) return Infinity;
+  const [x, y] = [a.values, b.values];
+  for (let i = 0, j = 0; i < x.length && j < y.length;) {
+    if (x[i] === y[j]) equal += Math.min(a.counts[i++], b.counts[j++]);
+    else if (x[i] < y[j]) i++;
+    else j++;
+  }
+  return equal;
+}
