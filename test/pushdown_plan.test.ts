@@ -3,7 +3,7 @@ import { clickHouseKind, parseClickHouseUrl } from '../src/sources/clickhouse.js
 import { duckDbKind } from '../src/sources/duckdb/engine.js';
 import type { Cell } from '../src/sources/pushdown/engine.js';
 import { duplicatedRowsSql, quoteIdent, rowChecksSql, tableSql, valueCountsSql, windowKeySql, windowKeyStart } from '../src/sources/pushdown/plan.js';
-import { columnFromCounts, columnFromRows, keepCounts, possibleEqualCells } from '../src/sources/pushdown/reduce.js';
+import { columnFromCounts, columnFromRows, keepCounts, LOCAL_MEMORY, possibleEqualCells } from '../src/sources/pushdown/reduce.js';
 import { DuckDbEngine } from '../src/sources/duckdb/engine.js';
 import { parseWindowSpec, windowStart } from '../src/windows/spec.js';
 
@@ -66,10 +66,10 @@ describe('pushdown plan and reduction', () => {
   });
 
   it('pulled rows keep query order: numbers with NaN missing, texts dictionary-encoded in first-seen order', async () => {
-    const x = await columnFromRows('x', 'integer', batches([[3], [null], [1], [NaN], [3]]));
+    const x = await columnFromRows('x', 'integer', batches([[3], [null], [1], [NaN], [3]]), LOCAL_MEMORY);
     expect(Array.from(x.numbers)).toEqual([3, NaN, 1, NaN, 3]);
     expect(x).toMatchObject({ missingCount: 2, numericCount: 3, textCodes: null, integerLiterals: true });
-    const c = await columnFromRows('c', 'text', batches([['b'], [null], ['a'], ['b']]));
+    const c = await columnFromRows('c', 'text', batches([['b'], [null], ['a'], ['b']]), LOCAL_MEMORY);
     expect([c.texts, c.textCounts, Array.from(c.textCodes!), c.missingCount, c.textCount]).toEqual([['b', 'a'], [2, 1], [0, -1, 1, 0], 1, 3]);
   });
 

@@ -31,6 +31,7 @@ import {
   columnFromWindowCounts,
   expandCounts,
   keepCounts,
+  LOCAL_MEMORY,
   possibleEqualCells,
   readValueCounts,
   stubColumn,
@@ -333,12 +334,12 @@ function streamColumns(engine: Engine, sides: StreamedSide[], pulled: Set<string
     const k = side.stubs.indexOf(stub);
     const { name, kind } = { name: stub.name, kind: side.columns[k].kind! };
     const ident = quoteIdent(name, `${side.label} SQL`);
-    if (pulled.has(name)) return columnFromRows(name, kind, engine.rows(columnSql(side.sql, ident), [kind]));
+    if (pulled.has(name)) return columnFromRows(name, kind, engine.rows(columnSql(side.sql, ident), [kind]), LOCAL_MEMORY);
     const counts =
       kind === 'text'
         ? { values: stub.texts, counts: stub.textCounts, missing: stub.missingCount, sorted: true }
         : await readValueCounts(kind, engine.rows(valueCountsSql(side.sql, ident), [kind, 'integer']));
-    const reduced = expandCounts(name, kind, counts);
+    const reduced = expandCounts(name, kind, counts, LOCAL_MEMORY);
     side.distinct[k] = reduced.distinct;
     if (reduced.distinct <= KEEP_DISTINCT) side.kept[k] = keepCounts(kind, counts);
     if (reduced.mostCommonTied) notExact.push(tieNote(name, side.label));
