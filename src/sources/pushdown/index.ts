@@ -101,10 +101,10 @@ function checkColumns(ref: Side, cur: Side): void {
   }
 }
 
-/** A side's columns; `distinct` per column, null for a column pulled in row order (not sorted). */
+/** A side's columns expanded up front (windowed runs), with each column's number of distinct values. */
 interface ReducedSide {
   columns: ParsedColumn[];
-  distinct: (number | null)[];
+  distinct: number[];
 }
 
 const tieNote = (column: string, side: Side['label']) => ({
