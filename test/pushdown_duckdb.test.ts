@@ -1,4 +1,4 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readReport, tempDir } from './helpers/cli.js';
@@ -70,5 +70,36 @@ describe('--source usage errors: one line, exit 2', () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/^mlobs: error: [^\n]*\n$/);
     expect(res.stderr).toContain(message);
+  });
+});
+
+describe('NaN cells are missing on DuckDB too (where NaN = NaN holds)', () => {
+  it('a float column with NaN equals the CSV path, which reads "nan" as missing', async () => {
+    const dir = tempDir();
+    const file = (name: string, shift: number) => {
+      const lines = ['x,y,k,c'];
+      for (let i = 0; i < 300; i++) {
+        const x = i % 7 === 0 ? 'nan' : ((i * 37) % 101) / 4 + shift;
+        const y = i % 7 === 0 || i % 11 === 0 ? 'nan' : ((i * 53) % 97) / 8;
+        // Every 50th row is empty: NaN in both floats, NULL in the others.
+        lines.push(i % 50 === 0 ? 'nan,nan,,' : `${x},${y},${i % 5},v${(i * 13) % 6}`);
+      }
+      writeFileSync(join(dir, name), `${lines.join('\n')}\n`);
+      return join(dir, name);
+    };
+    const [ref, cur] = [file('reference.csv', 0), file('current.csv', 0.75)];
+    const [a, b] = [join(dir, 'csv'), join(dir, 'duckdb')];
+    expect(await runHere(['report', '-r', ref, '-c', cur, '-o', a])).toMatchObject({ code: 0, stderr: '' });
+    const sql = (path: string) => `SELECT * FROM read_csv('${path}', header = true, columns = {'x': 'DOUBLE', 'y': 'DOUBLE', 'k': 'BIGINT', 'c': 'VARCHAR'})`;
+    expect(await runHere(['report', '--source', 'duckdb:', '--reference-sql', sql(ref), '--current-sql', sql(cur), '-o', b])).toMatchObject({
+      code: 0,
+      stderr: '',
+    });
+    const csv = readReport(a);
+    // 43 rows with i % 7 = 0 and 28 with i % 11 = 0, 4 of them both, and 5 more of the empty ones.
+    expect(csv.quality.reference.missing_values.number_of_rows_with_missing_values).toBe(72);
+    expect(csv.quality.reference.number_of_empty_rows).toBe(6);
+    expectSameReport(csv, readReport(b), { name: 'duckdb' });
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -21,14 +21,14 @@ describe('pushdown plan and reduction', () => {
     const sql = rowChecksSql(
       'SELECT * FROM t',
       [
-        { ident: '"a"', kind: 'float' },
-        { ident: '"b"', kind: 'text' },
+        { ident: '"a"', kind: 'float', isNaN: 'NOT ("a" = "a")' },
+        { ident: '"b"', kind: 'text', isNaN: 'NOT ("b" = "b")' },
       ],
       [[0, 1]],
     );
     expect(sql).not.toMatch(/OVER|isNaN|isInfinite|countIf|ttest|kolmogorov/i);
-    expect(sql).toContain('sum(CASE WHEN "a" = "b" THEN 1 ELSE 0 END)');
-    expect(duplicatedRowsSql('SELECT 1', [{ ident: '"a"', kind: 'integer' }])).toBe(
+    expect(sql).toContain('sum(CASE WHEN "a" = "b" AND NOT (("a" IS NULL OR NOT ("a" = "a"))) THEN 1 ELSE 0 END)');
+    expect(duplicatedRowsSql('SELECT 1', [{ ident: '"a"', kind: 'integer', isNaN: 'NOT ("a" = "a")' }])).toBe(
       'SELECT sum(n) - count(*) FROM (SELECT count(*) AS n FROM (SELECT 1) AS s GROUP BY "a") AS g',
     );
     expect(() => quoteIdent('a"b', 'current SQL')).toThrow(/current SQL column "a"b"/);

@@ -156,6 +156,11 @@ export class ClickHouseEngine implements Engine {
     if (rest !== '') yield [parse(rest)];
   }
 
+  // Works for Decimal columns too, which ClickHouse's isNaN() does not take.
+  isNaN(ident: string): string {
+    return `NOT (${ident} = ${ident})`;
+  }
+
   // A Date is a day number and a DateTime a Unix time whatever the server's time zone; only the calendar
   // functions need UTC said explicitly (ClickHouse 18.16 has no DateTime64).
   epochSeconds(column: ResultColumn, ident: string): string | null {

@@ -36,6 +36,8 @@ export interface Engine {
    * windows are cut from these with plain arithmetic (plan.ts), the same in every engine.
    */
   epochSeconds(column: ResultColumn, ident: string): string | null;
+  /** SQL true where a float cell is NaN: `NOT (x = x)` is not portable, DuckDB holds NaN = NaN. */
+  isNaN(ident: string): string;
   monthNumber(column: ResultColumn, ident: string): string | null;
   close(): Promise<void>;
 }

@@ -170,7 +170,11 @@ function finishRowChecks(c: RowCounts, pairs: [number, number][], dtypes: Pandas
  */
 const comparable = (a: ResultColumn, b: ResultColumn) => (a.kind === 'text' ? a.engineType === b.engineType : b.kind !== 'text');
 
-const planned = (side: Side): PlannedColumn[] => side.columns.map((c) => ({ ident: quoteIdent(c.name, side.label), kind: c.kind! }));
+const planned = (engine: Engine, side: Side): PlannedColumn[] =>
+  side.columns.map((c) => {
+    const ident = quoteIdent(c.name, side.label);
+    return { ident, kind: c.kind!, isNaN: engine.isNaN(ident) };
+  });
 const dtypesOf = (side: Side, columns: ParsedColumn[]) => side.columns.map((c, k) => pandasDtype(columns[k], c.kind !== 'text'));
 
 /**
@@ -192,10 +196,10 @@ async function rowChecks(
       if (dtypes[a] === dtypes[b] && comparable(side.columns[a], side.columns[b]) && candidate(a, b)) pairs.push([a, b]);
   const kinds: ValueKind[] = new Array(3 + 2 * pairs.length).fill('integer');
   let counts = rowCounts([], pairs.length);
-  for await (const batch of engine.rows(rowChecksSql(side.sql, planned(side), pairs), kinds))
+  for await (const batch of engine.rows(rowChecksSql(side.sql, planned(engine, side), pairs), kinds))
     for (const row of batch) counts = rowCounts(row.map(Number), pairs.length);
   if (!everyRowDistinct)
-    for await (const batch of engine.rows(duplicatedRowsSql(side.sql, planned(side)), ['integer']))
+    for await (const batch of engine.rows(duplicatedRowsSql(side.sql, planned(engine, side)), ['integer']))
       for (const [n] of batch) counts.duplicatedRows = Number(n ?? 0);
   return finishRowChecks(counts, pairs, dtypes);
 }
@@ -219,7 +223,7 @@ async function reduceWindowedSide(engine: Engine, side: Side, window: NonNullabl
       `the --timestamp column is ${ts.engineType}, not a date or date-time, and --source windows are cut in the engine: convert it in the SQL (ClickHouse: parseDateTimeBestEffort(col, 'UTC'); DuckDB: CAST(col AS TIMESTAMP))`,
     );
   const grouping: WindowGrouping = { key, timestamp: tsIdent };
-  const columns = planned(side);
+  const columns = planned(engine, side);
   // Which pairs count depends on each window's dtypes (a missing cell makes an integer column float64): every
   // comparable pair is counted, and each window keeps those whose dtypes agree.
   const pairs: [number, number][] = [];
@@ -295,7 +299,7 @@ interface StreamedSide extends Side {
 }
 
 async function summarizeSide(engine: Engine, side: Side): Promise<StreamedSide> {
-  const columns = planned(side);
+  const columns = planned(engine, side);
   const kinds: ValueKind[] = ['integer'];
   for (const c of columns) kinds.push('integer', ...(c.kind === 'text' ? [] : [c.kind, c.kind]));
   let cells: Cell[] = [];
@@ -314,7 +318,7 @@ async function summarizeSide(engine: Engine, side: Side): Promise<StreamedSide> 
       continue;
     }
     const few = [cells[at++], cells[at++]].filter((v): v is number => v !== null);
-    for await (const batch of engine.rows(distinctNumbersSql(side.sql, ident, FEW_DISTINCT), [c.kind!])) for (const [v] of batch) few.push(v as number);
+    for await (const batch of engine.rows(distinctNumbersSql(side.sql, columns[k], FEW_DISTINCT), [c.kind!])) for (const [v] of batch) few.push(v as number);
     stubs.push(stubColumn(c.name, c.kind!, rows, missing, few));
   }
   return { ...side, rows, stubs, distinct: stubs.map(() => null), kept: stubs.map(() => null) };

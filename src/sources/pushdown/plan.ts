@@ -83,10 +83,12 @@ export interface PlannedColumn {
   /** Quoted identifier. */
   ident: string;
   kind: ValueKind;
+  /** SQL true where a float cell is NaN (the engine's own test: DuckDB holds NaN = NaN). */
+  isNaN: string;
 }
 
-// NOT (x = x) is how NaN is found without an engine function; a NULL makes it NULL, which CASE treats as false.
-const missing = (c: PlannedColumn) => (c.kind === 'text' ? `${c.ident} IS NULL` : `(${c.ident} IS NULL OR NOT (${c.ident} = ${c.ident}))`);
+// NULL and NaN are missing, as pandas reads them; a NULL makes a comparison NULL, which CASE treats as false.
+const missing = (c: PlannedColumn) => (c.kind === 'float' ? `(${c.ident} IS NULL OR ${c.isNaN})` : `${c.ident} IS NULL`);
 const infinite = (c: PlannedColumn) => `(${c.ident} > 1.7976931348623157e308 OR ${c.ident} < -1.7976931348623157e308)`;
 const countIf = (condition: string) => `sum(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
 
@@ -99,14 +101,14 @@ export function columnSummarySql(sql: string, columns: PlannedColumn[]): string 
   for (const c of columns) {
     exprs.push(countIf(missing(c)));
     if (c.kind !== 'text')
-      exprs.push(`min(CASE WHEN ${c.ident} = ${c.ident} THEN ${c.ident} END)`, `max(CASE WHEN ${c.ident} = ${c.ident} THEN ${c.ident} END)`);
+      exprs.push(`min(CASE WHEN ${missing(c)} THEN NULL ELSE ${c.ident} END)`, `max(CASE WHEN ${missing(c)} THEN NULL ELSE ${c.ident} END)`);
   }
   return `SELECT ${exprs.join(', ')} ${from(sql)}`;
 }
 
 /** Up to `limit` distinct numbers of one column (NULL and NaN left out). */
-export function distinctNumbersSql(sql: string, column: string, limit: number): string {
-  return `SELECT DISTINCT ${column} ${from(sql)} WHERE ${column} = ${column} LIMIT ${limit}`;
+export function distinctNumbersSql(sql: string, column: PlannedColumn, limit: number): string {
+  return `SELECT DISTINCT ${column.ident} ${from(sql)} WHERE NOT (${missing(column)}) LIMIT ${limit}`;
 }
 
 /**
@@ -123,7 +125,8 @@ export function rowChecksSql(sql: string, columns: PlannedColumn[], pairs: [numb
   for (const [a, b] of pairs) {
     const x = columns[a].ident;
     const y = columns[b].ident;
-    exprs.push(countIf(`${x} = ${y} OR (${missing(columns[a])} AND ${missing(columns[b])})`), countIf(`${x} = ${y}`));
+    // Two NaN cells are missing, never equal (DuckDB would call them equal).
+    exprs.push(countIf(`${x} = ${y} OR (${missing(columns[a])} AND ${missing(columns[b])})`), countIf(`${x} = ${y} AND NOT (${missing(columns[a])})`));
   }
   if (!byWindow) return `SELECT ${exprs.join(', ')} ${from(sql)}`;
   exprs.push(countIf(`${byWindow.timestamp} IS NULL`));
