@@ -186,9 +186,10 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     });
   }
   const t1 = performance.now();
+  // A source's tables hold typing stubs, not rows: its windows, if any, come from the engine.
   const inputs = engineWindows
     ? { reference: tables[0], current: tables[1], ts: engineWindows.timestamps, referenceRows: null }
-    : w
+    : w && !options.source
       ? windowInputs(tables[0], tables[tables.length - 1], sameFile, w)
       : { reference: tables[0], current: tables[1], ts: null, referenceRows: null };
   const analyzeOptions: AnalyzeOptions = {

@@ -54,6 +54,18 @@ describe('calendar windows pushed down to DuckDB (GROUP BY window) equal the in-
   }
 });
 
+describe('--timestamp without --window on a source', () => {
+  it('makes the column a datetime column and cuts no windows', async () => {
+    const out = join(tempDir(), 'out');
+    const sql = (shift: number) => `SELECT TIMESTAMP '2026-01-01 00:00:00' + INTERVAL (i) HOUR AS ts, (i * 7) % 17 + ${shift} AS x FROM range(500) t(i)`;
+    const res = await runHere(['report', '--source', 'duckdb:', '--reference-sql', sql(0), '--current-sql', sql(3), '--timestamp', 'ts', '-o', out]);
+    expect(res).toMatchObject({ code: 0, stderr: '' });
+    const report = readReport(out);
+    expect(report.columns.find((c: any) => c.name === 'ts')).toMatchObject({ role: 'datetime', type: 'datetime' });
+    expect(report.windows).toBeUndefined();
+  });
+});
+
 describe('--source usage errors: one line, exit 2', () => {
   const source = ['report', '--source', 'duckdb:'];
   it.each([
