@@ -73,6 +73,7 @@ describe('--source usage errors: one line, exit 2', () => {
     [['--reference-where', 'a = 1', '--current-where', 'a = 2', '--current-sql', 'SELECT 1'], '--reference-where and --current-where need --table <name>'],
     [['--table', 't', '--reference-where', 'a = 1', '--current-where', 'a = 2', '--current-sql', 'SELECT 1'], 'give either --table'],
     [['--table', 't"x', '--reference-where', 'a = 1', '--current-where', 'a = 2'], 'cannot be quoted portably'],
+    [['--reference-sql', 'SELECT 1 AS x', '--current-sql', 'SELECT 2 AS x', '--window', '1d'], '--window 1d needs --timestamp <column>'],
     [
       ['--reference-sql', 'SELECT 1 AS x', '--current-sql', 'SELECT 2 AS x', '--timestamp', 'x', '--window', '1d'],
       'the --timestamp column is INTEGER, not a date or date-time',

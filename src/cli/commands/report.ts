@@ -87,6 +87,8 @@ export function resolveReportOptions(run: PlannedRun, flags: Record<string, unkn
     if (!referenceSql) throw new UsageError('missing --reference-sql <sql> (or `reference_sql:` in the config file) for --source');
     if (!currentSql) throw new UsageError('missing --current-sql <sql> (or `current_sql:` in the config file) for --source');
     if (windows?.referenceRange) throw new UsageError('--reference-range cuts a period out of a file; with --source the reference period is the WHERE clause of --reference-sql');
+    // Checked before any query runs: the engine's work is what a late error would waste.
+    if (windows?.spec?.kind === 'calendar' && !windows.timestamp) throw new UsageError(`--window ${windows.spec.text} needs --timestamp <column>`);
     if (windows?.spec?.kind === 'rows') {
       throw new UsageError(`--window ${windows.spec.text} needs the rows in order, which the engine's aggregates do not keep; with --source use a calendar window (1h, 6h, 1d, 7d, 1mo)`);
     }
