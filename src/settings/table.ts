@@ -150,6 +150,27 @@ export const SETTINGS: readonly Setting[] = [
   { flags: '--reference-sql <sql>', help: 'with --source: the query whose rows are the reference', config: 'reference_sql', type: text, commands: RUN },
   { flags: '--current-sql <sql>', help: 'with --source: the query whose rows are the current data', config: 'current_sql', type: text, commands: RUN },
   {
+    flags: '--table <name>',
+    help: 'with --source, instead of the two queries: the table (or view, as name or database.name) both sides are read from, each with its WHERE clause',
+    config: 'table',
+    type: text,
+    commands: RUN,
+  },
+  {
+    flags: '--reference-where <sql>',
+    help: 'with --table: the WHERE condition that selects the reference rows (your SQL, run as written)',
+    config: 'reference_where',
+    type: text,
+    commands: RUN,
+  },
+  {
+    flags: '--current-where <sql>',
+    help: 'with --table: the WHERE condition that selects the current rows (your SQL, run as written)',
+    config: 'current_where',
+    type: text,
+    commands: RUN,
+  },
+  {
     flags: '--pushdown-pull-rows <n>',
     help: 'with --source: TVD and empirical_mmd need the rows in order; pull their columns (up to n rows per side, in query order) instead of reporting an error for them',
     config: 'pushdown_pull_rows',

@@ -30,7 +30,7 @@ export function runWindows(
   table: (i: number) => ParsedTable,
   reference: ParsedTable,
   options: AnalyzeOptions,
-  here: (current: ParsedTable) => Promise<WindowOutcome>,
+  here: (current: ParsedTable, index: number) => Promise<WindowOutcome>,
 ): Promise<WindowOutcome[]> {
   const values = reference.rowCount * reference.columns.length * count;
   const threads = Math.min(availableParallelism(), MAX_THREADS, count);
@@ -39,7 +39,7 @@ export function runWindows(
   let next = 0;
   if (!script) {
     return (async () => {
-      for (; next < count; next++) outcomes[next] = await here(table(next));
+      for (; next < count; next++) outcomes[next] = await here(table(next), next);
       return outcomes;
     })();
   }
@@ -68,7 +68,7 @@ export function runWindows(
     const work = () => {
       if (failed || next >= count) return;
       const index = next++;
-      here(table(index)).then(
+      here(table(index), index).then(
         (outcome) => {
           record(index, outcome);
           setImmediate(work);
