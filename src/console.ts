@@ -1,5 +1,6 @@
 import { ExitCode, MlobsError } from './errors.js';
 import { printable, printableOutput, PRINTED_MESSAGE_MAX } from './printable.js';
+import type { Clock } from './clock.js';
 import type { Report } from './report/model.js';
 
 /** Where the CLI writes; injectable so tests can run `run(argv)` in-process and capture output. */
@@ -12,6 +13,8 @@ export interface CliIo {
   width?: number;
   /** Told of each monitor's report once it is written (the schedule log records its status, the GitHub Action more). */
   reported?(run: { monitor: string; dir: string; report: Report }): void;
+  /** Time and timers for the waits between Slack retries; the real clock when absent. */
+  clock?: Clock;
 }
 
 /** The summary's colour and width for an environment and an output stream (see CliIo). */

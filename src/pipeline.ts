@@ -18,6 +18,7 @@ import { VERSION } from './version.js';
 import { SCHEMA_VERSION, type EngineInfo, type Report } from './report/model.js';
 import { runStatus } from './report/status.js';
 import { readSource, type DatabaseSource } from './sources/database.js';
+import type { PushdownColumns, PushdownWindows } from './sources/pushdown/index.js';
 import { analyzeWindows, windowInputs, type WindowOptions } from './windows/index.js';
 import { pinColumns } from './data/values.js';
 
@@ -51,7 +52,13 @@ export interface AnalyzeOptions {
    * Set when the tables came from per-column aggregates (pushdown): their columns are not row-aligned, so the
    * row checks come counted by the engine and nothing that pairs the cells of a row across columns is computed.
    */
-  pushdown?: { rowChecks: RowChecks[]; engine: EngineInfo };
+  pushdown?: {
+    engine: EngineInfo;
+    /** The row checks as the engine counted them (windowed runs, whose columns are expanded up front). */
+    rowChecks?: RowChecks[];
+    /** Columns fetched one at a time as they are analysed, the tables holding only what typing needs. */
+    columns?: PushdownColumns;
+  };
 }
 
 /** A per-column setting for a column no file has is a typo; ignoring it would silently test the wrong way. */
@@ -103,10 +110,10 @@ export async function analyze(
             rowChecksInput(reference, typing.plans, profiles.map((q) => q.ref)),
             rowChecksInput(current, typing.plans, profiles.map((q) => q.cur)),
           ],
-    { parallel: options.parallel },
+    { parallel: options.parallel, load: pushdown?.columns?.load },
   );
   const { drift, errors, threads, quality } = computed;
-  const rows = pushdown?.rowChecks ?? computed.rows;
+  const rows = pushdown?.rowChecks ?? (await pushdown?.columns?.rowChecks()) ?? computed.rows;
   const warnings = [...typing.warnings];
   for (const t of [reference, current]) {
     if (t.invalidUtf8 === null) continue;
@@ -141,7 +148,7 @@ export async function analyze(
       na_values: [...options.naValues],
       ...(options.drift.correction && { correction: options.drift.correction }),
     },
-    columns: describeColumns(typing.plans, quality),
+    columns: computed.columns ?? describeColumns(typing.plans, quality),
     drift,
     quality: dataQuality(reference, current, typing.plans, quality, rows),
     target_drift: pushdown ? undefined : targetDrift(typing.plans),
@@ -162,11 +169,15 @@ export async function runReport(options: ReportOptions): Promise<Report> {
   let tables: ParsedTable[];
   let pushdown: AnalyzeOptions['pushdown'];
   let drift = options.drift;
+  let engineWindows: PushdownWindows | undefined;
+  const w = options.windows;
   if (options.source) {
-    const data = await readSource(options.source, options.drift);
+    const spec = w?.spec?.kind === 'calendar' ? w.spec : undefined;
+    const data = await readSource(options.source, options.drift, spec && w?.timestamp ? { timestamp: w.timestamp, spec } : undefined);
     tables = [data.reference, data.current];
-    pushdown = { rowChecks: data.rowChecks, engine: data.engine };
+    pushdown = { rowChecks: data.rowChecks, columns: data.columns, engine: data.engine };
     drift = { ...drift, unordered: data.unordered };
+    engineWindows = data.windows;
   } else {
     tables = await readSources(sameFile ? [options.current] : [options.reference, options.current], {
       csv: options.csv,
@@ -175,8 +186,12 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     });
   }
   const t1 = performance.now();
-  const w = options.windows;
-  const inputs = w ? windowInputs(tables[0], tables[tables.length - 1], sameFile, w) : { reference: tables[0], current: tables[1], ts: null, referenceRows: null };
+  // A source's tables hold typing stubs, not rows: its windows, if any, come from the engine.
+  const inputs = engineWindows
+    ? { reference: tables[0], current: tables[1], ts: engineWindows.timestamps, referenceRows: null }
+    : w && !options.source
+      ? windowInputs(tables[0], tables[tables.length - 1], sameFile, w)
+      : { reference: tables[0], current: tables[1], ts: null, referenceRows: null };
   const analyzeOptions: AnalyzeOptions = {
     roles: options.roles,
     drift,
@@ -193,10 +208,16 @@ export async function runReport(options: ReportOptions): Promise<Report> {
   let windowed: Awaited<ReturnType<typeof analyzeWindows>> | undefined;
   try {
     body = await analyze(inputs.reference, inputs.current, analyzeOptions);
-    // Windows run here and, for big inputs, on worker threads that each prepare the reference once.
+    // Windows run here and, for big inputs, on worker threads that start from this thread's prepared reference.
+    // The engine counted each window's row checks; its windows stay on this thread, which has them.
+    const windowAnalysis = engineWindows ? { ...analyzeOptions, parallel: false } : analyzeOptions;
     windowed = w?.spec
-      ? await analyzeWindows(inputs, { ...w, spec: w.spec }, started.getTime(), analyzeOptions, async (cur) => {
-          const { driftThreads: _, ...window } = await analyze(inputs.reference, cur, { ...analyzeOptions, parallel: false });
+      ? await analyzeWindows(inputs, { ...w, spec: w.spec }, started.getTime(), windowAnalysis, async (cur, slice) => {
+          const rowChecks = engineWindows && pushdown?.rowChecks && [pushdown.rowChecks[0], engineWindows.rowChecks(slice.start!, cur.columns)];
+          const { driftThreads: _, ...window } = await analyze(inputs.reference, cur, {
+            ...windowAnalysis,
+            pushdown: pushdown && rowChecks ? { ...pushdown, rowChecks } : pushdown,
+          });
           return window;
         })
       : undefined;

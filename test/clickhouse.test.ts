@@ -6,7 +6,8 @@ import { readReport, tempDir } from './helpers/cli.js';
 import { CLICKHOUSE_BIN, PASSWORD, startCluster, type Cluster } from '../bench/clickhouse-cluster.js';
 import { columnsFromCsv, loadColumns, type Loaded } from './helpers/clickhouse_load.js';
 import { GOLDEN_DATASETS } from './helpers/golden.js';
-import { expectSameReport as sameAsCsv, runHere } from './helpers/pushdown.js';
+import { reportDifferences } from './helpers/parquet.js';
+import { expectSameReport as sameAsCsv, expectSameWindows, runHere, splitLog } from './helpers/pushdown.js';
 
 const expectSameReport = (csv: any, pushdown: any) => sameAsCsv(csv, pushdown, { name: 'clickhouse', version: '18.16.1' });
 
@@ -174,6 +175,63 @@ describe.skipIf(!CLICKHOUSE_BIN)('pushdown to a 2-shard ClickHouse cluster equal
     expect(a.inputs.reference.rows + a.inputs.current.rows).toBe(rows);
     expectSameReport(a, b);
   }, 120_000);
+
+  it('calendar windows cut by GROUP BY window on the cluster equal the in-memory windows (1mo, 1d)', async () => {
+    const { ref, cur, columns } = await splitLog(dir);
+    const log = await loadColumns(cluster, 'log', columns, dir);
+    // The log keeps its dates as String; windows are cut from a Date, converted in the user's SQL.
+    const sql = (side: number) =>
+      `SELECT ${log.columns.map((c) => (c === 'Date' ? 'toDate("Date") AS "Date"' : `"${c}"`)).join(', ')} FROM default.log WHERE side = ${side}`;
+    for (const window of ['1mo', '1d']) {
+      const flags = ['--timestamp', 'Date', '--window', window, '--min-window-rows', '5', '--drift-share', '0.25', '--stattest-threshold', '0.2'];
+      const [a, b] = [tempDir(), tempDir()];
+      expect(await runHere(['report', '-r', ref, '-c', cur, ...flags, '-o', a])).toMatchObject({ code: 0, stderr: '' });
+      expect(await runHere(['report', '--source', cluster.url, '--reference-sql', sql(0), '--current-sql', sql(1), ...flags, '-o', b])).toMatchObject({
+        code: 0,
+        stderr: '',
+      });
+      expectSameWindows(readReport(a), readReport(b), { name: 'clickhouse', version: '18.16.1' });
+    }
+    const text = await runHere([
+      'report',
+      '--source',
+      cluster.url,
+      '--reference-sql',
+      log.referenceSql,
+      '--current-sql',
+      log.currentSql,
+      '--timestamp',
+      'Date',
+      '--window',
+      '1d',
+    ]);
+    expect(text).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('current SQL column "Date": the --timestamp column is Nullable(String), not a date or date-time'),
+    });
+  }, 60_000);
+
+  it('--table with --reference-where/--current-where is the two queries it stands for', async () => {
+    const [a, b] = [tempDir(), tempDir()];
+    const where = ['--reference-where', 'side = 0', '--current-where', 'side = 1 AND rn % 2 = 0'];
+    expect(await runHere(['report', '--source', cluster.url, '--table', 'default.t0', ...where, '-o', a])).toMatchObject({ code: 0, stderr: '' });
+    const sql = (w: string) => `SELECT * FROM "default"."t0" WHERE (${w})`;
+    const res = await runHere([
+      'report',
+      '--source',
+      cluster.url,
+      '--reference-sql',
+      sql('side = 0'),
+      '--current-sql',
+      sql('side = 1 AND rn % 2 = 0'),
+      '-o',
+      b,
+    ]);
+    expect(res).toMatchObject({ code: 0, stderr: '' });
+    const [shorthand, queries] = [readReport(a), readReport(b)];
+    expect(shorthand.engine.current_sql).toBe(sql('side = 1 AND rn % 2 = 0'));
+    expect(reportDifferences(shorthand, queries, ['run'])).toEqual([]);
+  });
 
   describe('bad input: one line, the documented exit code, no report', () => {
     const attempt = async (ref: string, cur: string, source = cluster.url) => {

@@ -86,6 +86,6 @@ describe('--correction', () => {
     }
     const bad = await runCli([...ARGS, '--correction', 'fdr', '-o', tempDir()]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^mlobs: error: --correction: .*bonferroni.*holm.*bh/);
+    expect(bad.stderr).toMatch(/^mlobs: error: --correction must be one of .*bonferroni.*holm.*bh.*, got "fdr"\n$/);
   });
 });

@@ -214,6 +214,8 @@ describe('deploy/compose: what the dashboard shows', () => {
     const server = dashboard.templating.list.find((v: any) => v.name === 'report_server');
     expect(server.query).toBe('http://localhost:8080');
     expect(compose.services.reports.ports).toContain('8080:80');
+    // mlobs publishes each monitor's directory as a swapped symlink: the server must follow it.
+    expect(readFileSync(join(ROOT, 'deploy/compose/reports/nginx.conf'), 'utf8')).toMatch(/^\s*disable_symlinks off;/m);
     const linked = dashboard.panels.filter((p: any) => p.fieldConfig.defaults.links?.some((l: any) => /^\$\{report_server\}\/\$\{__(field\.labels|data\.fields)\.monitor\}\/report\.html$/.test(l.url)));
     expect(linked.map((p: any) => p.title)).toEqual(expect.arrayContaining(['Dataset drift over time', 'Per-column drift (last run)', expect.stringMatching(/^Drift severity/)]));
   });

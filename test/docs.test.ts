@@ -3,7 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reportJsonSchema } from '../src/report/json_schema.js';
 import { SUITE_DOCS_BEGIN, SUITE_DOCS_END, suiteDocs } from '../src/suite/docs.js';
-import { ROOT } from './helpers/cli.js';
+import { ROOT, runCli, tempDir } from './helpers/cli.js';
 
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 const MARKDOWN = [
@@ -24,6 +24,24 @@ describe('shipped documents agree with the code', () => {
   it('schema/report.schema.json is the one generated from the report model', () => {
     const shipped = JSON.parse(readFileSync(join(ROOT, 'schema', 'report.schema.json'), 'utf8'));
     expect(shipped).toEqual(JSON.parse(JSON.stringify(reportJsonSchema())));
+  });
+
+  it("the README's sample run is what the CLI prints, exit status included", async () => {
+    const readme = read('README.md');
+    const block = /```\n\$ (mlobs report [^\n]+)\n([\s\S]*?)```/.exec(readme)!;
+    const args = block[1].split(' ').slice(1);
+    const res = await runCli([...args, '-o', tempDir()]);
+    expect(res.code).toBe(0);
+    expect(readme).toMatch(/exit status is 0/);
+    const printed = res.stdout.split('\n');
+    // Every sample line is printed, in order; `⋮` stands for lines left out, and the output path differs.
+    let at = 0;
+    for (const line of block[2].trimEnd().split('\n')) {
+      if (line.trim() === '⋮' || line.startsWith('Report written to ')) continue;
+      const found = printed.indexOf(line, at);
+      expect(found, line).toBeGreaterThanOrEqual(at);
+      at = found + 1;
+    }
   });
 
   it('the README documents every exit code', () => {

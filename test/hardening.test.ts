@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UNSAFE_CHARACTER } from '../src/printable.js';
 import { utc } from '../src/writers/html/common.js';
-import { BIN, readReport, ROOT, spawnCli, tempDir, type CliResult } from './helpers/cli.js';
+import { BIN, readReport, ROOT, runCli, spawnCli, tempDir, type CliResult } from './helpers/cli.js';
 import { FakeSlack, WEBHOOK_PATH } from './helpers/fake_slack.js';
 
-/**
- * The built CLI as a child process: these tests are about what only a real process shows (the terminal guard on
- * process output, signals, the umask, the working directory, worker threads).
+/*
+ * The CLI runs in this process (`runCli`) unless a test is about what only a real process shows, where it runs
+ * built, as a child process (`spawnCli`): the terminal guard on process output, signals, the umask, the working
+ * directory, worker threads.
  */
-const runCli = spawnCli;
 
 /**
  * Starts `mlobs report ARGS` and sends SIGTERM once a file matching `staging` appears in `watched`: mid-write.
@@ -29,6 +29,45 @@ async function terminatedMidWrite(args: string[], watched: string, staging: (nam
   });
   child.kill('SIGTERM');
   return new Promise((done) => child.on('close', (c, sig) => done(c ?? sig)));
+}
+
+/**
+ * Polls `out` as a reader of a published set does: resolve it once, then read that run's files. Every read
+ * must find one of the `expected` file lists, with report.html of the same run as report.json.
+ */
+function pollSets(out: string, expected: string[][]): { stop: () => Promise<{ seen: number; problems: string[] }> } {
+  let running = true;
+  let seen = 0;
+  const problems: string[] = [];
+  const poll = async () => {
+    while (running) {
+      await new Promise((r) => setImmediate(r));
+      let real: string;
+      try {
+        real = realpathSync(out);
+      } catch {
+        continue;
+      }
+      try {
+        const names = readdirSync(real).sort();
+        const started = readReport(real).run.started_at as string;
+        const html = readFileSync(join(real, 'report.html'), 'utf8');
+        if (!expected.some((e) => e.join() === names.join())) problems.push(`files ${names.join()}`);
+        else if (!html.includes(utc(started))) problems.push(`report.html of another run than report.json in ${real}`);
+        else seen++;
+      } catch (e) {
+        problems.push(String(e));
+      }
+    }
+  };
+  const poller = poll();
+  return {
+    stop: async () => {
+      running = false;
+      await poller;
+      return { seen, problems };
+    },
+  };
 }
 
 function files(contents: Record<string, string>): string {
@@ -137,7 +176,7 @@ describe('terminal and CI safety', () => {
       ].join('\n') + '\n';
     const d = files({ 'r\u001b[1m.csv': make(0), 'c.csv': make(2) });
     for (const cmd of ['report', 'test']) {
-      const res = await runCli([cmd, '-r', join(d, 'r\u001b[1m.csv'), '-c', join(d, 'c.csv'), '-o', join(d, `out-${cmd}`), '--fail-on', 'never']);
+      const res = await spawnCli([cmd, '-r', join(d, 'r\u001b[1m.csv'), '-c', join(d, 'c.csv'), '-o', join(d, `out-${cmd}`), '--fail-on', 'never']);
       expect(res.code, res.stderr).toBe(0);
       for (const line of `${res.stdout}${res.stderr}`.split('\n')) {
         expect(line).not.toMatch(CONTROL);
@@ -149,7 +188,7 @@ describe('terminal and CI safety', () => {
 
   it('an error naming a hostile column is one escaped line', async () => {
     const d = files({ 'a.csv': 'a,b\n1,2\n', 'b.csv': 'a,b\n1,2\n' });
-    const res = await runCli(['report', '-r', join(d, 'a.csv'), '-c', join(d, 'b.csv'), '--target', 'bad\u2028::error::name\u009b2J', '-o', join(d, 'o')]);
+    const res = await spawnCli(['report', '-r', join(d, 'a.csv'), '-c', join(d, 'b.csv'), '--target', 'bad\u2028::error::name\u009b2J', '-o', join(d, 'o')]);
     expect(res.code).toBe(2);
     expect(res.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(res.stderr.trimEnd()).not.toMatch(CONTROL);
@@ -158,7 +197,7 @@ describe('terminal and CI safety', () => {
   it('a very long label is capped on the terminal', async () => {
     const long = 'L'.repeat(100_000);
     const d = files({ 'r.csv': csv([long, 'x'], 20, (i) => [i, i % 3]), 'c.csv': csv([long, 'x'], 20, (i) => [i + 5, i % 3]) });
-    const res = await runCli(['report', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '-o', join(d, 'o')]);
+    const res = await spawnCli(['report', '-r', join(d, 'r.csv'), '-c', join(d, 'c.csv'), '-o', join(d, 'o')]);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout.length).toBeLessThan(20_000);
     expect(res.stdout).toContain('(100000 characters)');
@@ -171,7 +210,7 @@ describe('files and runs', () => {
 
   it('runs started in the same second get a directory each', async () => {
     const cwd = tempDir();
-    const results = await Promise.all([0, 1, 2].map(() => runCli(['report', '-r', REF, '-c', CUR, '--quiet'], { cwd })));
+    const results = await Promise.all([0, 1, 2].map(() => spawnCli(['report', '-r', REF, '-c', CUR, '--quiet'], { cwd })));
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     const dirs = readdirSync(join(cwd, 'reports'));
     expect(dirs).toHaveLength(3);
@@ -184,28 +223,75 @@ describe('files and runs', () => {
     writeFileSync(join(d, 'monitors', 'one.yaml'), 'reference: ../r.csv\ncurrent: ../c.csv\noutput:\n  dir: out\nprometheus:\n  textfile_dir: prom\n');
     writeFileSync(join(d, 'monitors', 'many.yaml'), 'monitors:\n  - name: a\n    reference: ../r.csv\n    current: ../c.csv\n    output:\n      dir: many\n');
     const cwd = tempDir();
-    const one = await runCli(['report', '--config', join(d, 'monitors', 'one.yaml'), '--quiet'], { cwd });
+    const one = await spawnCli(['report', '--config', join(d, 'monitors', 'one.yaml'), '--quiet'], { cwd });
     expect(one.code, one.stderr).toBe(0);
     expect(readdirSync(join(d, 'monitors', 'out'))).toContain('report.json');
     expect(readdirSync(join(d, 'monitors', 'prom'))).toEqual(['mlobs_default.prom']);
-    const many = await runCli(['report', '--config', join(d, 'monitors', 'many.yaml'), '--quiet'], { cwd });
+    const many = await spawnCli(['report', '--config', join(d, 'monitors', 'many.yaml'), '--quiet'], { cwd });
     expect(many.code, many.stderr).toBe(0);
     expect(existsSync(join(d, 'monitors', 'many', 'a', 'report.json'))).toBe(true);
     expect(readdirSync(cwd)).toEqual([]);
     // A flag is relative to the working directory, as on any command line.
-    const flag = await runCli(['report', '--config', join(d, 'monitors', 'one.yaml'), '-o', 'here', '--quiet'], { cwd });
+    const flag = await spawnCli(['report', '--config', join(d, 'monitors', 'one.yaml'), '-o', 'here', '--quiet'], { cwd });
     expect(flag.code, flag.stderr).toBe(0);
     expect(readdirSync(cwd)).toEqual(['here']);
   });
 
-  it('a run into a used output directory removes the files of the previous set it does not write again', async () => {
-    const out = join(tempDir(), 'latest');
+  it('an output directory holding files of its own is never moved: merged into, with a warning that says so', async () => {
+    const d = tempDir();
+    const out = join(d, 'latest');
     const first = await runCli(['report', '-r', REF, '-c', CUR, '-o', out, '-f', 'json,html,markdown', '--quiet']);
     expect(first.code, first.stderr).toBe(0);
     writeFileSync(join(out, 'notes.txt'), 'mine');
     const second = await runCli(['report', '-r', REF, '-c', CUR, '-o', out, '-f', 'json', '--quiet']);
     expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toBe(
+      `mlobs: warning: output directory ${out} holds files mlobs did not write (notes.txt): its files are replaced one by one, so a reader may see a mix of two runs for a moment; give --out a directory of its own for an atomic switch\n`,
+    );
+    // The files of the previous set this run does not write again are removed.
+    expect(lstatSync(out).isDirectory()).toBe(true);
     expect(readdirSync(out).sort()).toEqual(['notes.txt', 'report.json']);
+    expect(readdirSync(d)).toEqual(['latest']);
+  });
+
+  it('an output that is a real directory holding an earlier run becomes a swapped link: readers see one whole set', async () => {
+    const d = tempDir();
+    const out = join(d, 'latest');
+    // An existing empty directory is replaced whole by the first run.
+    mkdirSync(out);
+    const sets = ['json,html,markdown', 'json,html'];
+    const expected = [
+      ['report.html', 'report.json', 'summary.md'],
+      ['report.html', 'report.json'],
+    ];
+    const first = await runCli(['report', '-r', REF, '-c', CUR, '-o', out, '-f', sets[0], '--quiet']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(readdirSync(d)).toEqual(['latest']);
+    const firstStarted = readReport(out).run.started_at;
+    // The second run finds a real directory holding only the first run's files: it is moved aside whole, and a
+    // link to the new set takes its place (docs/reports.md: the one moment the path is missing).
+    const second = await runCli(['report', '-r', REF, '-c', CUR, '-o', out, '-f', sets[1], '--quiet']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toBe('');
+    expect(lstatSync(out).isSymbolicLink()).toBe(true);
+    expect(readdirSync(out).sort()).toEqual(expected[1]);
+    const runs = readdirSync(join(d, 'latest.runs')).sort();
+    expect(runs).toHaveLength(2);
+    expect(readdirSync(join(d, 'latest.runs', runs[0])).sort()).toEqual(expected[0]);
+    expect(readReport(join(d, 'latest.runs', runs[0])).run.started_at).toBe(firstStarted);
+    // From now on a reader that resolved the output keeps a whole set while the next run publishes.
+    const poller = pollSets(out, expected);
+    const resolved = realpathSync(out);
+    const secondStarted = readReport(resolved).run.started_at;
+    const third = await runCli(['report', '-r', REF, '-c', CUR, '-o', out, '-f', sets[0], '--quiet']);
+    expect(third.code, third.stderr).toBe(0);
+    expect(readdirSync(resolved).sort()).toEqual(expected[1]);
+    expect(readReport(resolved).run.started_at).toBe(secondStarted);
+    expect(realpathSync(out)).not.toBe(resolved);
+    const { seen, problems } = await poller.stop();
+    expect(problems).toEqual([]);
+    expect(seen).toBeGreaterThan(0);
+    expect(readdirSync(d).sort()).toEqual(['latest', 'latest.runs']);
   });
 
   it('an output that is a symlink is swapped whole: a polling reader never sees a mixed or partial set', async () => {
@@ -220,38 +306,12 @@ describe('files and runs', () => {
       ['report.html', 'report.json', 'summary.md'],
       ['report.html', 'report.json'],
     ];
-    let running = true;
-    let seen = 0;
-    const problems: string[] = [];
-    // Reads as a reader of the link does: resolve it once, then read that run's files.
-    const poll = async () => {
-      while (running) {
-        await new Promise((r) => setImmediate(r));
-        let real: string;
-        try {
-          real = realpathSync(out);
-        } catch {
-          continue;
-        }
-        try {
-          const names = readdirSync(real).sort();
-          const started = readReport(real).run.started_at as string;
-          const html = readFileSync(join(real, 'report.html'), 'utf8');
-          if (!expected.some((e) => e.join() === names.join())) problems.push(`files ${names.join()}`);
-          else if (!html.includes(utc(started))) problems.push(`report.html of another run than report.json in ${real}`);
-          else seen++;
-        } catch (e) {
-          problems.push(String(e));
-        }
-      }
-    };
-    const poller = poll();
+    const poller = pollSets(out, expected);
     for (let i = 0; i < 4; i++) {
       const res = await runCli(['report', '-r', REF, '-c', CUR, '-o', out, '-f', sets[i % 2], '--quiet']);
       expect(res.code, res.stderr).toBe(0);
     }
-    running = false;
-    await poller;
+    const { seen, problems } = await poller.stop();
     expect(problems).toEqual([]);
     expect(seen).toBeGreaterThan(0);
     expect(lstatSync(out).isSymbolicLink()).toBe(true);
@@ -280,11 +340,11 @@ describe('files and runs', () => {
 
   it('a failed run creates no output directory', async () => {
     const d = tempDir();
-    const res = await runCli(['report', '-r', join(d, 'missing.csv'), '-c', CUR, '-o', join(d, 'new', 'out')]);
+    const res = await spawnCli(['report', '-r', join(d, 'missing.csv'), '-c', CUR, '-o', join(d, 'new', 'out')]);
     expect(res.code).toBe(2);
     expect(existsSync(join(d, 'new'))).toBe(false);
     const cwd = tempDir();
-    const dflt = await runCli(['report', '-r', join(d, 'missing.csv'), '-c', CUR], { cwd });
+    const dflt = await spawnCli(['report', '-r', join(d, 'missing.csv'), '-c', CUR], { cwd });
     expect(dflt.code).toBe(2);
     expect(readdirSync(cwd)).toEqual([]);
   });
@@ -312,14 +372,16 @@ describe('files and runs', () => {
     const stale = ['.report.json.99999999.deadbeef.tmp', '.staging.99999999.0badf00d.tmp'];
     writeFileSync(join(d, 'out', stale[0]), '{');
     mkdirSync(join(d, 'out', stale[1]));
-    const res = await runCli(['report', '-r', REF, '-c', CUR, '-o', join(d, 'out'), '--format', 'json,prom', '--quiet']);
+    const res = await spawnCli(['report', '-r', REF, '-c', CUR, '-o', join(d, 'out'), '--format', 'json,prom', '--quiet']);
     expect(res.code, res.stderr).toBe(0);
     expect(readdirSync(join(d, 'out')).sort()).toEqual(['metrics.prom', 'report.json']);
   });
 
   it('a signal while a run works leaves no temp file behind', async () => {
     const d = tempDir();
+    // A directory with a file of its own is merged into, so the staging directory is made inside it.
     mkdirSync(join(d, 'out'));
+    writeFileSync(join(d, 'out', 'notes.txt'), 'mine');
     const code = await terminatedMidWrite(['-r', REF, '-c', CUR, '-o', join(d, 'out')], join(d, 'out'), (f) => f.startsWith('.staging'));
     expect([143, 0]).toContain(code);
     expect(readdirSync(join(d, 'out')).filter((f) => f.startsWith('.'))).toEqual([]);
@@ -337,7 +399,7 @@ describe('schedule', () => {
       ['-r', REF, '-c', CUR, '--stattest', 'kolmogorov'],
       ['--config', join(d, 'm.yaml'), '--monitor', 'b'],
     ]) {
-      const res = await runCli(['schedule', '--cron', '* * * * * *', '--log-format', 'json', ...args, '-o', join(d, 'out')]);
+      const res = await spawnCli(['schedule', '--cron', '* * * * * *', '--log-format', 'json', ...args, '-o', join(d, 'out')]);
       expect(res.code, args.join(' ')).toBe(2);
       expect(res.stdout).toBe('');
       expect(res.stderr).toMatch(/^mlobs: error: /);
@@ -470,13 +532,13 @@ describe('Slack', () => {
 
   it('a Slack error text is printed escaped and capped; a secret echoed from the webhook URL is redacted', async () => {
     slack.script('/api/chat.postMessage', { json: { ok: false, error: `weird\u001b[2J${'x'.repeat(5000)}` } });
-    const bot = await runCli(['notify', report, '--slack-channel', '#ml'], { env: env({ SLACK_BOT_TOKEN: TOKEN }) });
+    const bot = await spawnCli(['notify', report, '--slack-channel', '#ml'], { env: env({ SLACK_BOT_TOKEN: TOKEN }) });
     expect(bot.code).toBe(4);
     expect(bot.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(bot.stderr.length).toBeLessThan(500);
     expect(bot.stderr.trimEnd()).not.toMatch(CONTROL);
     slack.script(WEBHOOK_PATH, { status: 400, text: 'bad request: sig=querySecret0123456789 rejected' });
-    const hook = await runCli(['notify', report], { env: env({ SLACK_WEBHOOK_URL: `${slack.webhookUrl}?sig=querySecret0123456789` }) });
+    const hook = await spawnCli(['notify', report], { env: env({ SLACK_WEBHOOK_URL: `${slack.webhookUrl}?sig=querySecret0123456789` }) });
     expect(hook.code).toBe(4);
     expect(hook.stderr).not.toContain('querySecret0123456789');
   });
@@ -568,7 +630,7 @@ describe('standing guard', () => {
     const ref = join(d, name);
     const cur = join(d, 'c.csv');
     for (const cmd of ['report', 'test']) {
-      const res = await runCli([cmd, '-r', ref, '-c', cur, '-o', join(out, cmd), '--fail-on', 'never', '-f', 'json,html,markdown,junit']);
+      const res = await spawnCli([cmd, '-r', ref, '-c', cur, '-o', join(out, cmd), '--fail-on', 'never', '-f', 'json,html,markdown,junit']);
       expect(res.code, res.stderr).toBe(0);
       expectClean(res, cmd);
     }
@@ -577,18 +639,18 @@ describe('standing guard', () => {
       ['--categorical', `${H[1]}?`],
       ['--per-column-stattest', `${H[3]}=nope`],
     ]) {
-      const res = await runCli(['report', '-r', ref, '-c', cur, '-o', join(d, 'x'), ...bad]);
+      const res = await spawnCli(['report', '-r', ref, '-c', cur, '-o', join(d, 'x'), ...bad]);
       expect(res.code).toBe(2);
       expectClean(res, bad.join(' '));
     }
-    expectClean(await runCli(['report', '-r', join(d, `missing${H.join('')}.csv`.replace(/\n/g, '_')), '-c', cur]), 'missing file');
+    expectClean(await spawnCli(['report', '-r', join(d, `missing${H.join('')}.csv`.replace(/\n/g, '_')), '-c', cur]), 'missing file');
     const report = join(out, 'report', 'report.json');
     const env = { SLACK_BOT_TOKEN: 'xoxb-1-2-guard', SLACK_WEBHOOK_URL: '', MLOBS_SLACK_API_URL: slack.apiUrl };
     slack.script('/api/chat.postMessage', { json: { ok: false, error: H.join('') } });
-    expectClean(await runCli(['notify', report, '--slack-channel', H[0]], { env }), 'notify, bot');
+    expectClean(await spawnCli(['notify', report, '--slack-channel', H[0]], { env }), 'notify, bot');
     slack.script(WEBHOOK_PATH, { status: 400, text: H.join('') });
-    expectClean(await runCli(['notify', report], { env: { ...env, SLACK_BOT_TOKEN: '', SLACK_WEBHOOK_URL: slack.webhookUrl } }), 'notify, webhook');
-    expectClean(await runCli(['notify', report, '--slack-channel', '#x', '--notify-optional'], { env: { ...env, SLACK_BOT_TOKEN: '' } }), 'notify, optional');
+    expectClean(await spawnCli(['notify', report], { env: { ...env, SLACK_BOT_TOKEN: '', SLACK_WEBHOOK_URL: slack.webhookUrl } }), 'notify, webhook');
+    expectClean(await spawnCli(['notify', report, '--slack-channel', '#x', '--notify-optional'], { env: { ...env, SLACK_BOT_TOKEN: '' } }), 'notify, optional');
     for (const format of ['text', 'json']) {
       const child = spawn(
         process.execPath,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.js';
 import { parseCron } from '../src/schedule/cron.js';
-import { runSchedule, type Clock, type RunLog, type RunOutcome } from '../src/schedule/loop.js';
+import type { Clock } from '../src/clock.js';
+import { runSchedule, type RunLog, type RunOutcome } from '../src/schedule/loop.js';
 
 const next = (expr: string, after: string) => parseCron(expr).next(new Date(after)).toISOString();
 
@@ -65,7 +66,7 @@ function virtualClock(start = Date.UTC(2026, 0, 1, 12, 0, 0, 250)): Clock & { ad
   return {
     now: () => time,
     sleep: async (ms, signal) => {
-      signal.throwIfAborted();
+      signal?.throwIfAborted();
       time += ms;
     },
     advance: (ms) => void (time += ms),
@@ -124,7 +125,7 @@ describe('the schedule loop', () => {
     // A clock whose timers never fire: only the abort can end the wait.
     const clock: Clock = {
       now: () => 0,
-      sleep: (_ms, signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
+      sleep: (_ms, signal) => new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted')))),
     };
     const done = runSchedule({ cron: parseCron('0 0 1 1 *'), stop: stop.signal, clock, log: () => undefined, runOnce: async () => ((ran = true), { code: 0 }) });
     stop.abort();

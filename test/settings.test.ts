@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/cli/run.js';
-import { ConfigFile, SETTINGS, cliDocs, defaultOf, describe as describeSetting, flagsFor, longFlag, resolveSettings } from '../src/settings/index.js';
+import { stringify } from 'yaml';
+import { ConfigFile, SETTINGS, cliDocs, defaultOf, describe as describeSetting, flagsFor, longFlag, resolveSettings, setPath } from '../src/settings/index.js';
 import { ROOT, tempDir } from './helpers/cli.js';
 
 const REF = join(ROOT, 'fixtures/activities/reference.csv');
@@ -39,6 +40,10 @@ describe('the settings table', () => {
     expect(defaultOf('render', 'output.format')).toEqual(['html']);
     expect(describeSetting(flagsFor('report').find((s) => s.config === 'drift.drift_share')!)).toMatch(/\(default: 0\.5\)$/);
     expect(flagsFor('notify').map((s) => longFlag(s.flags))).not.toContain('--reference');
+    // A list flag's help says how to give several values, whichever flag it is.
+    for (const flag of ['--categorical', '--datetime', '--id', '--ignore', '--numerical', '--format', '--preset']) {
+      expect(describeSetting(flagsFor('report').find((s) => longFlag(s.flags) === flag)!), flag).toMatch(/\(repeatable, comma-separated\)/);
+    }
   });
 
   it('derives the config schema: unknown keys are errors, monitors cannot pick a monitor', () => {
@@ -76,9 +81,45 @@ describe('errors name what the user wrote', () => {
   });
 
   it('a bad flag value names the flag; a per-column setting from the file names its key', async () => {
-    expect((await mlobs(['report', '-r', REF, '-c', CUR, '--drift-share', '2'])).stderr).toMatch(/^mlobs: error: --drift-share: /);
+    expect((await mlobs(['report', '-r', REF, '-c', CUR, '--drift-share', '2'])).stderr).toBe(
+      'mlobs: error: --drift-share must be a number greater than 0 and at most 1, got 2\n',
+    );
+    expect((await mlobs(['report', '-r', REF, '-c', CUR, '--per-column-threshold', 'a=-1'])).stderr).toBe(
+      'mlobs: error: --per-column-threshold entry "a" must be greater than 0, got -1\n',
+    );
     const config = configFile(`reference: ${REF}\ncurrent: ${CUR}\ndrift:\n  per_column_stattest: { Nope: psi }\n`);
     const res = await mlobs(['report', '--config', config, '-o', tempDir()]);
     expect(res.stderr).toBe(`mlobs: error: drift.per_column_stattest in ${config} names column "Nope", which is in neither file\n`);
+  });
+});
+
+describe('a value out of range reads as a sentence, for every number and choice setting', () => {
+  // Generated from the table: each number setting's lower bound is at least 0, so -1 is out of range everywhere.
+  const checked = SETTINGS.filter((s) => s.flags && s.config && s.commands.includes('report') && ['number', 'enum'].includes(s.type!._zod.def.type));
+  const zodWording = /Too (big|small)|Invalid (input|option)|expected|received/;
+
+  it('covers the number and choice settings', () => {
+    expect(checked.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it.each(checked.map((s) => [longFlag(s.flags!), s] as const))('%s, as a flag and as a config key', async (flag, s) => {
+    const bad = s.type!._zod.def.type === 'number' ? -1 : 'nope';
+    const rule =
+      s.type!._zod.def.type === 'number'
+        ? /must be a (whole )?number (at least|greater than) 0( and (at most|less than) 1)?, got -1$/
+        : /must be one of ".+", got "nope"$/;
+    const byFlag = await mlobs(['report', '-r', REF, '-c', CUR, flag, String(bad)]);
+    expect(byFlag.code).toBe(2);
+    const line = byFlag.stderr.trimEnd();
+    expect(line.startsWith(`mlobs: error: ${flag} must be `), line).toBe(true);
+    expect(line).toMatch(rule);
+    expect(line).not.toMatch(zodWording);
+    const config: Record<string, unknown> = {};
+    setPath(config, s.config!, bad);
+    const file = configFile(`reference: ${REF}\ncurrent: ${CUR}\n${stringify(config)}`);
+    const byKey = (await mlobs(['report', '--config', file])).stderr.trimEnd();
+    expect(byKey.startsWith(`mlobs: error: ${file}: ${s.config} must be `), byKey).toBe(true);
+    expect(byKey).toMatch(rule);
+    expect(byKey).not.toMatch(zodWording);
   });
 });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildMessage, summarize } from '../src/notify/message.js';
 import { runStatus } from '../src/report/status.js';
 import { CHANNEL_ID, FakeSlack, MESSAGE_TS, WEBHOOK_PATH } from './helpers/fake_slack.js';
+import type { Clock } from '../src/clock.js';
 import { FIXTURES, runCli, tempDir, type CliResult } from './helpers/cli.js';
 
 const TOKEN = 'xoxb-1111-2222-fakeSecretToken';
@@ -27,8 +28,26 @@ function env(vars: { token?: boolean; webhook?: boolean; api?: string } = { toke
   };
 }
 
+/**
+ * Real time plus the waits between retries, which it skips and records: a retry policy is tested without
+ * sleeping, while HTTP timeouts still take real time.
+ */
+function skippingClock(): Clock & { slept: number[] } {
+  let skipped = 0;
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => Date.now() + skipped,
+    sleep: async (ms) => {
+      slept.push(ms);
+      skipped += ms;
+    },
+  };
+}
+let clock = skippingClock();
+
 async function notify(report: string, args: string[], vars?: Parameters<typeof env>[0]): Promise<CliResult> {
-  return runCli(['notify', report, ...args], { env: env(vars) });
+  return runCli(['notify', report, ...args], { env: env(vars), clock });
 }
 
 /** A failure: the documented code and exactly one line on stderr, which names what went wrong. */
@@ -63,7 +82,10 @@ beforeAll(async () => {
   writeFileSync(stable, JSON.stringify({ ...rest, status: runStatus(rest) }));
 });
 afterAll(() => slack.close());
-beforeEach(() => slack.reset());
+beforeEach(() => {
+  slack.reset();
+  clock = skippingClock();
+});
 
 describe('mlobs notify: posting', () => {
   it('bot token: chat.postMessage with the exact Block Kit payload; the token only in the Authorization header', async () => {
@@ -122,11 +144,10 @@ describe('mlobs notify: posting', () => {
 describe('mlobs notify: retries stay bounded', () => {
   it('429 with Retry-After: waits that long, then posts', async () => {
     slack.script(POST, { status: 429, headers: { 'retry-after': '1' }, text: '' });
-    const t0 = Date.now();
     const res = await notify(drifting, ['--slack-channel', '#ml-alerts']);
     expect(res.code, res.stderr).toBe(0);
     expect(slack.calls(POST)).toHaveLength(2);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+    expect(clock.slept).toEqual([1000]);
   });
 
   it('500, then success', async () => {
@@ -154,7 +175,7 @@ describe('mlobs notify: retries stay bounded', () => {
   it('Slack that never answers: exit 4 within --notify-timeout', async () => {
     slack.script(POST, ...Array.from({ length: 5 }, () => ({ delayMs: 10_000, json: { ok: true } })));
     const t0 = Date.now();
-    const res = await notify(drifting, ['--slack-channel', '#ml-alerts', '--notify-timeout', '2']);
+    const res = await notify(drifting, ['--slack-channel', '#ml-alerts', '--notify-timeout', '1']);
     expectOneLine(res, 4, /cannot reach the Slack API \(timed out\)/);
     expect(Date.now() - t0).toBeLessThan(5000);
   });
@@ -229,7 +250,7 @@ describe('mlobs notify: refusals are one line, exit 2 (credentials) or 4, no ret
     writeFileSync(join(dir, 'broken.json'), '{');
     expectOneLine(await notify(join(dir, 'bad.json'), ['--slack-channel', '#x']), 2, /bad\.json: not an mlobs report/);
     expectOneLine(await notify(join(dir, 'broken.json'), ['--slack-channel', '#x']), 2, /broken\.json: not valid JSON/);
-    expectOneLine(await notify(drifting, ['--slack-channel', '#x', '--notify', 'sometimes']), 2, /--notify: /);
+    expectOneLine(await notify(drifting, ['--slack-channel', '#x', '--notify', 'sometimes']), 2, /--notify must be one of /);
     expectOneLine(await notify(drifting, ['--slack-channel', '#x', '--report-url', 'https://x/{run}']), 2, /unknown placeholder \{run\}/);
   });
 });

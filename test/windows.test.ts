@@ -401,23 +401,17 @@ describe('windows over other sources', () => {
     expect(reportDifferences(csvReport, readReport(join(dir, 'parquet')))).toEqual([]);
   });
 
-  it('--window with --source is one clear error line', async () => {
-    const res = await runCli([
-      'report',
-      '--source',
-      'duckdb:',
-      '--reference-sql',
-      'SELECT 1 AS x',
-      '--current-sql',
-      'SELECT 1 AS x',
-      '--window',
-      '1d',
-      '--timestamp',
-      'x',
+  it('with --source, row windows and --reference-range are one clear error line each', async () => {
+    const source = ['report', '--source', 'duckdb:', '--reference-sql', 'SELECT 1 AS x', '--current-sql', 'SELECT 1 AS x', '--timestamp', 'x'];
+    const rows = await runCli([...source, '--window', '100rows']);
+    expect([rows.code, rows.stderr]).toEqual([
+      2,
+      "mlobs: error: --window 100rows needs the rows in order, which the engine's aggregates do not keep; with --source use a calendar window (1h, 6h, 1d, 7d, 1mo)\n",
     ]);
-    expect(res.stderr).toBe(
-      'mlobs: error: --timestamp/--window/--reference-range work on files (CSV or Parquet), not yet with --source: window the data in --current-sql instead\n',
-    );
-    expect(res.code).toBe(2);
+    const range = await runCli([...source, '--window', '1d', '--reference-range', '2026-01-01..2026-02-01']);
+    expect([range.code, range.stderr]).toEqual([
+      2,
+      'mlobs: error: --reference-range cuts a period out of a file; with --source the reference period is the WHERE clause of --reference-sql\n',
+    ]);
   });
 });

@@ -1,14 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { ConfigFile, getPath, setPath, SETTINGS, type Config } from '../settings/index.js';
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.length ? issue.path.join('.') : '(top level)';
-  return `${path}: ${issue.message}`;
-}
+import { ConfigFile, explainIssue, getPath, setPath, SETTINGS, type Config } from '../settings/index.js';
 
 const PATHS = SETTINGS.filter((s) => s.path && s.config).map((s) => s.config!);
 
@@ -38,8 +32,8 @@ export async function loadConfig(path: string): Promise<Config> {
   } catch (e) {
     throw new ConfigError(path, `not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
   }
-  const parsed = ConfigFile.safeParse(data ?? {});
-  if (!parsed.success) throw new ConfigError(path, describeIssue(parsed.error.issues[0]));
+  const parsed = ConfigFile.safeParse(data ?? {}, { reportInput: true });
+  if (!parsed.success) throw new ConfigError(path, explainIssue(parsed.error.issues[0]));
   const config = parsed.data as Config;
   const base = dirname(resolve(path));
   for (const section of [config, ...((config.monitors as Config[] | undefined) ?? [])]) resolvePaths(section, base);

@@ -3,7 +3,9 @@ import { Worker } from 'node:worker_threads';
 import type { ColumnPlan } from '../data/typing.js';
 import { releaseValues } from '../data/values.js';
 import { UsageError } from '../errors.js';
+import { describeColumns } from '../quality/columns.js';
 import { profileColumn, type ColumnQuality } from '../quality/profile.js';
+import type { ColumnInfo } from '../report/model.js';
 import { rowChecks, type RowChecks, type RowChecksInput } from '../quality/summary.js';
 import { settleOnce, workerScript } from '../workers.js';
 import { driftColumns, scoreColumn, summarizeDrift, type ColumnOutcome } from './dataset.js';
@@ -142,6 +144,31 @@ function analyseInWorkers(
 }
 
 /**
+ * Columns whose values are fetched only now (from a database): one column at a time, in this thread, the next
+ * one's query already running while this one is analysed, so at most two columns' values are alive. The columns
+ * section is described while the values are at hand; afterwards only the results are kept.
+ */
+async function analyseLoaded(tasks: ColumnTask[], load: (plan: ColumnPlan) => Promise<ColumnPlan>) {
+  const results: ColumnResult[] = [];
+  const described: ColumnInfo[] = [];
+  const prefetch = (k: number) => {
+    const next = k < tasks.length ? load(tasks[k].plan) : undefined;
+    // Awaited in the next round; a failure while this column is analysed must not be an unhandled rejection.
+    next?.catch(() => undefined);
+    return next;
+  };
+  let next = prefetch(0);
+  for (let k = 0; k < tasks.length; k++) {
+    const plan = (await next)!;
+    next = prefetch(k + 1);
+    const result = analyseColumn({ ...tasks[k], plan });
+    results.push(result);
+    described.push(...describeColumns([plan], [result.quality]));
+  }
+  return { results, described };
+}
+
+/**
  * Data quality of every column, the row checks of the files `rowInputs` describes from those profiles, and
  * dataset drift, spread over worker threads when the data is big enough to gain from it. `quality` is in
  * plan order.
@@ -150,7 +177,7 @@ export async function computeColumns(
   plans: ColumnPlan[],
   options: DriftOptions,
   rowInputs: (quality: ColumnQuality[]) => RowChecksInput[],
-  { parallel = true }: { parallel?: boolean } = {},
+  { parallel = true, load }: { parallel?: boolean; load?: (plan: ColumnPlan) => Promise<ColumnPlan> } = {},
 ) {
   const driftPlans = driftColumns(plans);
   const scored = new Set(driftPlans);
@@ -159,13 +186,19 @@ export async function computeColumns(
   const total = plans.reduce((sum, p) => sum + values(p), 0);
   const script = parallel && threads >= 2 && total >= MIN_PARALLEL_VALUES ? workerScript(import.meta.url, './worker.js') : null;
   let results: ColumnResult[];
-  let rows: RowChecks[];
-  if (script) ({ columns: results, rows } = await analyseInWorkers(script, tasks, threads, rowInputs));
-  else {
-    results = tasks.map(analyseColumn);
-    rows = rowInputs(results.map((r) => r.quality)).map(rowChecks);
-  }
+  let rows: RowChecks[] | undefined;
+  let described: ColumnInfo[] | undefined;
+  if (load) ({ results, described } = await analyseLoaded(tasks, load));
+  else if (script) ({ columns: results, rows } = await analyseInWorkers(script, tasks, threads, rowInputs));
+  else results = tasks.map(analyseColumn);
+  rows ??= rowInputs(results.map((r) => r.quality)).map(rowChecks);
   const byPlan = new Map(plans.map((plan, k) => [plan, results[k]]));
   const outcomes = driftPlans.map((plan) => byPlan.get(plan)!.drift!);
-  return { ...summarizeDrift(outcomes, options), quality: results.map((r) => r.quality), rows, threads: script ? threads : 1 };
+  return {
+    ...summarizeDrift(outcomes, options),
+    quality: results.map((r) => r.quality),
+    columns: described,
+    rows,
+    threads: script && !load ? threads : 1,
+  };
 }

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { access, chmod, constants, lstat, mkdir, open, readFile, readdir, readlink, rename, rm, rmdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { OutputError } from '../errors.js';
+import { printable } from '../printable.js';
 
 function describe(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
@@ -141,6 +142,8 @@ export interface OutputSet {
   commit(staged: string[]): Promise<string[]>;
   /** Removes what this run created. */
   abort(): Promise<void>;
+  /** Why this run cannot publish atomically (an `--out` holding files mlobs did not write): for a warning. */
+  notice?: string;
 }
 
 const LOCK = '.mlobs.lock';
@@ -191,25 +194,37 @@ async function mergeInto(dir: string, staged: string[], owned: readonly string[]
 
 // A published run directory under `<dir>.runs/`: sortable by time, unique per process; the only names pruning removes.
 const RUN_ID = /^\d{13}-\d+-[0-9a-f]{8}$/;
+const runId = (ms: number) => `${String(Math.floor(ms)).padStart(13, '0')}-${process.pid}-${randomBytes(4).toString('hex')}`;
 
 /**
  * Publishes the finished `staging` directory as `<dir>.runs/<run id>/` and points the symlink `dir` at it
  * with one rename(2) of a temp symlink, so a reader resolving `dir` sees the previous run or this one. Run
  * directories other than this one and the previous one are pruned; the previous one stays so a reader that
  * resolved the link just before the swap can finish.
+ *
+ * A `dir` that is still a real directory (holding only an earlier run's files, see `openOutput`) becomes the
+ * previous run directory: it is moved into `<dir>.runs/` and the link takes its place. rename(2) cannot put
+ * a link over a directory, so for the moment between those two renames `dir` does not exist; a reader sees
+ * "no such file", never a mix, and this happens once per directory.
  */
 async function swapLink(dir: string, runs: string, staging: string): Promise<void> {
   const unlock = await lockDir(runs);
   try {
-    const id = `${Date.now()}-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const id = runId(Date.now());
     await rename(staging, join(runs, id));
-    const previous = basename(await readlink(dir).catch(() => ''));
+    const now = await lstat(dir).catch(() => undefined);
+    const converting = now?.isDirectory() === true;
+    const previous = converting ? runId(now.mtimeMs) : basename(await readlink(dir).catch(() => ''));
     const link = join(dirname(dir), tempName(basename(dir)));
     pending.add(link);
     try {
       // Relative, so the link also resolves where the parent directory is mounted elsewhere (nginx in deploy/compose).
       await symlink(join(basename(runs), id), link);
-      await rename(link, dir);
+      if (converting) await rename(dir, join(runs, previous));
+      await rename(link, dir).catch(async (e) => {
+        if (converting) await rename(join(runs, previous), dir).catch(() => undefined);
+        throw e;
+      });
     } finally {
       pending.delete(link);
       await rm(link, { force: true }).catch(() => undefined);
@@ -226,22 +241,61 @@ async function swapLink(dir: string, runs: string, staging: string): Promise<voi
 }
 
 /**
+ * How an existing real directory `dir` can be published into: replaced whole when empty, turned into a swapped
+ * link when it holds only an earlier run's files (names in `owned`, and temp files), else merged into, with
+ * the reason for the warning: foreign files are never moved, and a mount point cannot be.
+ */
+async function realDirKind(dir: string, owned: readonly string[]): Promise<{ kind: 'new' | 'convert' | 'dir'; notice?: string }> {
+  const known = new Set([...owned, LOCK]);
+  const entries = await readdir(dir, { withFileTypes: true });
+  // What a run leaves is regular files (and a temp staging directory of a killed run); anything else is not ours.
+  const foreign = entries.filter((e) => !TEMP.test(e.name) && !(known.has(e.name) && e.isFile())).map((e) => e.name);
+  const [self, parent] = await Promise.all([stat(dir), stat(dirname(resolve(dir)))]);
+  const reason =
+    foreign.length > 0
+      ? `holds files mlobs did not write (${foreign
+          .slice(0, 3)
+          .map((f) => printable(f))
+          .join(', ')}${foreign.length > 3 ? `, and ${foreign.length - 3} more` : ''})`
+      : self.dev !== parent.dev
+        ? 'is a mount point'
+        : undefined;
+  if (reason === undefined) return { kind: entries.length === 0 ? 'new' : 'convert' };
+  return {
+    kind: 'dir',
+    notice: `output directory ${printable(dir)} ${reason}: its files are replaced one by one, so a reader may see a mix of two runs for a moment; give --out a directory of its own for an atomic switch`,
+  };
+}
+
+async function outputKind(
+  dir: string,
+  runs: string,
+  owned: readonly string[],
+  fresh: boolean,
+): Promise<{ kind: 'new' | 'link' | 'convert' | 'dir'; notice?: string }> {
+  const s = await lstat(dir).catch(() => undefined);
+  if (s === undefined) return { kind: (await lstat(runs).catch(() => undefined))?.isDirectory() ? 'link' : 'new' };
+  if (s.isSymbolicLink()) return { kind: 'link' };
+  if (fresh) return { kind: 'new' };
+  return s.isDirectory() ? realDirKind(dir, owned) : { kind: 'dir' };
+}
+
+/**
  * Opens the output of one run in `dir`. The files are written complete into a staging directory, then
  * published so that a reader sees the previous set or the new one, never a mix:
- * - `dir` missing, or `fresh` (the caller just created it, empty): the staging directory is renamed into place;
- * - `dir` a symlink: see `swapLink`;
- * - `dir` an existing real directory: the files are renamed in one by one under a lock (two runs never
- *   interleave, but a reader may briefly see a mix), and other files in it are left alone.
+ * - `dir` missing or empty, or `fresh` (the caller just created it): the staging directory is renamed into place;
+ * - `dir` a symlink, or a missing one whose `<dir>.runs/` exists: see `swapLink`;
+ * - `dir` a real directory holding only an earlier run's files: turned into a symlink once, see `swapLink`;
+ * - `dir` a real directory holding other files, or a mount point: the files are renamed in one by one under a
+ *   lock (two runs never interleave, but a reader may briefly see a mix), other files are left alone, and
+ *   `notice` says so.
  * Nothing is created before this is called (validate first, create last), and a killed run leaves nothing
  * the next run does not sweep.
  */
 export async function openOutput(dir: string, owned: readonly string[], fresh = false): Promise<OutputSet> {
-  const kind = await lstat(dir).then(
-    (s) => (s.isSymbolicLink() ? 'link' : fresh ? 'new' : 'dir'),
-    () => 'new',
-  );
   const runs = `${dir}.runs`;
-  const home = kind === 'new' ? dirname(dir) : kind === 'link' ? runs : dir;
+  const { kind, notice } = await outputKind(dir, runs, owned, fresh);
+  const home = kind === 'new' ? dirname(dir) : kind === 'dir' ? dir : runs;
   await ensureDir(home);
   await sweepStale(home);
   const staging = join(home, tempName(kind === 'dir' ? 'staging' : basename(dir)));
@@ -258,10 +312,11 @@ export async function openOutput(dir: string, owned: readonly string[], fresh = 
   };
   return {
     staging,
+    notice,
     async commit(staged) {
       try {
         if (kind === 'dir') return await mergeInto(dir, staged, owned);
-        if (kind === 'link') {
+        if (kind === 'link' || kind === 'convert') {
           await swapLink(dir, runs, staging);
           return staged.map((p) => join(dir, basename(p)));
         }
@@ -282,7 +337,7 @@ export async function openOutput(dir: string, owned: readonly string[], fresh = 
     },
     async abort() {
       await cleanup();
-      if (kind === 'link') await rmdir(runs).catch(() => undefined);
+      if (kind !== 'new' && kind !== 'dir') await rmdir(runs).catch(() => undefined);
     },
   };
 }

@@ -1,5 +1,4 @@
 import { basename } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   LogLevel,
   SlackError,
@@ -10,6 +9,7 @@ import {
   WebClient,
   type Logger,
 } from '@slack/web-api';
+import { realClock, type Clock } from '../clock.js';
 import { NotifyError } from '../errors.js';
 import { printable } from '../printable.js';
 import type { SlackMessage } from './message.js';
@@ -23,6 +23,7 @@ export interface DeliveryOptions {
   /** Uploaded into the message's thread (bot token only). */
   files: string[];
   debug?: (line: string) => void;
+  clock?: Clock;
 }
 
 /**
@@ -127,6 +128,7 @@ async function postWebhook(url: string, message: SlackMessage, timeoutMs: number
 }
 
 interface Budget {
+  clock: Clock;
   deadline: number;
   seconds: number;
   say: (line: string) => void;
@@ -136,17 +138,17 @@ interface Budget {
 async function withRetries<T>(budget: Budget, attempt: (timeoutMs: number) => Promise<T>): Promise<T> {
   for (let n = 1; ; n++) {
     try {
-      return await attempt(Math.max(1, Math.min(REQUEST_TIMEOUT_MS, budget.deadline - Date.now())));
+      return await attempt(Math.max(1, Math.min(REQUEST_TIMEOUT_MS, budget.deadline - budget.clock.now())));
     } catch (e) {
       if (!(e instanceof Failure)) throw e;
       const tries = n > 1 ? ` (${n} attempts)` : '';
       if (e.transient !== true || n >= MAX_ATTEMPTS) throw new NotifyError(`${e.message}${tries}`, e.transient === 'bad credentials');
       const waitMs = e.retryAfterS !== undefined ? e.retryAfterS * 1000 : FIRST_BACKOFF_MS * 2 ** (n - 1);
-      if (Date.now() + waitMs >= budget.deadline) {
+      if (budget.clock.now() + waitMs >= budget.deadline) {
         throw new NotifyError(`${e.message}${tries}; giving up: another attempt would pass the ${budget.seconds} s notification timeout`);
       }
       budget.say(`${e.message}; attempt ${n + 1} in ${waitMs / 1000} s`);
-      await sleep(waitMs);
+      await budget.clock.sleep(waitMs);
     }
   }
 }
@@ -161,7 +163,8 @@ function clientLogger(say: (line: string) => void): Logger {
 export async function deliver(target: Target, message: SlackMessage, options: DeliveryOptions): Promise<string> {
   const redact = redactor(target);
   const say = (line: string) => options.debug?.(redact(`slack: ${line}`));
-  const budget: Budget = { deadline: Date.now() + options.timeoutMs, seconds: options.timeoutMs / 1000, say };
+  const clock = options.clock ?? realClock;
+  const budget: Budget = { clock, deadline: clock.now() + options.timeoutMs, seconds: options.timeoutMs / 1000, say };
   try {
     if (target.kind === 'webhook') {
       await withRetries(budget, (t) => postWebhook(target.url, message, t));

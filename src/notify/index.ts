@@ -216,7 +216,7 @@ export async function prepareNotifier(settings: NotifySettings, ctx: NotifyConte
       try {
         // The Slack client loads only when a message goes out: it costs every other run ~60 ms of start-up.
         const { deliver } = await import('./deliver.js');
-        const where = await deliver(target, buildMessage(summary), { timeoutMs, files, debug });
+        const where = await deliver(target, buildMessage(summary), { timeoutMs, files, debug, clock: io.clock });
         if (!ctx.quiet) io.stdout(`Slack: posted ${printable(where)}\n`);
       } catch (e) {
         if (!(e instanceof NotifyError) || !settings.optional) throw e;

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { realClock, type Clock } from '../clock.js';
 import { ExitCode } from '../errors.js';
 import type { StatusCode } from '../report/model.js';
 import type { Cron } from './cron.js';
@@ -35,14 +35,6 @@ export interface ScheduleOptions {
   /** Time and timers; tests pass a virtual clock so they never wait on the real one. */
   clock?: Clock;
 }
-
-export interface Clock {
-  now(): number;
-  /** Resolves after `ms`, rejects when `signal` aborts first. */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-}
-
-const realClock: Clock = { now: Date.now, sleep: (ms, signal) => sleep(ms, undefined, { signal }) };
 
 /** setTimeout holds at most 2^31-1 ms (24.8 days); a monthly or yearly schedule waits in such steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { overlay } from '../config/monitors.js';
 import { ConfigError } from '../errors.js';
 import type { Origins } from '../origins.js';
-import { COMMANDS, SETTINGS, monitorName, type CommandName, type Setting } from './table.js';
+import { COMMANDS, list, SETTINGS, monitorName, type CommandName, type Setting } from './table.js';
 
 export { COMMANDS, SETTINGS, type CommandName, type Setting };
 
@@ -43,8 +43,9 @@ function showDefault(value: unknown): string {
 
 /** The help text with its default, as `--help` and docs/cli.md show it. */
 export function describe(s: Setting): string {
+  const help = s.parse === list ? `${s.help} (repeatable, comma-separated)` : s.help;
   const shown = s.defaultText ?? (s.default === undefined ? undefined : showDefault(s.default));
-  return shown === undefined ? s.help : `${s.help} (default: ${shown})`;
+  return shown === undefined ? help : `${help} (default: ${shown})`;
 }
 
 export function addOptions(cmd: Command, command: CommandName): void {
@@ -134,19 +135,77 @@ export function resolveSettings(
 ): Resolved {
   const fromFlags = flagValues(command, flags, given);
   const origins = originsOf(command, fromFlags, file, fileName);
-  const parsed = ConfigFile.safeParse(overlay(file, fromFlags));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue.path.join('.');
-    const setting = configured.find((s) => key === s.config || key.startsWith(`${s.config}.`));
-    const where = (setting && origins[setting.config!]) ?? key;
-    throw new ConfigError(undefined, `${where}: ${issue.message}`);
-  }
+  const parsed = ConfigFile.safeParse(overlay(file, fromFlags), { reportInput: true });
+  if (!parsed.success)
+    throw new ConfigError(
+      undefined,
+      explainIssue(parsed.error.issues[0], (setting) => origins[setting]),
+    );
   const config = parsed.data as Config;
   for (const s of settingsFor(command)) {
     if (s.config && s.default !== undefined && getPath(config, s.config) === undefined) setPath(config, s.config, structuredClone(s.default));
   }
   return { config, origins };
+}
+
+type Check = { check: string; value?: number; inclusive?: boolean; format?: string };
+
+/**
+ * What a number, enum or boolean setting accepts, as a phrase read from its type in the table ("a number
+ * greater than 0 and at most 1", "one of "drift", "tests", "never""); undefined for other types.
+ */
+function expectation(type: z.ZodType): string | undefined {
+  const def = type._zod.def as { type: string; entries?: Record<string, string>; checks?: { _zod: { def: Check } }[] };
+  if (def.type === 'boolean') return 'true or false';
+  if (def.type === 'enum')
+    return `one of ${Object.values(def.entries!)
+      .map((v) => JSON.stringify(v))
+      .join(', ')}`;
+  if (def.type !== 'number') return undefined;
+  const checks = (def.checks ?? []).map((c) => c._zod.def);
+  const bounds = checks.flatMap((c) => {
+    if (c.check === 'greater_than') return [`${c.inclusive ? 'at least' : 'greater than'} ${c.value}`];
+    if (c.check === 'less_than') return [`${c.inclusive ? 'at most' : 'less than'} ${c.value}`];
+    return [];
+  });
+  const kind = checks.some((c) => c.format?.endsWith('int')) ? 'a whole number' : 'a number';
+  return [kind, bounds.join(' and ')].filter(Boolean).join(' ');
+}
+
+/**
+ * A config problem as one sentence: what the user wrote (the flag or key `named` gives for a setting's config
+ * path, else the key), then what it must be, read from the settings table where the setting is a number or a
+ * choice. The value is shown when the issue carries it (parse with `reportInput`).
+ */
+export function explainIssue(issue: z.core.$ZodIssue, named: (config: string) => string | undefined = () => undefined): string {
+  const key = issue.path.join('.');
+  // Inside a monitor, a setting's path follows `monitors.<i>.`.
+  const local = key.replace(/^monitors\.\d+\./, '');
+  const setting = configured.find((s) => local === s.config || local.startsWith(`${s.config}.`));
+  if (setting === undefined) return `${key || '(top level)'}${readable(issue, undefined, '')}`;
+  const inner = local.slice(setting.config!.length + 1);
+  const where = named(setting.config!) ?? key.slice(0, key.length - local.length) + setting.config!;
+  return `${where}${readable(issue, inner === '' ? expectation(setting.type!) : undefined, inner)}`;
+}
+
+/** A zod issue as the rest of a sentence that starts with the setting's name: zod's own wording is for programmers. */
+function readable(issue: z.core.$ZodIssue, rule: string | undefined, inner: string): string {
+  const got = issue.input === undefined ? '' : `, got ${typeof issue.input === 'string' ? JSON.stringify(issue.input) : String(issue.input)}`;
+  if (issue.code === 'custom') return `: ${issue.message}`;
+  if (rule !== undefined) return ` must be ${rule}${got}`;
+  // Inside a list or a per-column map (`inner` names the entry): the one value's rule, from the issue.
+  const at = inner === '' ? '' : ` entry ${JSON.stringify(inner)}`;
+  if (issue.code === 'too_big' || issue.code === 'too_small') {
+    const above = issue.code === 'too_small';
+    const word = issue.inclusive ? (above ? 'at least' : 'at most') : above ? 'greater than' : 'less than';
+    const limit = above ? issue.minimum : issue.maximum;
+    return issue.origin === 'number'
+      ? `${at} must be ${word} ${limit}${got}`
+      : `${at} must have ${word} ${limit} ${issue.origin === 'string' ? 'characters' : 'items'}${got}`;
+  }
+  if (issue.code === 'invalid_type') return `${at} must be ${issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`}${got}`;
+  if (issue.code === 'invalid_value') return `${at} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${got}`;
+  return `${at}: ${issue.message}`;
 }
 
 /** Flags only, for commands that take no config file (`notify`, `render`). */

@@ -64,8 +64,8 @@ function number(flag: string) {
   };
 }
 
-/** Repeatable and comma-separated: `--numerical a,b --numerical c`. */
-function list(raw: string, previous: unknown): string[] {
+/** Repeatable and comma-separated: `--numerical a,b --numerical c` (the help says so, see `describe`). */
+export function list(raw: string, previous: unknown): string[] {
   const items = raw
     .split(',')
     .map((s) => s.trim())
@@ -96,7 +96,7 @@ function columnMap<T extends z.ZodType>(value: T) {
     .transform((map, ctx) => {
       const out: Record<string, z.output<T>> = Object.create(null);
       for (const [column, raw] of Object.entries(map)) {
-        const parsed = value.safeParse(raw);
+        const parsed = value.safeParse(raw, { reportInput: true });
         if (!parsed.success) {
           for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [column, ...issue.path] });
           return z.NEVER;
@@ -150,6 +150,27 @@ export const SETTINGS: readonly Setting[] = [
   { flags: '--reference-sql <sql>', help: 'with --source: the query whose rows are the reference', config: 'reference_sql', type: text, commands: RUN },
   { flags: '--current-sql <sql>', help: 'with --source: the query whose rows are the current data', config: 'current_sql', type: text, commands: RUN },
   {
+    flags: '--table <name>',
+    help: 'with --source, instead of the two queries: the table (or view, as name or database.name) both sides are read from, each with its WHERE clause',
+    config: 'table',
+    type: text,
+    commands: RUN,
+  },
+  {
+    flags: '--reference-where <sql>',
+    help: 'with --table: the WHERE condition that selects the reference rows (your SQL, run as written)',
+    config: 'reference_where',
+    type: text,
+    commands: RUN,
+  },
+  {
+    flags: '--current-where <sql>',
+    help: 'with --table: the WHERE condition that selects the current rows (your SQL, run as written)',
+    config: 'current_where',
+    type: text,
+    commands: RUN,
+  },
+  {
     flags: '--pushdown-pull-rows <n>',
     help: 'with --source: TVD and empirical_mmd need the rows in order; pull their columns (up to n rows per side, in query order) instead of reporting an error for them',
     config: 'pushdown_pull_rows',
@@ -170,7 +191,7 @@ export const SETTINGS: readonly Setting[] = [
   },
   {
     flags: '-f, --format <formats>',
-    help: `output formats, comma-separated: ${FORMATS.join(', ')}`,
+    help: `output formats: ${FORMATS.join(', ')}`,
     config: 'output.format',
     type: names,
     parse: list,
@@ -181,7 +202,7 @@ export const SETTINGS: readonly Setting[] = [
   { flags: '--target <column>', help: 'target (label) column', config: 'columns.target', type: text, commands: RUN },
   {
     flags: '--prediction <columns>',
-    help: 'prediction column, or several probability columns (comma-separated)',
+    help: 'prediction column, or several probability columns',
     config: 'columns.prediction',
     type: names,
     parse: list,
@@ -196,7 +217,7 @@ export const SETTINGS: readonly Setting[] = [
   },
   {
     flags: '--numerical <columns>',
-    help: 'columns to treat as numerical (repeatable, comma-separated)',
+    help: 'columns to treat as numerical',
     config: 'columns.numerical',
     type: names,
     parse: list,
@@ -283,7 +304,7 @@ export const SETTINGS: readonly Setting[] = [
   },
   {
     flags: '--na-values <tokens>',
-    help: 'extra cell texts that mean missing (comma-separated; pandas defaults always apply unless --no-default-na)',
+    help: 'extra cell texts that mean missing, on top of the pandas defaults unless --no-default-na',
     config: 'csv.na_values',
     type: names,
     parse: list,
@@ -315,7 +336,7 @@ export const SETTINGS: readonly Setting[] = [
   },
   {
     flags: '--preset <presets>',
-    help: `test presets, comma-separated: ${PRESETS.join(', ')}`,
+    help: `test presets: ${PRESETS.join(', ')}`,
     config: 'tests.presets',
     type: Presets,
     parse: list,

@@ -45,10 +45,15 @@ export function parseClickHouseUrl(source: string): Target {
   };
 }
 
-/** ClickHouse type → value kind. Nullable and LowCardinality wrap a type without changing its values. */
-export function clickHouseKind(type: string): ValueKind | null {
+/** A ClickHouse type without the Nullable and LowCardinality wrappers, which do not change its values. */
+function bareType(type: string): string {
   const inner = type.replace(/^(?:Nullable|LowCardinality)\((.*)\)$/, '$1');
-  if (inner !== type) return clickHouseKind(inner);
+  return inner === type ? type : bareType(inner);
+}
+
+/** ClickHouse type → value kind. */
+export function clickHouseKind(wrapped: string): ValueKind | null {
+  const type = bareType(wrapped);
   if (/^U?Int(8|16|32|64|128|256)$/.test(type)) return 'integer';
   if (/^(Float32|Float64|Decimal(32|64|128|256)?\(.*\))$/.test(type)) return 'float';
   if (/^(String|FixedString\(\d+\)|Enum(8|16)?\(.*\)|UUID|Bool|Date|Date32|DateTime(\(.*\))?|DateTime64\(.*\)|IPv4|IPv6)$/.test(type)) return 'text';
@@ -149,6 +154,25 @@ export class ClickHouseEngine implements Engine {
       this.fail(e, 'while streaming a result');
     }
     if (rest !== '') yield [parse(rest)];
+  }
+
+  // Works for Decimal columns too, which ClickHouse's isNaN() does not take.
+  isNaN(ident: string): string {
+    return `NOT (${ident} = ${ident})`;
+  }
+
+  // A Date is a day number and a DateTime a Unix time whatever the server's time zone; only the calendar
+  // functions need UTC said explicitly (ClickHouse 18.16 has no DateTime64).
+  epochSeconds(column: ResultColumn, ident: string): string | null {
+    const type = bareType(column.engineType);
+    if (type === 'Date') return `toUInt32(${ident}) * 86400`;
+    return /^DateTime(\(.*\))?$/.test(type) ? `toUInt32(${ident})` : null;
+  }
+
+  monthNumber(column: ResultColumn, ident: string): string | null {
+    const type = bareType(column.engineType);
+    const utc = type === 'Date' ? '' : ", 'UTC'";
+    return this.epochSeconds(column, ident) === null ? null : `toYear(${ident}${utc}) * 12 + toMonth(${ident}${utc}) - 1`;
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { ClickHouseEngine } from './clickhouse.js';
 import { DuckDbEngine } from './duckdb/engine.js';
 import type { Engine } from './pushdown/engine.js';
-import { readPushdown, type PushdownData } from './pushdown/index.js';
+import { readPushdown, type PushdownData, type PushdownQueries } from './pushdown/index.js';
 
 /** A database source: where to connect and the two queries whose results are compared. */
 export interface DatabaseSource {
@@ -27,10 +27,10 @@ function rowOrderColumns(drift: DriftOptions): (column: string) => boolean {
   return (column) => (Object.hasOwn(drift.perColumnStattest, column) ? permutes(drift.perColumnStattest[column]) : anyColumn);
 }
 
-export async function readSource(source: DatabaseSource, drift: DriftOptions): Promise<PushdownData> {
+export async function readSource(source: DatabaseSource, drift: DriftOptions, window?: PushdownQueries['window']): Promise<PushdownData> {
   const engine = openEngine(source.url);
   try {
-    return await readPushdown(engine, { ...source, needsRowOrder: rowOrderColumns(drift) });
+    return await readPushdown(engine, { ...source, needsRowOrder: rowOrderColumns(drift), window });
   } finally {
     await engine.close();
   }

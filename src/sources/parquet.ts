@@ -4,7 +4,7 @@ import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { TextDictionary } from '../io/csv/dictionary.js';
-import { infinitySign, NumberScanner } from '../io/csv/numbers.js';
+import { CELL_MISSING, CELL_NUMBER, CELL_TEXT, classifyCell, NumberScanner } from '../io/csv/numbers.js';
 import { NaMatcher, sharedFloat64, sharedInt32 } from '../io/csv/reader.js';
 import type { ParsedColumn, ParsedTable } from '../io/csv/types.js';
 import { firstLine } from './duckdb/connection.js';
@@ -241,26 +241,18 @@ class ColumnSink {
     }
   }
 
-  /** The CSV reader's cell rule (src/io/csv/reader.ts addCell): missing token, number, infinity, or text. */
+  /** Records what the distinct cell `code` holds, by the readers' one cell rule. */
   private classify(buf: Buffer, start: number, end: number, code: number): void {
-    let value = NaN;
-    let sign: number;
-    if (this.na.matches(buf, start, end)) {
-      this.kinds[code] = MISSING;
-    } else if (this.scanner.scan(buf, start, end, true) === end && !Number.isNaN(this.scanner.value)) {
-      value = this.scanner.value;
-      if (!this.scanner.integer) this.integerLiterals = false;
-      this.kinds[code] = NUMBER;
-    } else if ((sign = infinitySign(buf, start, end)) !== 0) {
-      value = sign * Infinity;
-      this.integerLiterals = false;
-      this.kinds[code] = NUMBER;
-    } else {
+    const kind = classifyCell(buf, start, end, this.na, this.scanner);
+    this.values[code] = kind === CELL_NUMBER ? this.scanner.value : NaN;
+    if (kind === CELL_TEXT) {
       this.kinds[code] = this.texts.length;
       this.texts.push(buf.toString('utf8', start, end));
       this.textCounts.push(0);
+    } else {
+      this.kinds[code] = kind === CELL_MISSING ? MISSING : NUMBER;
+      if (kind === CELL_NUMBER && !this.scanner.integer) this.integerLiterals = false;
     }
-    this.values[code] = value;
   }
 
   finish(allMissing: () => Float64Array): ParsedColumn {

@@ -34,7 +34,7 @@ export function runWindows(
   table: (i: number) => ParsedTable,
   reference: ParsedTable,
   options: AnalyzeOptions,
-  here: (current: ParsedTable) => Promise<WindowOutcome>,
+  here: (current: ParsedTable, index: number) => Promise<WindowOutcome>,
 ): Promise<WindowOutcome[]> {
   const values = reference.rowCount * reference.columns.length * count;
   const threads = Math.min(availableParallelism(), MAX_THREADS, count);
@@ -42,9 +42,9 @@ export function runWindows(
   return (async () => {
     const outcomes = new Array<WindowOutcome>(count);
     if (count === 0) return outcomes;
-    outcomes[0] = await here(table(0));
+    outcomes[0] = await here(table(0), 0);
     if (!script) {
-      for (let i = 1; i < count; i++) outcomes[i] = await here(table(i));
+      for (let i = 1; i < count; i++) outcomes[i] = await here(table(i), i);
       return outcomes;
     }
     return withWorkers(outcomes, table, script, { reference, prepared: exportPrepared(reference.columns), options }, threads, here);
@@ -58,7 +58,7 @@ function withWorkers(
   script: URL,
   data: WindowWorkerData,
   threads: number,
-  here: (current: ParsedTable) => Promise<WindowOutcome>,
+  here: (current: ParsedTable, index: number) => Promise<WindowOutcome>,
 ): Promise<WindowOutcome[]> {
   const count = outcomes.length;
   let next = 1;
@@ -81,7 +81,7 @@ function withWorkers(
     const work = () => {
       if (pool.over || next >= count) return;
       const index = next++;
-      here(table(index)).then(
+      here(table(index), index).then(
         (outcome) => {
           record(index, outcome);
           setImmediate(work);

@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { DEFAULT_NA_VALUES } from '../../src/io/csv/index.js';
 import { readCsvFile } from '../../src/io/csv/reader.js';
 import type { CsvOptions, ParsedColumn, ParsedTable } from '../../src/io/csv/types.js';
+import { tempDir as sharedTempDir } from '../helpers/tmp.js';
 
 /** Chunk sizes every input is read with: the default, and tiny ones that cut through every token. */
 export const CHUNK_SIZES = [undefined, 1, 2, 3, 5, 7];
@@ -13,20 +13,23 @@ export const CHUNK_SIZES = [undefined, 1, 2, 3, 5, 7];
 let dir: string | undefined;
 let counter = 0;
 
-afterAll(() => {
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-});
+/**
+ * One directory per test file, removed after it (test/setup.ts). Test files may share this module (vitest runs
+ * them without isolation), so a directory an earlier file's clean-up removed is made again.
+ */
+function home(): string {
+  if (dir === undefined || !existsSync(dir)) dir = sharedTempDir('mlobs-csv-test-');
+  return dir;
+}
 
 export function tempFile(content: string | Buffer, name = `t${counter++}.csv`): string {
-  dir ??= mkdtempSync(join(tmpdir(), 'mlobs-csv-test-'));
-  const path = join(dir, name);
+  const path = join(home(), name);
   writeFileSync(path, content);
   return path;
 }
 
 export function tempDir(): string {
-  dir ??= mkdtempSync(join(tmpdir(), 'mlobs-csv-test-'));
-  const sub = join(dir, `d${counter++}`);
+  const sub = join(home(), `d${counter++}`);
   mkdirSync(sub);
   return sub;
 }

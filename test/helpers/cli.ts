@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Clock } from '../../src/clock.js';
 
 export { tempDir } from './tmp.js';
 
@@ -20,7 +21,7 @@ export interface CliResult {
  * never exercises a stale dist/. `env` is applied to process.env for the duration of the run only; tests in a
  * file run one after another, so no other run sees it.
  */
-export async function runCli(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export async function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; clock?: Clock } = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const saved = Object.entries(options.env ?? {}).map(([k]) => [k, process.env[k]] as const);
@@ -28,7 +29,7 @@ export async function runCli(args: string[], options: { env?: NodeJS.ProcessEnv 
   const { run } = await import('../../src/cli/run.js');
   Object.assign(process.env, options.env);
   try {
-    const code = await run(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), color: false });
+    const code = await run(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), color: false, clock: options.clock });
     return { code, stdout, stderr };
   } finally {
     for (const [k, v] of saved) {

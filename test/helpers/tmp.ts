@@ -15,5 +15,9 @@ export function tempDir(prefix = 'mlobs-test-'): string {
 
 export function removeTempDirs(): void {
   process.removeListener('exit', removeTempDirs);
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of made.splice(0)) {
+    rmSync(dir, { recursive: true, force: true });
+    // A directory given twice as --out becomes a link to the runs beside it (src/io/atomic.ts).
+    rmSync(`${dir}.runs`, { recursive: true, force: true });
+  }
 }

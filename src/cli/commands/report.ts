@@ -20,6 +20,7 @@ import { gateReason, gateTripped, modelOptions, suiteOptions, type FailOn, type 
 import { DEFAULT_MIN_WINDOW_ROWS, type GateWindow, type WindowOptions } from '../../windows/index.js';
 import { parseRange, parseWindowSpec } from '../../windows/spec.js';
 import { FORMATS, OUTPUT_FILES, WRITERS } from '../../writers/index.js';
+import { tableSql } from '../../sources/pushdown/plan.js';
 import type { ReportLinks } from '../../report/model.js';
 import { writeFailedRunTextfile, writeTextfile } from '../../writers/prom/textfile.js';
 import { formatSummary, type SummaryStyle } from '../summary.js';
@@ -38,7 +39,6 @@ function utcStamp(d: Date): string {
 
 export interface ResolvedReport {
   report: ReportOptions;
-  outDir: string;
   formats: string[];
   failOn: FailOn;
   promMaxColumns: number;
@@ -69,13 +69,14 @@ export async function planRuns(command: CommandName, flags: Record<string, unkno
 }
 
 /** One run's settings → validated options. Everything wrong with them is found here, before any data is read. */
-export function resolveReportOptions(run: PlannedRun, flags: Record<string, unknown>, outDir: string): ResolvedReport {
+export function resolveReportOptions(run: PlannedRun, flags: Record<string, unknown>): ResolvedReport {
   const { config, origins } = run;
   const get = <T>(path: string) => getPath(config, path) as T;
   const current = get<string | undefined>('current');
   const source = get<string | undefined>('source');
-  const referenceSql = get<string | undefined>('reference_sql');
-  const currentSql = get<string | undefined>('current_sql');
+  const sourceTable = tableQueries(get);
+  const referenceSql = sourceTable?.reference ?? get<string | undefined>('reference_sql');
+  const currentSql = sourceTable?.current ?? get<string | undefined>('current_sql');
   const pullRows = get<number | undefined>('pushdown_pull_rows');
   const windows = windowOptions(get);
   // A reference period is usually a period of the current log itself.
@@ -84,9 +85,14 @@ export function resolveReportOptions(run: PlannedRun, flags: Record<string, unkn
     if (reference || current) throw new UsageError('--source queries a database: give --reference-sql and --current-sql, not --reference/--current files');
     if (!referenceSql) throw new UsageError('missing --reference-sql <sql> (or `reference_sql:` in the config file) for --source');
     if (!currentSql) throw new UsageError('missing --current-sql <sql> (or `current_sql:` in the config file) for --source');
-    if (windows) throw new UsageError('--timestamp/--window/--reference-range work on files (CSV or Parquet), not yet with --source: window the data in --current-sql instead');
+    if (windows?.referenceRange) throw new UsageError('--reference-range cuts a period out of a file; with --source the reference period is the WHERE clause of --reference-sql');
+    // Checked before any query runs: the engine's work is what a late error would waste.
+    if (windows?.spec?.kind === 'calendar' && !windows.timestamp) throw new UsageError(`--window ${windows.spec.text} needs --timestamp <column>`);
+    if (windows?.spec?.kind === 'rows') {
+      throw new UsageError(`--window ${windows.spec.text} needs the rows in order, which the engine's aggregates do not keep; with --source use a calendar window (1h, 6h, 1d, 7d, 1mo)`);
+    }
   } else {
-    if (referenceSql || currentSql || pullRows) throw new UsageError('--reference-sql, --current-sql and --pushdown-pull-rows need --source <url>');
+    if (referenceSql || currentSql || pullRows) throw new UsageError('--reference-sql, --current-sql, --table and --pushdown-pull-rows need --source <url>');
     if (!current) throw new UsageError('missing --current <file> (or `current:` in the config file)');
     if (!reference) throw new UsageError('missing --reference <file> (or `reference:` in the config file, or --reference-range)');
   }
@@ -131,11 +137,23 @@ export function resolveReportOptions(run: PlannedRun, flags: Record<string, unkn
       suite: suiteOptions(get<TestsSettings | undefined>('tests')),
       origins,
     },
-    outDir,
     formats,
     failOn: get('fail_on'),
     promMaxColumns: get('prometheus.max_columns'),
   };
+}
+
+/** `--table` with its two WHERE clauses as the two queries; undefined without `--table`. */
+function tableQueries(get: <T>(path: string) => T): { reference: string; current: string } | undefined {
+  const table = get<string | undefined>('table');
+  const where = { reference: get<string | undefined>('reference_where'), current: get<string | undefined>('current_where') };
+  if (!table) {
+    if (where.reference || where.current) throw new UsageError('--reference-where and --current-where need --table <name>');
+    return undefined;
+  }
+  if (get('reference_sql') || get('current_sql')) throw new UsageError('give either --table with --reference-where/--current-where, or --reference-sql/--current-sql, not both');
+  if (!where.reference || !where.current) throw new UsageError(`--table needs --reference-where <sql> and --current-where <sql> (the conditions that select each side's rows)`);
+  return { reference: tableSql(table, where.reference), current: tableSql(table, where.current) };
 }
 
 /** The windowing options, checked; undefined when the run has no timestamp, window or reference period. */
@@ -193,10 +211,13 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
   const textfileDir = getPath(run.config, 'prometheus.textfile_dir') as string | undefined;
   try {
     const explicitDir = getPath(run.config, 'output.dir') as string | undefined;
+    const resolved = resolveReportOptions(run, flags);
+    // The default directory is claimed only when the run writes (then perhaps as `<timestamp>-2`): the checks
+    // and the notify history before it need only its parent and this monitor's place below it.
     const dir = explicitDir ?? ctx.defaultOutDir;
-    const resolved = resolveReportOptions(run, flags, ctx.several ? join(dir, run.monitor) : dir);
+    const planned = ctx.several ? join(dir, run.monitor) : dir;
     // Nothing is created before the inputs are read and checked: a failed run leaves no empty directory.
-    await checkCreatable(resolved.outDir);
+    await checkCreatable(planned);
     for (const format of resolved.formats) await WRITERS[format].preflight?.();
     const notifier = await prepareNotifier(run.config.notify as NotifySettings, {
       io,
@@ -204,7 +225,7 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
       quiet: !!flags.quiet,
       debug: !!flags.debug,
       previous: flags.previous as string | undefined,
-      history: historyFor(dir, resolved.outDir),
+      history: historyFor(dir, planned),
     });
     const links = run.config.links as ReportLinks | undefined;
     const report = { ...(await runReport(resolved.report)), monitor: run.monitor, ...(links && { links }) };
@@ -219,6 +240,7 @@ async function runMonitor(run: PlannedRun, ctx: RunContext): Promise<ExitCode> {
       const staged: string[] = [];
       for (const format of resolved.formats) staged.push(...(await WRITERS[format].write(report, output.staging, { ...prom, formats: resolved.formats, finalDir: outDir })));
       written.push(...(await output.commit(staged)));
+      if (output.notice) io.stderr(`mlobs: warning: ${output.notice}\n`);
     } catch (e) {
       await output.abort();
       if (explicitDir === undefined) await rmdir(base).catch(() => undefined);

@@ -62,7 +62,7 @@ export function registerSchedule(program: Command, io: CliIo, setExit: (code: Ex
     // What cannot change between runs (flag values, config keys, monitor names) is checked once, now: a
     // schedule that could only ever fail should not start.
     const given = (name: string) => cmd.getOptionValueSource(name) === 'cli';
-    for (const run of (await planRuns('report', flags, given)).runs) resolveReportOptions(run, flags, '.');
+    for (const run of (await planRuns('report', flags, given)).runs) resolveReportOptions(run, flags);
     const script = workerScript(import.meta.url, '../../schedule/worker.js');
     const log = (entry: Record<string, unknown>) => io.stdout(formatLine(format, entry));
     const stop = new AbortController();

@@ -166,3 +166,30 @@ export function infinitySign(buf: Uint8Array, start: number, end: number): numbe
   for (let k = 0; k < n; k++) if ((buf[i + k] | 32) !== word.charCodeAt(k)) return 0;
   return sign;
 }
+
+/** What `classifyCell` found in a cell. */
+export const CELL_MISSING = 0;
+export const CELL_NUMBER = 1;
+export const CELL_TEXT = 2;
+
+/**
+ * The one cell rule of every reader (CSV cells, Parquet and database text): a missing-value token first (a token
+ * such as `-1.#IND` may also look like a number), then a number, then `inf`/`infinity` (pandas reads them as
+ * floats), else text. For a number the value and its integer-literal flag are left in `scanner`, so a caller on
+ * the hot path allocates nothing.
+ */
+export function classifyCell(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  na: { matches(buf: Uint8Array, start: number, end: number): boolean },
+  scanner: NumberScanner,
+): number {
+  if (na.matches(buf, start, end)) return CELL_MISSING;
+  if (scanner.scan(buf as Buffer, start, end, true) === end && !Number.isNaN(scanner.value)) return CELL_NUMBER;
+  const sign = infinitySign(buf, start, end);
+  if (sign === 0) return CELL_TEXT;
+  scanner.value = sign * Infinity;
+  scanner.integer = false;
+  return CELL_NUMBER;
+}

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { InputError, UsageError } from '../../errors.js';
 import { TextDictionary } from './dictionary.js';
-import { infinitySign, NumberScanner } from './numbers.js';
+import { CELL_MISSING, CELL_NUMBER, classifyCell, infinitySign, NumberScanner } from './numbers.js';
 import { countFields, DELIMITERS, isBlank, notCsvText, recordSpans, sniffDelimiter } from './sniff.js';
 import type { CsvOptions, ParsedColumn, ParsedTable } from './types.js';
 
@@ -91,7 +91,7 @@ export class NaMatcher {
     this.numeric = numeric;
   }
 
-  matches(buf: Buffer, start: number, end: number): boolean {
+  matches(buf: Uint8Array, start: number, end: number): boolean {
     const tokens = this.byLength[end - start];
     if (tokens === undefined) return false;
     for (const token of tokens) {
@@ -370,19 +370,14 @@ export class CsvParser {
     }
     if (this.col >= this.ncols) return;
     const column = this.columns[this.col];
-    if (this.na.matches(buf, start, end)) {
+    const kind = classifyCell(buf, start, end, this.na, this.scanner);
+    if (kind === CELL_MISSING) {
       column.missingCount++;
       if (column.numbers !== null) column.numbers[this.row] = NaN;
       return;
     }
-    const scanner = this.scanner;
-    if (scanner.scan(buf, start, end, true) === end && !Number.isNaN(scanner.value)) {
-      this.addNumber(scanner.value, scanner.integer);
-      return;
-    }
-    const sign = infinitySign(buf, start, end);
-    if (sign !== 0) {
-      this.addNumber(sign * Infinity, false);
+    if (kind === CELL_NUMBER) {
+      this.addNumber(this.scanner.value, this.scanner.integer);
       return;
     }
     let dictionary = column.dictionary;

@@ -61,6 +61,19 @@ export class DuckDbEngine implements Engine {
     }
   }
 
+  isNaN(ident: string): string {
+    return `isnan(${ident})`;
+  }
+
+  // Without a time zone: a TIMESTAMP WITH TIME ZONE's calendar depends on the session's zone, so it is refused.
+  epochSeconds(column: ResultColumn, ident: string): string | null {
+    return /^(DATE|TIMESTAMP(_S|_MS|_NS)?)$/.test(column.engineType) ? `epoch(${ident})` : null;
+  }
+
+  monthNumber(column: ResultColumn, ident: string): string | null {
+    return this.epochSeconds(column, ident) === null ? null : `year(${ident}) * 12 + month(${ident}) - 1`;
+  }
+
   async close(): Promise<void> {
     await this.db?.close();
     this.db = undefined;

@@ -30,5 +30,14 @@ export interface Engine {
    * batches: one await per batch, not per row, is what keeps a million-value column fast.
    */
   rows(sql: string, kinds: readonly ValueKind[]): AsyncIterable<Cell[][]>;
+  /**
+   * The dialect of time: SQL giving a date/time result column's seconds since the Unix epoch (UTC), or its
+   * calendar month as year * 12 + month - 1; null when the column's type is not a date or date-time. Calendar
+   * windows are cut from these with plain arithmetic (plan.ts), the same in every engine.
+   */
+  epochSeconds(column: ResultColumn, ident: string): string | null;
+  /** SQL true where a float cell is NaN: `NOT (x = x)` is not portable, DuckDB holds NaN = NaN. */
+  isNaN(ident: string): string;
+  monthNumber(column: ResultColumn, ident: string): string | null;
   close(): Promise<void>;
 }

@@ -71,8 +71,7 @@ function ecdfIntegral(x: Float64Array): Float64Array {
   let s = integrals.get(x);
   if (s) return s;
   const n = x.length;
-  // In shared memory from the start: window workers read these very integrals (exportPrepared in data/values.ts).
-  s = new Float64Array(new SharedArrayBuffer(n * Float64Array.BYTES_PER_ELEMENT));
+  s = new Float64Array(n);
   let sum = 0;
   let carry = 0;
   for (let i = 1; i < n; i++) {

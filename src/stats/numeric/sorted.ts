@@ -82,6 +82,12 @@ function radixSorted(src: Float64Array): Float64Array {
   return a;
 }
 
+/** One pass, stopping at the first descent, so unsorted input costs next to nothing. */
+function ascending(a: Float64Array): boolean {
+  for (let i = 1; i < a.length; i++) if (a[i] < a[i - 1]) return false;
+  return true;
+}
+
 /**
  * Ascending copy, remembered while the input array lives so that every test on a column sorts it once.
  * Callers must treat it as read-only; `releaseSorted` ends its life early when a column is done.
@@ -89,7 +95,8 @@ function radixSorted(src: Float64Array): Float64Array {
 export function sortedCopy(a: Float64Array): Float64Array {
   let sorted = sortedCache.get(a);
   if (!sorted) {
-    sorted = radixSorted(a);
+    // Values that arrive sorted (a database's ORDER BY) serve as their own sorted copy: no second array, no sort.
+    sorted = ascending(a) ? a : radixSorted(a);
     sortedCache.set(a, sorted);
   }
   return sorted;
