@@ -170,6 +170,7 @@ export async function runReport(options: ReportOptions): Promise<Report> {
   let pushdown: AnalyzeOptions['pushdown'];
   let drift = options.drift;
   let engineWindows: PushdownWindows | undefined;
+  let closeSource: (() => Promise<void>) | undefined;
   const w = options.windows;
   if (options.source) {
     const spec = w?.spec?.kind === 'calendar' ? w.spec : undefined;
@@ -178,6 +179,7 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     pushdown = { rowChecks: data.rowChecks, columns: data.columns, engine: data.engine };
     drift = { ...drift, unordered: data.unordered };
     engineWindows = data.windows;
+    closeSource = data.close;
   } else {
     tables = await readSources(sameFile ? [options.current] : [options.reference, options.current], {
       csv: options.csv,
@@ -223,6 +225,7 @@ export async function runReport(options: ReportOptions): Promise<Report> {
       : undefined;
   } finally {
     if (w?.spec) pinColumns(inputs.reference.columns, false);
+    await closeSource?.();
   }
   const { schema_version, kind, status, driftThreads, ...rest } = body;
   const t2 = performance.now();

@@ -66,6 +66,25 @@ describe('--timestamp without --window on a source', () => {
   });
 });
 
+describe('a streamed run closes its engine', () => {
+  // Columns are fetched while the analysis runs: an engine closed after the first answers was opened again for
+  // the rest and never closed, leaving its directory in /tmp on every run.
+  it('leaves no DuckDB directory behind', async () => {
+    const scratch = tempDir();
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = scratch;
+    try {
+      const sql = (shift: number) => `SELECT (i * 7) % 17 + ${shift} AS x, 'k' || (i % 3) AS k FROM range(500) t(i)`;
+      const res = await runHere(['report', '--source', 'duckdb:', '--reference-sql', sql(0), '--current-sql', sql(3), '-o', join(scratch, 'out')]);
+      expect(res).toMatchObject({ code: 0, stderr: '' });
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    expect(readdirSync(scratch)).toEqual(['out']);
+  });
+});
+
 describe('--source usage errors: one line, exit 2', () => {
   const source = ['report', '--source', 'duckdb:'];
   it.each([

@@ -27,11 +27,21 @@ function rowOrderColumns(drift: DriftOptions): (column: string) => boolean {
   return (column) => (Object.hasOwn(drift.perColumnStattest, column) ? permutes(drift.perColumnStattest[column]) : anyColumn);
 }
 
-export async function readSource(source: DatabaseSource, drift: DriftOptions, window?: PushdownQueries['window']): Promise<PushdownData> {
+/**
+ * Queries a database source. The answer keeps its engine open: a streamed run fetches each column while the
+ * analysis goes on, so the caller closes it (in a `finally`) once the report is computed.
+ */
+export async function readSource(
+  source: DatabaseSource,
+  drift: DriftOptions,
+  window?: PushdownQueries['window'],
+): Promise<PushdownData & { close(): Promise<void> }> {
   const engine = openEngine(source.url);
   try {
-    return await readPushdown(engine, { ...source, needsRowOrder: rowOrderColumns(drift), window });
-  } finally {
+    const data = await readPushdown(engine, { ...source, needsRowOrder: rowOrderColumns(drift), window });
+    return { ...data, close: () => engine.close() };
+  } catch (e) {
     await engine.close();
+    throw e;
   }
 }

@@ -24,10 +24,12 @@ function cell(v: unknown, kind: ValueKind): Cell {
 export class DuckDbEngine implements Engine {
   readonly name = 'duckdb';
   readonly location = 'duckdb:';
-  private db: DuckDb | undefined;
+  // The promise, not the database: queries start concurrently, and each awaiting its own open would leak all
+  // but the last instance (and its spill directory).
+  private db: Promise<DuckDb> | undefined;
 
-  private async open(): Promise<DuckDb> {
-    this.db ??= await openDuckDb();
+  private open(): Promise<DuckDb> {
+    this.db ??= openDuckDb();
     return this.db;
   }
 
@@ -75,7 +77,9 @@ export class DuckDbEngine implements Engine {
   }
 
   async close(): Promise<void> {
-    await this.db?.close();
+    const db = this.db;
     this.db = undefined;
+    // A failed open has nothing to close; its error was thrown to the query that asked for it.
+    if (db) await (await db.catch(() => undefined))?.close();
   }
 }
