@@ -96,3 +96,36 @@ export async function parquetDataset(cacheDir, rows) {
   }
   return out;
 }
+
+/**
+ * Reference and current Parquet files of `rows` rows each with the same 15 numeric + 5 categorical columns,
+ * written by DuckDB's SQL straight from `range()` (generating 50M rows through CSV would take longer than the
+ * run it measures). Seeded by hashes of the row number, so the files are the same on every run and machine:
+ * normal numbers (Box-Muller on two 53-bit uniforms), 10 levels per category; the current side shifts five
+ * numeric columns and adds two levels to one category.
+ */
+export async function largeParquetDataset(cacheDir, rows) {
+  mkdirSync(cacheDir, { recursive: true });
+  const out = { ref: join(cacheDir, `reference-${rows}-generated.parquet`), cur: join(cacheDir, `current-${rows}-generated.parquet`) };
+  const uniform = (k, side) => `((hash(i, ${k}, ${side}) >> 11)::DOUBLE / 9007199254740992.0)`;
+  const columns = (side) => [
+    ...Array.from({ length: NUMERIC }, (_, k) => {
+      const shift = side === 1 && k < 5 ? 0.02 * (k + 1) : 0;
+      return `sqrt(-2 * ln(1 - ${uniform(2 * k, side)})) * cos(2 * pi() * ${uniform(2 * k + 1, side)}) * ${k + 1} + ${shift} AS num_${k}`;
+    }),
+    ...Array.from({ length: CATEGORICAL }, (_, k) => `'level_' || (hash(i, ${100 + k}, ${side}) % ${side === 1 && k === 0 ? LEVELS + 2 : LEVELS}) AS cat_${k}`),
+  ];
+  const missing = [out.ref, out.cur].map((path, side) => [path, side]).filter(([path]) => !existsSync(path));
+  if (missing.length === 0) return out;
+  const { openDuckDb } = await import('../dist/sources/duckdb/connection.js');
+  const db = await openDuckDb();
+  try {
+    for (const [path, side] of missing) {
+      await db.connection.run(`COPY (SELECT ${columns(side).join(', ')} FROM range(${rows}) t(i)) TO '${path}.tmp' (FORMAT parquet)`);
+      renameSync(`${path}.tmp`, path);
+    }
+  } finally {
+    await db.close();
+  }
+  return out;
+}

@@ -1,19 +1,18 @@
 import { performance } from 'node:perf_hooks';
-import { planColumns, type ColumnPlan } from './data/typing.js';
+import { planColumns, type ColumnPlan, type TypingResult } from './data/typing.js';
 import { describeColumns } from './quality/columns.js';
+import type { ColumnQuality } from './quality/profile.js';
 import type { ColumnRoles } from './data/roles.js';
 import { computeColumns } from './drift/parallel.js';
 import { explainColumn, SMALL_SAMPLE } from './drift/explain.js';
-import type { DriftOptions } from './drift/options.js';
+import { checkPerColumnNames, type DriftOptions } from './drift/options.js';
 import { modelQuality, type ModelOptions } from './model_quality/index.js';
 import { targetDrift } from './quality/correlations.js';
 import { dataQuality, rowChecksInput, type RowChecks } from './quality/summary.js';
 import { runSuite, type SuiteOptions } from './suite/run.js';
 import type { CsvOptions, ParsedTable } from './io/csv/types.js';
-import { UsageError } from './errors.js';
-import { didYouMean } from './suggest.js';
 import { readSources } from './sources/index.js';
-import { originOf, type Origins } from './origins.js';
+import type { Origins } from './origins.js';
 import { VERSION } from './version.js';
 import { SCHEMA_VERSION, type EngineInfo, type Report } from './report/model.js';
 import { runStatus } from './report/status.js';
@@ -21,6 +20,8 @@ import { readSource, type DatabaseSource } from './sources/database.js';
 import type { PushdownColumns, PushdownWindows } from './sources/pushdown/index.js';
 import { analyzeWindows, windowInputs, type WindowOptions } from './windows/index.js';
 import { pinColumns } from './data/values.js';
+import { computeColumnBatches } from './column_batches.js';
+import { useColumnBatches, type EngineOptions } from './engine.js';
 
 export interface ReportOptions {
   reference: string;
@@ -37,6 +38,8 @@ export interface ReportOptions {
   source?: DatabaseSource;
   /** A timestamp column, windows of the current data, a reference period. */
   windows?: WindowOptions;
+  /** How Parquet inputs are read (`--engine`, `--memory-limit`); in memory when unset. */
+  engine?: EngineOptions;
 }
 
 export interface AnalyzeOptions {
@@ -60,17 +63,6 @@ export interface AnalyzeOptions {
     columns?: PushdownColumns;
   };
 }
-
-/** A per-column setting for a column no file has is a typo; ignoring it would silently test the wrong way. */
-function checkPerColumnNames(drift: DriftOptions, names: Set<string>, origins: Origins | undefined): void {
-  const settings = [['drift.per_column_stattest', drift.perColumnStattest], ['drift.per_column_threshold', drift.perColumnThreshold]] as const;
-  for (const [path, map] of settings) {
-    for (const name of Object.keys(map)) {
-      if (!names.has(name)) throw new UsageError(`${originOf(origins, path)} names column "${name}", which is in neither file${didYouMean(name, names)}`);
-    }
-  }
-}
-
 
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
@@ -112,8 +104,42 @@ export async function analyze(
           ],
     { parallel: options.parallel, load: pushdown?.columns?.load },
   );
-  const { drift, errors, threads, quality } = computed;
-  const rows = pushdown?.rowChecks ?? (await pushdown?.columns?.rowChecks()) ?? computed.rows;
+  return assembleReport(reference, current, options, {
+    typing,
+    ...computed,
+    rows: pushdown?.rowChecks ?? (await pushdown?.columns?.rowChecks()) ?? computed.rows,
+    columns: computed.columns ?? describeColumns(typing.plans, computed.quality),
+    targetDrift: pushdown ? undefined : targetDrift(typing.plans),
+    modelQuality: pushdown ? undefined : modelQuality(typing.plans, typing.task, options.model ?? {}),
+    engine: pushdown
+      ? withRowAlignedSections(pushdown.engine, typing.plans)
+      : { name: [reference, current].some((t) => t.format === 'parquet') ? 'duckdb' : 'csv', version: null, mode: 'in-memory', not_exact: [] },
+  });
+}
+
+/** Everything a report is assembled from, however the columns were read and computed. */
+export interface ComputedReport {
+  typing: TypingResult;
+  drift: Report['drift'];
+  errors: Report['errors'];
+  /** Each plan's data-quality profiles, in plan order. */
+  quality: ColumnQuality[];
+  rows: RowChecks[];
+  threads: number;
+  columns: Report['columns'];
+  targetDrift: Report['target_drift'];
+  modelQuality: Report['model_quality'];
+  engine: EngineInfo;
+}
+
+/** The report model from the computed parts: warnings, explanations, suites and the run status. */
+export function assembleReport(
+  reference: ParsedTable,
+  current: ParsedTable,
+  options: AnalyzeOptions,
+  computed: ComputedReport,
+): Omit<Report, 'run'> & { driftThreads: number } {
+  const { typing, drift, errors, threads, quality, rows } = computed;
   const warnings = [...typing.warnings];
   for (const t of [reference, current]) {
     if (t.invalidUtf8 === null) continue;
@@ -137,9 +163,7 @@ export async function analyze(
     schema_version: SCHEMA_VERSION,
     kind: 'mlobs.report',
     inputs: { reference: inputInfo(reference), current: inputInfo(current) },
-    engine: pushdown
-      ? withRowAlignedSections(pushdown.engine, typing.plans)
-      : { name: [reference, current].some((t) => t.format === 'parquet') ? 'duckdb' : 'csv', version: null, mode: 'in-memory', not_exact: [] },
+    engine: computed.engine,
     options: {
       task: typing.task,
       drift_share: options.drift.driftShare,
@@ -148,11 +172,11 @@ export async function analyze(
       na_values: [...options.naValues],
       ...(options.drift.correction && { correction: options.drift.correction }),
     },
-    columns: computed.columns ?? describeColumns(typing.plans, quality),
+    columns: computed.columns,
     drift,
     quality: dataQuality(reference, current, typing.plans, quality, rows),
-    target_drift: pushdown ? undefined : targetDrift(typing.plans),
-    model_quality: pushdown ? undefined : modelQuality(typing.plans, typing.task, options.model ?? {}),
+    target_drift: computed.targetDrift,
+    model_quality: computed.modelQuality,
     errors,
     warnings,
   };
@@ -160,10 +184,41 @@ export async function analyze(
   return { ...body, status: runStatus({ ...body, tests }), tests, driftThreads: threads };
 }
 
+function runInfo(started: Date, t0: number, t1: number, t2: number, driftThreads: number): Report['run'] {
+  return {
+    mlobs_version: VERSION,
+    node_version: process.version,
+    started_at: started.toISOString(),
+    finished_at: new Date().toISOString(),
+    timings: { read_s: seconds(t1 - t0), drift_s: seconds(t2 - t1), total_s: seconds(t2 - t0) },
+    peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
+    drift_threads: driftThreads,
+  };
+}
+
+/** Parquet larger than memory (`--engine`): reading and computing alternate batch by batch; `read_s` sums the reads. */
+async function reportInColumnBatches(options: ReportOptions, engine: EngineOptions, started: Date, t0: number): Promise<Report> {
+  const analyzeOptions: AnalyzeOptions = {
+    roles: options.roles,
+    drift: options.drift,
+    naValues: options.csv.naValues,
+    parallel: options.parallel ?? true,
+    model: options.model,
+    suite: options.suite,
+    origins: options.origins,
+  };
+  const { reference, current, computed, readMs } = await computeColumnBatches(options.reference, options.current, analyzeOptions, engine);
+  const { schema_version, kind, status, driftThreads, ...rest } = assembleReport(reference, current, analyzeOptions, computed);
+  return { schema_version, kind, status, run: runInfo(started, t0, t0 + readMs, performance.now(), driftThreads), ...rest };
+}
+
 /** Reads both inputs (CSV or Parquet files, or a database's answers) and runs the drift report: the library entry point behind `mlobs report`. */
 export async function runReport(options: ReportOptions): Promise<Report> {
   const started = new Date();
   const t0 = performance.now();
+  if (!options.source && options.engine && (await useColumnBatches(options.reference, options.current, options.engine, !!options.windows))) {
+    return reportInColumnBatches(options, options.engine, started, t0);
+  }
   // A reference period of the current log: the file is read once.
   const sameFile = options.reference === options.current && !!options.windows?.referenceRange;
   let tables: ParsedTable[];
@@ -233,15 +288,7 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     schema_version,
     kind,
     status,
-    run: {
-      mlobs_version: VERSION,
-      node_version: process.version,
-      started_at: started.toISOString(),
-      finished_at: new Date().toISOString(),
-      timings: { read_s: seconds(t1 - t0), drift_s: seconds(t2 - t1), total_s: seconds(t2 - t0) },
-      peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
-      drift_threads: driftThreads,
-    },
+    run: runInfo(started, t0, t1, t2, driftThreads),
     ...rest,
     ...(windowed && { warnings: [...rest.warnings, ...windowed.warnings], windowing: windowed.windowing, windows: windowed.windows }),
   };

@@ -52,7 +52,7 @@ describe('DuckDB never downloads', () => {
   const offline = spawnSync('unshare', ['--net', 'true']).status === 0;
   it.skipIf(!offline)('a Parquet report in a network namespace without any network equals the report with it, and writes nothing to HOME', () => {
     const home = tempDir();
-    const report = (out: string, prefix: string[]) => {
+    const report = (out: string, prefix: string[], engine: string[] = []) => {
       const args = [
         ...prefix,
         process.execPath,
@@ -67,6 +67,7 @@ describe('DuckDB never downloads', () => {
         '-o',
         out,
         '--quiet',
+        ...engine,
       ];
       const res = spawnSync(args[0], args.slice(1), { cwd: ROOT, env: { ...process.env, HOME: home }, encoding: 'utf8' });
       expect(res.stderr).toBe('');
@@ -76,6 +77,14 @@ describe('DuckDB never downloads', () => {
     const withoutNetwork = report(tempDir(), ['unshare', '--net']);
     const withNetwork = report(tempDir(), []);
     expect(reportDifferences(withNetwork, withoutNetwork)).toEqual([]);
+    // The column-batch engine (one column at a time here), DuckDB's spill directory included.
+    const batchesWithoutNetwork = report(tempDir(), ['unshare', '--net'], ['--engine', 'duckdb', '--memory-limit', '1MB']);
+    expect(batchesWithoutNetwork.engine.mode).toBe('column-batches');
+    expect(reportDifferences(withNetwork, batchesWithoutNetwork)).toEqual([]);
+    // Two columns a batch on worker threads, the next batch read meanwhile.
+    const twoAtATime = report(tempDir(), ['unshare', '--net'], ['--engine', 'duckdb', '--memory-limit', '1GB']);
+    expect(twoAtATime.run.drift_threads).toBe(2);
+    expect(reportDifferences(withNetwork, twoAtATime)).toEqual([]);
     // DuckDB's default extension directory is ~/.duckdb: nothing was installed or cached there.
     expect(readdirSync(home)).toEqual([]);
   });

@@ -1,4 +1,7 @@
 import type { Correction } from './correction.js';
+import { UsageError } from '../errors.js';
+import { originOf, type Origins } from '../origins.js';
+import { didYouMean } from '../suggest.js';
 
 /** Drift settings after flags and config are merged (spec §1.2 precedence is applied per column). */
 export interface DriftOptions {
@@ -16,4 +19,17 @@ export interface DriftOptions {
   correction?: Correction;
   /** Column → why its rows are not in their original order (pushdown): tests that permute rows must not run. */
   unordered?: Record<string, string>;
+}
+
+/** A per-column setting for a column no file has is a typo; ignoring it would silently test the wrong way. */
+export function checkPerColumnNames(drift: DriftOptions, names: Set<string>, origins: Origins | undefined): void {
+  const settings = [
+    ['drift.per_column_stattest', drift.perColumnStattest],
+    ['drift.per_column_threshold', drift.perColumnThreshold],
+  ] as const;
+  for (const [path, map] of settings) {
+    for (const name of Object.keys(map)) {
+      if (!names.has(name)) throw new UsageError(`${originOf(origins, path)} names column "${name}", which is in neither file${didYouMean(name, names)}`);
+    }
+  }
 }

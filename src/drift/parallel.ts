@@ -67,6 +67,7 @@ function analyseInWorkers(
   tasks: ColumnTask[],
   threads: number,
   rowInputs: (quality: ColumnQuality[]) => RowChecksInput[],
+  mainThread = true,
 ): Promise<{ columns: ColumnResult[]; rows: RowChecks[] }> {
   const queue: WorkerTask[] = tasks
     .map((task, index) => ({ task, index, cost: values(task.plan) * (task.plan.type === 'num' ? 2 : 1) }))
@@ -102,7 +103,7 @@ function analyseInWorkers(
       schedule();
     };
     const schedule = () => {
-      if (working) return;
+      if (working || !mainThread) return;
       working = true;
       setImmediate(work);
     };
@@ -124,7 +125,7 @@ function analyseInWorkers(
       for (const worker of idle.splice(0)) feed(worker);
       schedule();
     };
-    for (let t = 1; t < threads; t++) {
+    for (let t = mainThread ? 1 : 0; t < threads; t++) {
       const worker = new Worker(script);
       workers.push(worker);
       worker.on('message', (reply: WorkerReply) => {
@@ -168,37 +169,62 @@ async function analyseLoaded(tasks: ColumnTask[], load: (plan: ColumnPlan) => Pr
   return { results, described };
 }
 
+/** One task per plan; the dataset-drift columns are scored too. */
+function columnTasks(plans: ColumnPlan[], options: DriftOptions): ColumnTask[] {
+  const scored = new Set(driftColumns(plans));
+  return plans.map((plan) => ({ plan, options, drift: scored.has(plan) }));
+}
+
 /**
  * Data quality of every column, the row checks of the files `rowInputs` describes from those profiles, and
- * dataset drift, spread over worker threads when the data is big enough to gain from it. `quality` is in
- * plan order.
+ * each drift column's outcome, spread over worker threads when the data is big enough to gain from it.
+ * `offMainThread` leaves this thread free (for reading the next batch of columns meanwhile). `results` is in plan order.
  */
+export async function analysePlans(
+  plans: ColumnPlan[],
+  options: DriftOptions,
+  rowInputs: (quality: ColumnQuality[]) => RowChecksInput[],
+  { parallel = true, offMainThread = false }: { parallel?: boolean; offMainThread?: boolean } = {},
+): Promise<{ results: ColumnResult[]; rows: RowChecks[]; threads: number }> {
+  const tasks = columnTasks(plans, options);
+  const threads = Math.min(availableParallelism(), MAX_THREADS, plans.length);
+  const total = plans.reduce((sum, p) => sum + values(p), 0);
+  const script = parallel && (offMainThread || (threads >= 2 && total >= MIN_PARALLEL_VALUES)) ? workerScript(import.meta.url, './worker.js') : null;
+  if (script) {
+    const { columns, rows } = await analyseInWorkers(script, tasks, threads, rowInputs, !offMainThread);
+    return { results: columns, rows, threads };
+  }
+  const results = tasks.map(analyseColumn);
+  return { results, rows: rowInputs(results.map((r) => r.quality)).map(rowChecks), threads: 1 };
+}
+
+/** Dataset drift from every plan's result (in plan order), in Evidently's column order. */
+export function summarizeColumns(plans: ColumnPlan[], results: ColumnResult[], options: DriftOptions) {
+  const byPlan = new Map(plans.map((plan, k) => [plan, results[k]]));
+  return summarizeDrift(
+    driftColumns(plans).map((plan) => byPlan.get(plan)!.drift!),
+    options,
+  );
+}
+
+/** `analysePlans` and the dataset drift of its results; `quality` is in plan order. */
 export async function computeColumns(
   plans: ColumnPlan[],
   options: DriftOptions,
   rowInputs: (quality: ColumnQuality[]) => RowChecksInput[],
   { parallel = true, load }: { parallel?: boolean; load?: (plan: ColumnPlan) => Promise<ColumnPlan> } = {},
 ) {
-  const driftPlans = driftColumns(plans);
-  const scored = new Set(driftPlans);
-  const tasks = plans.map((plan) => ({ plan, options, drift: scored.has(plan) }));
-  const threads = Math.min(availableParallelism(), MAX_THREADS, plans.length);
-  const total = plans.reduce((sum, p) => sum + values(p), 0);
-  const script = parallel && threads >= 2 && total >= MIN_PARALLEL_VALUES ? workerScript(import.meta.url, './worker.js') : null;
-  let results: ColumnResult[];
-  let rows: RowChecks[] | undefined;
-  let described: ColumnInfo[] | undefined;
-  if (load) ({ results, described } = await analyseLoaded(tasks, load));
-  else if (script) ({ columns: results, rows } = await analyseInWorkers(script, tasks, threads, rowInputs));
-  else results = tasks.map(analyseColumn);
-  rows ??= rowInputs(results.map((r) => r.quality)).map(rowChecks);
-  const byPlan = new Map(plans.map((plan, k) => [plan, results[k]]));
-  const outcomes = driftPlans.map((plan) => byPlan.get(plan)!.drift!);
+  if (load) {
+    const { results, described } = await analyseLoaded(columnTasks(plans, options), load);
+    const rows = rowInputs(results.map((r) => r.quality)).map(rowChecks);
+    return { ...summarizeColumns(plans, results, options), quality: results.map((r) => r.quality), columns: described, rows, threads: 1 };
+  }
+  const { results, rows, threads } = await analysePlans(plans, options, rowInputs, { parallel });
   return {
-    ...summarizeDrift(outcomes, options),
+    ...summarizeColumns(plans, results, options),
     quality: results.map((r) => r.quality),
-    columns: described,
+    columns: undefined as ColumnInfo[] | undefined,
     rows,
-    threads: script && !load ? threads : 1,
+    threads,
   };
 }

@@ -166,13 +166,13 @@ interface Column {
 /**
  * Evidently's ColumnCorrelationsMetric for a target or prediction column on both sides: Pearson, Spearman
  * and Kendall against every numerical feature when it is numerical, Cramér's V against every categorical
- * feature when it is categorical (left out when no feature gives a number, as Evidently does).
+ * feature when it is categorical. `targetDriftOf` drops a categorical column's list when no feature gives a
+ * number, as Evidently does; that needs every feature, so it is not done here.
  */
-export function columnCorrelations(column: Column, features: Column[]): TargetCorrelation[] {
+function columnCorrelations(column: Column, features: Column[]): TargetCorrelation[] {
   const peers = features.filter((f) => f.type === column.type);
   if (column.type === 'cat') {
-    const out = peers.map((f) => ({ kind: 'cramer_v' as const, feature: f.name, reference: cramerV(column.ref, f.ref), current: cramerV(column.cur, f.cur) }));
-    return out.some((c) => c.reference === c.reference) || out.some((c) => c.current === c.current) ? out : [];
+    return peers.map((f) => ({ kind: 'cramer_v' as const, feature: f.name, reference: cramerV(column.ref, f.ref), current: cramerV(column.cur, f.cur) }));
   }
   return (['pearson', 'spearman', 'kendall'] as const).flatMap((kind) =>
     peers.map((f) => ({
@@ -188,17 +188,28 @@ type Sided = ColumnPlan & { ref: ParsedColumn; cur: ParsedColumn; type: 'num' | 
 
 const sided = (p: ColumnPlan): p is Sided => !!p.ref && !!p.cur && (p.type === 'num' || p.type === 'cat');
 const asColumn = (p: Sided): Column => ({ name: p.name, type: p.type, ref: p.ref, cur: p.cur });
+const targets = (plans: ColumnPlan[]) => plans.filter((p): p is Sided & { role: 'target' | 'prediction' } => (p.role === 'target' || p.role === 'prediction') && sided(p));
+
+/**
+ * The correlations of the target and of a single prediction column with the features among `plans`, by
+ * column name: the column-batch engine gathers them batch by batch, each batch paired with those columns.
+ */
+export function targetCorrelations(plans: ColumnPlan[]): Map<string, TargetCorrelation[]> {
+  const features = plans.filter((p): p is Sided => p.role === 'feature' && sided(p)).map(asColumn);
+  return new Map(targets(plans).map((p) => [p.name, columnCorrelations(asColumn(p), features)]));
+}
+
+/** The target-drift section from `targetCorrelations` over every feature. */
+export function targetDriftOf(plans: ColumnPlan[], correlations: Map<string, TargetCorrelation[]>): TargetDrift | undefined {
+  const columns = targets(plans).map((p) => {
+    let list = correlations.get(p.name) ?? [];
+    if (p.type === 'cat' && !list.some((c) => c.reference === c.reference || c.current === c.current)) list = [];
+    return { column: p.name, role: p.role, type: p.type, correlations: list.map((c) => ({ ...c, reference: scoreToJson(c.reference), current: scoreToJson(c.current) })) };
+  });
+  return columns.length ? { columns } : undefined;
+}
 
 /** The target-drift section: correlations of the target and of a single prediction column, when present. */
 export function targetDrift(plans: ColumnPlan[]): TargetDrift | undefined {
-  const features = plans.filter((p): p is Sided => p.role === 'feature' && sided(p)).map(asColumn);
-  const columns = plans
-    .filter((p): p is Sided & { role: 'target' | 'prediction' } => (p.role === 'target' || p.role === 'prediction') && sided(p))
-    .map((p) => ({
-      column: p.name,
-      role: p.role,
-      type: p.type,
-      correlations: columnCorrelations(asColumn(p), features).map((c) => ({ ...c, reference: scoreToJson(c.reference), current: scoreToJson(c.current) })),
-    }));
-  return columns.length ? { columns } : undefined;
+  return targetDriftOf(plans, targetCorrelations(plans));
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * consumes. It is defined once, here, as a zod schema: the TypeScript types are inferred from it and
  * schema/report.schema.json is generated from it, so the three cannot disagree.
  */
-export const SCHEMA_VERSION = '1.5.0';
+export const SCHEMA_VERSION = '1.6.0';
 
 /** Multiple-testing corrections (`--correction`, src/drift/correction.ts); the flag and the report take these. */
 export const CORRECTIONS = ['bonferroni', 'holm', 'bh'] as const;
@@ -402,7 +402,13 @@ const EngineInfo = z
   .object({
     name: z.string().describe('csv (mlobs\' own reader), clickhouse, duckdb'),
     version: z.string().nullable().describe('The engine\'s version; null for mlobs\' own reader'),
-    mode: z.enum(['in-memory', 'duckdb', 'pushdown']).describe('pushdown: the engine sent aggregates and mlobs computed every statistic from them'),
+    mode: z
+      .enum(['in-memory', 'duckdb', 'pushdown', 'column-batches'])
+      .describe(
+        'pushdown: the engine sent aggregates and mlobs computed every statistic from them; column-batches: DuckDB read a few columns at a time into memory (data larger than memory) and ran the row checks itself',
+      ),
+    memory_limit_bytes: z.number().int().positive().optional().describe('column-batches: the memory the run planned for (--memory-limit)'),
+    batches: z.number().int().positive().optional().describe('column-batches: how many batches of columns were read'),
     location: z.string().optional().describe('Where the data was queried, without credentials'),
     reference_sql: z.string().optional(),
     current_sql: z.string().optional(),

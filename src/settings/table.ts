@@ -8,6 +8,7 @@ import { PRESETS, type PresetId } from '../suite/presets.js';
 import { didYouMean } from '../suggest.js';
 import { TestEntry } from '../suite/config.js';
 import { FORMATS } from '../writers/index.js';
+import { ENGINES } from '../engine.js';
 
 export const COMMANDS = ['report', 'test', 'render', 'notify', 'schedule'] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -107,6 +108,19 @@ function columnMap<T extends z.ZodType>(value: T) {
     });
 }
 const text = z.string().min(1);
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+
+/** A memory size as DuckDB spells it (`8GB`, `512MB`, `1.5GiB`; KB/MB/GB are powers of 1000), or a number of bytes; in bytes. */
+const byteSize = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?\s*$/i.exec(String(v));
+  const bytes = m ? Math.floor(Number(m[1]) * SIZE_UNITS[(m[2] ?? 'b').toLowerCase()]) : NaN;
+  if (!(bytes >= 1e6)) {
+    ctx.addIssue({ code: 'custom', message: `expected a size of at least 1MB such as 8GB or 512MB, got "${v}"` });
+    return z.NEVER;
+  }
+  return bytes;
+});
 const RUN = ['report', 'test', 'schedule'] as const;
 const SLACK = ['report', 'test', 'schedule', 'notify'] as const;
 const tests = STAT_TEST_IDS.join(', ');
@@ -176,6 +190,22 @@ export const SETTINGS: readonly Setting[] = [
     config: 'pushdown_pull_rows',
     type: z.number().int().positive(),
     parse: number('--pushdown-pull-rows'),
+    commands: RUN,
+  },
+  {
+    flags: '--engine <engine>',
+    help: 'how Parquet inputs are read: memory (every column at once), duckdb (a few columns at a time through DuckDB, for data larger than memory), or auto (duckdb when the estimated in-memory size exceeds --memory-limit)',
+    config: 'engine',
+    type: z.enum(ENGINES),
+    default: 'auto',
+    commands: RUN,
+  },
+  {
+    flags: '--memory-limit <size>',
+    help: 'memory the duckdb engine plans for (DuckDB itself and the column batches), e.g. 8GB or 512MB; auto compares the estimated in-memory size with it',
+    config: 'memory_limit',
+    type: byteSize,
+    defaultText: "half of the machine's memory",
     commands: RUN,
   },
   { flags: '--config <file>', help: 'YAML or JSON config file; flags override its values; its relative paths are relative to its directory', commands: RUN },

@@ -141,6 +141,9 @@ class ColumnSink {
   private readonly values: number[] = [];
   private readonly texts: string[] = [];
   private readonly textCounts: number[] = [];
+  /** The distinct texts the cell rule read as missing (tokens such as "NA"), and whether any read as a number. */
+  private readonly missingTexts: string[] = [];
+  private numberTexts = false;
 
   constructor(
     readonly name: string,
@@ -252,7 +255,18 @@ class ColumnSink {
     } else {
       this.kinds[code] = kind === CELL_MISSING ? MISSING : NUMBER;
       if (kind === CELL_NUMBER && !this.scanner.integer) this.integerLiterals = false;
+      if (kind === CELL_MISSING) this.missingTexts.push(buf.toString('utf8', start, end));
+      else this.numberTexts = true;
     }
+  }
+
+  /** See `CellSql`. DuckDB holds NaN equal to NaN but apart from NULL, where the table has both as missing. */
+  cellSql(): CellSql {
+    const { sql } = this.reading;
+    if (this.reading.kind === 'number') return { sql: `CASE WHEN isnan(${sql}) THEN NULL ELSE ${sql} END`, exact: true, numeric: true };
+    const exact = !this.numberTexts;
+    if (this.missingTexts.length === 0) return { sql, exact, numeric: false };
+    return { sql: `CASE WHEN ${sql} IN (${this.missingTexts.map(sqlString).join(', ')}) THEN NULL ELSE ${sql} END`, exact, numeric: false };
   }
 
   finish(allMissing: () => Float64Array): ParsedColumn {
@@ -309,16 +323,30 @@ export function parquetScan(files: string[]): string {
   return `read_parquet([${files.map(sqlString).join(', ')}], union_by_name = true)`;
 }
 
-/**
- * Reads a Parquet file, directory or glob into the columnar table the CSV reader produces, one DuckDB vector
- * at a time. Types come from the Parquet schema (see `readingFor`).
- */
-export async function readParquet(conn: DuckDBConnection, source: string, options: ParquetOptions, internals: ParquetInternals = {}): Promise<ParsedTable> {
+/** A Parquet source whose files, schema and row count are known; its columns can be read a few at a time. */
+export interface ParquetSource {
+  path: string;
+  scan: string;
+  /** Column name and DuckDB type, in the files' order. */
+  schema: [string, string][];
+  rows: number;
+  /** Size and SHA-256 of the files, hashed (once, on the first call) while the columns are read. */
+  fingerprint: () => Promise<{ bytes: number; sha256: string }>;
+}
+
+/** Lists the files of a Parquet source and reads its schema and row count, reading no column yet. */
+export async function openParquet(conn: DuckDBConnection, source: string): Promise<ParquetSource> {
   const files = await listFiles(conn, source);
-  const hashing = fingerprint(files);
-  hashing.catch(() => {});
+  let hashing: Promise<{ bytes: number; sha256: string }> | undefined;
+  const hash = () => {
+    if (!hashing) {
+      hashing = fingerprint(files);
+      hashing.catch(() => {});
+    }
+    return hashing;
+  };
   const scan = parquetScan(files);
-  let schema: string[][];
+  let schema: [string, string][];
   let rows: number;
   try {
     schema = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${scan}`)).getRows().map((r) => [String(r[0]), String(r[1])]);
@@ -327,6 +355,54 @@ export async function readParquet(conn: DuckDBConnection, source: string, option
     throw new InputError({ file: source }, `not a readable Parquet file: ${firstLine(e)}`);
   }
   if (rows === 0) throw new InputError({ file: source }, 'the Parquet data has no rows');
+  return { path: source, scan, schema, rows, fingerprint: hash };
+}
+
+/**
+ * How a column's cells compare across rows once read: the SQL expression over the files that gives each cell
+ * as the table holds it (NaN and missing tokens as NULL). The row checks of the column-batch engine group and
+ * compare these.
+ */
+export interface CellSql {
+  sql: string;
+  /** False when the cell rule read some texts as numbers: "1" and "1.0" are one number but two texts in SQL. */
+  exact: boolean;
+  /** The expression's values are numbers (a missing or infinite one is checked as a float). */
+  numeric: boolean;
+}
+
+/**
+ * Reads a Parquet file, directory or glob into the columnar table the CSV reader produces, one DuckDB vector
+ * at a time. Types come from the Parquet schema (see `readingFor`).
+ */
+export async function readParquet(conn: DuckDBConnection, source: string, options: ParquetOptions, internals: ParquetInternals = {}): Promise<ParsedTable> {
+  const opened = await openParquet(conn, source);
+  return (
+    await readParquetColumns(
+      conn,
+      opened,
+      opened.schema.map(([name]) => name),
+      options,
+      internals,
+    )
+  ).table;
+}
+
+/**
+ * Reads the named columns of an opened source (in the files' order) into a table of those columns: the unit of
+ * the column-batch engine, which reads a few columns at a time and drops them before the next.
+ */
+export async function readParquetColumns(
+  conn: DuckDBConnection,
+  opened: ParquetSource,
+  names: ReadonlyArray<string>,
+  options: ParquetOptions,
+  internals: ParquetInternals = {},
+): Promise<{ table: ParsedTable; cells: CellSql[] }> {
+  const { path: source, scan, rows } = opened;
+  void opened.fingerprint();
+  const wanted = new Set(names);
+  const schema = opened.schema.filter(([name]) => wanted.has(name));
   const ignored = new Set(options.ignore ?? []);
   const scanner = new NumberScanner();
   const na = new NaMatcher(options.naValues, scanner);
@@ -369,7 +445,8 @@ export async function readParquet(conn: DuckDBConnection, source: string, option
   if (offset !== rows) throw new InputError({ file: source }, 'the files changed while they were read');
   let allMissing: Float64Array | null = null;
   const columns = sinks.map((s) => s.finish(() => (allMissing ??= sharedFloat64(rows).fill(NaN))));
-  const { bytes, sha256 } = await hashing;
+  const { bytes, sha256 } = await opened.fingerprint();
   // DuckDB refuses a Parquet string that is not UTF-8, so there is nothing to warn about.
-  return { path: source, format: 'parquet', delimiter: null, rowCount: rows, bytes, sha256, columns, invalidUtf8: null };
+  const table: ParsedTable = { path: source, format: 'parquet', delimiter: null, rowCount: rows, bytes, sha256, columns, invalidUtf8: null };
+  return { table, cells: sinks.map((s) => s.cellSql()) };
 }

@@ -15,6 +15,7 @@ import { printable, PRINTED_MESSAGE_MAX } from '../../printable.js';
 import type { Report } from '../../report/model.js';
 import { runReport, type ReportOptions } from '../../pipeline.js';
 import type { ColumnRoles } from '../../data/roles.js';
+import { defaultMemoryLimit, type EngineChoice } from '../../engine.js';
 import { addOptions, getPath, resolveSettings, type CommandName, type Config } from '../../settings/index.js';
 import { gateReason, gateTripped, modelOptions, suiteOptions, type FailOn, type ModelSettings, type TestsSettings } from '../../suite/config.js';
 import { DEFAULT_MIN_WINDOW_ROWS, type GateWindow, type WindowOptions } from '../../windows/index.js';
@@ -91,6 +92,7 @@ export function resolveReportOptions(run: PlannedRun, flags: Record<string, unkn
     if (windows?.spec?.kind === 'rows') {
       throw new UsageError(`--window ${windows.spec.text} needs the rows in order, which the engine's aggregates do not keep; with --source use a calendar window (1h, 6h, 1d, 7d, 1mo)`);
     }
+    if (get('engine') !== 'auto') throw new UsageError('--engine chooses how Parquet files are read; with --source the database engine runs the queries');
   } else {
     if (referenceSql || currentSql || pullRows) throw new UsageError('--reference-sql, --current-sql, --table and --pushdown-pull-rows need --source <url>');
     if (!current) throw new UsageError('missing --current <file> (or `current:` in the config file)');
@@ -128,6 +130,7 @@ export function resolveReportOptions(run: PlannedRun, flags: Record<string, unkn
       reference: reference ?? '',
       current: current ?? '',
       source: source ? { url: source, referenceSql: referenceSql!, currentSql: currentSql!, pullRows } : undefined,
+      engine: { engine: get<EngineChoice>('engine'), memoryLimit: get<number | undefined>('memory_limit') ?? defaultMemoryLimit() },
       roles,
       windows,
       drift: driftOptions,

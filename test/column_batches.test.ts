@@ -1,0 +1,182 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../src/cli/run.js';
+import { readReport, ROOT, runCli, tempDir } from './helpers/cli.js';
+import { activitiesArgs, goldenArgs, goldenCases } from './helpers/golden.js';
+import { csvToParquet, duckdbExec, FORMAT_FIELDS, reportDifferences } from './helpers/parquet.js';
+
+let dir: string;
+const parquetOf = new Map<string, string>();
+
+/** A memory limit so small that every batch holds one column, however small the data. */
+const ONE_COLUMN_AT_A_TIME = ['--engine', 'duckdb', '--memory-limit', '1MB'];
+
+/** Runs the CLI in this process and returns its report.json. */
+async function reportOf(args: string[]): Promise<any> {
+  const out = tempDir();
+  let stderr = '';
+  const code = await run([...args, '--out', out, '--quiet'], { stdout: () => {}, stderr: (t) => (stderr += t), color: false });
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  return readReport(out);
+}
+
+/** The in-memory report of the Parquet data and the column-batch report of the same data are equal, but for the engine. */
+async function expectSameReport(args: string[], batches = ONE_COLUMN_AT_A_TIME): Promise<any> {
+  const parquetArgs = args.map((a) => parquetOf.get(a) ?? a);
+  const inMemory = await reportOf([...parquetArgs, '--engine', 'memory']);
+  const batched = await reportOf([...parquetArgs, ...batches]);
+  expect(inMemory.engine.mode).toBe('in-memory');
+  expect(batched.engine).toMatchObject({ name: 'duckdb', mode: 'column-batches', not_exact: [] });
+  expect(reportDifferences(inMemory, batched, FORMAT_FIELDS)).toEqual([]);
+  return batched;
+}
+
+beforeAll(async () => {
+  dir = tempDir('mlobs-batches-');
+  const pairs: [string, string][] = [];
+  const add = (csv: string, name: string) => {
+    const parquet = join(dir, `${name}.parquet`);
+    parquetOf.set(csv, parquet);
+    pairs.push([csv.startsWith('/') ? csv : join(ROOT, csv), parquet]);
+  };
+  for (const { name, dir: d } of goldenCases()) for (const side of ['reference', 'current']) add(join(d, `${side}.csv`), `${name}-${side}`);
+  for (const f of ['reference', 'current', 'activities_full', 'requests_sample']) add(`fixtures/activities/${f}.csv`, `activities-${f}`);
+  await csvToParquet(pairs);
+}, 60_000);
+
+describe('the column-batch engine gives the in-memory report, one column at a time', () => {
+  for (const { name, dir: d } of goldenCases()) {
+    it(`${name}: declared roles, as the golden run`, async () => {
+      await expectSameReport(goldenArgs('report', d, 'unused').filter((a, i, all) => a !== '--out' && all[i - 1] !== '--out'));
+    });
+    it(`${name}: every type inferred`, async () => {
+      await expectSameReport(['report', '-r', join(d, 'reference.csv'), '-c', join(d, 'current.csv')]);
+    });
+  }
+
+  it('activities: regression target, its correlations with every batch, model quality', async () => {
+    const report = await expectSameReport(activitiesArgs('report', 'unused').slice(0, -2));
+    expect(report.engine.batches).toBeGreaterThan(5);
+    expect(report.target_drift.columns[0].correlations.length).toBeGreaterThan(10);
+  });
+
+  // From the TypeScript sources there is no worker script, so the analysis runs in this thread between the reads;
+  // test/parquet_offline.test.ts runs the built CLI, with worker threads.
+  it('two columns a batch, the next batch read while this one is analysed', async () => {
+    const twoAtATime = ['--engine', 'duckdb', '--memory-limit', '1GB'];
+    for (const { dir: d } of goldenCases()) await expectSameReport(['report', '-r', join(d, 'reference.csv'), '-c', join(d, 'current.csv')], twoAtATime);
+    await expectSameReport(activitiesArgs('report', 'unused').slice(0, -2), twoAtATime);
+  }, 30_000);
+
+  it('activities with dates, ids and text columns', async () => {
+    await expectSameReport(['report', '-r', 'fixtures/activities/activities_full.csv', '-c', 'fixtures/activities/requests_sample.csv', '--target', 'Quality']);
+  });
+});
+
+describe('--engine auto', () => {
+  it('reads Parquet whole when it fits the memory limit, a column batch at a time when it does not; CSV always whole', async () => {
+    const args = activitiesArgs('report', 'unused')
+      .slice(0, -2)
+      .map((a) => parquetOf.get(a) ?? a);
+    expect((await reportOf(args)).engine.mode).toBe('in-memory');
+    expect((await reportOf([...args, '--memory-limit', '1MB'])).engine.mode).toBe('column-batches');
+    expect((await reportOf([...activitiesArgs('report', 'unused').slice(0, -2), '--memory-limit', '1MB'])).engine).toMatchObject({
+      name: 'csv',
+      mode: 'in-memory',
+    });
+  });
+});
+
+describe('row checks in DuckDB count the cells as the table holds them', () => {
+  it('NULL and NaN both missing, -0 equal to 0, NA tokens, duplicated and almost duplicated columns, duplicated rows, an ignored nested column', async () => {
+    const write = (file: string, seed: number) =>
+      duckdbExec(
+        `COPY (SELECT CASE WHEN i % 97 = 0 THEN NULL WHEN i % 89 = 0 THEN 'NaN'::DOUBLE WHEN i % 23 = 0 THEN -0.0 ELSE (i * ${seed}) % 31 END AS a, ` +
+          `CASE WHEN i % 97 = 0 THEN 'NaN'::DOUBLE WHEN i % 89 = 0 THEN NULL WHEN i % 23 = 0 THEN 0.0 ELSE (i * ${seed}) % 31 END AS b, ` +
+          `CASE WHEN i % 40 = 0 THEN -1 WHEN i % 97 = 0 THEN NULL ELSE (i * ${seed}) % 31 END AS c, ` +
+          `CASE WHEN i % 97 = 0 THEN 'NA' WHEN i % 13 = 0 THEN NULL ELSE 'level ' || (i % 5) END AS s, ` +
+          `CASE WHEN i % 97 = 0 THEN NULL WHEN i % 13 = 0 THEN '' ELSE 'level ' || (i % 5) END AS t, ` +
+          `CASE WHEN i % 97 = 0 THEN NULL ELSE i % 2 = 0 END AS flag, NULL::DOUBLE AS e, [i % 3, i % 3] AS nested ` +
+          `FROM range(1000) r(i)) TO '${file}' (FORMAT parquet)`,
+      );
+    const [r, c] = [join(dir, 'cells-ref.parquet'), join(dir, 'cells-cur.parquet')];
+    await write(r, 7);
+    await write(c, 11);
+    parquetOf.set('cells-ref', r);
+    parquetOf.set('cells-cur', c);
+    const report = await expectSameReport(['report', '-r', 'cells-ref', '-c', 'cells-cur', '--ignore', 'nested']);
+    const q = report.quality.reference;
+    expect([q.number_of_duplicated_columns, q.number_of_almost_duplicated_columns, q.number_of_empty_rows]).toEqual([2, 1, 0]);
+    expect(q.number_of_duplicated_rows).toBeGreaterThan(0);
+    expect(q.missing_values.number_of_rows_with_missing_values).toBe(1000);
+  });
+
+  it('a text column holding numbers is listed as not exact, with its reason', async () => {
+    const file = join(dir, 'numbers-as-text.parquet');
+    await duckdbExec(
+      `COPY (SELECT i % 7 AS x, CASE WHEN i % 3 = 0 THEN '1' WHEN i % 3 = 1 THEN '1.0' ELSE 'x' END AS v FROM range(200) r(i)) TO '${file}' (FORMAT parquet)`,
+    );
+    const report = await reportOf(['report', '-r', file, '-c', file, ...ONE_COLUMN_AT_A_TIME]);
+    expect(report.engine.not_exact).toEqual([
+      { section: 'quality.reference.row_checks', reason: expect.stringMatching(/^column "v" holds numbers as text/) },
+      { section: 'quality.current.row_checks', reason: expect.stringMatching(/^column "v" holds numbers as text/) },
+    ]);
+  });
+});
+
+describe('larger than DuckDB memory', () => {
+  it('3M + 3M rows, DuckDB held to 128 MB (--memory-limit 512MB): the duplicated-rows GROUP BY spills, the report equals the in-memory one', async () => {
+    const [r, c] = [join(dir, 'big-ref.parquet'), join(dir, 'big-cur.parquet')];
+    // Few distinct values per column, so no column is unique and the whole-row GROUP BY runs over every row.
+    const gen = (file: string, rows: number, shift: number) =>
+      `COPY (SELECT (hash(i) % 1000)::DOUBLE / 10 + ${shift} AS x1, hash(i + 1) % 300 AS x2, (hash(i + 2) % 50)::DOUBLE AS x3, ` +
+      `'c' || (hash(i + 3) % 20) AS k1, hash(i + 4) % 2 = 0 AS k2 FROM range(${rows}) t(i)) TO '${file}' (FORMAT parquet)`;
+    await duckdbExec(gen(r, 3_000_000, 0), gen(c, 3_000_000, 1));
+    parquetOf.set('big-ref', r);
+    parquetOf.set('big-cur', c);
+    const report = await expectSameReport(['report', '-r', 'big-ref', '-c', 'big-cur'], ['--engine', 'duckdb', '--memory-limit', '512MB']);
+    expect(report.quality.reference.number_of_duplicated_rows).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe('bad input: one line, the documented exit code, nothing left behind', () => {
+  async function expectError(args: string[], message: RegExp): Promise<void> {
+    const out = tempDir();
+    const tmp = tempDir();
+    const res = await runCli(['report', ...args, '--out', out], { env: { TMPDIR: tmp } });
+    expect(res.code).toBe(2);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toMatch(/^mlobs: error: [^\n]*\n$/);
+    expect(res.stderr).toMatch(message);
+    expect(readdirSync(out)).toEqual([]);
+    expect(readdirSync(tmp)).toEqual([]);
+  }
+  const ref = () => parquetOf.get('fixtures/activities/reference.csv')!;
+
+  it('--engine duckdb on a CSV input, or with --window, or with --source', async () => {
+    await expectError(['-r', ref(), '-c', 'fixtures/activities/current.csv', '--engine', 'duckdb'], /--engine duckdb reads Parquet inputs/);
+    await expectError(['-r', ref(), '-c', ref(), '--engine', 'duckdb', '--timestamp', 'x', '--window', '1d'], /--engine duckdb does not window/);
+    await expectError(
+      ['--source', 'duckdb:', '--reference-sql', 'SELECT 1 AS x', '--current-sql', 'SELECT 1 AS x', '--engine', 'duckdb'],
+      /with --source the database engine/,
+    );
+  });
+
+  it('a memory limit that is not a size', async () => {
+    await expectError(['-r', ref(), '-c', ref(), '--memory-limit', 'lots'], /--memory-limit.*expected a size of at least 1MB such as 8GB or 512MB, got "lots"/);
+    await expectError(['-r', ref(), '-c', ref(), '--memory-limit', '10KB'], /at least 1MB/);
+  });
+
+  it('a missing file, a column type mlobs cannot read, a target in neither file', async () => {
+    await expectError(['-r', join(dir, 'missing.parquet'), '-c', ref(), '--engine', 'duckdb'], /missing\.parquet: cannot open the file: no such file/);
+    const nested = join(dir, 'nested.parquet');
+    await duckdbExec(`COPY (SELECT i AS x, [i, i] AS l FROM range(50) t(i)) TO '${nested}' (FORMAT parquet)`);
+    await expectError(['-r', nested, '-c', nested, ...ONE_COLUMN_AT_A_TIME], /nested\.parquet column "l": Parquet type BIGINT\[\] has no column type in mlobs/);
+    await expectError(
+      ['-r', ref(), '-c', ref(), '--target', 'Qualty', ...ONE_COLUMN_AT_A_TIME],
+      /column "Qualty".*the target column is not in the file; did you mean "Quality"/,
+    );
+  });
+});
