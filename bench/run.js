@@ -21,21 +21,39 @@ const repeats = Number(process.env.MLOBS_BENCH_REPEATS ?? 3);
 // they vary far less than wall seconds.
 const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
+// Runs a command, timing it: wall seconds, and CPU seconds and peak RSS bytes when GNU time is there.
+function timedRun(command, args, dir) {
+  const usageFile = join(dir, 'usage');
+  const t0 = process.hrtime.bigint();
+  const res = gnuTime ? spawnSync(gnuTime, ['-f', '%U %S %M', '-o', usageFile, command, ...args], { encoding: 'utf8' }) : spawnSync(command, args, { encoding: 'utf8' });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const [user, sys, kb] = gnuTime && existsSync(usageFile) ? readFileSync(usageFile, 'utf8').trim().split(/\s+/).slice(-3).map(Number) : [NaN, NaN, NaN];
+  return { res, wall, cpu: user + sys, rss: kb * 1024 };
+}
+
 function runOnce(ref, cur, extra = [], keep = null) {
   const out = mkdtempSync(join(tmpdir(), 'mlobs-bench-'));
-  const cpuFile = join(out, 'cpu');
   const args = [join(root, 'bin', 'mlobs.js'), 'report', '-r', ref, '-c', cur, '-o', out, '--quiet', '--timings', ...extra];
-  const t0 = process.hrtime.bigint();
-  const res = gnuTime
-    ? spawnSync(gnuTime, ['-f', '%U %S', '-o', cpuFile, process.execPath, ...args], { encoding: 'utf8' })
-    : spawnSync(process.execPath, args, { encoding: 'utf8' });
-  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-  const cpu = gnuTime ? readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number).reduce((a, b) => a + b, 0) : NaN;
+  const { res, wall, cpu } = timedRun(process.execPath, args, out);
   const report = keep ? JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) : null;
   rmSync(out, { recursive: true, force: true });
   if (res.status !== 0) throw new Error(`mlobs failed (${res.status}): ${res.stderr}`);
   const timings = JSON.parse(res.stderr.trim().split('\n').pop());
   return { wall, cpu, report, ...timings };
+}
+
+// The peer baseline (bench/pandas-baseline.py): pandas.read_csv and scipy's ks_2samp, wasserstein_distance and
+// chisquare per column, on Debian's python3-pandas and python3-scipy. Null when they are not installed.
+const PYTHON = '/usr/bin/python3';
+const hasPandas = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import pandas, scipy'], { encoding: 'utf8' }).status === 0;
+
+function runPandas(ref, cur) {
+  const dir = mkdtempSync(join(tmpdir(), 'mlobs-bench-'));
+  const { res, wall, cpu, rss } = timedRun(PYTHON, [join(root, 'bench', 'pandas-baseline.py'), ref, cur], dir);
+  rmSync(dir, { recursive: true, force: true });
+  if (res.status !== 0) throw new Error(`pandas baseline failed (${res.status}): ${res.stderr}`);
+  const t = JSON.parse(res.stdout.trim().split('\n').pop());
+  return { wall, cpu, read_s: t.read_s, drift_s: t.stats_s, write_s: 0, peak_rss_bytes: rss };
 }
 
 const rows = [];
@@ -58,6 +76,11 @@ for (const n of sizes) {
     // The median run by wall time stands for the configuration.
     const med = runs.sort((a, b) => a.wall - b.wall)[Math.floor(runs.length / 2)];
     rows.push(row(n, format, mb, label, med));
+  }
+  if (hasPandas && (!modes || modes.includes('pandas + scipy'))) {
+    const mb = (statSync(csv.ref).size + statSync(csv.cur).size) / 1e6;
+    const runs = Array.from({ length: repeats }, () => runPandas(csv.ref, csv.cur));
+    rows.push(row(n, 'csv', mb, 'pandas + scipy', runs.sort((a, b) => a.wall - b.wall)[Math.floor(runs.length / 2)]));
   }
 }
 
@@ -98,10 +121,11 @@ for (const n of sizes) {
   const wall = (format, mode = 'threads') => rows.find((r) => r.rows === n && r.format === format && r.mode === mode)?.wall_s;
   const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : 'n/a');
   console.log(`${n} rows, threads: Parquet ${ratio(wall('csv'), wall('parquet'))}x the speed of CSV (wall)`);
+  console.log(`${n} rows, threads: CSV ${ratio(wall('csv', 'pandas + scipy'), wall('csv'))}x the speed of pandas read_csv + scipy per column (wall)`);
   console.log(`${n} rows: 30 daily windows cost ${ratio(wall('csv', 'log, 30 daily windows'), wall('csv', 'log, whole'))}x the whole-log report (wall)`);
 }
 console.log(
-  '\ntargets for 1M x 20 (reference + current), JSON out: drift only <= 3 s wall and <= 600 MB peak RSS; with quality and suites (measured here) within 1.5x; Parquet >= 2x the speed of CSV; 30 daily windows <= 2x the whole-log report; 100M x 20 Parquet larger than memory <= 3 min, <= 3 GB peak RSS',
+  '\ntargets for 1M x 20 (reference + current), JSON out: drift only <= 3 s wall and <= 600 MB peak RSS; with quality and suites (measured here) within 1.5x; Parquet >= 2x the speed of CSV; CSV >= 7x the speed of pandas + scipy; 30 daily windows <= 2x the whole-log report; 100M x 20 Parquet larger than memory <= 3 min, <= 3 GB peak RSS',
 );
 
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
