@@ -269,10 +269,11 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     // The engine counted each window's row checks; its windows stay on this thread, which has them.
     const windowAnalysis = engineWindows ? { ...analyzeOptions, parallel: false } : analyzeOptions;
     windowed = w?.spec
-      ? await analyzeWindows(inputs, { ...w, spec: w.spec }, started.getTime(), windowAnalysis, async (cur, slice) => {
+      ? await analyzeWindows(inputs, { ...w, spec: w.spec }, started.getTime(), windowAnalysis, async (cur, slice, driftWorkers) => {
           const rowChecks = engineWindows && pushdown?.rowChecks && [pushdown.rowChecks[0], engineWindows.rowChecks(slice.start!, cur.columns)];
           const { driftThreads: _, ...window } = await analyze(inputs.reference, cur, {
             ...windowAnalysis,
+            parallel: windowAnalysis.parallel !== false && driftWorkers,
             pushdown: pushdown && rowChecks ? { ...pushdown, rowChecks } : pushdown,
           });
           return window;

@@ -107,7 +107,7 @@ export async function analyzeWindows(
   options: WindowOptions & { spec: WindowSpec },
   now: number,
   analysis: AnalyzeOptions,
-  analyzeOne: (current: ParsedTable, window: WindowSlice) => Promise<WindowBody>,
+  analyzeOne: (current: ParsedTable, window: WindowSlice, driftWorkers: boolean) => Promise<WindowBody>,
 ): Promise<{ windowing: Windowing; windows: ReportWindow[]; warnings: ReportWarning[] }> {
   const { reference, current, ts } = inputs;
   const split = splitWindows(options.spec, current.rowCount, ts, now);
@@ -120,9 +120,9 @@ export async function analyzeWindows(
   };
   // A window whose rows cannot be analysed (a declared numerical column with no number in it, say) is
   // reported as such; the other windows and the whole report stand.
-  const here = async (cur: ParsedTable, k: number): Promise<WindowOutcome> => {
+  const here = async (cur: ParsedTable, k: number, driftWorkers: boolean): Promise<WindowOutcome> => {
     try {
-      return { body: await analyzeOne(cur, busy[k].slice) };
+      return { body: await analyzeOne(cur, busy[k].slice, driftWorkers) };
     } catch (e) {
       if (!(e instanceof MlobsError)) throw e;
       return { reason: e.message };

@@ -27,14 +27,16 @@ const MIN_PARALLEL_VALUES = 5_000_000;
  * from one queue. This thread analyses the first window alone: that prepares the whole reference here (the
  * whole report left part of it to the drift workers), and the workers start with a copy of that preparation
  * (sorted columns, profiles, row checks) instead of redoing it. A window's table is gathered only when a
- * thread takes it, so at most one per thread is alive.
+ * thread takes it, so at most one per thread is alive. With workers, this thread's windows start no drift
+ * workers of their own: every core already has a window, and a drift worker would sort and profile its
+ * columns of the reference again (it has not the prepared copy), per window.
  */
 export function runWindows(
   count: number,
   table: (i: number) => ParsedTable,
   reference: ParsedTable,
   options: AnalyzeOptions,
-  here: (current: ParsedTable, index: number) => Promise<WindowOutcome>,
+  here: (current: ParsedTable, index: number, driftWorkers: boolean) => Promise<WindowOutcome>,
 ): Promise<WindowOutcome[]> {
   const values = reference.rowCount * reference.columns.length * count;
   const threads = Math.min(availableParallelism(), MAX_THREADS, count);
@@ -42,12 +44,13 @@ export function runWindows(
   return (async () => {
     const outcomes = new Array<WindowOutcome>(count);
     if (count === 0) return outcomes;
-    outcomes[0] = await here(table(0), 0);
+    outcomes[0] = await here(table(0), 0, !script);
     if (!script) {
-      for (let i = 1; i < count; i++) outcomes[i] = await here(table(i), i);
+      for (let i = 1; i < count; i++) outcomes[i] = await here(table(i), i, true);
       return outcomes;
     }
-    return withWorkers(outcomes, table, script, { reference, prepared: exportPrepared(reference.columns), options }, threads, here);
+    const alone = (current: ParsedTable, index: number) => here(current, index, false);
+    return withWorkers(outcomes, table, script, { reference, prepared: exportPrepared(reference.columns), options }, threads, alone);
   })();
 }
 
