@@ -1,26 +1,15 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/cli/run.js';
-import { readReport, ROOT, runCli, tempDir } from './helpers/cli.js';
-import { activitiesArgs, goldenArgs, goldenCases } from './helpers/golden.js';
-import { csvToParquet, duckdbExec, FORMAT_FIELDS, reportDifferences } from './helpers/parquet.js';
+import { runCli, tempDir } from './helpers/cli.js';
+import { activitiesArgs, goldenCases } from './helpers/golden.js';
+import { duckdbExec, fixturesAsParquet, itOnEveryGoldenDataset, reportOf, FORMAT_FIELDS, reportDifferences } from './helpers/parquet.js';
 
 let dir: string;
 const parquetOf = new Map<string, string>();
 
 /** A memory limit so small that every batch holds one column, however small the data. */
 const ONE_COLUMN_AT_A_TIME = ['--engine', 'duckdb', '--memory-limit', '1MB'];
-
-/** Runs the CLI in this process and returns its report.json. */
-async function reportOf(args: string[]): Promise<any> {
-  const out = tempDir();
-  let stderr = '';
-  const code = await run([...args, '--out', out, '--quiet'], { stdout: () => {}, stderr: (t) => (stderr += t), color: false });
-  expect(stderr).toBe('');
-  expect(code).toBe(0);
-  return readReport(out);
-}
 
 /** The in-memory report of the Parquet data and the column-batch report of the same data are equal, but for the engine. */
 async function expectSameReport(args: string[], batches = ONE_COLUMN_AT_A_TIME): Promise<any> {
@@ -35,26 +24,11 @@ async function expectSameReport(args: string[], batches = ONE_COLUMN_AT_A_TIME):
 
 beforeAll(async () => {
   dir = tempDir('mlobs-batches-');
-  const pairs: [string, string][] = [];
-  const add = (csv: string, name: string) => {
-    const parquet = join(dir, `${name}.parquet`);
-    parquetOf.set(csv, parquet);
-    pairs.push([csv.startsWith('/') ? csv : join(ROOT, csv), parquet]);
-  };
-  for (const { name, dir: d } of goldenCases()) for (const side of ['reference', 'current']) add(join(d, `${side}.csv`), `${name}-${side}`);
-  for (const f of ['reference', 'current', 'activities_full', 'requests_sample']) add(`fixtures/activities/${f}.csv`, `activities-${f}`);
-  await csvToParquet(pairs);
+  for (const [csv, parquet] of await fixturesAsParquet(dir)) parquetOf.set(csv, parquet);
 }, 60_000);
 
 describe('the column-batch engine gives the in-memory report, one column at a time', () => {
-  for (const { name, dir: d } of goldenCases()) {
-    it(`${name}: declared roles, as the golden run`, async () => {
-      await expectSameReport(goldenArgs('report', d, 'unused').filter((a, i, all) => a !== '--out' && all[i - 1] !== '--out'));
-    });
-    it(`${name}: every type inferred`, async () => {
-      await expectSameReport(['report', '-r', join(d, 'reference.csv'), '-c', join(d, 'current.csv')]);
-    });
-  }
+  itOnEveryGoldenDataset(expectSameReport);
 
   it('activities: regression target, its correlations with every batch, model quality', async () => {
     const report = await expectSameReport(activitiesArgs('report', 'unused').slice(0, -2));

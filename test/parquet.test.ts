@@ -2,14 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/cli/run.js';
 import { STAT_TEST_IDS } from '../src/drift/registry.js';
 import { readCsv, DEFAULT_NA_VALUES } from '../src/io/csv/index.js';
 import { openDuckDb } from '../src/sources/duckdb/connection.js';
 import { isParquetSource, readParquet } from '../src/sources/parquet.js';
 import { readReport, ROOT, runCli, tempDir } from './helpers/cli.js';
-import { activitiesArgs, goldenArgs, goldenCases } from './helpers/golden.js';
-import { csvToParquet, duckdbExec, reportDifferences } from './helpers/parquet.js';
+import { activitiesArgs } from './helpers/golden.js';
+import { duckdbExec, fixturesAsParquet, itOnEveryGoldenDataset, reportOf, reportDifferences } from './helpers/parquet.js';
 
 let dir: string;
 
@@ -19,16 +18,6 @@ function asParquet(args: string[], map: Map<string, string>): string[] {
 }
 
 const parquetOf = new Map<string, string>();
-
-/** Runs the CLI in this process (the equality matrix is dozens of runs; process start-up would dominate). */
-async function reportOf(args: string[]): Promise<any> {
-  const out = tempDir();
-  let stderr = '';
-  const code = await run([...args, '--out', out, '--quiet'], { stdout: () => {}, stderr: (t) => (stderr += t), color: false });
-  expect(stderr).toBe('');
-  expect(code).toBe(0);
-  return readReport(out);
-}
 
 async function expectSameReport(args: string[]): Promise<void> {
   const csv = await reportOf(args);
@@ -40,30 +29,11 @@ async function expectSameReport(args: string[]): Promise<void> {
 
 beforeAll(async () => {
   dir = tempDir('mlobs-parquet-');
-  const pairs: [string, string][] = [];
-  const add = (csv: string, name: string) => {
-    const parquet = join(dir, `${name}.parquet`);
-    parquetOf.set(csv, parquet);
-    pairs.push([csv.startsWith('/') ? csv : join(ROOT, csv), parquet]);
-  };
-  for (const { name, dir: d } of goldenCases()) {
-    for (const side of ['reference', 'current']) add(join(d, `${side}.csv`), `${name}-${side}`);
-  }
-  for (const f of ['reference', 'current', 'activities_full', 'requests_sample']) add(`fixtures/activities/${f}.csv`, `activities-${f}`);
-  await csvToParquet(pairs);
-  // goldenArgs passes absolute paths; the activities arguments are relative to the repository.
-  for (const [csv, parquet] of [...parquetOf]) if (!csv.startsWith('/')) parquetOf.set(join(ROOT, csv), parquet);
+  for (const [csv, parquet] of await fixturesAsParquet(dir)) parquetOf.set(csv, parquet);
 }, 60_000);
 
 describe("Parquet input gives the report the CSV gives (every field but the input's name, format and hash)", () => {
-  for (const { name, dir: d } of goldenCases()) {
-    it(`${name}: declared roles, as the golden run`, async () => {
-      await expectSameReport(goldenArgs('report', d, 'unused').filter((a, i, all) => a !== '--out' && all[i - 1] !== '--out'));
-    });
-    it(`${name}: every type inferred`, async () => {
-      await expectSameReport(['report', '-r', join(d, 'reference.csv'), '-c', join(d, 'current.csv')]);
-    });
-  }
+  itOnEveryGoldenDataset(expectSameReport);
 
   it('activities: the oracle run', async () => {
     await expectSameReport(activitiesArgs('report', 'unused').slice(0, -2));

@@ -1,4 +1,9 @@
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { run } from '../../src/cli/run.js';
 import { openDuckDb } from '../../src/sources/duckdb/connection.js';
+import { readReport, ROOT, tempDir } from './cli.js';
+import { goldenArgs, goldenCases } from './golden.js';
 
 const sql = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
@@ -14,6 +19,48 @@ export async function csvToParquet(pairs: [csv: string, parquet: string][], extr
     }
   } finally {
     await db.close();
+  }
+}
+
+/**
+ * Every golden dataset's and the activities fixtures' CSV files written as Parquet into `dir`, by CSV path: the
+ * golden paths absolute (as goldenArgs gives them), the activities ones both relative to the repository (as
+ * activitiesArgs gives them) and absolute.
+ */
+export async function fixturesAsParquet(dir: string): Promise<Map<string, string>> {
+  const parquetOf = new Map<string, string>();
+  const pairs: [string, string][] = [];
+  const add = (csv: string, name: string) => {
+    const parquet = join(dir, `${name}.parquet`);
+    parquetOf.set(csv, parquet);
+    pairs.push([csv.startsWith('/') ? csv : join(ROOT, csv), parquet]);
+  };
+  for (const { name, dir: d } of goldenCases()) for (const side of ['reference', 'current']) add(join(d, `${side}.csv`), `${name}-${side}`);
+  for (const f of ['reference', 'current', 'activities_full', 'requests_sample']) add(`fixtures/activities/${f}.csv`, `activities-${f}`);
+  await csvToParquet(pairs);
+  for (const [csv, parquet] of [...parquetOf]) if (!csv.startsWith('/')) parquetOf.set(join(ROOT, csv), parquet);
+  return parquetOf;
+}
+
+/** Runs the CLI in this process (the equality matrices are dozens of runs; process start-up would dominate) and returns its report.json. */
+export async function reportOf(args: string[]): Promise<any> {
+  const out = tempDir();
+  let stderr = '';
+  const code = await run([...args, '--out', out, '--quiet'], { stdout: () => {}, stderr: (t) => (stderr += t), color: false });
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  return readReport(out);
+}
+
+/** Two cases per golden dataset, each handing `expectSame` the CSV arguments: the golden run's declared roles, and every type inferred. */
+export function itOnEveryGoldenDataset(expectSame: (args: string[]) => Promise<unknown>): void {
+  for (const { name, dir } of goldenCases()) {
+    it(`${name}: declared roles, as the golden run`, async () => {
+      await expectSame(goldenArgs('report', dir, 'unused').filter((a, i, all) => a !== '--out' && all[i - 1] !== '--out'));
+    });
+    it(`${name}: every type inferred`, async () => {
+      await expectSame(['report', '-r', join(dir, 'reference.csv'), '-c', join(dir, 'current.csv')]);
+    });
   }
 }
 
