@@ -7,7 +7,6 @@
  * look across every column of a row, run in DuckDB as SQL over the files, under its memory limit, spilling to
  * a private directory.
  */
-import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { planColumns, type ColumnPlan, type TypingResult } from './data/typing.js';
@@ -27,6 +26,7 @@ import { firstLine, openDuckDb } from './sources/duckdb/connection.js';
 import { SourceError } from './errors.js';
 import { duplicatedRowsSql, rowChecksSql, type PlannedColumn } from './sources/pushdown/plan.js';
 import { openParquet, readParquetColumns, type CellSql, type ParquetSource } from './sources/parquet.js';
+import { poolThreads } from './workers.js';
 
 /** DuckDB's share of the memory limit: reading a few columns needs little; the duplicated-rows GROUP BY spills past it. */
 const DUCKDB_SHARE = 0.25;
@@ -187,15 +187,9 @@ export async function computeColumnBatches(
     const residentNames = schemaTyping.plans.filter((p) => RESIDENT.has(p.role)).map((p) => p.name);
     const others = schemaTyping.plans.filter((p) => !RESIDENT.has(p.role)).map((p) => p.name);
 
-    const read = (side: Side, names: string[]) => {
-      const present = new Set(side.source.schema.map(([n]) => n));
-      return readParquetColumns(
-        side.conn,
-        side.source,
-        names.filter((n) => present.has(n)),
-        { naValues: options.naValues, ignore: options.roles.ignore },
-      );
-    };
+    // readParquetColumns reads the names this side's schema has: a column of one file only is absent on the other.
+    const read = (side: Side, names: string[]) =>
+      readParquetColumns(side.conn, side.source, names, { naValues: options.naValues, ignore: options.roles.ignore });
     let readMs = 0;
     const readBoth = async (names: string[]) => {
       const t0 = performance.now();
@@ -246,7 +240,7 @@ export async function computeColumnBatches(
       keep(typing.plans, typing, await analysePlans(typing.plans, options.drift, () => [], { parallel }));
     }
 
-    const cores = parallel ? Math.min(availableParallelism(), 4) : 1;
+    const cores = parallel ? poolThreads(Infinity) : 1;
     const size = batchSize(engineOptions, ref.source.rows, cur.source.rows, residentNames.length, cores);
     // While a batch is analysed on worker threads, this thread reads the next one, when the limit has room for it
     // and a batch has several columns. One column a batch (50M + 50M rows) measured worse with it: 360 CPU s and

@@ -1,4 +1,5 @@
-import { availableParallelism, totalmem } from 'node:os';
+import { totalmem } from 'node:os';
+import { poolThreads } from './workers.js';
 import { UsageError } from './errors.js';
 import { openDuckDb } from './sources/duckdb/connection.js';
 import { isParquetSource, openParquet } from './sources/parquet.js';
@@ -28,7 +29,7 @@ export function defaultMemoryLimit(): number {
  * against it: 10M + 10M rows × 20 columns peaked at 4.75 GB, estimated 5.3 GB.
  */
 export function inMemoryBytes(refRows: number, curRows: number, columns: number): number {
-  const threads = Math.min(availableParallelism(), 4, columns);
+  const threads = poolThreads(columns);
   return 12 * columns * (refRows + curRows) + 16 * threads * Math.max(refRows, curRows) + 200e6;
 }
 

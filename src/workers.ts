@@ -1,6 +1,15 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
+
+/**
+ * Worker threads a pool may start for `tasks` pieces of work: one per core, at most four (past four the
+ * per-thread memory grows faster than the time falls), never more than there is work.
+ */
+export function poolThreads(tasks: number): number {
+  return Math.min(availableParallelism(), 4, tasks);
+}
 
 /**
  * The compiled worker script `name` next to the module at `moduleUrl`, or null where there is none to start:

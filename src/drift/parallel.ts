@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ColumnPlan } from '../data/typing.js';
 import { releaseValues } from '../data/values.js';
@@ -7,13 +6,12 @@ import { describeColumns } from '../quality/columns.js';
 import { profileColumn, type ColumnQuality } from '../quality/profile.js';
 import type { ColumnInfo } from '../report/model.js';
 import { rowChecks, type RowChecks, type RowChecksInput } from '../quality/summary.js';
-import { settleOnce, workerScript } from '../workers.js';
+import { poolThreads, settleOnce, workerScript } from '../workers.js';
 import { driftColumns, scoreColumn, summarizeDrift, type ColumnOutcome } from './dataset.js';
 import type { DriftOptions } from './options.js';
 
 /** Below this many values in all columns together, starting threads costs more than it saves. */
 const MIN_PARALLEL_VALUES = 1_000_000;
-const MAX_THREADS = 4;
 
 export interface ColumnTask {
   plan: ColumnPlan;
@@ -187,7 +185,7 @@ export async function analysePlans(
   { parallel = true, offMainThread = false }: { parallel?: boolean; offMainThread?: boolean } = {},
 ): Promise<{ results: ColumnResult[]; rows: RowChecks[]; threads: number }> {
   const tasks = columnTasks(plans, options);
-  const threads = Math.min(availableParallelism(), MAX_THREADS, plans.length);
+  const threads = poolThreads(plans.length);
   const total = plans.reduce((sum, p) => sum + values(p), 0);
   const script = parallel && (offMainThread || (threads >= 2 && total >= MIN_PARALLEL_VALUES)) ? workerScript(import.meta.url, './worker.js') : null;
   if (script) {

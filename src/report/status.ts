@@ -43,6 +43,14 @@ function headline(code: StatusCode, c: Omit<RunStatus, 'code' | 'headline'>, d: 
   return `${STATUS_LOOK[code].word}: ${parts.join('; ')}`;
 }
 
+/** Failed suite tests, and critical ones that could not run: the two counts the status rule reads from a suite. */
+export function testCounts(tests: ReadonlyArray<{ status: string; critical: boolean }>): { failed_tests: number; test_errors: number } {
+  return {
+    failed_tests: tests.filter((t) => t.status === 'FAIL').length,
+    test_errors: tests.filter((t) => t.status === 'ERROR' && t.critical).length,
+  };
+}
+
 /** The status of a report body; called once, by `analyze`. */
 export function runStatus(report: Pick<Report, 'drift' | 'tests' | 'errors'>): RunStatus {
   const tests = report.tests?.tests ?? [];
@@ -50,8 +58,7 @@ export function runStatus(report: Pick<Report, 'drift' | 'tests' | 'errors'>): R
     drifted_columns: report.drift.number_of_drifted_columns,
     columns: report.drift.number_of_columns,
     total_tests: tests.length,
-    failed_tests: tests.filter((t) => t.status === 'FAIL').length,
-    test_errors: tests.filter((t) => t.status === 'ERROR' && t.critical).length,
+    ...testCounts(tests),
     column_errors: report.errors.length,
   };
   const code = statusCode({ ...counts, dataset_drift: report.drift.dataset_drift });

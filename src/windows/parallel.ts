@@ -1,10 +1,9 @@
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ParsedTable } from '../io/csv/types.js';
 import type { Report } from '../report/model.js';
 import type { AnalyzeOptions } from '../pipeline.js';
 import { exportPrepared, type PreparedColumn } from '../data/values.js';
-import { settleOnce, workerScript } from '../workers.js';
+import { poolThreads, settleOnce, workerScript } from '../workers.js';
 
 export type WindowBody = Omit<Report, 'run'>;
 /** A window's report, or why it could not be analysed (a user-facing error: the window is not judged). */
@@ -18,7 +17,6 @@ export interface WindowWorkerData {
 }
 export type WindowReply = { index: number; body: WindowBody } | { index: number; error: { name: string; message: string; stack?: string; user: boolean } };
 
-const MAX_THREADS = 4;
 /** Below this many reference values per window, a worker's own copy of the prepared reference costs more than it saves. */
 const MIN_PARALLEL_VALUES = 5_000_000;
 
@@ -39,7 +37,7 @@ export function runWindows(
   here: (current: ParsedTable, index: number, driftWorkers: boolean) => Promise<WindowOutcome>,
 ): Promise<WindowOutcome[]> {
   const values = reference.rowCount * reference.columns.length * count;
-  const threads = Math.min(availableParallelism(), MAX_THREADS, count);
+  const threads = poolThreads(count);
   const script = options.parallel !== false && threads >= 2 && values >= MIN_PARALLEL_VALUES ? workerScript(import.meta.url, './worker.js') : null;
   return (async () => {
     const outcomes = new Array<WindowOutcome>(count);

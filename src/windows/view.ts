@@ -1,6 +1,6 @@
 /** How windows read in every output (terminal, Slack, HTML, PNG), so they name a window the same way. */
 import type { Report, ReportWindow, StatusCode, Windowing } from '../report/model.js';
-import { statusCode } from '../report/status.js';
+import { statusCode, testCounts } from '../report/status.js';
 
 /** The last this many judged windows are "recent" for the columns drifting lately. */
 export const RECENT_WINDOWS = 3;
@@ -60,11 +60,5 @@ export function driftSentence(report: Report): string | null {
 /** A judged window's status by the run's rule (report/status.ts); null for a window that was not judged. */
 export function windowStatus(w: ReportWindow): StatusCode | null {
   if (!w.judged || !w.drift) return null;
-  const failed = w.tests?.failed ?? [];
-  return statusCode({
-    column_errors: w.errors.length,
-    test_errors: failed.filter((t) => t.status === 'ERROR' && t.critical).length,
-    failed_tests: failed.filter((t) => t.status === 'FAIL').length,
-    dataset_drift: w.drift.dataset_drift,
-  });
+  return statusCode({ column_errors: w.errors.length, ...testCounts(w.tests?.failed ?? []), dataset_drift: w.drift.dataset_drift });
 }
