@@ -196,9 +196,9 @@ function runInfo(started: Date, t0: number, t1: number, t2: number, driftThreads
   };
 }
 
-/** Parquet larger than memory (`--engine`): reading and computing alternate batch by batch; `read_s` sums the reads. */
-async function reportInColumnBatches(options: ReportOptions, engine: EngineOptions, started: Date, t0: number): Promise<Report> {
-  const analyzeOptions: AnalyzeOptions = {
+/** What the analysis takes from a report's options, before a source adds its own drift settings and pushdown. */
+function analyzeOptionsOf(options: ReportOptions): AnalyzeOptions {
+  return {
     roles: options.roles,
     drift: options.drift,
     naValues: options.csv.naValues,
@@ -207,6 +207,11 @@ async function reportInColumnBatches(options: ReportOptions, engine: EngineOptio
     suite: options.suite,
     origins: options.origins,
   };
+}
+
+/** Parquet larger than memory (`--engine`): reading and computing alternate batch by batch; `read_s` sums the reads. */
+async function reportInColumnBatches(options: ReportOptions, engine: EngineOptions, started: Date, t0: number): Promise<Report> {
+  const analyzeOptions = analyzeOptionsOf(options);
   const { reference, current, computed, readMs } = await computeColumnBatches(options.reference, options.current, analyzeOptions, engine);
   const { schema_version, kind, status, driftThreads, ...rest } = assembleReport(reference, current, analyzeOptions, computed);
   return { schema_version, kind, status, run: runInfo(started, t0, t0 + readMs, performance.now(), driftThreads), ...rest };
@@ -249,16 +254,7 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     : w && !options.source
       ? windowInputs(tables[0], tables[tables.length - 1], sameFile, w)
       : { reference: tables[0], current: tables[1], ts: null, referenceRows: null };
-  const analyzeOptions: AnalyzeOptions = {
-    roles: options.roles,
-    drift,
-    pushdown,
-    naValues: options.csv.naValues,
-    parallel: options.parallel ?? true,
-    model: options.model,
-    suite: options.suite,
-    origins: options.origins,
-  };
+  const analyzeOptions = { ...analyzeOptionsOf(options), drift, pushdown };
   // Windowed: the reference stays prepared (sorted, profiled) from the whole report through every window.
   if (w?.spec) pinColumns(inputs.reference.columns, true);
   let body: Awaited<ReturnType<typeof analyze>>;
