@@ -1,6 +1,6 @@
 import { StatTestError } from '../errors.js';
 import { npSum, npSumOf } from './npsum.js';
-import { sortedCopy } from './sorted.js';
+import { sortedCopy, upperBound } from './sorted.js';
 
 /** l1AgainstLongSide's parts, one buffer per thread grown to the longest short side: windows call it hundreds of times. */
 let scratch = new Float64Array(0);
@@ -125,15 +125,8 @@ function l1AgainstLongSide(x: Float64Array, y: Float64Array): number {
     while (j < m && y[j] === v) j++;
     // The first block starting above v: x[(block − 1)·BLOCK] <= v < x[block·BLOCK], the place in between.
     while (block < blocks && sample[block] <= v) block++;
-    let lo = block === 0 ? 0 : (block - 1) * BLOCK + 1;
-    let hi = block === blocks ? n : block * BLOCK;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (x[mid] <= v) lo = mid + 1;
-      else hi = mid;
-    }
     values[d] = v;
-    places[d] = lo;
+    places[d] = upperBound(x, v, block === 0 ? 0 : (block - 1) * BLOCK + 1, block === blocks ? n : block * BLOCK);
     ranks[d++] = j;
   }
   const integralTo = (i: number) => (places[i] === 0 ? 0 : s[places[i] - 1] + (places[i] / n) * (values[i] - x[places[i] - 1]));

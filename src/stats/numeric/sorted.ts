@@ -126,10 +126,8 @@ export function lowerBound(sorted: Float64Array, x: number): number {
   return lo;
 }
 
-/** First index whose value is > x in an ascending array. */
-export function upperBound(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
+/** First index whose value is > x in an ascending array, searched within [lo, hi). */
+export function upperBound(sorted: Float64Array, x: number, lo = 0, hi = sorted.length): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (sorted[mid] <= x) lo = mid + 1;
