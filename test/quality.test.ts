@@ -58,6 +58,19 @@ describe('column summary', () => {
     expect(x.reference).toMatchObject({ most_common: thrice[0], most_common_percentage: 0, unique: 50_010 });
   });
 
+  it('settles ties among many values on big sides by first appearance too', async () => {
+    // Missing and once-seen values first, then 70,000 values seen twice each (more tied values than are listed).
+    const once = Array.from({ length: 5 }, (_, i) => 1e6 + i);
+    const twice = Array.from({ length: 70_000 }, (_, i) => ((i * 7919) % 70_000) / 8);
+    const dir = tempDir();
+    const file = join(dir, 'big.csv');
+    writeFileSync(file, `x,k\n,a\n${[...once, ...twice, ...twice].map((x) => `${x},a`).join('\n')}\n`);
+    const res = await runCli(['report', '-r', file, '-c', file, '-o', dir, '--quiet']);
+    expect(res.code, res.stderr).toBe(0);
+    const x = readReport(dir).quality.columns.find((c: any) => c.column === 'x');
+    expect(x.reference).toMatchObject({ most_common: twice[0], unique: 70_005 });
+  });
+
   it('new and unused values count a missing value only when the other side has none', async () => {
     const q = await quality('c,k\na,1\nb,1\n', 'c,k\na,1\n,1\n', { categorical: ['c'] });
     expect(column(q, 'c').current).toMatchObject({ new_in_current_values_count: 1, unused_in_current_values_count: 1 });

@@ -98,6 +98,8 @@ function pandasTieBreak(counts: Float64Array, missing: number, rows: number, key
  * looks up every row (tens of milliseconds per million) (docs/compatibility.md).
  */
 export const REPLAYED_TIES_MAX_ROWS = 100_000;
+/** Up to this many tied values (512 KB) are listed for the first-appearance search of a big side. */
+const FEW_TIES = 65_536;
 
 /** Calls `visit` for each distinct non-missing value, ascending (infinities included), with its count. */
 function forEachValue(sorted: Float64Array, negInf: number, posInf: number, visit: (value: number, count: number) => void): void {
@@ -142,9 +144,9 @@ function valueKeys(keys: Float64Array): (x: number) => number {
 /**
  * The most common value of a numerical side when several share the top count `max` (null: the missing
  * value): pandas' choice replayed for sides of up to REPLAYED_TIES_MAX_ROWS rows, else the first of them in
- * row order, found by matching rows against the tied values only.
+ * row order, found by matching rows against the `ties` values that occur `max` times.
  */
-function settleNumericTie(v: Float64Array, sorted: Float64Array, negInf: number, posInf: number, missing: number, max: number): number | null {
+function settleNumericTie(v: Float64Array, sorted: Float64Array, negInf: number, posInf: number, missing: number, max: number, ties: number): number | null {
   if (v.length <= REPLAYED_TIES_MAX_ROWS) {
     const keys: number[] = [];
     const counts: number[] = [];
@@ -157,14 +159,26 @@ function settleNumericTie(v: Float64Array, sorted: Float64Array, negInf: number,
     const k = pandasTieBreak(Float64Array.from(counts), missing, v.length, (r) => (v[r] === v[r] ? keyOf(v[r]) : -1));
     return k < 0 ? null : keyArray[k];
   }
-  const tied: number[] = [];
-  forEachValue(sorted, negInf, posInf, (value, n) => n === max && tied.push(value));
-  const ties = Float64Array.from(tied);
+  // A few tied values are listed and bisected (the list stays in cache while the rows stream past). Many are
+  // not listed: with every value distinct (continuous data) the list was the whole side again, pushed value by
+  // value (seconds and 1 GB per column at 50M rows); a value's run in the sorted copy says whether it is tied,
+  // and with that many tied values a tied row comes early.
+  let isTied: (x: number) => boolean;
+  if (ties <= FEW_TIES) {
+    const list = new Float64Array(ties);
+    let k = 0;
+    forEachValue(sorted, negInf, posInf, (value, n) => {
+      if (n === max) list[k++] = value;
+    });
+    isTied = (x) => list[lowerBound(list, x)] === x;
+  } else {
+    isTied = (x) => (x === Infinity ? posInf : x === -Infinity ? negInf : upperBound(sorted, x) - lowerBound(sorted, x)) === max;
+  }
   for (let r = 0; r < v.length; r++) {
     const x = v[r];
     if (x !== x) {
       if (missing === max) return null;
-    } else if (ties[lowerBound(ties, x)] === x) return x;
+    } else if (isTied(x)) return x;
   }
   return null;
 }
@@ -220,7 +234,7 @@ function numericProfile(col: ParsedColumn, dtype: PandasDtype): SideProfile {
   });
   let mostCommon: number | null = top;
   if (missing > maxValue || unique === 0) mostCommon = null;
-  else if (tied + (missing === maxValue ? 1 : 0) > 1) mostCommon = settleNumericTie(v, sorted, negInf, posInf, missing, maxValue);
+  else if (tied + (missing === maxValue ? 1 : 0) > 1) mostCommon = settleNumericTie(v, sorted, negInf, posInf, missing, maxValue, tied);
   return {
     rows,
     missing,
