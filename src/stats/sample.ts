@@ -126,8 +126,22 @@ export const inBothFiles = (s: CategoricalSample, code: number) => s.refCounts[c
 
 /** The sample restricted to the levels both files have (the rows of one-file-only levels dropped). */
 export function withoutOneFileLevels(s: CategoricalSample): CategoricalSample {
-  const mask = (codes: Int32Array) => Int32Array.from(codes, (c) => (inBothFiles(s, c) ? c : -1));
-  return mergeCategorical(mask(s.ref), s.labels, mask(s.cur), s.labels);
+  const shared = Int32Array.from(s.labels, (_, c) => (inBothFiles(s, c) ? c : -1));
+  return mergeCategorical(mapCodes(s.ref, shared), s.labels, mapCodes(s.cur, shared), s.labels);
+}
+
+/**
+ * Each code through `map`, counted into `counts` when given. A loop, not `Int32Array.from(codes, fn)`, which
+ * gathers a typed array into a list before mapping it: 14 s and ~1 GB more for 50M codes.
+ */
+function mapCodes(codes: Int32Array, map: Int32Array, counts?: Float64Array): Int32Array {
+  const out = new Int32Array(codes.length);
+  for (let i = 0; i < codes.length; i++) {
+    const c = map[codes[i]];
+    out[i] = c;
+    if (counts) counts[c]++;
+  }
+  return out;
 }
 
 /**
@@ -139,15 +153,10 @@ export function mergeLevels(s: CategoricalSample, keep: readonly number[], other
   keep.forEach((c, k) => { map[c] = k; });
   const refCounts = new Float64Array(keep.length + 1);
   const curCounts = new Float64Array(keep.length + 1);
-  const encode = (codes: Int32Array, counts: Float64Array) =>
-    Int32Array.from(codes, (c) => {
-      counts[map[c]]++;
-      return map[c];
-    });
   return {
     labels: [...keep.map((c) => s.labels[c]), otherLabel],
-    ref: encode(s.ref, refCounts),
-    cur: encode(s.cur, curCounts),
+    ref: mapCodes(s.ref, map, refCounts),
+    cur: mapCodes(s.cur, map, curCounts),
     refCounts,
     curCounts,
   };
