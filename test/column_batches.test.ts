@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './helpers/cli.js';
 import { activitiesArgs, goldenCases } from './helpers/golden.js';
+import { openDuckDb } from '../src/sources/duckdb/connection.js';
+import { openParquet, readParquetColumns } from '../src/sources/parquet.js';
 import { duckdbExec, fixturesAsParquet, itOnEveryGoldenDataset, reportOf, FORMAT_FIELDS, reportDifferences } from './helpers/parquet.js';
 
 let dir: string;
@@ -97,6 +99,27 @@ describe('row checks in DuckDB count the cells as the table holds them', () => {
       { section: 'quality.reference.row_checks', reason: expect.stringMatching(/^column "v" holds numbers as text/) },
       { section: 'quality.current.row_checks', reason: expect.stringMatching(/^column "v" holds numbers as text/) },
     ]);
+  });
+});
+
+describe('memory held per batch', () => {
+  it('the text columns of both inputs share one all-missing numbers array', async () => {
+    const [r, c] = [join(dir, 'texts-ref.parquet'), join(dir, 'texts-cur.parquet')];
+    for (const file of [r, c])
+      await duckdbExec(`COPY (SELECT 'level ' || (i % 5) AS s, 'x' || (i % 3) AS t, i * 0.5 AS n FROM range(300) r(i)) TO '${file}' (FORMAT parquet)`);
+    const db = await openDuckDb();
+    try {
+      const options = { naValues: [] };
+      const read = async (file: string) =>
+        (await readParquetColumns(db.connection, await openParquet(db.connection, file), ['s', 't', 'n'], options)).table.columns;
+      const [ref, cur] = [await read(r), await read(c)];
+      const numbers = [...ref, ...cur].filter((col) => col.name !== 'n').map((col) => col.numbers);
+      expect(numbers[0].length).toBe(300);
+      expect(numbers.every((a) => a === numbers[0])).toBe(true);
+      expect(ref.find((col) => col.name === 'n')!.numbers).not.toBe(numbers[0]);
+    } finally {
+      await db.close();
+    }
   });
 });
 
