@@ -139,7 +139,7 @@ interface RowCounts {
 }
 
 /** The counts from one row of rowChecksSql's answer (none: all zero). */
-function rowCounts(cells: number[], pairs: number): RowCounts {
+export function rowCounts(cells: number[], pairs: number): RowCounts {
   const at = (i: number) => cells[i] ?? 0;
   return {
     rows: at(0),
@@ -153,7 +153,7 @@ function rowCounts(cells: number[], pairs: number): RowCounts {
 }
 
 /** Duplicated and almost duplicated columns are pairs of one pandas dtype (as Evidently compares them). */
-function finishRowChecks(c: RowCounts, pairs: [number, number][], dtypes: PandasDtype[]): RowChecks {
+export function finishRowChecks(c: RowCounts, pairs: [number, number][], dtypes: PandasDtype[]): RowChecks {
   let duplicated = 0;
   let almost = 0;
   pairs.forEach(([a, b], k) => {
