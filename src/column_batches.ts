@@ -13,7 +13,7 @@ import { planColumns, type ColumnPlan, type TypingResult } from './data/typing.j
 import type { ColumnRoles } from './data/roles.js';
 import { analysePlans, summarizeColumns, type ColumnResult } from './drift/parallel.js';
 import { checkPerColumnNames } from './drift/options.js';
-import type { EngineOptions } from './engine.js';
+import { fitsInMemory, type EngineOptions } from './engine.js';
 import type { ParsedColumn, ParsedTable } from './io/csv/types.js';
 import { modelQuality } from './model_quality/index.js';
 import type { AnalyzeOptions, ComputedReport } from './pipeline.js';
@@ -158,20 +158,22 @@ function batchSize(options: EngineOptions, refRows: number, curRows: number, res
 
 /**
  * Reads both inputs a batch of columns at a time and computes everything the report needs, without ever
- * holding more than one batch (plus the target and prediction) in memory.
+ * holding more than one batch (plus the target and prediction) in memory. Null, before any column is read,
+ * when `--engine auto` finds that the inputs fit in memory.
  */
 export async function computeColumnBatches(
   referencePath: string,
   currentPath: string,
   options: AnalyzeOptions,
   engineOptions: EngineOptions,
-): Promise<{ reference: ParsedTable; current: ParsedTable; computed: ComputedReport; readMs: number }> {
+): Promise<{ reference: ParsedTable; current: ParsedTable; computed: ComputedReport; readMs: number } | null> {
   const parallel = options.parallel !== false;
   const duckdbMb = Math.max(DUCKDB_MIN_MB, Math.floor((engineOptions.memoryLimit * DUCKDB_SHARE) / 1e6));
   const db = await openDuckDb({ memoryLimit: `${duckdbMb}MB`, ...(parallel ? {} : { threads: 1 }) });
   try {
     const conns = [db.connection, await db.connect()];
     const sources = await Promise.all([openParquet(conns[0], referencePath), openParquet(conns[1], currentPath)]);
+    if (fitsInMemory(engineOptions, sources)) return null;
     // The files' hash is for the report's inputs only: it goes on while the batches are read and analysed, and
     // the batches' reads do not wait for it (the first one did: ~50 s of hashing 12 GB at 50M + 50M rows).
     const fingerprints = sources.map((source) => source.fingerprint());

@@ -1,8 +1,7 @@
 import { totalmem } from 'node:os';
 import { poolThreads } from './workers.js';
 import { UsageError } from './errors.js';
-import { openDuckDb } from './sources/duckdb/connection.js';
-import { isParquetSource, openParquet } from './sources/parquet.js';
+import { isParquetSource, type ParquetSource } from './sources/parquet.js';
 
 /** How Parquet inputs are read: `--engine`. */
 export const ENGINES = ['auto', 'memory', 'duckdb'] as const;
@@ -28,17 +27,17 @@ export function defaultMemoryLimit(): number {
  * that analyses a column (its sorted copy and the radix sort's scratch), and ~200 MB for Node and DuckDB. Measured
  * against it: 10M + 10M rows × 20 columns peaked at 4.75 GB, estimated 5.3 GB.
  */
-export function inMemoryBytes(refRows: number, curRows: number, columns: number): number {
+function inMemoryBytes(refRows: number, curRows: number, columns: number): number {
   const threads = poolThreads(columns);
   return 12 * columns * (refRows + curRows) + 16 * threads * Math.max(refRows, curRows) + 200e6;
 }
 
 /**
- * Whether the two inputs go through the column-batch engine (`src/column_batches.ts`): `duckdb` forces it,
- * `auto` takes it when both inputs are Parquet and would not fit `memoryLimit` whole. The estimate reads the
- * Parquet metadata only (row counts and schema), not the data.
+ * Whether the two inputs may go through the column-batch engine (`src/column_batches.ts`): `duckdb` forces it,
+ * `auto` may take it when both inputs are Parquet; the column batches then open the inputs and compare their
+ * estimated size with the limit (`fitsInMemory`) before reading any column, so the files are opened once.
  */
-export async function useColumnBatches(reference: string, current: string, options: EngineOptions, windowed: boolean): Promise<boolean> {
+export async function mayUseColumnBatches(reference: string, current: string, options: EngineOptions, windowed: boolean): Promise<boolean> {
   if (options.engine === 'memory') return false;
   const parquet = (await isParquetSource(reference)) && (await isParquetSource(current));
   if (options.engine === 'duckdb') {
@@ -49,13 +48,12 @@ export async function useColumnBatches(reference: string, current: string, optio
     if (windowed) throw new UsageError('--engine duckdb does not window the current data yet: drop --window/--reference-range, or use --engine memory');
     return true;
   }
-  if (!parquet || windowed) return false;
-  const db = await openDuckDb({ threads: 1 });
-  try {
-    const [ref, cur] = [await openParquet(db.connection, reference), await openParquet(db.connection, current)];
-    const columns = new Set([...ref.schema, ...cur.schema].map(([name]) => name)).size;
-    return inMemoryBytes(ref.rows, cur.rows, columns) > options.memoryLimit;
-  } finally {
-    await db.close();
-  }
+  return parquet && !windowed;
+}
+
+/** Whether `auto` reads the opened inputs whole: their estimate from the Parquet metadata (rows and schema) fits the limit. */
+export function fitsInMemory(options: EngineOptions, sources: readonly ParquetSource[]): boolean {
+  if (options.engine !== 'auto') return false;
+  const columns = new Set(sources.flatMap((source) => source.schema.map(([name]) => name))).size;
+  return inMemoryBytes(sources[0].rows, sources[1].rows, columns) <= options.memoryLimit;
 }

@@ -21,7 +21,7 @@ import type { PushdownColumns, PushdownWindows } from './sources/pushdown/index.
 import { analyzeWindows, windowInputs, type WindowOptions } from './windows/index.js';
 import { pinColumns } from './data/values.js';
 import { computeColumnBatches } from './column_batches.js';
-import { useColumnBatches, type EngineOptions } from './engine.js';
+import { mayUseColumnBatches, type EngineOptions } from './engine.js';
 
 export interface ReportOptions {
   reference: string;
@@ -209,10 +209,15 @@ function analyzeOptionsOf(options: ReportOptions): AnalyzeOptions {
   };
 }
 
-/** Parquet larger than memory (`--engine`): reading and computing alternate batch by batch; `read_s` sums the reads. */
-async function reportInColumnBatches(options: ReportOptions, engine: EngineOptions, started: Date, t0: number): Promise<Report> {
+/**
+ * Parquet larger than memory (`--engine`): reading and computing alternate batch by batch; `read_s` sums the
+ * reads. Null when `auto` finds that the inputs fit in memory after all.
+ */
+async function reportInColumnBatches(options: ReportOptions, engine: EngineOptions, started: Date, t0: number): Promise<Report | null> {
   const analyzeOptions = analyzeOptionsOf(options);
-  const { reference, current, computed, readMs } = await computeColumnBatches(options.reference, options.current, analyzeOptions, engine);
+  const batched = await computeColumnBatches(options.reference, options.current, analyzeOptions, engine);
+  if (!batched) return null;
+  const { reference, current, computed, readMs } = batched;
   const { schema_version, kind, status, driftThreads, ...rest } = assembleReport(reference, current, analyzeOptions, computed);
   return { schema_version, kind, status, run: runInfo(started, t0, t0 + readMs, performance.now(), driftThreads), ...rest };
 }
@@ -221,8 +226,9 @@ async function reportInColumnBatches(options: ReportOptions, engine: EngineOptio
 export async function runReport(options: ReportOptions): Promise<Report> {
   const started = new Date();
   const t0 = performance.now();
-  if (!options.source && options.engine && (await useColumnBatches(options.reference, options.current, options.engine, !!options.windows))) {
-    return reportInColumnBatches(options, options.engine, started, t0);
+  if (!options.source && options.engine && (await mayUseColumnBatches(options.reference, options.current, options.engine, !!options.windows))) {
+    const report = await reportInColumnBatches(options, options.engine, started, t0);
+    if (report) return report;
   }
   // A reference period of the current log: the file is read once.
   const sameFile = options.reference === options.current && !!options.windows?.referenceRange;
