@@ -39,8 +39,8 @@ const BASELINE_BYTES = 200e6;
  * Peak bytes per value (of both sides) while a column is read and analysed, measured above the run's baseline at
  * 50M + 50M rows: a numerical column 20.6 (its 8-byte value, the sorted copy, the radix sort's scratch for the
  * longer side), a category with a current-only level 25 (values and codes, the sample's code arrays, and the
- * previous category's not yet collected). It was 36, then 43 measured, while a tie list, a spread's squared
- * deviations and Int32Array.from's gathered list were row-long too, and the loop kept the last batch reachable.
+ * previous category's not yet collected). It was 36 (43 measured) while a tie list, a spread's squared
+ * deviations and Int32Array.from's gathered list were row-long as well, and the loop kept the last batch alive.
  */
 const BYTES_PER_ANALYSED_VALUE = 26;
 
