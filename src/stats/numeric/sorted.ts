@@ -82,6 +82,76 @@ function radixSorted(src: Float64Array): Float64Array {
   return a;
 }
 
+/** Above this many values the buckets' counts and the scattered writes outgrow the caches: radix sort. */
+const BUCKET_SORT_MAX = 1 << 22;
+/** A bucket holding more values than this is sorted on its own first, so the insertion pass stays short. */
+const BUCKET_RUN = 32;
+
+/**
+ * Ascending copy of finite doubles by their place in [min, max]: each value goes to bucket ⌊(v − min)·scale⌋ of
+ * n/2 (rounding is monotone, so bucket order is value order), then one insertion pass moves values only within
+ * their bucket. That is a counting pass and a scatter pass instead of the radix sort's four scatters, about
+ * half the time on a million values spread over their range. A crowded bucket (a far outlier squeezes the rest
+ * into a few) is radix-sorted on its own unless it already ascends (ties), so skew costs at most a radix sort.
+ * The order is the radix sort's, -0 before +0 included (equal to each other, the zeros stay in row order, so
+ * they are rewritten at the end). Null when the range has no finite scale (infinities, NaN, a constant column).
+ */
+function bucketSorted(src: Float64Array): Float64Array | null {
+  const n = src.length;
+  let min = src[0];
+  let max = src[0];
+  let negativeZeros = 0;
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (v === 0 && 1 / v < 0) negativeZeros++;
+  }
+  const buckets = n >>> 1;
+  const scale = buckets / (max - min);
+  if (!(scale > 0 && scale < Infinity)) return null;
+  const last = buckets - 1;
+  // starts[b + 1] counts bucket b, then the prefix sums make starts[b] where bucket b begins.
+  const starts = new Int32Array(buckets + 1);
+  for (let i = 0; i < n; i++) starts[Math.min(last, Math.floor((src[i] - min) * scale)) + 1]++;
+  let crowded = 0;
+  for (let b = 1; b <= buckets; b++) {
+    if (starts[b] > crowded) crowded = starts[b];
+    starts[b] += starts[b - 1];
+  }
+  // A NaN falls in no bucket.
+  if (starts[buckets] !== n) return null;
+  const a = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    a[starts[Math.min(last, Math.floor((v - min) * scale))]++] = v;
+  }
+  // Now starts[b] is where bucket b ends.
+  if (crowded > BUCKET_RUN) {
+    for (let b = 0; b < buckets; b++) {
+      const from = b === 0 ? 0 : starts[b - 1];
+      if (starts[b] - from <= BUCKET_RUN) continue;
+      const bucket = a.subarray(from, starts[b]);
+      if (!ascending(bucket)) a.set(radixSorted(bucket), from);
+    }
+  }
+  for (let i = 1; i < n; i++) {
+    const v = a[i];
+    let j = i - 1;
+    if (a[j] <= v) continue;
+    do {
+      a[j + 1] = a[j];
+      j--;
+    } while (j >= 0 && a[j] > v);
+    a[j + 1] = v;
+  }
+  if (negativeZeros > 0) {
+    const zeros = lowerBound(a, 0);
+    a.fill(-0, zeros, zeros + negativeZeros).fill(0, zeros + negativeZeros, upperBound(a, 0, zeros));
+  }
+  return a;
+}
+
 /** One pass, stopping at the first descent, so unsorted input costs next to nothing. */
 function ascending(a: Float64Array): boolean {
   for (let i = 1; i < a.length; i++) if (a[i] < a[i - 1]) return false;
@@ -96,7 +166,7 @@ export function sortedCopy(a: Float64Array): Float64Array {
   let sorted = sortedCache.get(a);
   if (!sorted) {
     // Values that arrive sorted (a database's ORDER BY) serve as their own sorted copy: no second array, no sort.
-    sorted = ascending(a) ? a : radixSorted(a);
+    sorted = ascending(a) ? a : ((a.length >= RADIX_MIN && a.length <= BUCKET_SORT_MAX && bucketSorted(a)) || radixSorted(a));
     sortedCache.set(a, sorted);
   }
   return sorted;
