@@ -54,6 +54,17 @@ describe('sortedCopy (bucket sort, radix sort on IEEE bits)', () => {
     }
   });
 
+  it('sorts the next column into the memory of a released copy', () => {
+    const rand = mulberry32(5);
+    const first = Float64Array.from({ length: 8192 }, () => rand() * 100);
+    const next = Float64Array.from({ length: 8192 }, () => rand() - 0.5);
+    const released = sortedCopy(first);
+    releaseSorted(first);
+    const sorted = sortedCopy(next);
+    expect(sorted.buffer).toBe(released.buffer);
+    expect(Array.from(sorted)).toEqual(Array.from(new Float64Array(next).sort()));
+  });
+
   it('caches per input array until released', () => {
     const a = Float64Array.from({ length: 4096 }, (_, i) => 4096 - i);
     const s1 = sortedCopy(a);

@@ -86,6 +86,25 @@ function radixSorted(src: Float64Array): Float64Array {
 const BUCKET_SORT_MAX = 1 << 22;
 /** A bucket holding more values than this is sorted on its own first, so the insertion pass stays short. */
 const BUCKET_RUN = 32;
+/** The buckets' counts, one array per thread grown to the largest column: fresh memory costs a page fault per 4 KB. */
+let bucketStarts = new Int32Array(0);
+/**
+ * Buffers of bucket-sorted copies released with their column, for the next columns' sorts in this thread: a new
+ * 8 MB array costs two thousand page faults, as much as the sort itself on a busy machine. The last two are kept.
+ */
+const spareBuffers: ArrayBuffer[] = [];
+const SPARE_BUFFERS = 2;
+/** The sorted copies whose buffer this thread made and may hand on once released. */
+const recyclable = new WeakSet<Float64Array>();
+
+/** An array of n doubles for a sort that writes every element: a released copy's buffer when one fits. */
+function sortOutput(n: number): Float64Array {
+  let k = spareBuffers.length - 1;
+  while (k >= 0 && spareBuffers[k].byteLength !== n * Float64Array.BYTES_PER_ELEMENT) k--;
+  const out = k >= 0 ? new Float64Array(spareBuffers.splice(k, 1)[0]) : new Float64Array(n);
+  recyclable.add(out);
+  return out;
+}
 
 /**
  * Ascending copy of finite doubles by their place in [min, max]: each value goes to bucket ⌊(v − min)·scale⌋ of
@@ -112,7 +131,8 @@ function bucketSorted(src: Float64Array): Float64Array | null {
   if (!(scale > 0 && scale < Infinity)) return null;
   const last = buckets - 1;
   // starts[b + 1] counts bucket b, then the prefix sums make starts[b] where bucket b begins.
-  const starts = new Int32Array(buckets + 1);
+  if (bucketStarts.length < buckets + 1) bucketStarts = new Int32Array(buckets + 1);
+  const starts = bucketStarts.fill(0, 0, buckets + 1);
   for (let i = 0; i < n; i++) starts[Math.min(last, Math.floor((src[i] - min) * scale)) + 1]++;
   let crowded = 0;
   for (let b = 1; b <= buckets; b++) {
@@ -121,7 +141,7 @@ function bucketSorted(src: Float64Array): Float64Array | null {
   }
   // A NaN falls in no bucket.
   if (starts[buckets] !== n) return null;
-  const a = new Float64Array(n);
+  const a = sortOutput(n);
   for (let i = 0; i < n; i++) {
     const v = src[i];
     a[starts[Math.min(last, Math.floor((v - min) * scale))]++] = v;
@@ -180,8 +200,13 @@ export function adoptSorted(a: Float64Array, sorted: Float64Array): void {
   sortedCache.set(a, sorted);
 }
 
+/** Ends the life of the sorted copies of `arrays`: nothing may read them afterwards, as their memory is reused. */
 export function releaseSorted(...arrays: Float64Array[]): void {
-  for (const a of arrays) sortedCache.delete(a);
+  for (const a of arrays) {
+    const sorted = sortedCache.get(a);
+    sortedCache.delete(a);
+    if (sorted && recyclable.delete(sorted) && spareBuffers.push(sorted.buffer as ArrayBuffer) > SPARE_BUFFERS) spareBuffers.shift();
+  }
 }
 
 /** First index whose value is >= x in an ascending array. */
