@@ -54,6 +54,17 @@ describe('sortedCopy (bucket sort, radix sort on IEEE bits)', () => {
     }
   });
 
+  it('sorts a column of over 4M values by coarse buckets first, exactly as the native sort does', () => {
+    const rand = mulberry32(3);
+    const n = (1 << 22) + 1000;
+    // Ties (integers, whose coarse buckets already ascend) and four decimals near zero (-0 and +0 cells), which
+    // crowd the first coarse bucket: it is sorted by fine buckets in turn.
+    const a = Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? Math.floor(rand() * 10) : Number(((rand() - 0.5) * 0.01).toFixed(4))));
+    const expected = new Float64Array(a).sort();
+    const got = sortedCopy(a);
+    expect(got.findIndex((v, i) => !Object.is(v, expected[i]))).toBe(-1);
+  });
+
   it('sorts the next column into the memory of a released copy', () => {
     const rand = mulberry32(5);
     const first = Float64Array.from({ length: 8192 }, () => rand() * 100);
