@@ -40,6 +40,17 @@ describe('drift on worker threads', () => {
     expect(a.drift.columns.find((c: any) => c.column === 'a').drift_detected).toBe(true);
   });
 
+  it('a worker started while big files with few values are read is ended unused, and the run ends as usual', async () => {
+    // 30k rows of long text: over the size at which workers start during reading, under the values that use them.
+    const wide = join(dir, 'wide.csv');
+    const cell = 'x'.repeat(60);
+    writeFileSync(wide, `a,b,c\n${Array.from({ length: 30_000 }, (_, i) => `${i % 50},${cell}${i % 7},${cell}`).join('\n')}\n`);
+    const out = tempDir();
+    const res = await spawnCli(['report', '-r', wide, '-c', wide, '-o', out]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(readReport(out).run.drift_threads).toBe(1);
+  });
+
   it('a usage error found in a worker is still one line and exit 2', async () => {
     const res = await spawnCli(['report', '-r', join(dir, 'ref.csv'), '-c', join(dir, 'cur.csv'), '--per-column-stattest', 'b=ks', '--stattest-threshold', '2', '-o', tempDir()]);
     expect(res.code).toBe(2);
