@@ -120,13 +120,16 @@ function analyseInWorkers(
     const { finish } = pool;
     const feed = (worker: Worker) => {
       if (next < queue.length) worker.postMessage(queue[next++]);
-      else idle.push(worker);
+      else if (!idle.includes(worker)) idle.push(worker);
     };
+    // This thread's row-check task, kept from the workers: one holding its next task already would take both.
+    let reserved: WorkerTask | undefined;
     // This thread's share: one task at a time, yielding between tasks so worker replies get handled.
     const work = () => {
       working = false;
-      if (pool.over || next >= queue.length) return;
-      const task = queue[next++];
+      const task = pool.over ? undefined : (reserved ?? (next < queue.length ? queue[next++] : undefined));
+      reserved = undefined;
+      if (!task) return;
       let result: ColumnResult | RowChecks;
       try {
         result = runTask(task);
@@ -156,7 +159,9 @@ function analyseInWorkers(
       rows = new Array<RowChecks>(inputs.length);
       pending = inputs.length;
       if (pending === 0) return finish();
-      queue.push(...inputs.map((input, index): WorkerTask => ({ kind: 'rows', index, input })));
+      const rowTasks = inputs.map((input, index): WorkerTask => ({ kind: 'rows', index, input }));
+      if (mainThread) reserved = rowTasks.shift();
+      queue.push(...rowTasks);
       for (const worker of idle.splice(0)) feed(worker);
       schedule();
     };
@@ -173,7 +178,9 @@ function analyseInWorkers(
         feed(worker);
       });
       worker.on('error', (error) => finish(error));
-      feed(worker);
+      // With this thread working too, each worker holds its next task already: a reply waits while this thread
+      // runs a column of its own, and a worker given its next task only then would sit idle meanwhile.
+      for (let queued = 0; queued < (mainThread ? 2 : 1); queued++) feed(worker);
     }
     schedule();
   });
