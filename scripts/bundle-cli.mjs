@@ -1,0 +1,37 @@
+// Bundles the CLI into dist/mlobs.mjs, which bin/mlobs.js runs: one file instead of the ~580 module files (dist,
+// zod, commander, @stdlib) that Node otherwise resolves, reads and compiles one by one before a report's readers
+// start (about half of start-up; bench/README.md). Packages a run loads only when it needs them stay outside,
+// as do the native addons. Worker threads still load their scripts from dist/ (`workerScript`), and each module's
+// import.meta.url becomes its own file's URL in dist/, so workers, templates and package.json are found as before.
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const moduleUrls = {
+  name: 'module-urls',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const url = JSON.stringify(`./${relative(join(ROOT, 'src'), args.path).replace(/\\/g, '/').replace(/\.ts$/, '.js')}`);
+      return { contents: source.replaceAll('import.meta.url', `new URL(${url}, import.meta.url).href`), loader: 'ts' };
+    });
+  },
+};
+
+const result = await build({
+  stdin: { contents: "export { main } from './src/cli/main.ts';\n", resolveDir: ROOT, sourcefile: 'bundle-main.ts', loader: 'ts' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outfile: join(ROOT, 'dist', 'mlobs.mjs'),
+  external: ['@duckdb/*', '@napi-rs/canvas', '@clickhouse/client', '@slack/web-api', 'chart.js', 'handlebars', 'yaml'],
+  // Bundled CommonJS packages (@stdlib, commander) call require() for Node's own modules.
+  banner: { js: "import { createRequire as mlobsCreateRequire } from 'node:module';\nconst require = mlobsCreateRequire(import.meta.url);" },
+  plugins: [moduleUrls],
+  logLevel: 'warning',
+});
+if (result.errors.length > 0) process.exit(1);
