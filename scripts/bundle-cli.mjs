@@ -1,8 +1,9 @@
 // Bundles the CLI into dist/mlobs.mjs, which bin/mlobs.js runs: one file instead of the ~580 module files (dist,
 // zod, commander, @stdlib) that Node otherwise resolves, reads and compiles one by one before a report's readers
 // start (about half of start-up; bench/README.md). Packages a run loads only when it needs them stay outside,
-// as do the native addons. Worker threads still load their scripts from dist/ (`workerScript`), and each module's
-// import.meta.url becomes its own file's URL in dist/, so workers, templates and package.json are found as before.
+// as do the native addons. Each worker script in dist/ is replaced by a bundle of itself at the same path, which
+// `workerScript` finds as before; in every bundle each module's import.meta.url becomes its own file's URL in
+// dist/, so workers, templates and package.json are found where they were.
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
