@@ -22,6 +22,8 @@ import { analyzeWindows, windowInputs, type WindowOptions } from './windows/inde
 import { pinColumns } from './data/values.js';
 import { computeColumnBatches } from './column_batches.js';
 import { useColumnBatches, type EngineOptions } from './engine.js';
+import { computeOverlapped } from './parquet_overlap.js';
+import { isParquetSource } from './sources/parquet.js';
 
 export interface ReportOptions {
   reference: string;
@@ -209,10 +211,19 @@ function analyzeOptionsOf(options: ReportOptions): AnalyzeOptions {
   };
 }
 
-/** Parquet larger than memory (`--engine`): reading and computing alternate batch by batch; `read_s` sums the reads. */
-async function reportInColumnBatches(options: ReportOptions, engine: EngineOptions, started: Date, t0: number): Promise<Report> {
+/**
+ * Parquet inputs whose reading and computing interleave: larger than memory (`--engine`), batch by batch, where
+ * `read_s` sums the reads; or in memory, each group of columns analysed while the next is read, where `read_s`
+ * ends with the last read.
+ */
+async function reportInterleaved(
+  options: ReportOptions,
+  started: Date,
+  t0: number,
+  compute: (options: AnalyzeOptions) => Promise<{ reference: ParsedTable; current: ParsedTable; computed: ComputedReport; readMs: number }>,
+): Promise<Report> {
   const analyzeOptions = analyzeOptionsOf(options);
-  const { reference, current, computed, readMs } = await computeColumnBatches(options.reference, options.current, analyzeOptions, engine);
+  const { reference, current, computed, readMs } = await compute(analyzeOptions);
   const { schema_version, kind, status, driftThreads, ...rest } = assembleReport(reference, current, analyzeOptions, computed);
   return { schema_version, kind, status, run: runInfo(started, t0, t0 + readMs, performance.now(), driftThreads), ...rest };
 }
@@ -222,7 +233,11 @@ export async function runReport(options: ReportOptions): Promise<Report> {
   const started = new Date();
   const t0 = performance.now();
   if (!options.source && options.engine && (await useColumnBatches(options.reference, options.current, options.engine, !!options.windows))) {
-    return reportInColumnBatches(options, options.engine, started, t0);
+    const engine = options.engine;
+    return reportInterleaved(options, started, t0, (o) => computeColumnBatches(options.reference, options.current, o, engine));
+  }
+  if (!options.source && !options.windows && (await isParquetSource(options.reference)) && (await isParquetSource(options.current))) {
+    return reportInterleaved(options, started, t0, (o) => computeOverlapped(options.reference, options.current, o));
   }
   // A reference period of the current log: the file is read once.
   const sameFile = options.reference === options.current && !!options.windows?.referenceRange;

@@ -399,23 +399,48 @@ export async function readParquetColumns(
   options: ParquetOptions,
   internals: ParquetInternals = {},
 ): Promise<{ table: ParsedTable; cells: CellSql[] }> {
+  const { columns, cells } = await readColumns(conn, opened, names, options, internals);
+  return { table: parquetTable(opened, columns, await opened.fingerprint()), cells };
+}
+
+/** A table of an opened source's columns, however many of them have been read. */
+export function parquetTable(opened: ParquetSource, columns: ParsedColumn[], fingerprint: { bytes: number; sha256: string }): ParsedTable {
+  // DuckDB refuses a Parquet string that is not UTF-8, so there is nothing to warn about.
+  return { path: opened.path, format: 'parquet', delimiter: null, rowCount: opened.rows, ...fingerprint, columns, invalidUtf8: null };
+}
+
+/** How each named column of an opened source is read, in the files' order; an input error for a column of a type mlobs has no column type for. */
+export function readingsOf(opened: ParquetSource, names: ReadonlyArray<string>, options: ParquetOptions): [string, Reading][] {
+  const wanted = new Set(names);
+  const ignored = new Set(options.ignore ?? []);
+  return opened.schema
+    .filter(([name]) => wanted.has(name))
+    .map(([name, type]) => {
+      const reading = readingFor(name, type, ignored.has(name));
+      if (!reading) {
+        throw new InputError(
+          { file: opened.path, column: name },
+          `Parquet type ${type} has no column type in mlobs (numbers, text, booleans, dates and timestamps do); --ignore it to leave it out`,
+        );
+      }
+      return [name, reading];
+    });
+}
+
+/** The named columns of an opened source, in the files' order, read in one query; the files' hash is started, not awaited. */
+export async function readColumns(
+  conn: DuckDBConnection,
+  opened: ParquetSource,
+  names: ReadonlyArray<string>,
+  options: ParquetOptions,
+  internals: ParquetInternals = {},
+): Promise<{ columns: ParsedColumn[]; cells: CellSql[] }> {
   const { path: source, scan, rows } = opened;
   void opened.fingerprint();
-  const wanted = new Set(names);
-  const schema = opened.schema.filter(([name]) => wanted.has(name));
-  const ignored = new Set(options.ignore ?? []);
   const scanner = new NumberScanner();
   const na = new NaMatcher(options.naValues, scanner);
-  const sinks = schema.map(([name, type]) => {
-    const reading = readingFor(name, type, ignored.has(name));
-    if (!reading) {
-      throw new InputError(
-        { file: source, column: name },
-        `Parquet type ${type} has no column type in mlobs (numbers, text, booleans, dates and timestamps do); --ignore it to leave it out`,
-      );
-    }
-    return new ColumnSink(name, reading, rows, na, scanner);
-  });
+  const sinks = readingsOf(opened, names, options).map(([name, reading]) => new ColumnSink(name, reading, rows, na, scanner));
+  if (sinks.length === 0) return { columns: [], cells: [] };
   const bindings = (await import('@duckdb/node-bindings')).default;
   let offset = 0;
   try {
@@ -445,8 +470,5 @@ export async function readParquetColumns(
   if (offset !== rows) throw new InputError({ file: source }, 'the files changed while they were read');
   let allMissing: Float64Array | null = null;
   const columns = sinks.map((s) => s.finish(() => (allMissing ??= sharedFloat64(rows).fill(NaN))));
-  const { bytes, sha256 } = await opened.fingerprint();
-  // DuckDB refuses a Parquet string that is not UTF-8, so there is nothing to warn about.
-  const table: ParsedTable = { path: source, format: 'parquet', delimiter: null, rowCount: rows, bytes, sha256, columns, invalidUtf8: null };
-  return { table, cells: sinks.map((s) => s.cellSql()) };
+  return { columns, cells: sinks.map((s) => s.cellSql()) };
 }
