@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 import { TextDictionary } from '../io/csv/dictionary.js';
 import { CELL_MISSING, CELL_NUMBER, CELL_TEXT, classifyCell, NumberScanner } from '../io/csv/numbers.js';
 import { NaMatcher, sharedFloat64, sharedInt32 } from '../io/csv/reader.js';
 import type { ParsedColumn, ParsedTable } from '../io/csv/types.js';
+import { workerScript } from '../workers.js';
 import { firstLine } from './duckdb/connection.js';
-import type { DuckDBConnection, DuckDBEnumLogicalType } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBEnumLogicalType } from '@duckdb/node-api';
 
 type Bindings = typeof import('@duckdb/node-bindings');
 
@@ -69,8 +71,21 @@ async function listFiles(conn: DuckDBConnection, source: string): Promise<string
   return rows.map((r) => String(r[0]));
 }
 
-/** Size and SHA-256 of the files back to back, the Parquet counterpart of the CSV file's hash. */
+/**
+ * Size and SHA-256 of the files back to back, the Parquet counterpart of the CSV file's hash: on a worker thread
+ * where there is one to start, as this thread files the columns meanwhile.
+ */
 async function fingerprint(files: string[]): Promise<{ bytes: number; sha256: string }> {
+  const script = workerScript(import.meta.url, './hash_worker.js');
+  if (script) {
+    const reply = await new Promise<{ bytes: number; sha256: string } | { error: string }>((resolve, reject) => {
+      const worker = new Worker(script, { workerData: files });
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    if ('error' in reply) throw new Error(reply.error);
+    return reply;
+  }
   const hash = createHash('sha256');
   let bytes = 0;
   for (const file of files) {
@@ -443,6 +458,7 @@ export async function readColumns(
   if (sinks.length === 0) return { columns: [], cells: [] };
   const bindings = (await import('@duckdb/node-bindings')).default;
   let offset = 0;
+  let next: Promise<DuckDBDataChunk | null> | undefined;
   try {
     const select = await Promise.all(
       sinks.map(async (sink) => (sink.reading.kind === 'text' ? asLabels(conn, scan, sink.reading.sql, internals.maxLabels ?? MAX_LABELS) : sink.reading.sql)),
@@ -455,15 +471,20 @@ export async function readColumns(
         sink.useLabels([...labels.values()], enumBytes(bindings, labels.internalTypeId));
       }
     });
+    // DuckDB decodes the next chunk (on a libuv thread) while this thread files the current one.
+    next = result.fetchChunk();
     for (;;) {
-      const chunk = await result.fetchChunk();
+      const chunk = await next;
       if (chunk === null || chunk.rowCount === 0) break;
+      next = result.fetchChunk();
       const n = chunk.rowCount;
       if (offset + n > rows) throw new InputError({ file: source }, 'the files changed while they were read');
       for (let k = 0; k < sinks.length; k++) sinks[k].add(bindings, bindings.data_chunk_get_vector(chunk.chunk, k), offset, n);
       offset += n;
     }
   } catch (e) {
+    // No fetch may outlive the read: the connection is closed after it.
+    await next?.catch(() => {});
     if (e instanceof InputError) throw e;
     throw new InputError({ file: source }, `not a readable Parquet file: ${firstLine(e)}`);
   }
