@@ -57,7 +57,12 @@ export async function computeOverlapped(
   try {
     const conns = [db.connection, await db.connect()];
     sources = await inOrder([openParquet(conns[0], referencePath), openParquet(conns[1], currentPath)]);
-    for (const source of sources) readingsOf(source, source.schema.map(([name]) => name), readOptions);
+    for (const source of sources)
+      readingsOf(
+        source,
+        source.schema.map(([name]) => name),
+        readOptions,
+      );
     // Every name check of the whole tables' typing, on the schemas alone, before a column is read.
     const schemaPlans = planColumns(schemaTable(sources[0], NO_HASH), schemaTable(sources[1], NO_HASH), options.roles, options.origins).plans;
     checkPerColumnNames(options.drift, new Set(schemaPlans.map((p) => p.name)), options.origins);
@@ -116,7 +121,9 @@ export async function computeOverlapped(
     const results = await Promise.all(
       columnTasks(plans, options.drift).map((task) => {
         const e = early.get(task.plan.name);
-        return e && e.task.drift === task.drift && samePlan(e.plan, task.plan) ? e.result : (pool!.run({ kind: 'column', index: 0, task }) as Promise<ColumnResult>);
+        return e && e.task.drift === task.drift && samePlan(e.plan, task.plan)
+          ? e.result
+          : (pool.run({ kind: 'column', index: 0, task }) as Promise<ColumnResult>);
       }),
     );
     const quality = results.map((r) => r.quality);
@@ -127,7 +134,7 @@ export async function computeOverlapped(
         quality.map((q) => (s === 0 ? q.ref : q.cur)),
       ),
     );
-    const rows = (await Promise.all(rowInputs.map((input) => pool!.run({ kind: 'rows', index: 0, input })))) as RowChecks[];
+    const rows = (await Promise.all(rowInputs.map((input) => pool.run({ kind: 'rows', index: 0, input })))) as RowChecks[];
     return {
       reference,
       current,

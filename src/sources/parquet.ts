@@ -203,17 +203,24 @@ class ColumnSink {
       const data = bindings.vector_get_data(v, n * this.labelBytes);
       const Codes = this.labelBytes === 1 ? Uint8Array : this.labelBytes === 2 ? Uint16Array : Uint32Array;
       const codes = new Codes(data.buffer as ArrayBuffer, data.byteOffset, n);
+      const { kinds, textCounts } = this;
       for (let i = 0; i < n; i++) {
         if (validity !== null && (validity[i >> 3] & (1 << (i & 7))) === 0) {
           this.missingCount++;
           continue;
         }
         const code = codes[i];
-        if (this.kinds[code] === undefined) {
+        if (kinds[code] === undefined) {
           const label = Buffer.from(this.labels[code], 'utf8');
           this.classify(label, 0, label.length, code);
         }
-        this.place(code, offset + i);
+        const kind = kinds[code];
+        // A label cell once the column has its codes: the common case, inline.
+        if (kind >= 0 && this.codes !== null) {
+          this.codes[offset + i] = kind;
+          textCounts[kind]++;
+          this.textCount++;
+        } else this.place(code, offset + i);
       }
       return;
     }
