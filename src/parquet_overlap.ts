@@ -5,6 +5,7 @@
  * checks, correlations, model quality) waits for the last group. The report is the one `analyze` gives on the
  * whole tables: they are typed again once complete, and a column whose early plan differs is analysed anew.
  */
+import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { planColumns, type ColumnPlan } from './data/typing.js';
 import { columnTasks, poolWorkers, summarizeColumns, TaskPool, type ColumnResult, type ColumnTask } from './drift/parallel.js';
@@ -27,6 +28,25 @@ const GROUP_COLUMNS = 4;
 
 const NO_HASH = { bytes: 0, sha256: '' };
 
+/**
+ * Parquet files this big together (about a million values) are analysed on worker threads. Their pool is started
+ * before DuckDB's library loads, so the workers load their modules meanwhile, on the core that is idle then.
+ */
+const EARLY_POOL_BYTES = 2e6;
+
+/** The analysis workers for two Parquet files, started now when the files are big enough to gain from them. */
+export async function earlyPool(paths: string[], parallel: boolean): Promise<TaskPool | undefined> {
+  let bytes = 0;
+  for (const path of paths) {
+    // A directory or glob is measured once it is listed; its pool starts then.
+    const st = await stat(path).catch(() => null);
+    if (!st?.isFile()) return undefined;
+    bytes += st.size;
+  }
+  const { script, workers } = poolWorkers(Infinity, Infinity, parallel);
+  return bytes >= EARLY_POOL_BYTES && script ? new TaskPool(script, workers) : undefined;
+}
+
 /** The promises' values in order once all have settled (no query is left running on a failure), the first failure in order. */
 async function inOrder<T>(promises: Promise<T>[]): Promise<T[]> {
   const settled = await Promise.allSettled(promises);
@@ -44,13 +64,16 @@ export async function computeOverlapped(
   referencePath: string,
   currentPath: string,
   options: AnalyzeOptions,
-  groupColumns = GROUP_COLUMNS,
+  { pool: started, groupColumns = GROUP_COLUMNS }: { pool?: TaskPool; groupColumns?: number } = {},
 ): Promise<{ reference: ParsedTable; current: ParsedTable; computed: ComputedReport; readMs: number }> {
   const t0 = performance.now();
   const parallel = options.parallel !== false;
   const readOptions = { naValues: options.naValues, ignore: options.roles.ignore };
-  const db = await openDuckDb(parallel ? {} : { threads: 1 });
-  let pool: TaskPool | undefined;
+  const db = await openDuckDb(parallel ? {} : { threads: 1 }).catch((e: unknown) => {
+    started?.close();
+    throw e;
+  });
+  let pool = started;
   let sources: ParquetSource[];
   let columns: ParsedColumn[][];
   const early = new Map<string, { plan: ColumnPlan; task: ColumnTask; result: Promise<ColumnResult> }>();
@@ -72,7 +95,7 @@ export async function computeOverlapped(
     const groups = resident.length > 0 ? [resident] : [];
     for (let at = 0; at < others.length; at += groupColumns) groups.push(others.slice(at, at + groupColumns));
     const { script, workers } = poolWorkers(schemaPlans.length, schemaPlans.length * (sources[0].rows + sources[1].rows), parallel);
-    pool = new TaskPool(script, workers);
+    pool ??= new TaskPool(script, workers);
     columns = [[], []];
     const residentColumns: ParsedColumn[][] = [[], []];
     for (const names of groups) {

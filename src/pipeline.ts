@@ -22,7 +22,7 @@ import { analyzeWindows, windowInputs, type WindowOptions } from './windows/inde
 import { pinColumns } from './data/values.js';
 import { computeColumnBatches } from './column_batches.js';
 import { useColumnBatches, type EngineOptions } from './engine.js';
-import { computeOverlapped } from './parquet_overlap.js';
+import { computeOverlapped, earlyPool } from './parquet_overlap.js';
 import { isParquetSource } from './sources/parquet.js';
 
 export interface ReportOptions {
@@ -232,13 +232,21 @@ async function reportInterleaved(
 export async function runReport(options: ReportOptions): Promise<Report> {
   const started = new Date();
   const t0 = performance.now();
-  if (!options.source && options.engine && (await useColumnBatches(options.reference, options.current, options.engine, !!options.windows))) {
-    const engine = options.engine;
+  const parquetPair = !options.source && !options.windows && (await isParquetSource(options.reference)) && (await isParquetSource(options.current));
+  const pool = parquetPair ? await earlyPool([options.reference, options.current], options.parallel ?? true) : undefined;
+  let batches: boolean;
+  try {
+    batches = !options.source && !!options.engine && (await useColumnBatches(options.reference, options.current, options.engine, !!options.windows));
+  } catch (e) {
+    pool?.close();
+    throw e;
+  }
+  if (batches) {
+    pool?.close();
+    const engine = options.engine!;
     return reportInterleaved(options, started, t0, (o) => computeColumnBatches(options.reference, options.current, o, engine));
   }
-  if (!options.source && !options.windows && (await isParquetSource(options.reference)) && (await isParquetSource(options.current))) {
-    return reportInterleaved(options, started, t0, (o) => computeOverlapped(options.reference, options.current, o));
-  }
+  if (parquetPair) return reportInterleaved(options, started, t0, (o) => computeOverlapped(options.reference, options.current, o, { pool }));
   // A reference period of the current log: the file is read once.
   const sameFile = options.reference === options.current && !!options.windows?.referenceRange;
   let tables: ParsedTable[];

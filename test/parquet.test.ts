@@ -196,7 +196,7 @@ describe('two Parquet inputs are read a group of columns at a time, each group a
       readParquet(await db.connect(), current, options(roles)),
     ]).finally(() => db.close());
     const whole = await analyze(ref, cur, options(roles));
-    const grouped = await computeOverlapped(reference, current, options(roles), size);
+    const grouped = await computeOverlapped(reference, current, options(roles), { groupColumns: size });
     expect(assembleReport(grouped.reference, grouped.current, options(roles), grouped.computed)).toEqual(whole);
   }
   const activities = (f: string) => parquetOf.get(join(ROOT, `fixtures/activities/${f}.csv`))!;
