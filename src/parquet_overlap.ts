@@ -79,7 +79,7 @@ export async function computeOverlapped(
   const early = new Map<string, { plan: ColumnPlan; task: ColumnTask; result: Promise<ColumnResult> }>();
   try {
     const conns = [db.connection, await db.connect()];
-    sources = await inOrder([openParquet(conns[0], referencePath), openParquet(conns[1], currentPath)]);
+    sources = await inOrder([openParquet(conns[0], referencePath, { parallel }), openParquet(conns[1], currentPath, { parallel })]);
     for (const source of sources)
       readingsOf(
         source,

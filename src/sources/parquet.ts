@@ -75,8 +75,8 @@ async function listFiles(conn: DuckDBConnection, source: string): Promise<string
  * Size and SHA-256 of the files back to back, the Parquet counterpart of the CSV file's hash: on a worker thread
  * where there is one to start, as this thread files the columns meanwhile.
  */
-async function fingerprint(files: string[]): Promise<{ bytes: number; sha256: string }> {
-  const script = workerScript(import.meta.url, './hash_worker.js');
+async function fingerprint(files: string[], parallel: boolean): Promise<{ bytes: number; sha256: string }> {
+  const script = parallel ? workerScript(import.meta.url, './hash_worker.js') : null;
   if (script) {
     const reply = await new Promise<{ bytes: number; sha256: string } | { error: string }>((resolve, reject) => {
       const worker = new Worker(script, { workerData: files });
@@ -338,6 +338,8 @@ export interface ParquetOptions {
   naValues: ReadonlyArray<string>;
   /** Columns the user ignores: any Parquet type is accepted for them. */
   ignore?: ReadonlyArray<string>;
+  /** Hash the files on a worker thread (default true). */
+  parallel?: boolean;
 }
 
 /** `read_parquet` over the files: hive partition columns (`key=value` directories) included, schemas united by name. */
@@ -357,12 +359,12 @@ export interface ParquetSource {
 }
 
 /** Lists the files of a Parquet source and reads its schema and row count, reading no column yet. */
-export async function openParquet(conn: DuckDBConnection, source: string): Promise<ParquetSource> {
+export async function openParquet(conn: DuckDBConnection, source: string, { parallel = true }: { parallel?: boolean } = {}): Promise<ParquetSource> {
   const files = await listFiles(conn, source);
   let hashing: Promise<{ bytes: number; sha256: string }> | undefined;
   const hash = () => {
     if (!hashing) {
-      hashing = fingerprint(files);
+      hashing = fingerprint(files, parallel);
       hashing.catch(() => {});
     }
     return hashing;
@@ -398,7 +400,7 @@ export interface CellSql {
  * at a time. Types come from the Parquet schema (see `readingFor`).
  */
 export async function readParquet(conn: DuckDBConnection, source: string, options: ParquetOptions, internals: ParquetInternals = {}): Promise<ParsedTable> {
-  const opened = await openParquet(conn, source);
+  const opened = await openParquet(conn, source, { parallel: options.parallel });
   return (
     await readParquetColumns(
       conn,
