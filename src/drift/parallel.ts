@@ -171,7 +171,9 @@ export class TaskPool {
       this.workers.push(worker);
       this.idle.push(worker);
       worker.on('message', (reply: WorkerReply) => {
-        const entry = this.running.get(worker)!;
+        const entry = this.running.get(worker);
+        // A reply in flight when the pool failed or closed: its task was rejected already.
+        if (!entry) return;
         this.running.delete(worker);
         if ('error' in reply) {
           const { name, message, stack } = reply.error;
@@ -180,7 +182,11 @@ export class TaskPool {
         this.idle.push(worker);
         this.dispatch();
       });
-      worker.on('error', (error) => this.fail(error));
+      worker.on('error', (error) => {
+        // A worker that died takes no more tasks; the others, and this thread once it helps, finish the queue.
+        for (const list of [this.workers, this.idle]) if (list.includes(worker)) list.splice(list.indexOf(worker), 1);
+        this.fail(error);
+      });
     }
   }
 
