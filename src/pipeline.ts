@@ -233,6 +233,7 @@ export async function runReport(options: ReportOptions): Promise<Report> {
   const started = new Date();
   const t0 = performance.now();
   const parquetPair = !options.source && !options.windows && (await isParquetSource(options.reference)) && (await isParquetSource(options.current));
+  // A big Parquet pair's analysis workers load their modules while DuckDB's library loads, on the idle core.
   const pool = parquetPair ? await earlyPool([options.reference, options.current], options.parallel ?? true) : undefined;
   let batches: boolean;
   try {
