@@ -48,7 +48,7 @@ function shell(col: ParsedColumn | undefined): ParsedColumn | undefined {
 }
 
 /** A table of the source's columns, without data: the schema, for typing checks and the report's inputs. */
-function schemaTable(source: ParquetSource, fingerprint: { bytes: number; sha256: string }): ParsedTable {
+export function schemaTable(source: ParquetSource, fingerprint: { bytes: number; sha256: string }): ParsedTable {
   const columns = source.schema.map(([name]): ParsedColumn => ({
     name,
     numbers: new Float64Array(0),
@@ -65,7 +65,7 @@ function schemaTable(source: ParquetSource, fingerprint: { bytes: number; sha256
 }
 
 /** The user's role lists narrowed to the columns at hand, so a batch's typing sees no name it lacks. */
-function rolesFor(roles: ColumnRoles, names: Set<string>): ColumnRoles {
+export function rolesFor(roles: ColumnRoles, names: Set<string>): ColumnRoles {
   const only = (list: string[] | undefined) => list?.filter((n) => names.has(n));
   return {
     ...roles,
@@ -77,7 +77,7 @@ function rolesFor(roles: ColumnRoles, names: Set<string>): ColumnRoles {
   };
 }
 
-const RESIDENT = new Set<ColumnPlan['role']>(['target', 'prediction', 'prediction_proba']);
+export const RESIDENT = new Set<ColumnPlan['role']>(['target', 'prediction', 'prediction_proba']);
 const KIND_ORDER: TargetCorrelation['kind'][] = ['pearson', 'spearman', 'kendall', 'cramer_v'];
 
 /** One column of one side as the row checks see it. */
