@@ -50,7 +50,7 @@ function shell(col: ParsedColumn | undefined): ParsedColumn | undefined {
 }
 
 /** A table of the source's columns, without data: the schema, for typing checks and the report's inputs. */
-function schemaTable(source: ParquetSource, fingerprint: { bytes: number; sha256: string }): ParsedTable {
+export function schemaTable(source: ParquetSource, fingerprint: { bytes: number; sha256: string }): ParsedTable {
   const columns = source.schema.map(([name]): ParsedColumn => ({
     name,
     numbers: new Float64Array(0),
@@ -67,7 +67,7 @@ function schemaTable(source: ParquetSource, fingerprint: { bytes: number; sha256
 }
 
 /** The user's role lists narrowed to the columns at hand, so a batch's typing sees no name it lacks. */
-function rolesFor(roles: ColumnRoles, names: Set<string>): ColumnRoles {
+export function rolesFor(roles: ColumnRoles, names: Set<string>): ColumnRoles {
   const only = (list: string[] | undefined) => list?.filter((n) => names.has(n));
   return {
     ...roles,
@@ -79,7 +79,7 @@ function rolesFor(roles: ColumnRoles, names: Set<string>): ColumnRoles {
   };
 }
 
-const RESIDENT = new Set<ColumnPlan['role']>(['target', 'prediction', 'prediction_proba']);
+export const RESIDENT = new Set<ColumnPlan['role']>(['target', 'prediction', 'prediction_proba']);
 const KIND_ORDER: TargetCorrelation['kind'][] = ['pearson', 'spearman', 'kendall', 'cramer_v'];
 
 /** One column of one side as the row checks see it. */
@@ -159,13 +159,14 @@ function batchSize(options: EngineOptions, refRows: number, curRows: number, res
 /**
  * Reads both inputs a batch of columns at a time and computes everything the report needs, without ever
  * holding more than one batch (plus the target and prediction) in memory. Null, before any column is read,
- * when `--engine auto` finds that the inputs fit in memory.
+ * when `--engine auto` finds that the inputs fit in memory; else `beforeBatches` is called first.
  */
 export async function computeColumnBatches(
   referencePath: string,
   currentPath: string,
   options: AnalyzeOptions,
   engineOptions: EngineOptions,
+  beforeBatches: () => void = () => {},
 ): Promise<{ reference: ParsedTable; current: ParsedTable; computed: ComputedReport; readMs: number } | null> {
   const parallel = options.parallel !== false;
   const duckdbMb = Math.max(DUCKDB_MIN_MB, Math.floor((engineOptions.memoryLimit * DUCKDB_SHARE) / 1e6));
@@ -174,6 +175,7 @@ export async function computeColumnBatches(
     const conns = [db.connection, await db.connect()];
     const sources = await Promise.all([openParquet(conns[0], referencePath), openParquet(conns[1], currentPath)]);
     if (fitsInMemory(engineOptions, sources)) return null;
+    beforeBatches();
     // The files' hash is for the report's inputs only: it goes on while the batches are read and analysed, and
     // the batches' reads do not wait for it (the first one did: ~50 s of hashing 12 GB at 50M + 50M rows).
     const fingerprints = sources.map((source) => source.fingerprint());

@@ -1,9 +1,10 @@
+import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { planColumns, type ColumnPlan, type TypingResult } from './data/typing.js';
 import { describeColumns } from './quality/columns.js';
 import type { ColumnQuality } from './quality/profile.js';
 import type { ColumnRoles } from './data/roles.js';
-import { computeColumns } from './drift/parallel.js';
+import { computeColumns, prestartWorkers } from './drift/parallel.js';
 import { explainColumn, SMALL_SAMPLE } from './drift/explain.js';
 import { checkPerColumnNames, type DriftOptions } from './drift/options.js';
 import { modelQuality, type ModelOptions } from './model_quality/index.js';
@@ -22,6 +23,8 @@ import { analyzeWindows, windowInputs, type WindowOptions } from './windows/inde
 import { pinColumns } from './data/values.js';
 import { computeColumnBatches } from './column_batches.js';
 import { mayUseColumnBatches, type EngineOptions } from './engine.js';
+import { computeOverlapped, earlyPool } from './parquet_overlap.js';
+import { isParquetSource } from './sources/parquet.js';
 
 export interface ReportOptions {
   reference: string;
@@ -210,26 +213,58 @@ function analyzeOptionsOf(options: ReportOptions): AnalyzeOptions {
 }
 
 /**
- * Parquet larger than memory (`--engine`): reading and computing alternate batch by batch; `read_s` sums the
- * reads. Null when `auto` finds that the inputs fit in memory after all.
+ * Parquet inputs whose reading and computing interleave: larger than memory (`--engine`), batch by batch, where
+ * `read_s` sums the reads; or in memory, each group of columns analysed while the next is read, where `read_s`
+ * ends with the last read. Null when `compute` gives nothing (`auto` found that the inputs fit in memory).
  */
-async function reportInColumnBatches(options: ReportOptions, engine: EngineOptions, started: Date, t0: number): Promise<Report | null> {
+async function reportInterleaved(
+  options: ReportOptions,
+  started: Date,
+  t0: number,
+  compute: (options: AnalyzeOptions) => Promise<{ reference: ParsedTable; current: ParsedTable; computed: ComputedReport; readMs: number } | null>,
+): Promise<Report | null> {
   const analyzeOptions = analyzeOptionsOf(options);
-  const batched = await computeColumnBatches(options.reference, options.current, analyzeOptions, engine);
-  if (!batched) return null;
-  const { reference, current, computed, readMs } = batched;
+  const computedReport = await compute(analyzeOptions);
+  if (!computedReport) return null;
+  const { reference, current, computed, readMs } = computedReport;
   const { schema_version, kind, status, driftThreads, ...rest } = assembleReport(reference, current, analyzeOptions, computed);
   return { schema_version, kind, status, run: runInfo(started, t0, t0 + readMs, performance.now(), driftThreads), ...rest };
+}
+
+/** The size of the input files (0 for a directory, a glob or a missing file: their readers say what is wrong). */
+async function bytesOnDisk(paths: string[]): Promise<number> {
+  const sizes = await Promise.all(paths.map((p) => stat(p).then((s) => (s.isFile() ? s.size : 0), () => 0)));
+  return sizes.reduce((a, b) => a + b, 0);
 }
 
 /** Reads both inputs (CSV or Parquet files, or a database's answers) and runs the drift report: the library entry point behind `mlobs report`. */
 export async function runReport(options: ReportOptions): Promise<Report> {
   const started = new Date();
   const t0 = performance.now();
-  if (!options.source && options.engine && (await mayUseColumnBatches(options.reference, options.current, options.engine, !!options.windows))) {
-    const report = await reportInColumnBatches(options, options.engine, started, t0);
+  const parquetPair = !options.source && !options.windows && (await isParquetSource(options.reference)) && (await isParquetSource(options.current));
+  // A big Parquet pair's analysis workers load their modules while DuckDB's library loads, on the idle core.
+  const pool = parquetPair ? await earlyPool([options.reference, options.current], options.parallel ?? true) : undefined;
+  let batches: boolean;
+  try {
+    batches = !options.source && !!options.engine && (await mayUseColumnBatches(options.reference, options.current, options.engine, !!options.windows));
+  } catch (e) {
+    pool?.close();
+    throw e;
+  }
+  if (batches) {
+    const engine = options.engine!;
+    // `auto` learns whether the inputs fit in memory once the column batches have opened them: the early pool
+    // is closed when the batches go ahead, and serves the in-memory read when they do not.
+    let report: Report | null;
+    try {
+      report = await reportInterleaved(options, started, t0, (o) => computeColumnBatches(options.reference, options.current, o, engine, () => pool?.close()));
+    } catch (e) {
+      pool?.close();
+      throw e;
+    }
     if (report) return report;
   }
+  if (parquetPair) return (await reportInterleaved(options, started, t0, (o) => computeOverlapped(options.reference, options.current, o, { pool })))!;
   // A reference period of the current log: the file is read once.
   const sameFile = options.reference === options.current && !!options.windows?.referenceRange;
   let tables: ParsedTable[];
@@ -247,7 +282,9 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     engineWindows = data.windows;
     closeSource = data.close;
   } else {
-    tables = await readSources(sameFile ? [options.current] : [options.reference, options.current], {
+    const paths = sameFile ? [options.current] : [options.reference, options.current];
+    if (options.parallel ?? true) prestartWorkers(await bytesOnDisk(paths));
+    tables = await readSources(paths, {
       csv: options.csv,
       parallel: options.parallel ?? true,
       ignore: options.roles.ignore,

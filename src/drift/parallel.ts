@@ -13,6 +13,43 @@ import type { DriftOptions } from './options.js';
 /** Below this many values in all columns together, starting threads costs more than it saves. */
 const MIN_PARALLEL_VALUES = 1_000_000;
 
+/**
+ * Inputs this big usually hold the million values that make the analysis use workers (a CSV value takes 4 to 16
+ * bytes); a worker started for fewer values is ended unused.
+ */
+const PRESTART_BYTES = 4 << 20;
+
+/** Workers started while the inputs are read (prestartWorkers), for the next pool to take instead of new ones. */
+let warm: Worker[] = [];
+
+/**
+ * Starts the analysis workers of the pool to come while inputs of `inputBytes` are still being read: loading a worker's
+ * modules takes about 150 ms, which the reading threads' waits absorb instead of the analysis, whose first
+ * columns would otherwise run on this thread alone. Unreferenced until taken, so they never keep the process
+ * alive; a run that ends up needing no workers ends them (analysePlans).
+ */
+export function prestartWorkers(inputBytes: number): void {
+  const script = inputBytes >= PRESTART_BYTES ? workerScript(import.meta.url, './worker.js') : null;
+  if (!script) return;
+  while (warm.length < poolThreads(Infinity) - 1) {
+    const worker = new Worker(script);
+    worker.unref();
+    warm.push(worker);
+  }
+}
+
+function takeWorker(script: URL): Worker {
+  const worker = warm.pop();
+  if (!worker) return new Worker(script);
+  worker.ref();
+  return worker;
+}
+
+function endWarmWorkers(): void {
+  for (const worker of warm) void worker.terminate();
+  warm = [];
+}
+
 export interface ColumnTask {
   plan: ColumnPlan;
   options: DriftOptions;
@@ -83,13 +120,16 @@ function analyseInWorkers(
     const { finish } = pool;
     const feed = (worker: Worker) => {
       if (next < queue.length) worker.postMessage(queue[next++]);
-      else idle.push(worker);
+      else if (!idle.includes(worker)) idle.push(worker);
     };
+    // This thread's row-check task, kept from the workers: one holding its next task already would take both.
+    let reserved: WorkerTask | undefined;
     // This thread's share: one task at a time, yielding between tasks so worker replies get handled.
     const work = () => {
       working = false;
-      if (pool.over || next >= queue.length) return;
-      const task = queue[next++];
+      const task = pool.over ? undefined : (reserved ?? (next < queue.length ? queue[next++] : undefined));
+      reserved = undefined;
+      if (!task) return;
       let result: ColumnResult | RowChecks;
       try {
         result = runTask(task);
@@ -119,12 +159,14 @@ function analyseInWorkers(
       rows = new Array<RowChecks>(inputs.length);
       pending = inputs.length;
       if (pending === 0) return finish();
-      queue.push(...inputs.map((input, index): WorkerTask => ({ kind: 'rows', index, input })));
+      const rowTasks = inputs.map((input, index): WorkerTask => ({ kind: 'rows', index, input }));
+      if (mainThread) reserved = rowTasks.shift();
+      queue.push(...rowTasks);
       for (const worker of idle.splice(0)) feed(worker);
       schedule();
     };
     for (let t = mainThread ? 1 : 0; t < threads; t++) {
-      const worker = new Worker(script);
+      const worker = takeWorker(script);
       workers.push(worker);
       worker.on('message', (reply: WorkerReply) => {
         if ('error' in reply) {
@@ -136,10 +178,124 @@ function analyseInWorkers(
         feed(worker);
       });
       worker.on('error', (error) => finish(error));
-      feed(worker);
+      // With this thread working too, each worker holds its next task already: a reply waits while this thread
+      // runs a column of its own, and a worker given its next task only then would sit idle meanwhile.
+      for (let queued = 0; queued < (mainThread ? 2 : 1); queued++) feed(worker);
     }
     schedule();
   });
+}
+
+interface Queued {
+  task: WorkerTask;
+  cost: number;
+  resolve: (result: ColumnResult | RowChecks) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Tasks handed out as they arrive, to worker threads and, once `helpHere()` is called, this thread too: for
+ * columns analysed while later ones are still being read. Without workers this thread takes them from the
+ * start, between its other work. `close()` must be called (in a `finally`): it stops the workers.
+ */
+export class TaskPool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly running = new Map<Worker, Queued>();
+  /** Waiting tasks, costliest (numeric, since they sort) first. */
+  private readonly queue: Queued[] = [];
+  private here: boolean;
+  private scheduled = false;
+  private closed = false;
+
+  constructor(script: URL | null, workers: number) {
+    this.here = script === null || workers === 0;
+    for (let t = 0; script && t < workers; t++) {
+      const worker = new Worker(script);
+      this.workers.push(worker);
+      this.idle.push(worker);
+      worker.on('message', (reply: WorkerReply) => {
+        const entry = this.running.get(worker);
+        // A reply in flight when the pool failed or closed: its task was rejected already.
+        if (!entry) return;
+        this.running.delete(worker);
+        if ('error' in reply) {
+          const { name, message, stack } = reply.error;
+          entry.reject(name === 'UsageError' ? new UsageError(message) : Object.assign(new Error(message), { name, stack }));
+        } else entry.resolve(reply.result);
+        this.idle.push(worker);
+        this.dispatch();
+      });
+      worker.on('error', (error) => {
+        // A worker that died takes no more tasks; the others, and this thread once it helps, finish the queue.
+        for (const list of [this.workers, this.idle]) if (list.includes(worker)) list.splice(list.indexOf(worker), 1);
+        this.fail(error);
+      });
+    }
+  }
+
+  run(task: WorkerTask): Promise<ColumnResult | RowChecks> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new Error('the analysis pool is closed'));
+      const cost = task.kind === 'column' ? values(task.task.plan) * (task.task.plan.type === 'num' ? 2 : 1) : 0;
+      const at = this.queue.findIndex((q) => q.cost < cost);
+      this.queue.splice(at < 0 ? this.queue.length : at, 0, { task, cost, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** This thread is free: it takes tasks too from now on. */
+  helpHere(): void {
+    this.here = true;
+    this.dispatch();
+  }
+
+  /** Threads that analyse once this one helps. */
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const w of this.workers) void w.terminate();
+    this.fail(new Error('the analysis pool is closed'));
+  }
+
+  private fail(error: Error): void {
+    for (const entry of [...this.queue.splice(0), ...this.running.values()]) entry.reject(error);
+    this.running.clear();
+  }
+
+  private dispatch(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const worker = this.idle.pop()!;
+      const entry = this.queue.shift()!;
+      this.running.set(worker, entry);
+      worker.postMessage(entry.task);
+    }
+    if (this.here && !this.scheduled && this.queue.length > 0) {
+      this.scheduled = true;
+      // One task at a time, yielding between tasks so worker replies and reads get handled.
+      setImmediate(() => {
+        this.scheduled = false;
+        const entry = this.queue.shift();
+        if (!entry) return;
+        try {
+          entry.resolve(runTask(entry.task));
+        } catch (e) {
+          entry.reject(e as Error);
+        }
+        this.dispatch();
+      });
+    }
+  }
+}
+
+/** Worker threads for analysing `plans` besides this one: none when parallel is off or the data is too small to gain. */
+export function poolWorkers(columns: number, cells: number, parallel: boolean): { script: URL | null; workers: number } {
+  const threads = poolThreads(columns);
+  const script = parallel && threads >= 2 && cells >= MIN_PARALLEL_VALUES ? workerScript(import.meta.url, './worker.js') : null;
+  return { script, workers: script ? threads - 1 : 0 };
 }
 
 /**
@@ -168,7 +324,7 @@ async function analyseLoaded(tasks: ColumnTask[], load: (plan: ColumnPlan) => Pr
 }
 
 /** One task per plan; the dataset-drift columns are scored too. */
-function columnTasks(plans: ColumnPlan[], options: DriftOptions): ColumnTask[] {
+export function columnTasks(plans: ColumnPlan[], options: DriftOptions): ColumnTask[] {
   const scored = new Set(driftColumns(plans));
   return plans.map((plan) => ({ plan, options, drift: scored.has(plan) }));
 }
@@ -189,9 +345,12 @@ export async function analysePlans(
   const total = plans.reduce((sum, p) => sum + values(p), 0);
   const script = parallel && (offMainThread || (threads >= 2 && total >= MIN_PARALLEL_VALUES)) ? workerScript(import.meta.url, './worker.js') : null;
   if (script) {
-    const { columns, rows } = await analyseInWorkers(script, tasks, threads, rowInputs, !offMainThread);
+    const pool = analyseInWorkers(script, tasks, threads, rowInputs, !offMainThread);
+    endWarmWorkers();
+    const { columns, rows } = await pool;
     return { results: columns, rows, threads };
   }
+  endWarmWorkers();
   const results = tasks.map(analyseColumn);
   return { results, rows: rowInputs(results.map((r) => r.quality)).map(rowChecks), threads: 1 };
 }
