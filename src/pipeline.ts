@@ -209,10 +209,10 @@ function analyzeOptionsOf(options: ReportOptions): AnalyzeOptions {
   };
 }
 
-/** Parquet larger than memory (`--engine`): reading and computing alternate batch by batch; `read_s` sums the reads. */
+/** Inputs larger than memory (`--engine`): reading and computing alternate batch by batch; `read_s` sums the reads. */
 async function reportInColumnBatches(options: ReportOptions, engine: EngineOptions, started: Date, t0: number): Promise<Report> {
   const analyzeOptions = analyzeOptionsOf(options);
-  const { reference, current, computed, readMs } = await computeColumnBatches(options.reference, options.current, analyzeOptions, engine);
+  const { reference, current, computed, readMs } = await computeColumnBatches(options.reference, options.current, analyzeOptions, engine, options.csv);
   const { schema_version, kind, status, driftThreads, ...rest } = assembleReport(reference, current, analyzeOptions, computed);
   return { schema_version, kind, status, run: runInfo(started, t0, t0 + readMs, performance.now(), driftThreads), ...rest };
 }
@@ -221,7 +221,7 @@ async function reportInColumnBatches(options: ReportOptions, engine: EngineOptio
 export async function runReport(options: ReportOptions): Promise<Report> {
   const started = new Date();
   const t0 = performance.now();
-  if (!options.source && options.engine && (await useColumnBatches(options.reference, options.current, options.engine, !!options.windows))) {
+  if (!options.source && options.engine && (await useColumnBatches(options.reference, options.current, options.engine, !!options.windows, options.csv))) {
     return reportInColumnBatches(options, options.engine, started, t0);
   }
   // A reference period of the current log: the file is read once.

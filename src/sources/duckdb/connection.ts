@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { UsageError } from '../../errors.js';
+import { removeOnSignal } from '../../io/atomic.js';
 
 export interface DuckDbOptions {
   /** DuckDB's `memory_limit`, e.g. "2GB"; DuckDB's own default (80 % of RAM) when omitted. */
@@ -67,6 +68,8 @@ function loadDuckDb(): Promise<DuckDbModule> {
 export async function openDuckDb(opts: DuckDbOptions = {}): Promise<DuckDb> {
   const { DuckDBInstance } = await loadDuckDb();
   const dir = await mkdtemp(join(opts.tempDirectory ?? tmpdir(), 'mlobs-duckdb-'));
+  // Spill files and converted CSV inputs can be large: a signal that stops the run takes them too.
+  const released = removeOnSignal(dir);
   let instance: DuckDBInstance | undefined;
   try {
     instance = await DuckDBInstance.create(':memory:', settings(dir, opts));
@@ -88,11 +91,13 @@ export async function openDuckDb(opts: DuckDbOptions = {}): Promise<DuckDb> {
         connection.closeSync();
         open.closeSync();
         await rm(dir, { recursive: true, force: true });
+        released();
       },
     };
   } catch (e) {
     instance?.closeSync();
     await rm(dir, { recursive: true, force: true });
+    released();
     throw e;
   }
 }

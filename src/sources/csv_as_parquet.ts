@@ -1,0 +1,84 @@
+/**
+ * A CSV input of the column-batch engine: DuckDB converts it once into a Parquet file of text columns in the
+ * engine's private directory (removed with it), and the column batches read that file as any Parquet input. Every
+ * cell stays the text the CSV holds, so the readers' one cell rule (`classifyCell`) types it exactly as the CSV
+ * reader does. DuckDB reads the file with the layout this reader sniffs (delimiter, header names), as strictly.
+ */
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { InputError } from '../errors.js';
+import { sniffCsvFile, type CsvLayout } from '../io/csv/reader.js';
+import type { CsvOptions } from '../io/csv/types.js';
+import { firstLine } from './duckdb/connection.js';
+import { fingerprint, isParquetSource, openParquet, type ParquetSource } from './parquet.js';
+
+/**
+ * The longest line DuckDB reads, and its read buffer: DuckDB's default buffer is 16 lines of its default 2 MB, which
+ * at this size would not fit its smallest memory limit (128 MB).
+ */
+const MAX_LINE_BYTES = 1 << 24;
+
+const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/** An input of the column-batch engine, with its CSV layout when it is a CSV file. */
+export interface BatchInput {
+  source: ParquetSource;
+  csv: CsvLayout | null;
+}
+
+/**
+ * DuckDB's `read_csv` set to read as this reader does: the sniffed delimiter and header, `"` quoting with doubled
+ * quotes, every column text, an empty cell an empty text (the NA tokens decide what is missing, as for every
+ * cell), a row of another width an error.
+ */
+function readCsvSql(path: string, layout: CsvLayout): string {
+  const columns = layout.names.map((n) => `${sqlString(n)}: 'VARCHAR'`).join(', ');
+  return (
+    `read_csv(${sqlString(path)}, columns = {${columns}}, header = true, auto_detect = false, delim = ${sqlString(layout.delimiter)}, ` +
+    `quote = '"', escape = '"', strict_mode = true, null_padding = false, allow_quoted_nulls = false, ` +
+    `force_not_null = [${layout.names.map(sqlString).join(', ')}], max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${MAX_LINE_BYTES})`
+  );
+}
+
+/** DuckDB's CSV error as this reader words it: the line it names and what is wrong there, never the line's text. */
+function csvError(path: string, e: unknown): InputError {
+  const message = String((e as Error)?.message ?? e);
+  const line = /CSV Error on Line: (\d+)/.exec(message);
+  const location = { file: path, ...(line && { line: Number(line[1]) }) };
+  const width = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
+  if (width) return new InputError(location, `expected ${width[1]} fields (as in the header), found ${width[2]}`);
+  if (message.includes('unterminated quote')) {
+    return new InputError(location, 'unterminated quoted field: the closing quote is missing, or text follows a closing quote');
+  }
+  if (message.includes('Invalid unicode')) {
+    return new InputError(location, 'the bytes are not valid UTF-8; --engine memory reads them as U+FFFD with a warning, or re-encode the file');
+  }
+  if (message.includes('Maximum line size')) return new InputError(location, `a line is longer than ${MAX_LINE_BYTES} bytes: is a closing quote missing?`);
+  return new InputError(location, `DuckDB could not read the CSV file: ${firstLine(e)}`);
+}
+
+/**
+ * Converts a CSV file into `<directory>/<name>.parquet` and opens that as a Parquet source named by the CSV path,
+ * its fingerprint the CSV file's (hashed while DuckDB converts).
+ */
+async function openCsvAsParquet(conn: DuckDBConnection, directory: string, name: string, path: string, csv: CsvOptions): Promise<BatchInput> {
+  const layout = await sniffCsvFile(path, csv);
+  const hashing = fingerprint([path]);
+  hashing.catch(() => {});
+  const file = join(directory, `${name}.parquet`);
+  let rows: number;
+  try {
+    rows = Number((await conn.runAndReadAll(`COPY (SELECT * FROM ${readCsvSql(path, layout)}) TO ${sqlString(file)} (FORMAT parquet)`)).getRows()[0][0]);
+  } catch (e) {
+    throw csvError(path, e);
+  }
+  if (rows === 0) throw new InputError({ file: path, line: 1 }, 'the file has a header but no data rows');
+  const source = await openParquet(conn, file);
+  return { source: { ...source, path, fingerprint: () => hashing }, csv: layout };
+}
+
+/** Opens an input of the column-batch engine: a Parquet source as it is, a CSV file converted (see above). */
+export async function openBatchInput(conn: DuckDBConnection, directory: string, name: string, path: string, csv: CsvOptions): Promise<BatchInput> {
+  if (await isParquetSource(path)) return { source: await openParquet(conn, path), csv: null };
+  return openCsvAsParquet(conn, directory, name, path, csv);
+}
