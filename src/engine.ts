@@ -71,13 +71,7 @@ async function inputShapes(paths: string[], csv: CsvOptions): Promise<({ rows: n
  * counts and schema) and a CSV file's first records (its header, and its rows estimated from their size).
  * Windowed runs are read whole: a large log is windowed in the database (`--source duckdb:`).
  */
-export async function useColumnBatches(
-  reference: string,
-  current: string,
-  options: EngineOptions,
-  windowed: boolean,
-  csv: CsvOptions,
-): Promise<boolean> {
+export async function useColumnBatches(reference: string, current: string, options: EngineOptions, windowed: boolean, csv: CsvOptions): Promise<boolean> {
   if (options.engine === 'memory') return false;
   if (options.engine === 'duckdb') {
     if (windowed) {

@@ -126,7 +126,10 @@ describe('bad input: one line, the documented exit code, nothing left behind', (
   const ref = () => parquetOf.get('fixtures/activities/reference.csv')!;
 
   it('--engine duckdb with --window, or with --source', async () => {
-    await expectError(['-r', ref(), '-c', ref(), '--engine', 'duckdb', '--timestamp', 'x', '--window', '1d'], /--engine duckdb does not window.*--source duckdb:/);
+    await expectError(
+      ['-r', ref(), '-c', ref(), '--engine', 'duckdb', '--timestamp', 'x', '--window', '1d'],
+      /--engine duckdb does not window.*--source duckdb:/,
+    );
     await expectError(
       ['--source', 'duckdb:', '--reference-sql', 'SELECT 1 AS x', '--current-sql', 'SELECT 1 AS x', '--engine', 'duckdb'],
       /with --source the database engine/,

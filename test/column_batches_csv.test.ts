@@ -98,6 +98,8 @@ describe('bad CSV input: one line naming the file and line, exit 2, nothing left
     const out = tempDir();
     const res = await runCli(['report', '-r', good, '-c', good, '--engine', 'duckdb', '--timestamp', 'a', '--window', '1d', '--out', out]);
     expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/^mlobs: error: --engine duckdb does not window the current data: window a log larger than memory in DuckDB with --source duckdb:/);
+    expect(res.stderr).toMatch(
+      /^mlobs: error: --engine duckdb does not window the current data: window a log larger than memory in DuckDB with --source duckdb:/,
+    );
   });
 });
