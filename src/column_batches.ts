@@ -175,10 +175,15 @@ export async function computeColumnBatches(
   const db = await openDuckDb({ memoryLimit: `${duckdbMb}MB`, ...(parallel ? {} : { threads: 1 }) });
   try {
     const conns = [db.connection, await db.connect()];
-    // One after the other: converting a CSV input takes all of DuckDB's threads and buffers.
+    // One after the other: converting a CSV input takes all of DuckDB's threads and, with nothing read yet, half the limit.
+    const conversion = (name: string) => ({
+      directory: db.directory,
+      name,
+      duckdb: { memoryLimit: `${Math.max(DUCKDB_MIN_MB, Math.floor(engineOptions.memoryLimit / 2e6))}MB`, ...(parallel ? {} : { threads: 1 }) },
+    });
     const inputs = [
-      await openBatchInput(conns[0], db.directory, 'reference', referencePath, csv),
-      await openBatchInput(conns[1], db.directory, 'current', currentPath, csv),
+      await openBatchInput(conns[0], referencePath, csv, conversion('reference')),
+      await openBatchInput(conns[1], currentPath, csv, conversion('current')),
     ];
     const sides: Side[] = (['reference', 'current'] as const).map((label, s) => ({
       label,

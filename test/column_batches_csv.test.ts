@@ -53,6 +53,27 @@ describe('a CSV input through the column-batch engine gives the in-memory report
   });
 });
 
+describe('larger than DuckDB memory', () => {
+  it('1M + 1M rows of CSV, DuckDB held to 128 MB (--memory-limit 512MB): the conversion and the row checks spill, the report equals the in-memory one', async () => {
+    const d = tempDir();
+    // Few distinct values per column, so no column is unique and the whole-row GROUP BY runs over every row.
+    const write = (name: string, shift: number) => {
+      const file = join(d, name);
+      const lines = Array.from({ length: 1_000_000 }, (_, i) => {
+        const h = Math.imul(i ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
+        return `${(h % 1000) / 10 + shift},${h % 300},c${(h >>> 8) % 20},${(h >>> 12) % 2 === 0 ? 'True' : 'False'}`;
+      });
+      writeFileSync(file, `x1,x2,k1,k2\n${lines.join('\n')}\n`);
+      return file;
+    };
+    const report = await expectSameReport(
+      ['report', '-r', write('big-ref.csv', 0), '-c', write('big-cur.csv', 1)],
+      ['--engine', 'duckdb', '--memory-limit', '512MB'],
+    );
+    expect(report.quality.reference.number_of_duplicated_rows).toBeGreaterThan(0);
+  }, 120_000);
+});
+
 describe('bad CSV input: one line naming the file and line, exit 2, nothing left behind', () => {
   const d = tempDir();
   const good = join(d, 'good.csv');

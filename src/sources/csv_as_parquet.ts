@@ -9,7 +9,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError } from '../errors.js';
 import { sniffCsvFile, type CsvLayout } from '../io/csv/reader.js';
 import type { CsvOptions } from '../io/csv/types.js';
-import { firstLine } from './duckdb/connection.js';
+import { firstLine, openDuckDb, type DuckDbOptions } from './duckdb/connection.js';
 import { fingerprint, isParquetSource, openParquet, type ParquetSource } from './parquet.js';
 
 /**
@@ -64,20 +64,33 @@ function csvError(path: string, e: unknown): InputError {
   return new InputError(location, `DuckDB could not read the CSV file: ${firstLine(e)}`);
 }
 
+/** Where and with what memory a CSV input is converted: a file in the engine's private directory, by a DuckDB of its own. */
+export interface Conversion {
+  directory: string;
+  name: string;
+  duckdb: DuckDbOptions;
+}
+
 /**
  * Converts a CSV file into `<directory>/<name>.parquet` and opens that as a Parquet source named by the CSV path,
- * its fingerprint the CSV file's (hashed while DuckDB converts).
+ * its fingerprint the CSV file's (hashed while DuckDB converts). The conversion runs before any column is read,
+ * so it has a DuckDB of its own with a larger memory limit than the engine's: its parallel reading into an
+ * ordered file ran out of 128 MB now and then.
  */
-async function openCsvAsParquet(conn: DuckDBConnection, directory: string, name: string, path: string, csv: CsvOptions): Promise<BatchInput> {
+async function openCsvAsParquet(conn: DuckDBConnection, path: string, csv: CsvOptions, to: Conversion): Promise<BatchInput> {
   const layout = await sniffCsvFile(path, csv);
   const hashing = fingerprint([path]);
   hashing.catch(() => {});
-  const file = join(directory, `${name}.parquet`);
+  const file = join(to.directory, `${to.name}.parquet`);
+  const db = await openDuckDb({ ...to.duckdb, tempDirectory: to.directory });
   let rows: number;
   try {
-    rows = Number((await conn.runAndReadAll(`COPY (SELECT * FROM ${readCsvSql(path, layout)}) TO ${sqlString(file)} (FORMAT parquet, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`)).getRows()[0][0]);
+    const sql = `COPY (SELECT * FROM ${readCsvSql(path, layout)}) TO ${sqlString(file)} (FORMAT parquet, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`;
+    rows = Number((await db.connection.runAndReadAll(sql)).getRows()[0][0]);
   } catch (e) {
     throw csvError(path, e);
+  } finally {
+    await db.close();
   }
   if (rows === 0) throw new InputError({ file: path, line: 1 }, 'the file has a header but no data rows');
   const source = await openParquet(conn, file);
@@ -85,7 +98,7 @@ async function openCsvAsParquet(conn: DuckDBConnection, directory: string, name:
 }
 
 /** Opens an input of the column-batch engine: a Parquet source as it is, a CSV file converted (see above). */
-export async function openBatchInput(conn: DuckDBConnection, directory: string, name: string, path: string, csv: CsvOptions): Promise<BatchInput> {
+export async function openBatchInput(conn: DuckDBConnection, path: string, csv: CsvOptions, to: Conversion): Promise<BatchInput> {
   if (await isParquetSource(path)) return { source: await openParquet(conn, path), csv: null };
-  return openCsvAsParquet(conn, directory, name, path, csv);
+  return openCsvAsParquet(conn, path, csv, to);
 }
