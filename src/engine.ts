@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { poolThreads } from './workers.js';
 import { UsageError } from './errors.js';
-import { openDuckDb } from './sources/duckdb/connection.js';
+import { duckDbLoads, openDuckDb } from './sources/duckdb/connection.js';
 import { isParquetSource, openParquet } from './sources/parquet.js';
 import { sniffCsvFile } from './io/csv/reader.js';
 import type { CsvOptions } from './io/csv/types.js';
@@ -69,7 +69,8 @@ async function inputShapes(paths: string[], csv: CsvOptions): Promise<({ rows: n
  * Whether the two inputs go through the column-batch engine (`src/column_batches.ts`): `duckdb` forces it,
  * `auto` takes it when the inputs would not fit `memoryLimit` whole. The estimate reads the Parquet metadata (row
  * counts and schema) and a CSV file's first records (its header, and its rows estimated from their size).
- * Windowed runs are read whole: a large log is windowed in the database (`--source duckdb:`).
+ * Windowed runs are read whole: a large log is windowed in the database (`--source duckdb:`). Without the native
+ * DuckDB module (the standalone binary) every run is read whole.
  */
 export async function useColumnBatches(reference: string, current: string, options: EngineOptions, windowed: boolean, csv: CsvOptions): Promise<boolean> {
   if (options.engine === 'memory') return false;
@@ -85,5 +86,5 @@ export async function useColumnBatches(reference: string, current: string, optio
   const [ref, cur] = await inputShapes([reference, current], csv);
   if (!ref || !cur) return false;
   const columns = new Set([...ref.names, ...cur.names]).size;
-  return inMemoryBytes(ref.rows, cur.rows, columns) > options.memoryLimit;
+  return inMemoryBytes(ref.rows, cur.rows, columns) > options.memoryLimit && (await duckDbLoads());
 }

@@ -64,6 +64,14 @@ function loadDuckDb(): Promise<DuckDbModule> {
   return duckdbModule;
 }
 
+/** Whether the native module loads: the standalone binary reads even a CSV input larger than memory whole. */
+export async function duckDbLoads(): Promise<boolean> {
+  return loadDuckDb().then(
+    () => true,
+    () => false,
+  );
+}
+
 /** Opens an in-memory DuckDB with one connection; every mlobs connection comes from here. */
 export async function openDuckDb(opts: DuckDbOptions = {}): Promise<DuckDb> {
   const { DuckDBInstance } = await loadDuckDb();
