@@ -477,11 +477,9 @@ export function checkOptions(options: CsvOptions): void {
   }
 }
 
-/** Reads a whole CSV file into columns, streaming it through one reused buffer. */
-export async function readCsvFile(path: string, options: CsvOptions, internals: ReadInternals = {}): Promise<ParsedTable> {
+/** Checks the options, opens the file and hands it to `use`, closing it after. */
+async function withCsvFile<T>(path: string, options: CsvOptions, use: (handle: FileHandle) => Promise<T>): Promise<T> {
   checkOptions(options);
-  const chunkSize = internals.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  const fieldLimit = internals.fieldLimit ?? FIELD_LIMIT;
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
@@ -489,10 +487,17 @@ export async function readCsvFile(path: string, options: CsvOptions, internals: 
     throw new InputError({ file: path }, `cannot open the file: ${describe(error)}`);
   }
   try {
-    return await readOpen(path, handle, options, chunkSize, fieldLimit);
+    return await use(handle);
   } finally {
     await handle.close();
   }
+}
+
+/** Reads a whole CSV file into columns, streaming it through one reused buffer. */
+export async function readCsvFile(path: string, options: CsvOptions, internals: ReadInternals = {}): Promise<ParsedTable> {
+  const chunkSize = internals.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const fieldLimit = internals.fieldLimit ?? FIELD_LIMIT;
+  return withCsvFile(path, options, (handle) => readOpen(path, handle, options, chunkSize, fieldLimit));
 }
 
 /** A file read through one growing buffer: the bytes not yet parsed are `buf[0, end)`; everything read is hashed. */
@@ -630,14 +635,7 @@ export interface CsvLayout {
  * takes them. The sampled records are parsed too, so an error among them reads as the reader's own.
  */
 export async function sniffCsvFile(path: string, options: CsvOptions): Promise<CsvLayout> {
-  checkOptions(options);
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    throw new InputError({ file: path }, `cannot open the file: ${describe(error)}`);
-  }
-  try {
+  return withCsvFile(path, options, async (handle) => {
     const size = await fileSize(path, handle);
     const input = new FileBuffer(path, handle, DEFAULT_CHUNK_SIZE);
     const { start, delimiter, expectedRows, estimateRows } = await sampleFile(path, input, size, options);
@@ -645,9 +643,9 @@ export async function sniffCsvFile(path: string, options: CsvOptions): Promise<C
     parser.start(start);
     parser.parse(input.buf, input.end, input.eof);
     const names = parser.columnNames();
-    if (names === null) throw new InputError({ file: path }, input.bytes === 0 ? 'the file is empty: a header row is required' : 'the header row does not end within its first 16 MB');
+    if (names === null) {
+      throw new InputError({ file: path }, input.bytes === 0 ? 'the file is empty: a header row is required' : 'the header row does not end within its first 16 MB');
+    }
     return { delimiter, names, expectedRows };
-  } finally {
-    await handle.close();
-  }
+  });
 }
