@@ -14,7 +14,7 @@ import type { ColumnRoles } from './data/roles.js';
 import { analysePlans, summarizeColumns, type ColumnResult } from './drift/parallel.js';
 import { checkPerColumnNames } from './drift/options.js';
 import type { EngineOptions } from './engine.js';
-import type { ParsedColumn, ParsedTable } from './io/csv/types.js';
+import type { CsvOptions, ParsedColumn, ParsedTable } from './io/csv/types.js';
 import { modelQuality } from './model_quality/index.js';
 import type { AnalyzeOptions, ComputedReport } from './pipeline.js';
 import { describeColumns } from './quality/columns.js';
@@ -27,7 +27,6 @@ import { SourceError } from './errors.js';
 import { duplicatedRowsSql, rowChecksSql, type PlannedColumn } from './sources/pushdown/plan.js';
 import { readParquetColumns, settleCells, type CellSql, type ParquetSource } from './sources/parquet.js';
 import { openBatchInput, type BatchInput } from './sources/csv_as_parquet.js';
-import type { CsvOptions } from './io/csv/types.js';
 import { poolThreads } from './workers.js';
 
 /** DuckDB's share of the memory limit: reading a few columns needs little; the duplicated-rows GROUP BY spills past it. */
