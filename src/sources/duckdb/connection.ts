@@ -59,7 +59,9 @@ function loadDuckDb(): Promise<DuckDbModule> {
   duckdbModule ??= import('@duckdb/node-api').catch((e: Error) => {
     duckdbModule = undefined;
     const reason = String(e?.message ?? e).split('\n')[0];
-    throw new UsageError(`Parquet input needs the native module @duckdb/node-api, which failed to load (${reason}); convert the data to CSV`);
+    throw new UsageError(
+      `Parquet input and --engine duckdb need the native module @duckdb/node-api, which failed to load (${reason}); convert Parquet data to CSV and read it with --engine memory`,
+    );
   });
   return duckdbModule;
 }
