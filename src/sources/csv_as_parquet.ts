@@ -13,8 +13,8 @@ import { firstLine, openDuckDb, type DuckDbOptions } from './duckdb/connection.j
 import { fingerprint, isParquetSource, openParquet, type ParquetSource } from './parquet.js';
 
 /**
- * The longest line DuckDB reads, and its read buffer: DuckDB's default buffer is 16 lines of its default 2 MB, which
- * at this size would not fit its smallest memory limit (128 MB).
+ * The longest line DuckDB reads, and its read buffer: DuckDB's buffer defaults to 16 lines, which for lines this
+ * long would not fit the smallest memory limit mlobs gives it (128 MB).
  */
 const MAX_LINE_BYTES = 1 << 24;
 
