@@ -46,6 +46,20 @@ describe('a CSV input through the column-batch engine gives the in-memory report
     expect(report.inputs.reference).toMatchObject({ format: 'csv', delimiter: ';', rows: 300 });
   });
 
+  it('a one-column file with empty lines, lines of spaces and a quoted empty cell', async () => {
+    const d = tempDir();
+    const write = (name: string, shift: number) => {
+      const file = join(d, name);
+      writeFileSync(
+        file,
+        `v\n${Array.from({ length: 200 }, (_, i) => (i % 17 === 0 ? '' : i % 19 === 0 ? ' \t ' : i % 23 === 0 ? '""' : String((i * (3 + shift)) % 41))).join('\n')}\n\n`,
+      );
+      return file;
+    };
+    const report = await expectSameReport(['report', '-r', write('ref.csv', 0), '-c', write('cur.csv', 1)]);
+    expect(report.inputs.reference.rows).toBeLessThan(190);
+  });
+
   it('a Parquet reference and a CSV current', async () => {
     const d = tempDir();
     const parquet = join(d, 'reference.parquet');

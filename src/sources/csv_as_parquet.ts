@@ -36,15 +36,28 @@ export interface BatchInput {
 /**
  * DuckDB's `read_csv` set to read as this reader does: the sniffed delimiter and header, `"` quoting with doubled
  * quotes, every column text, an empty cell an empty text (the NA tokens decide what is missing, as for every
- * cell), a row of another width an error.
+ * cell; see `blankLines` for a one-column file), a row of another width an error.
  */
 function readCsvSql(path: string, layout: CsvLayout): string {
   const columns = layout.names.map((n) => `${sqlString(n)}: 'VARCHAR'`).join(', ');
   return (
     `read_csv(${sqlString(path)}, columns = {${columns}}, header = true, auto_detect = false, delim = ${sqlString(layout.delimiter)}, ` +
     `quote = '"', escape = '"', strict_mode = true, null_padding = false, allow_quoted_nulls = false, ` +
-    `force_not_null = [${layout.names.map(sqlString).join(', ')}], max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${MAX_LINE_BYTES})`
+    `${layout.names.length > 1 ? `force_not_null = [${layout.names.map(sqlString).join(', ')}], ` : ''}max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${MAX_LINE_BYTES})`
   );
+}
+
+/**
+ * The reader skips a line of nothing but spaces and tabs. DuckDB skips an empty line of a file of several columns
+ * and fails on a line of spaces (a row of one field), but reads either as a row of a one-column file. There an
+ * unquoted empty cell is an empty line, so that column is read without `force_not_null` (an empty line is NULL,
+ * a quoted empty cell the empty text) and the lines are dropped here. A quoted cell of spaces alone is dropped
+ * with them, where the reader keeps it.
+ */
+function blankLines(layout: CsvLayout): string {
+  if (layout.names.length !== 1) return '';
+  const column = `"${layout.names[0].replaceAll('"', '""')}"`;
+  return ` WHERE ${column} IS NOT NULL AND NOT regexp_full_match(${column}, '[ \t]+')`;
 }
 
 /** DuckDB's CSV error as this reader words it: the line it names and what is wrong there, never the line's text. */
@@ -85,7 +98,7 @@ async function openCsvAsParquet(conn: DuckDBConnection, path: string, csv: CsvOp
   const db = await openDuckDb({ ...to.duckdb, tempDirectory: to.directory });
   let rows: number;
   try {
-    const sql = `COPY (SELECT * FROM ${readCsvSql(path, layout)}) TO ${sqlString(file)} (FORMAT parquet, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`;
+    const sql = `COPY (SELECT * FROM ${readCsvSql(path, layout)}${blankLines(layout)}) TO ${sqlString(file)} (FORMAT parquet, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`;
     rows = Number((await db.connection.runAndReadAll(sql)).getRows()[0][0]);
   } catch (e) {
     throw csvError(path, e);
