@@ -27,6 +27,7 @@ import { SourceError } from './errors.js';
 import { duplicatedRowsSql, rowChecksSql, type PlannedColumn } from './sources/pushdown/plan.js';
 import { readParquetColumns, settleCells, type CellSql, type ParquetSource } from './sources/parquet.js';
 import { openBatchInput, type BatchInput } from './sources/csv_as_parquet.js';
+import type { CsvLayout } from './io/csv/reader.js';
 import { poolThreads } from './workers.js';
 
 /** DuckDB's share of the memory limit: reading a few columns needs little; the duplicated-rows GROUP BY spills past it. */
@@ -48,8 +49,8 @@ function shell(col: ParsedColumn | undefined): ParsedColumn | undefined {
   return col && { ...col, numbers: new Float64Array(0), textCodes: null };
 }
 
-/** A table of the input's columns, without data: the schema, for typing checks and the report's inputs. */
-function schemaTable({ source, csv }: BatchInput, fingerprint: { bytes: number; sha256: string }): ParsedTable {
+/** A table of the source's columns, without data: the schema, for typing checks and the report's inputs (a CSV input's own). */
+export function schemaTable(source: ParquetSource, fingerprint: { bytes: number; sha256: string }, csv: CsvLayout | null = null): ParsedTable {
   const columns = source.schema.map(([name]): ParsedColumn => ({
     name,
     numbers: new Float64Array(0),
@@ -67,7 +68,7 @@ function schemaTable({ source, csv }: BatchInput, fingerprint: { bytes: number; 
 }
 
 /** The user's role lists narrowed to the columns at hand, so a batch's typing sees no name it lacks. */
-function rolesFor(roles: ColumnRoles, names: Set<string>): ColumnRoles {
+export function rolesFor(roles: ColumnRoles, names: Set<string>): ColumnRoles {
   const only = (list: string[] | undefined) => list?.filter((n) => names.has(n));
   return {
     ...roles,
@@ -79,7 +80,7 @@ function rolesFor(roles: ColumnRoles, names: Set<string>): ColumnRoles {
   };
 }
 
-const RESIDENT = new Set<ColumnPlan['role']>(['target', 'prediction', 'prediction_proba']);
+export const RESIDENT = new Set<ColumnPlan['role']>(['target', 'prediction', 'prediction_proba']);
 const KIND_ORDER: TargetCorrelation['kind'][] = ['pearson', 'spearman', 'kendall', 'cramer_v'];
 
 /** One column of one side as the row checks see it. */
@@ -179,6 +180,7 @@ export async function computeColumnBatches(
       directory: db.directory,
       name,
       duckdb: { memoryLimit: `${Math.max(DUCKDB_MIN_MB, Math.floor(engineOptions.memoryLimit / 2e6))}MB`, ...(parallel ? {} : { threads: 1 }) },
+      parallel,
     });
     const inputs = [
       await openBatchInput(conns[0], referencePath, csv, conversion('reference')),
@@ -195,8 +197,8 @@ export async function computeColumnBatches(
     const [ref, cur] = sides;
     // Every name check the in-memory path makes, on the schemas alone, before any column is read.
     const schemaTyping = planColumns(
-      schemaTable(ref.input, { bytes: 0, sha256: '' }),
-      schemaTable(cur.input, { bytes: 0, sha256: '' }),
+      schemaTable(ref.source, { bytes: 0, sha256: '' }, ref.input.csv),
+      schemaTable(cur.source, { bytes: 0, sha256: '' }, cur.input.csv),
       options.roles,
       options.origins,
     );
@@ -319,8 +321,8 @@ export async function computeColumnBatches(
     const quality = sortedResults.map((r) => r.quality);
     const rows: RowChecks[] = [];
     for (const side of sides) rows.push(await sideRowChecks(side, sorted, quality, notExact));
-    const reference = schemaTable(ref.input, await ref.source.fingerprint());
-    const current = schemaTable(cur.input, await cur.source.fingerprint());
+    const reference = schemaTable(ref.source, await ref.source.fingerprint(), ref.input.csv);
+    const current = schemaTable(cur.source, await cur.source.fingerprint(), cur.input.csv);
     return {
       reference,
       current,

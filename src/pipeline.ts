@@ -22,6 +22,8 @@ import { analyzeWindows, windowInputs, type WindowOptions } from './windows/inde
 import { pinColumns } from './data/values.js';
 import { computeColumnBatches } from './column_batches.js';
 import { useColumnBatches, type EngineOptions } from './engine.js';
+import { computeOverlapped, earlyPool } from './parquet_overlap.js';
+import { isParquetSource } from './sources/parquet.js';
 
 export interface ReportOptions {
   reference: string;
@@ -209,10 +211,19 @@ function analyzeOptionsOf(options: ReportOptions): AnalyzeOptions {
   };
 }
 
-/** Inputs larger than memory (`--engine`): reading and computing alternate batch by batch; `read_s` sums the reads. */
-async function reportInColumnBatches(options: ReportOptions, engine: EngineOptions, started: Date, t0: number): Promise<Report> {
+/**
+ * Inputs whose reading and computing interleave: larger than memory (`--engine`, Parquet or CSV), batch by batch, where
+ * `read_s` sums the reads; or a Parquet pair in memory, each group of columns analysed while the next is read, where
+ * `read_s` ends with the last read.
+ */
+async function reportInterleaved(
+  options: ReportOptions,
+  started: Date,
+  t0: number,
+  compute: (options: AnalyzeOptions) => Promise<{ reference: ParsedTable; current: ParsedTable; computed: ComputedReport; readMs: number }>,
+): Promise<Report> {
   const analyzeOptions = analyzeOptionsOf(options);
-  const { reference, current, computed, readMs } = await computeColumnBatches(options.reference, options.current, analyzeOptions, engine, options.csv);
+  const { reference, current, computed, readMs } = await compute(analyzeOptions);
   const { schema_version, kind, status, driftThreads, ...rest } = assembleReport(reference, current, analyzeOptions, computed);
   return { schema_version, kind, status, run: runInfo(started, t0, t0 + readMs, performance.now(), driftThreads), ...rest };
 }
@@ -221,9 +232,22 @@ async function reportInColumnBatches(options: ReportOptions, engine: EngineOptio
 export async function runReport(options: ReportOptions): Promise<Report> {
   const started = new Date();
   const t0 = performance.now();
-  if (!options.source && options.engine && (await useColumnBatches(options.reference, options.current, options.engine, !!options.windows, options.csv))) {
-    return reportInColumnBatches(options, options.engine, started, t0);
+  const parquetPair = !options.source && !options.windows && (await isParquetSource(options.reference)) && (await isParquetSource(options.current));
+  // A big Parquet pair's analysis workers load their modules while DuckDB's library loads, on the idle core.
+  const pool = parquetPair ? await earlyPool([options.reference, options.current], options.parallel ?? true) : undefined;
+  let batches: boolean;
+  try {
+    batches = !options.source && !!options.engine && (await useColumnBatches(options.reference, options.current, options.engine, !!options.windows, options.csv));
+  } catch (e) {
+    pool?.close();
+    throw e;
   }
+  if (batches) {
+    pool?.close();
+    const engine = options.engine!;
+    return reportInterleaved(options, started, t0, (o) => computeColumnBatches(options.reference, options.current, o, engine, options.csv));
+  }
+  if (parquetPair) return reportInterleaved(options, started, t0, (o) => computeOverlapped(options.reference, options.current, o, { pool }));
   // A reference period of the current log: the file is read once.
   const sameFile = options.reference === options.current && !!options.windows?.referenceRange;
   let tables: ParsedTable[];

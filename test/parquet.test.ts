@@ -6,6 +6,10 @@ import { STAT_TEST_IDS } from '../src/drift/registry.js';
 import { readCsv, DEFAULT_NA_VALUES } from '../src/io/csv/index.js';
 import { openDuckDb } from '../src/sources/duckdb/connection.js';
 import { isParquetSource, readParquet } from '../src/sources/parquet.js';
+import type { ColumnRoles } from '../src/data/roles.js';
+import { computeOverlapped } from '../src/parquet_overlap.js';
+import { analyze, assembleReport, type AnalyzeOptions } from '../src/pipeline.js';
+import { defaultOf } from '../src/settings/index.js';
 import { readReport, ROOT, runCli, tempDir } from './helpers/cli.js';
 import { activitiesArgs } from './helpers/golden.js';
 import { duckdbExec, fixturesAsParquet, itOnEveryGoldenDataset, reportOf, reportDifferences } from './helpers/parquet.js';
@@ -175,6 +179,37 @@ describe('Parquet sources', () => {
     });
     const ts = report.quality.columns.find((c: any) => c.column === 'ts');
     expect(ts.current.first).toBe('2026-01-01 00:00:00Z');
+  });
+});
+
+describe('two Parquet inputs are read a group of columns at a time, each group analysed while the next is read', () => {
+  const options = (roles: ColumnRoles): AnalyzeOptions => ({
+    roles,
+    drift: { perColumnStattest: {}, perColumnThreshold: {}, driftShare: defaultOf('report', 'drift.drift_share') as number },
+    naValues: DEFAULT_NA_VALUES,
+  });
+  /** The report in groups of `size` columns equals analyze() on both inputs read whole. */
+  async function expectSameInGroups(reference: string, current: string, roles: ColumnRoles, size: number) {
+    const db = await openDuckDb();
+    const [ref, cur] = await Promise.all([
+      readParquet(db.connection, reference, options(roles)),
+      readParquet(await db.connect(), current, options(roles)),
+    ]).finally(() => db.close());
+    const whole = await analyze(ref, cur, options(roles));
+    const grouped = await computeOverlapped(reference, current, options(roles), { groupColumns: size });
+    expect(assembleReport(grouped.reference, grouped.current, options(roles), grouped.computed)).toEqual(whole);
+  }
+  const activities = (f: string) => parquetOf.get(join(ROOT, `fixtures/activities/${f}.csv`))!;
+
+  it('a target read first and kept for every group, one column or three a group', async () => {
+    for (const size of [1, 3]) await expectSameInGroups(activities('reference'), activities('current'), { target: 'Quality' }, size);
+  });
+
+  it('dates, ids and text columns, and columns of one input only (a group that cannot be typed early is analysed after the whole tables are typed)', async () => {
+    for (const size of [1, 2]) {
+      await expectSameInGroups(activities('activities_full'), activities('requests_sample'), { target: 'Quality' }, size);
+      await expectSameInGroups(activities('activities_full'), activities('reference'), {}, size);
+    }
   });
 });
 

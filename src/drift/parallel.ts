@@ -142,6 +142,118 @@ function analyseInWorkers(
   });
 }
 
+interface Queued {
+  task: WorkerTask;
+  cost: number;
+  resolve: (result: ColumnResult | RowChecks) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Tasks handed out as they arrive, to worker threads and, once `helpHere()` is called, this thread too: for
+ * columns analysed while later ones are still being read. Without workers this thread takes them from the
+ * start, between its other work. `close()` must be called (in a `finally`): it stops the workers.
+ */
+export class TaskPool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly running = new Map<Worker, Queued>();
+  /** Waiting tasks, costliest (numeric, since they sort) first. */
+  private readonly queue: Queued[] = [];
+  private here: boolean;
+  private scheduled = false;
+  private closed = false;
+
+  constructor(script: URL | null, workers: number) {
+    this.here = script === null || workers === 0;
+    for (let t = 0; script && t < workers; t++) {
+      const worker = new Worker(script);
+      this.workers.push(worker);
+      this.idle.push(worker);
+      worker.on('message', (reply: WorkerReply) => {
+        const entry = this.running.get(worker);
+        // A reply in flight when the pool failed or closed: its task was rejected already.
+        if (!entry) return;
+        this.running.delete(worker);
+        if ('error' in reply) {
+          const { name, message, stack } = reply.error;
+          entry.reject(name === 'UsageError' ? new UsageError(message) : Object.assign(new Error(message), { name, stack }));
+        } else entry.resolve(reply.result);
+        this.idle.push(worker);
+        this.dispatch();
+      });
+      worker.on('error', (error) => {
+        // A worker that died takes no more tasks; the others, and this thread once it helps, finish the queue.
+        for (const list of [this.workers, this.idle]) if (list.includes(worker)) list.splice(list.indexOf(worker), 1);
+        this.fail(error);
+      });
+    }
+  }
+
+  run(task: WorkerTask): Promise<ColumnResult | RowChecks> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new Error('the analysis pool is closed'));
+      const cost = task.kind === 'column' ? values(task.task.plan) * (task.task.plan.type === 'num' ? 2 : 1) : 0;
+      const at = this.queue.findIndex((q) => q.cost < cost);
+      this.queue.splice(at < 0 ? this.queue.length : at, 0, { task, cost, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** This thread is free: it takes tasks too from now on. */
+  helpHere(): void {
+    this.here = true;
+    this.dispatch();
+  }
+
+  /** Threads that analyse once this one helps. */
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const w of this.workers) void w.terminate();
+    this.fail(new Error('the analysis pool is closed'));
+  }
+
+  private fail(error: Error): void {
+    for (const entry of [...this.queue.splice(0), ...this.running.values()]) entry.reject(error);
+    this.running.clear();
+  }
+
+  private dispatch(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const worker = this.idle.pop()!;
+      const entry = this.queue.shift()!;
+      this.running.set(worker, entry);
+      worker.postMessage(entry.task);
+    }
+    if (this.here && !this.scheduled && this.queue.length > 0) {
+      this.scheduled = true;
+      // One task at a time, yielding between tasks so worker replies and reads get handled.
+      setImmediate(() => {
+        this.scheduled = false;
+        const entry = this.queue.shift();
+        if (!entry) return;
+        try {
+          entry.resolve(runTask(entry.task));
+        } catch (e) {
+          entry.reject(e as Error);
+        }
+        this.dispatch();
+      });
+    }
+  }
+}
+
+/** Worker threads for analysing `plans` besides this one: none when parallel is off or the data is too small to gain. */
+export function poolWorkers(columns: number, cells: number, parallel: boolean): { script: URL | null; workers: number } {
+  const threads = poolThreads(columns);
+  const script = parallel && threads >= 2 && cells >= MIN_PARALLEL_VALUES ? workerScript(import.meta.url, './worker.js') : null;
+  return { script, workers: script ? threads - 1 : 0 };
+}
+
 /**
  * Columns whose values are fetched only now (from a database): one column at a time, in this thread, the next
  * one's query already running while this one is analysed, so at most two columns' values are alive. The columns
@@ -168,7 +280,7 @@ async function analyseLoaded(tasks: ColumnTask[], load: (plan: ColumnPlan) => Pr
 }
 
 /** One task per plan; the dataset-drift columns are scored too. */
-function columnTasks(plans: ColumnPlan[], options: DriftOptions): ColumnTask[] {
+export function columnTasks(plans: ColumnPlan[], options: DriftOptions): ColumnTask[] {
   const scored = new Set(driftColumns(plans));
   return plans.map((plan) => ({ plan, options, drift: scored.has(plan) }));
 }

@@ -82,6 +82,8 @@ export interface Conversion {
   directory: string;
   name: string;
   duckdb: DuckDbOptions;
+  /** Whether the files may be hashed on a worker thread (not with `--no-parallel`). */
+  parallel: boolean;
 }
 
 /**
@@ -92,7 +94,7 @@ export interface Conversion {
  */
 async function openCsvAsParquet(conn: DuckDBConnection, path: string, csv: CsvOptions, to: Conversion): Promise<BatchInput> {
   const layout = await sniffCsvFile(path, csv);
-  const hashing = fingerprint([path]);
+  const hashing = fingerprint([path], to.parallel);
   hashing.catch(() => {});
   const file = join(to.directory, `${to.name}.parquet`);
   const db = await openDuckDb({ ...to.duckdb, tempDirectory: to.directory });
@@ -106,12 +108,12 @@ async function openCsvAsParquet(conn: DuckDBConnection, path: string, csv: CsvOp
     await db.close();
   }
   if (rows === 0) throw new InputError({ file: path, line: 1 }, 'the file has a header but no data rows');
-  const source = await openParquet(conn, file);
+  const source = await openParquet(conn, file, { parallel: to.parallel });
   return { source: { ...source, path, fingerprint: () => hashing }, csv: layout };
 }
 
 /** Opens an input of the column-batch engine: a Parquet source as it is, a CSV file converted (see above). */
 export async function openBatchInput(conn: DuckDBConnection, path: string, csv: CsvOptions, to: Conversion): Promise<BatchInput> {
-  if (await isParquetSource(path)) return { source: await openParquet(conn, path), csv: null };
+  if (await isParquetSource(path)) return { source: await openParquet(conn, path, { parallel: to.parallel }), csv: null };
   return openCsvAsParquet(conn, path, csv, to);
 }

@@ -26,7 +26,8 @@ export async function readSources(paths: string[], options: SourceOptions): Prom
   if (parquetPaths.length > 0) {
     const parallel = options.parallel !== false;
     const db = await openDuckDb(parallel ? {} : { threads: 1 });
-    const read = (path: string, connection: DuckDBConnection) => readParquet(connection, path, { naValues: options.csv.naValues, ignore: options.ignore });
+    const read = (path: string, connection: DuckDBConnection) =>
+      readParquet(connection, path, { naValues: options.csv.naValues, ignore: options.ignore, parallel: options.parallel });
     try {
       if (parallel) {
         // One connection per input, read at once: DuckDB decodes one while this thread files the other's vectors.

@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 import { TextDictionary } from '../io/csv/dictionary.js';
 import { CELL_MISSING, CELL_NUMBER, CELL_TEXT, classifyCell, NumberScanner } from '../io/csv/numbers.js';
 import { NaMatcher, sharedFloat64, sharedInt32 } from '../io/csv/reader.js';
 import type { ParsedColumn, ParsedTable } from '../io/csv/types.js';
+import { workerScript } from '../workers.js';
 import { firstLine } from './duckdb/connection.js';
-import type { DuckDBConnection, DuckDBEnumLogicalType } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBEnumLogicalType } from '@duckdb/node-api';
 
 type Bindings = typeof import('@duckdb/node-bindings');
 
@@ -69,8 +71,21 @@ async function listFiles(conn: DuckDBConnection, source: string): Promise<string
   return rows.map((r) => String(r[0]));
 }
 
-/** Size and SHA-256 of the files back to back, the Parquet counterpart of the CSV file's hash. */
-export async function fingerprint(files: string[]): Promise<{ bytes: number; sha256: string }> {
+/**
+ * Size and SHA-256 of the files back to back, the Parquet counterpart of the CSV file's hash: on a worker thread
+ * where there is one to start, as this thread files the columns meanwhile.
+ */
+export async function fingerprint(files: string[], parallel: boolean): Promise<{ bytes: number; sha256: string }> {
+  const script = parallel ? workerScript(import.meta.url, './hash_worker.js') : null;
+  if (script) {
+    const reply = await new Promise<{ bytes: number; sha256: string } | { error: string }>((resolve, reject) => {
+      const worker = new Worker(script, { workerData: files });
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    if ('error' in reply) throw new Error(reply.error);
+    return reply;
+  }
   const hash = createHash('sha256');
   let bytes = 0;
   for (const file of files) {
@@ -188,17 +203,24 @@ class ColumnSink {
       const data = bindings.vector_get_data(v, n * this.labelBytes);
       const Codes = this.labelBytes === 1 ? Uint8Array : this.labelBytes === 2 ? Uint16Array : Uint32Array;
       const codes = new Codes(data.buffer as ArrayBuffer, data.byteOffset, n);
+      const { kinds, textCounts } = this;
       for (let i = 0; i < n; i++) {
         if (validity !== null && (validity[i >> 3] & (1 << (i & 7))) === 0) {
           this.missingCount++;
           continue;
         }
         const code = codes[i];
-        if (this.kinds[code] === undefined) {
+        if (kinds[code] === undefined) {
           const label = Buffer.from(this.labels[code], 'utf8');
           this.classify(label, 0, label.length, code);
         }
-        this.place(code, offset + i);
+        const kind = kinds[code];
+        // A label cell once the column has its codes: the common case, inline.
+        if (kind >= 0 && this.codes !== null) {
+          this.codes[offset + i] = kind;
+          textCounts[kind]++;
+          this.textCount++;
+        } else this.place(code, offset + i);
       }
       return;
     }
@@ -330,6 +352,8 @@ export interface ParquetOptions {
   naValues: ReadonlyArray<string>;
   /** Columns the user ignores: any Parquet type is accepted for them. */
   ignore?: ReadonlyArray<string>;
+  /** Hash the files on a worker thread (default true). */
+  parallel?: boolean;
 }
 
 /** `read_parquet` over the files: hive partition columns (`key=value` directories) included, schemas united by name. */
@@ -349,12 +373,12 @@ export interface ParquetSource {
 }
 
 /** Lists the files of a Parquet source and reads its schema and row count, reading no column yet. */
-export async function openParquet(conn: DuckDBConnection, source: string): Promise<ParquetSource> {
+export async function openParquet(conn: DuckDBConnection, source: string, { parallel = true }: { parallel?: boolean } = {}): Promise<ParquetSource> {
   const files = await listFiles(conn, source);
   let hashing: Promise<{ bytes: number; sha256: string }> | undefined;
   const hash = () => {
     if (!hashing) {
-      hashing = fingerprint(files);
+      hashing = fingerprint(files, parallel);
       hashing.catch(() => {});
     }
     return hashing;
@@ -407,7 +431,7 @@ export async function settleCells(cells: CellSql[], scan: string, run: (sql: str
  * at a time. Types come from the Parquet schema (see `readingFor`).
  */
 export async function readParquet(conn: DuckDBConnection, source: string, options: ParquetOptions, internals: ParquetInternals = {}): Promise<ParsedTable> {
-  const opened = await openParquet(conn, source);
+  const opened = await openParquet(conn, source, { parallel: options.parallel });
   return (
     await readParquetColumns(
       conn,
@@ -430,25 +454,51 @@ export async function readParquetColumns(
   options: ParquetOptions,
   internals: ParquetInternals = {},
 ): Promise<{ table: ParsedTable; cells: CellSql[] }> {
+  const { columns, cells } = await readColumns(conn, opened, names, options, internals);
+  return { table: parquetTable(opened, columns, await opened.fingerprint()), cells };
+}
+
+/** A table of an opened source's columns, however many of them have been read. */
+export function parquetTable(opened: ParquetSource, columns: ParsedColumn[], fingerprint: { bytes: number; sha256: string }): ParsedTable {
+  // DuckDB refuses a Parquet string that is not UTF-8, so there is nothing to warn about.
+  return { path: opened.path, format: 'parquet', delimiter: null, rowCount: opened.rows, ...fingerprint, columns, invalidUtf8: null };
+}
+
+/** How each named column of an opened source is read, in the files' order; an input error for a column of a type mlobs has no column type for. */
+export function readingsOf(opened: ParquetSource, names: ReadonlyArray<string>, options: ParquetOptions): [string, Reading][] {
+  const wanted = new Set(names);
+  const ignored = new Set(options.ignore ?? []);
+  return opened.schema
+    .filter(([name]) => wanted.has(name))
+    .map(([name, type]) => {
+      const reading = readingFor(name, type, ignored.has(name));
+      if (!reading) {
+        throw new InputError(
+          { file: opened.path, column: name },
+          `Parquet type ${type} has no column type in mlobs (numbers, text, booleans, dates and timestamps do); --ignore it to leave it out`,
+        );
+      }
+      return [name, reading];
+    });
+}
+
+/** The named columns of an opened source, in the files' order, read in one query; the files' hash is started, not awaited. */
+export async function readColumns(
+  conn: DuckDBConnection,
+  opened: ParquetSource,
+  names: ReadonlyArray<string>,
+  options: ParquetOptions,
+  internals: ParquetInternals = {},
+): Promise<{ columns: ParsedColumn[]; cells: CellSql[] }> {
   const { path: source, scan, rows } = opened;
   void opened.fingerprint();
-  const wanted = new Set(names);
-  const schema = opened.schema.filter(([name]) => wanted.has(name));
-  const ignored = new Set(options.ignore ?? []);
   const scanner = new NumberScanner();
   const na = new NaMatcher(options.naValues, scanner);
-  const sinks = schema.map(([name, type]) => {
-    const reading = readingFor(name, type, ignored.has(name));
-    if (!reading) {
-      throw new InputError(
-        { file: source, column: name },
-        `Parquet type ${type} has no column type in mlobs (numbers, text, booleans, dates and timestamps do); --ignore it to leave it out`,
-      );
-    }
-    return new ColumnSink(name, reading, rows, na, scanner);
-  });
+  const sinks = readingsOf(opened, names, options).map(([name, reading]) => new ColumnSink(name, reading, rows, na, scanner));
+  if (sinks.length === 0) return { columns: [], cells: [] };
   const bindings = (await import('@duckdb/node-bindings')).default;
   let offset = 0;
+  let next: Promise<DuckDBDataChunk | null> | undefined;
   try {
     const select = await Promise.all(
       sinks.map(async (sink) => (sink.reading.kind === 'text' ? asLabels(conn, scan, sink.reading.sql, internals.maxLabels ?? MAX_LABELS) : sink.reading.sql)),
@@ -461,23 +511,25 @@ export async function readParquetColumns(
         sink.useLabels([...labels.values()], enumBytes(bindings, labels.internalTypeId));
       }
     });
+    // DuckDB decodes the next chunk (on a libuv thread) while this thread files the current one.
+    next = result.fetchChunk();
     for (;;) {
-      const chunk = await result.fetchChunk();
+      const chunk = await next;
       if (chunk === null || chunk.rowCount === 0) break;
+      next = result.fetchChunk();
       const n = chunk.rowCount;
       if (offset + n > rows) throw new InputError({ file: source }, 'the files changed while they were read');
       for (let k = 0; k < sinks.length; k++) sinks[k].add(bindings, bindings.data_chunk_get_vector(chunk.chunk, k), offset, n);
       offset += n;
     }
   } catch (e) {
+    // No fetch may outlive the read: the connection is closed after it.
+    await next?.catch(() => {});
     if (e instanceof InputError) throw e;
     throw new InputError({ file: source }, `not a readable Parquet file: ${firstLine(e)}`);
   }
   if (offset !== rows) throw new InputError({ file: source }, 'the files changed while they were read');
   let allMissing: Float64Array | null = null;
   const columns = sinks.map((s) => s.finish(() => (allMissing ??= sharedFloat64(rows).fill(NaN))));
-  const { bytes, sha256 } = await opened.fingerprint();
-  // DuckDB refuses a Parquet string that is not UTF-8, so there is nothing to warn about.
-  const table: ParsedTable = { path: source, format: 'parquet', delimiter: null, rowCount: rows, bytes, sha256, columns, invalidUtf8: null };
-  return { table, cells: sinks.map((s) => s.cellSql()) };
+  return { columns, cells: sinks.map((s) => s.cellSql()) };
 }
