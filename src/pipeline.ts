@@ -1,9 +1,10 @@
+import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { planColumns, type ColumnPlan, type TypingResult } from './data/typing.js';
 import { describeColumns } from './quality/columns.js';
 import type { ColumnQuality } from './quality/profile.js';
 import type { ColumnRoles } from './data/roles.js';
-import { computeColumns } from './drift/parallel.js';
+import { computeColumns, prestartWorkers } from './drift/parallel.js';
 import { explainColumn, SMALL_SAMPLE } from './drift/explain.js';
 import { checkPerColumnNames, type DriftOptions } from './drift/options.js';
 import { modelQuality, type ModelOptions } from './model_quality/index.js';
@@ -228,6 +229,12 @@ async function reportInterleaved(
   return { schema_version, kind, status, run: runInfo(started, t0, t0 + readMs, performance.now(), driftThreads), ...rest };
 }
 
+/** The size of the input files (0 for a directory, a glob or a missing file: their readers say what is wrong). */
+async function bytesOnDisk(paths: string[]): Promise<number> {
+  const sizes = await Promise.all(paths.map((p) => stat(p).then((s) => (s.isFile() ? s.size : 0), () => 0)));
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
 /** Reads both inputs (CSV or Parquet files, or a database's answers) and runs the drift report: the library entry point behind `mlobs report`. */
 export async function runReport(options: ReportOptions): Promise<Report> {
   const started = new Date();
@@ -265,7 +272,9 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     engineWindows = data.windows;
     closeSource = data.close;
   } else {
-    tables = await readSources(sameFile ? [options.current] : [options.reference, options.current], {
+    const paths = sameFile ? [options.current] : [options.reference, options.current];
+    if (options.parallel ?? true) prestartWorkers(await bytesOnDisk(paths));
+    tables = await readSources(paths, {
       csv: options.csv,
       parallel: options.parallel ?? true,
       ignore: options.roles.ignore,

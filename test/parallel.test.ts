@@ -49,6 +49,17 @@ describe('drift on worker threads', () => {
     expect(a.drift.columns.find((c: any) => c.column === 'a').drift_detected).toBe(true);
   });
 
+  it('a worker started while big files with few values are read is ended unused, and the run ends as usual', async () => {
+    // 30k rows of long text: over the size at which workers start during reading, under the values that use them.
+    const wide = join(dir, 'wide.csv');
+    const cell = 'x'.repeat(60);
+    writeFileSync(wide, `a,b,c\n${Array.from({ length: 30_000 }, (_, i) => `${i % 50},${cell}${i % 7},${cell}`).join('\n')}\n`);
+    const out = tempDir();
+    const res = await spawnCli(['report', '-r', wide, '-c', wide, '-o', out]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(readReport(out).run.drift_threads).toBe(1);
+  });
+
   it('two Parquet inputs, each group of columns analysed on a worker while the next is read: the CSV report, and the single-threaded one', async () => {
     const [csv, par, seq] = [tempDir(), tempDir(), tempDir()];
     const args = (ref: string, cur: string, out: string, ...extra: string[]) => ['report', '-r', ref, '-c', cur, '-o', out, '--per-column-stattest', 'b=ks', ...extra];

@@ -13,6 +13,43 @@ import type { DriftOptions } from './options.js';
 /** Below this many values in all columns together, starting threads costs more than it saves. */
 const MIN_PARALLEL_VALUES = 1_000_000;
 
+/**
+ * Inputs this big usually hold the million values that make the analysis use workers (a CSV value takes 4 to 16
+ * bytes); a worker started for fewer values is ended unused.
+ */
+const PRESTART_BYTES = 4 << 20;
+
+/** Workers started while the inputs are read (prestartWorkers), for the next pool to take instead of new ones. */
+let warm: Worker[] = [];
+
+/**
+ * Starts the analysis workers of the pool to come while inputs of `inputBytes` are still being read: loading a worker's
+ * modules takes about 150 ms, which the reading threads' waits absorb instead of the analysis, whose first
+ * columns would otherwise run on this thread alone. Unreferenced until taken, so they never keep the process
+ * alive; a run that ends up needing no workers ends them (analysePlans).
+ */
+export function prestartWorkers(inputBytes: number): void {
+  const script = inputBytes >= PRESTART_BYTES ? workerScript(import.meta.url, './worker.js') : null;
+  if (!script) return;
+  while (warm.length < poolThreads(Infinity) - 1) {
+    const worker = new Worker(script);
+    worker.unref();
+    warm.push(worker);
+  }
+}
+
+function takeWorker(script: URL): Worker {
+  const worker = warm.pop();
+  if (!worker) return new Worker(script);
+  worker.ref();
+  return worker;
+}
+
+function endWarmWorkers(): void {
+  for (const worker of warm) void worker.terminate();
+  warm = [];
+}
+
 export interface ColumnTask {
   plan: ColumnPlan;
   options: DriftOptions;
@@ -83,13 +120,16 @@ function analyseInWorkers(
     const { finish } = pool;
     const feed = (worker: Worker) => {
       if (next < queue.length) worker.postMessage(queue[next++]);
-      else idle.push(worker);
+      else if (!idle.includes(worker)) idle.push(worker);
     };
+    // This thread's row-check task, kept from the workers: one holding its next task already would take both.
+    let reserved: WorkerTask | undefined;
     // This thread's share: one task at a time, yielding between tasks so worker replies get handled.
     const work = () => {
       working = false;
-      if (pool.over || next >= queue.length) return;
-      const task = queue[next++];
+      const task = pool.over ? undefined : (reserved ?? (next < queue.length ? queue[next++] : undefined));
+      reserved = undefined;
+      if (!task) return;
       let result: ColumnResult | RowChecks;
       try {
         result = runTask(task);
@@ -119,12 +159,14 @@ function analyseInWorkers(
       rows = new Array<RowChecks>(inputs.length);
       pending = inputs.length;
       if (pending === 0) return finish();
-      queue.push(...inputs.map((input, index): WorkerTask => ({ kind: 'rows', index, input })));
+      const rowTasks = inputs.map((input, index): WorkerTask => ({ kind: 'rows', index, input }));
+      if (mainThread) reserved = rowTasks.shift();
+      queue.push(...rowTasks);
       for (const worker of idle.splice(0)) feed(worker);
       schedule();
     };
     for (let t = mainThread ? 1 : 0; t < threads; t++) {
-      const worker = new Worker(script);
+      const worker = takeWorker(script);
       workers.push(worker);
       worker.on('message', (reply: WorkerReply) => {
         if ('error' in reply) {
@@ -136,7 +178,9 @@ function analyseInWorkers(
         feed(worker);
       });
       worker.on('error', (error) => finish(error));
-      feed(worker);
+      // With this thread working too, each worker holds its next task already: a reply waits while this thread
+      // runs a column of its own, and a worker given its next task only then would sit idle meanwhile.
+      for (let queued = 0; queued < (mainThread ? 2 : 1); queued++) feed(worker);
     }
     schedule();
   });
@@ -301,9 +345,12 @@ export async function analysePlans(
   const total = plans.reduce((sum, p) => sum + values(p), 0);
   const script = parallel && (offMainThread || (threads >= 2 && total >= MIN_PARALLEL_VALUES)) ? workerScript(import.meta.url, './worker.js') : null;
   if (script) {
-    const { columns, rows } = await analyseInWorkers(script, tasks, threads, rowInputs, !offMainThread);
+    const pool = analyseInWorkers(script, tasks, threads, rowInputs, !offMainThread);
+    endWarmWorkers();
+    const { columns, rows } = await pool;
     return { results: columns, rows, threads };
   }
+  endWarmWorkers();
   const results = tasks.map(analyseColumn);
   return { results, rows: rowInputs(results.map((r) => r.quality)).map(rowChecks), threads: 1 };
 }

@@ -1,5 +1,5 @@
 import { cdfDistance } from '../numeric/cdf_distance.js';
-import { npMean, npSum } from '../numeric/npsum.js';
+import { npMean, npSumOf } from '../numeric/npsum.js';
 import { numericSides } from '../numeric/sorted.js';
 import type { StatTestFn } from '../types.js';
 
@@ -16,11 +16,13 @@ function populationStd(a: Float64Array): number {
   return std;
 }
 
+/** The squared deviations are generated block by block (npSumOf), not stored: a column-long array per call. */
 function twoPassStd(a: Float64Array): number {
   const avg = npMean(a);
-  const sq = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) sq[i] = (avg - a[i]) ** 2;
-  return Math.sqrt(npSum(sq) / a.length);
+  const squares = npSumOf(a.length, (block, start, count) => {
+    for (let k = 0; k < count; k++) block[k] = (avg - a[start + k]) ** 2;
+  });
+  return Math.sqrt(squares / a.length);
 }
 
 /**
