@@ -22,7 +22,7 @@ import type { PushdownColumns, PushdownWindows } from './sources/pushdown/index.
 import { analyzeWindows, windowInputs, type WindowOptions } from './windows/index.js';
 import { pinColumns } from './data/values.js';
 import { computeColumnBatches } from './column_batches.js';
-import { mayUseColumnBatches, type EngineOptions } from './engine.js';
+import { useColumnBatches, type EngineOptions } from './engine.js';
 import { computeOverlapped, earlyPool } from './parquet_overlap.js';
 import { isParquetSource } from './sources/parquet.js';
 
@@ -213,20 +213,18 @@ function analyzeOptionsOf(options: ReportOptions): AnalyzeOptions {
 }
 
 /**
- * Parquet inputs whose reading and computing interleave: larger than memory (`--engine`), batch by batch, where
- * `read_s` sums the reads; or in memory, each group of columns analysed while the next is read, where `read_s`
- * ends with the last read. Null when `compute` gives nothing (`auto` found that the inputs fit in memory).
+ * Inputs whose reading and computing interleave: larger than memory (`--engine`, Parquet or CSV), batch by batch, where
+ * `read_s` sums the reads; or a Parquet pair in memory, each group of columns analysed while the next is read, where
+ * `read_s` ends with the last read.
  */
 async function reportInterleaved(
   options: ReportOptions,
   started: Date,
   t0: number,
-  compute: (options: AnalyzeOptions) => Promise<{ reference: ParsedTable; current: ParsedTable; computed: ComputedReport; readMs: number } | null>,
-): Promise<Report | null> {
+  compute: (options: AnalyzeOptions) => Promise<{ reference: ParsedTable; current: ParsedTable; computed: ComputedReport; readMs: number }>,
+): Promise<Report> {
   const analyzeOptions = analyzeOptionsOf(options);
-  const computedReport = await compute(analyzeOptions);
-  if (!computedReport) return null;
-  const { reference, current, computed, readMs } = computedReport;
+  const { reference, current, computed, readMs } = await compute(analyzeOptions);
   const { schema_version, kind, status, driftThreads, ...rest } = assembleReport(reference, current, analyzeOptions, computed);
   return { schema_version, kind, status, run: runInfo(started, t0, t0 + readMs, performance.now(), driftThreads), ...rest };
 }
@@ -246,25 +244,17 @@ export async function runReport(options: ReportOptions): Promise<Report> {
   const pool = parquetPair ? await earlyPool([options.reference, options.current], options.parallel ?? true) : undefined;
   let batches: boolean;
   try {
-    batches = !options.source && !!options.engine && (await mayUseColumnBatches(options.reference, options.current, options.engine, !!options.windows));
+    batches = !options.source && !!options.engine && (await useColumnBatches(options.reference, options.current, options.engine, !!options.windows, options.csv));
   } catch (e) {
     pool?.close();
     throw e;
   }
   if (batches) {
+    pool?.close();
     const engine = options.engine!;
-    // `auto` learns whether the inputs fit in memory once the column batches have opened them: the early pool
-    // is closed when the batches go ahead, and serves the in-memory read when they do not.
-    let report: Report | null;
-    try {
-      report = await reportInterleaved(options, started, t0, (o) => computeColumnBatches(options.reference, options.current, o, engine, () => pool?.close()));
-    } catch (e) {
-      pool?.close();
-      throw e;
-    }
-    if (report) return report;
+    return reportInterleaved(options, started, t0, (o) => computeColumnBatches(options.reference, options.current, o, engine, options.csv));
   }
-  if (parquetPair) return (await reportInterleaved(options, started, t0, (o) => computeOverlapped(options.reference, options.current, o, { pool })))!;
+  if (parquetPair) return reportInterleaved(options, started, t0, (o) => computeOverlapped(options.reference, options.current, o, { pool }));
   // A reference period of the current log: the file is read once.
   const sameFile = options.reference === options.current && !!options.windows?.referenceRange;
   let tables: ParsedTable[];
