@@ -135,7 +135,7 @@ export class TaskPool {
       });
       worker.on('error', (error) => {
         // A worker that died takes no more tasks; the others, and this thread once it helps, finish the queue.
-        this.workers.splice(this.workers.indexOf(worker), 1);
+        if (this.workers.includes(worker)) this.workers.splice(this.workers.indexOf(worker), 1);
         this.fail(error);
       });
     }
