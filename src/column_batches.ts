@@ -14,7 +14,7 @@ import type { ColumnRoles } from './data/roles.js';
 import { analysePlans, summarizeColumns, type ColumnResult } from './drift/parallel.js';
 import { checkPerColumnNames } from './drift/options.js';
 import type { EngineOptions } from './engine.js';
-import type { ParsedColumn, ParsedTable } from './io/csv/types.js';
+import type { CsvOptions, ParsedColumn, ParsedTable } from './io/csv/types.js';
 import { modelQuality } from './model_quality/index.js';
 import type { AnalyzeOptions, ComputedReport } from './pipeline.js';
 import { describeColumns } from './quality/columns.js';
@@ -25,7 +25,9 @@ import type { ColumnInfo, EngineInfo, ReportWarning } from './report/model.js';
 import { firstLine, openDuckDb } from './sources/duckdb/connection.js';
 import { SourceError } from './errors.js';
 import { duplicatedRowsSql, rowChecksSql, type PlannedColumn } from './sources/pushdown/plan.js';
-import { openParquet, readParquetColumns, type CellSql, type ParquetSource } from './sources/parquet.js';
+import { readParquetColumns, settleCells, type CellSql, type ParquetSource } from './sources/parquet.js';
+import { openBatchInput, type BatchInput } from './sources/csv_as_parquet.js';
+import type { CsvLayout } from './io/csv/reader.js';
 import { poolThreads } from './workers.js';
 
 /** DuckDB's share of the memory limit: reading a few columns needs little; the duplicated-rows GROUP BY spills past it. */
@@ -47,8 +49,8 @@ function shell(col: ParsedColumn | undefined): ParsedColumn | undefined {
   return col && { ...col, numbers: new Float64Array(0), textCodes: null };
 }
 
-/** A table of the source's columns, without data: the schema, for typing checks and the report's inputs. */
-export function schemaTable(source: ParquetSource, fingerprint: { bytes: number; sha256: string }): ParsedTable {
+/** A table of the source's columns, without data: the schema, for typing checks and the report's inputs (a CSV input's own). */
+export function schemaTable(source: ParquetSource, fingerprint: { bytes: number; sha256: string }, csv: CsvLayout | null = null): ParsedTable {
   const columns = source.schema.map(([name]): ParsedColumn => ({
     name,
     numbers: new Float64Array(0),
@@ -61,7 +63,8 @@ export function schemaTable(source: ParquetSource, fingerprint: { bytes: number;
     integerLiterals: true,
     firstTextLine: 0,
   }));
-  return { path: source.path, format: 'parquet', delimiter: null, rowCount: source.rows, ...fingerprint, columns, invalidUtf8: null };
+  const format = csv ? 'csv' : 'parquet';
+  return { path: source.path, format, delimiter: csv?.delimiter ?? null, rowCount: source.rows, ...fingerprint, columns, invalidUtf8: null };
 }
 
 /** The user's role lists narrowed to the columns at hand, so a batch's typing sees no name it lacks. */
@@ -94,6 +97,7 @@ interface RowCell {
 
 interface Side {
   label: 'reference' | 'current';
+  input: BatchInput;
   source: ParquetSource;
   conn: DuckDBConnection;
   /** Each column's cells as SQL, from the batch that read it. */
@@ -156,29 +160,45 @@ function batchSize(options: EngineOptions, refRows: number, curRows: number, res
 
 /**
  * Reads both inputs a batch of columns at a time and computes everything the report needs, without ever
- * holding more than one batch (plus the target and prediction) in memory.
+ * holding more than one batch (plus the target and prediction) in memory. A CSV input is converted first
+ * (`src/sources/csv_as_parquet.ts`).
  */
 export async function computeColumnBatches(
   referencePath: string,
   currentPath: string,
   options: AnalyzeOptions,
   engineOptions: EngineOptions,
+  csv: CsvOptions,
 ): Promise<{ reference: ParsedTable; current: ParsedTable; computed: ComputedReport; readMs: number }> {
   const parallel = options.parallel !== false;
   const duckdbMb = Math.max(DUCKDB_MIN_MB, Math.floor((engineOptions.memoryLimit * DUCKDB_SHARE) / 1e6));
   const db = await openDuckDb({ memoryLimit: `${duckdbMb}MB`, ...(parallel ? {} : { threads: 1 }) });
   try {
     const conns = [db.connection, await db.connect()];
-    const sources = await Promise.all([openParquet(conns[0], referencePath), openParquet(conns[1], currentPath)]);
-    const sides: Side[] = [
-      { label: 'reference', source: sources[0], conn: conns[0], read: new Map(), cells: new Map() },
-      { label: 'current', source: sources[1], conn: conns[1], read: new Map(), cells: new Map() },
+    // One after the other: converting a CSV input takes all of DuckDB's threads and, with nothing read yet, half the limit.
+    const conversion = (name: string) => ({
+      directory: db.directory,
+      name,
+      duckdb: { memoryLimit: `${Math.max(DUCKDB_MIN_MB, Math.floor(engineOptions.memoryLimit / 2e6))}MB`, ...(parallel ? {} : { threads: 1 }) },
+      parallel,
+    });
+    const inputs = [
+      await openBatchInput(conns[0], referencePath, csv, conversion('reference')),
+      await openBatchInput(conns[1], currentPath, csv, conversion('current')),
     ];
+    const sides: Side[] = (['reference', 'current'] as const).map((label, s) => ({
+      label,
+      input: inputs[s],
+      source: inputs[s].source,
+      conn: conns[s],
+      read: new Map(),
+      cells: new Map(),
+    }));
     const [ref, cur] = sides;
     // Every name check the in-memory path makes, on the schemas alone, before any column is read.
     const schemaTyping = planColumns(
-      schemaTable(ref.source, { bytes: 0, sha256: '' }),
-      schemaTable(cur.source, { bytes: 0, sha256: '' }),
+      schemaTable(ref.source, { bytes: 0, sha256: '' }, ref.input.csv),
+      schemaTable(cur.source, { bytes: 0, sha256: '' }, cur.input.csv),
       options.roles,
       options.origins,
     );
@@ -188,8 +208,12 @@ export async function computeColumnBatches(
     const others = schemaTyping.plans.filter((p) => !RESIDENT.has(p.role)).map((p) => p.name);
 
     // readParquetColumns reads the names this side's schema has: a column of one file only is absent on the other.
-    const read = (side: Side, names: string[]) =>
-      readParquetColumns(side.conn, side.source, names, { naValues: options.naValues, ignore: options.roles.ignore });
+    const read = async (side: Side, names: string[]) => {
+      const columns = await readParquetColumns(side.conn, side.source, names, { naValues: options.naValues, ignore: options.roles.ignore });
+      // A converted CSV file's rows start on the line after the header.
+      if (side.input.csv) for (const col of columns.table.columns) if (col.firstTextLine > 0) col.firstTextLine++;
+      return columns;
+    };
     let readMs = 0;
     const readBoth = async (names: string[]) => {
       const t0 = performance.now();
@@ -297,8 +321,8 @@ export async function computeColumnBatches(
     const quality = sortedResults.map((r) => r.quality);
     const rows: RowChecks[] = [];
     for (const side of sides) rows.push(await sideRowChecks(side, sorted, quality, notExact));
-    const reference = schemaTable(ref.source, await ref.source.fingerprint());
-    const current = schemaTable(cur.source, await cur.source.fingerprint());
+    const reference = schemaTable(ref.source, await ref.source.fingerprint(), ref.input.csv);
+    const current = schemaTable(cur.source, await cur.source.fingerprint(), cur.input.csv);
     return {
       reference,
       current,
@@ -341,6 +365,19 @@ async function sideRowChecks(side: Side, plans: ColumnPlan[], quality: ColumnQua
     .filter((e) => e.profile && e.cell)
     .map((e) => ({ ...e, profile: e.profile!, cell: e.cell! }));
   if (columns.length === 0) return { empty: 0, withMissing: 0, duplicated: 0, almost: 0, duplicatedRows: 0 };
+  const run = async (sql: string) => {
+    try {
+      return (await side.conn.runAndReadAll(sql)).getRows()[0].map((v) => Number(v ?? 0));
+    } catch (e) {
+      throw new SourceError(`DuckDB failed the row checks of ${side.source.path}: ${firstLine(e)}`);
+    }
+  };
+  const settled = await settleCells(
+    columns.map((c) => c.cell),
+    side.source.scan,
+    run,
+  );
+  columns.forEach((c, k) => (c.cell = { ...c.cell, ...settled[k] }));
   for (const { plan, cell } of columns) {
     if (cell.exact) continue;
     notExact.push({
@@ -361,13 +398,6 @@ async function sideRowChecks(side: Side, plans: ColumnPlan[], quality: ColumnQua
       if (x.profile.dtype === y.profile.dtype && x.cell.numeric === y.cell.numeric && mayMatch(x.cell, y.cell, rows)) pairs.push([a, b]);
     }
   }
-  const run = async (sql: string) => {
-    try {
-      return (await side.conn.runAndReadAll(sql)).getRows()[0].map((v) => Number(v ?? 0));
-    } catch (e) {
-      throw new SourceError(`DuckDB failed the row checks of ${side.source.path}: ${firstLine(e)}`);
-    }
-  };
   const anyMissing = columns.some(({ profile }) => profile.missing > 0 || profile.posInf + profile.negInf > 0);
   const counts = anyMissing || pairs.length > 0 ? await run(rowChecksSql(scan, planned, pairs)) : [rows, 0, 0];
   const [, empty, withMissing] = counts;

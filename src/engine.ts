@@ -1,10 +1,13 @@
+import { stat } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { poolThreads } from './workers.js';
 import { UsageError } from './errors.js';
-import { openDuckDb } from './sources/duckdb/connection.js';
+import { duckDbLoads, openDuckDb } from './sources/duckdb/connection.js';
 import { isParquetSource, openParquet } from './sources/parquet.js';
+import { sniffCsvFile } from './io/csv/reader.js';
+import type { CsvOptions } from './io/csv/types.js';
 
-/** How Parquet inputs are read: `--engine`. */
+/** How the inputs are read: `--engine`. */
 export const ENGINES = ['auto', 'memory', 'duckdb'] as const;
 export type EngineChoice = (typeof ENGINES)[number];
 
@@ -33,29 +36,55 @@ export function inMemoryBytes(refRows: number, curRows: number, columns: number)
   return 12 * columns * (refRows + curRows) + 16 * threads * Math.max(refRows, curRows) + 200e6;
 }
 
-/**
- * Whether the two inputs go through the column-batch engine (`src/column_batches.ts`): `duckdb` forces it,
- * `auto` takes it when both inputs are Parquet and would not fit `memoryLimit` whole. The estimate reads the
- * Parquet metadata only (row counts and schema), not the data.
- */
-export async function useColumnBatches(reference: string, current: string, options: EngineOptions, windowed: boolean): Promise<boolean> {
-  if (options.engine === 'memory') return false;
-  const parquet = (await isParquetSource(reference)) && (await isParquetSource(current));
-  if (options.engine === 'duckdb') {
-    if (!parquet)
-      throw new UsageError(
-        '--engine duckdb reads Parquet inputs a few columns at a time; a CSV input is read whole (--engine memory), or convert it to Parquet',
-      );
-    if (windowed) throw new UsageError('--engine duckdb does not window the current data yet: drop --window/--reference-range, or use --engine memory');
-    return true;
-  }
-  if (!parquet || windowed) return false;
+/** Rows and column names of a CSV input from its first records (its rows estimated from their size); null for a pipe. */
+async function csvShape(path: string, csv: CsvOptions): Promise<{ rows: number; names: string[] } | null> {
+  // A pipe or a missing file is left to the CSV reader, which says what is wrong with it.
+  if (!(await stat(path).catch(() => null))?.isFile()) return null;
+  const layout = await sniffCsvFile(path, csv);
+  return { rows: layout.expectedRows, names: layout.names };
+}
+
+/** Rows and column names of each input; DuckDB opens only for a Parquet input (the standalone binary has none). */
+async function inputShapes(paths: string[], csv: CsvOptions): Promise<({ rows: number; names: string[] } | null)[]> {
+  const parquet = await Promise.all(paths.map(isParquetSource));
+  if (!parquet.some(Boolean)) return Promise.all(paths.map((path) => csvShape(path, csv)));
   const db = await openDuckDb({ threads: 1 });
   try {
-    const [ref, cur] = [await openParquet(db.connection, reference), await openParquet(db.connection, current)];
-    const columns = new Set([...ref.schema, ...cur.schema].map(([name]) => name)).size;
-    return inMemoryBytes(ref.rows, cur.rows, columns) > options.memoryLimit;
+    const shapes = [];
+    for (const [k, path] of paths.entries()) {
+      if (!parquet[k]) {
+        shapes.push(await csvShape(path, csv));
+        continue;
+      }
+      const source = await openParquet(db.connection, path);
+      shapes.push({ rows: source.rows, names: source.schema.map(([name]) => name) });
+    }
+    return shapes;
   } finally {
     await db.close();
   }
+}
+
+/**
+ * Whether the two inputs go through the column-batch engine (`src/column_batches.ts`): `duckdb` forces it,
+ * `auto` takes it when the inputs would not fit `memoryLimit` whole. The estimate reads the Parquet metadata (row
+ * counts and schema) and a CSV file's first records (its header, and its rows estimated from their size).
+ * Windowed runs are read whole: a large log is windowed in the database (`--source duckdb:`). Without the native
+ * DuckDB module (the standalone binary) every run is read whole.
+ */
+export async function useColumnBatches(reference: string, current: string, options: EngineOptions, windowed: boolean, csv: CsvOptions): Promise<boolean> {
+  if (options.engine === 'memory') return false;
+  if (options.engine === 'duckdb') {
+    if (windowed) {
+      throw new UsageError(
+        "--engine duckdb does not window the current data: window a log larger than memory in DuckDB with --source duckdb: --reference-sql 'SELECT … FROM read_parquet(…)' --current-sql '…' (docs/windows.md), or read it whole with --engine memory",
+      );
+    }
+    return true;
+  }
+  if (windowed) return false;
+  const [ref, cur] = await inputShapes([reference, current], csv);
+  if (!ref || !cur) return false;
+  const columns = new Set([...ref.names, ...cur.names]).size;
+  return inMemoryBytes(ref.rows, cur.rows, columns) > options.memoryLimit && (await duckDbLoads());
 }

@@ -213,9 +213,9 @@ function analyzeOptionsOf(options: ReportOptions): AnalyzeOptions {
 }
 
 /**
- * Parquet inputs whose reading and computing interleave: larger than memory (`--engine`), batch by batch, where
- * `read_s` sums the reads; or in memory, each group of columns analysed while the next is read, where `read_s`
- * ends with the last read.
+ * Inputs whose reading and computing interleave: larger than memory (`--engine`, Parquet or CSV), batch by batch, where
+ * `read_s` sums the reads; or a Parquet pair in memory, each group of columns analysed while the next is read, where
+ * `read_s` ends with the last read.
  */
 async function reportInterleaved(
   options: ReportOptions,
@@ -252,13 +252,13 @@ async function report(options: ReportOptions): Promise<Report> {
   // A reference period of the current log: the file is read once.
   const sameFile = options.reference === options.current && !!options.windows?.referenceRange;
   const paths = sameFile ? [options.current] : [options.reference, options.current];
-  // The analysis workers load their modules while the CSV files are read, or DuckDB's library loads for a Parquet pair.
-  if (!options.source) startPool(await bytesOnDisk(paths), parquetPair ? 'parquet' : 'csv', options.parallel ?? true);
-  if (!options.source && options.engine && (await useColumnBatches(options.reference, options.current, options.engine, !!options.windows))) {
+  // A big Parquet pair's analysis workers load their modules while DuckDB's library loads, on the idle core.
+  if (parquetPair) startPool(await bytesOnDisk(paths), 'parquet', options.parallel ?? true);
+  if (!options.source && options.engine && (await useColumnBatches(options.reference, options.current, options.engine, !!options.windows, options.csv))) {
     // Each batch's pool starts its own workers, with this thread free to read the next batch.
     endWarmWorkers();
     const engine = options.engine;
-    return reportInterleaved(options, started, t0, (o) => computeColumnBatches(options.reference, options.current, o, engine));
+    return reportInterleaved(options, started, t0, (o) => computeColumnBatches(options.reference, options.current, o, engine, options.csv));
   }
   if (parquetPair) return reportInterleaved(options, started, t0, (o) => computeOverlapped(options.reference, options.current, o));
   let tables: ParsedTable[];
@@ -276,6 +276,8 @@ async function report(options: ReportOptions): Promise<Report> {
     engineWindows = data.windows;
     closeSource = data.close;
   } else {
+    // The analysis workers load their modules while the files are read.
+    startPool(await bytesOnDisk(paths), 'csv', options.parallel ?? true);
     tables = await readSources(paths, {
       csv: options.csv,
       parallel: options.parallel ?? true,

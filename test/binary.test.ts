@@ -88,7 +88,7 @@ describe('standalone binary (Node SEA)', () => {
     await duckdbExec(`COPY (SELECT * FROM read_csv('${join(dir, 'current.csv')}')) TO '${join(dir, 'current.parquet')}' (FORMAT parquet)`);
     const res = await runBinary(['report', '-r', 'reference.csv', '-c', 'current.parquet', '-o', 'parquet']);
     expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/^mlobs: error: Parquet input needs the native module @duckdb\/node-api.*standalone binary cannot include.*\n$/);
+    expect(res.stderr).toMatch(/^mlobs: error: Parquet input and --engine duckdb need the native module @duckdb\/node-api.*standalone binary cannot include.*\n$/);
     expect(existsSync(join(dir, 'parquet', 'report.json'))).toBe(false);
   });
 

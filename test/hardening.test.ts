@@ -386,6 +386,23 @@ describe('files and runs', () => {
     expect([143, 0]).toContain(code);
     expect(readdirSync(join(d, 'out')).filter((f) => f.startsWith('.'))).toEqual([]);
   });
+
+  it('a signal while the column-batch engine converts a CSV input leaves no DuckDB directory or converted file behind', async () => {
+    const d = tempDir();
+    const tmp = tempDir();
+    const csv = join(d, 'big.csv');
+    writeFileSync(csv, `a,b,c\n${Array.from({ length: 400_000 }, (_, i) => `${i % 1013},${(i * 7) % 101}.25,k${i % 13}`).join('\n')}\n`);
+    const child = spawn(process.execPath, [BIN, 'report', '-r', csv, '-c', csv, '--engine', 'duckdb', '-o', join(d, 'out'), '--quiet'], {
+      stdio: 'ignore',
+      env: { ...process.env, TMPDIR: tmp },
+    });
+    const closed = new Promise((done) => child.on('close', (c, sig) => done(c ?? sig)));
+    const converting = () => readdirSync(tmp).some((dir) => existsSync(join(tmp, dir, 'reference.parquet')));
+    while (!converting()) await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGTERM');
+    expect([143, 0]).toContain(await closed);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
 });
 
 describe('schedule', () => {

@@ -1,7 +1,7 @@
 import { sharedFloat64 } from '../io/csv/reader.js';
 import type { ParsedColumn } from '../io/csv/types.js';
 import { adoptSorted, cachedSorted, releaseSorted } from '../stats/numeric/sorted.js';
-import { adoptIntegral, cachedIntegral } from '../stats/numeric/cdf_distance.js';
+import { adoptLongSide, cachedLongSide, type LongSide } from '../stats/numeric/cdf_distance.js';
 
 const finiteCache = new WeakMap<ParsedColumn, Float64Array>();
 
@@ -56,7 +56,8 @@ export interface PreparedColumn {
   memo: Map<string, unknown>;
   finite?: Float64Array;
   sorted?: Float64Array;
-  integral?: Float64Array;
+  /** The sorted copy's prefix integrals and placement sample, when windows have been placed in it. */
+  longSide?: LongSide;
 }
 
 function shared(a: Float64Array): Float64Array {
@@ -72,12 +73,12 @@ function adopt(col: ParsedColumn, p: PreparedColumn): void {
   finiteCache.set(col, p.finite);
   if (!p.sorted) return;
   adoptSorted(p.finite, p.sorted);
-  if (p.integral) adoptIntegral(p.sorted, p.integral);
+  if (p.longSide) adoptLongSide(p.sorted, p.longSide);
 }
 
 /**
  * The preparation of pinned columns (memoised profiles, tallies and row checks; finite values, their sorted
- * copy and its ECDF integrals), for worker threads comparing windows with the same reference: importing it
+ * copy, its ECDF integrals and placement sample), for worker threads comparing windows with the same reference: importing it
  * costs nothing like the sort per column that preparing costs. The arrays move to shared memory first
  * (here too), so every thread reads one sorted reference instead of holding a copy.
  */
@@ -87,8 +88,13 @@ export function exportPrepared(cols: readonly ParsedColumn[]): (PreparedColumn |
     if (!memo) return null;
     const finite = finiteCache.get(col);
     const sorted = finite && cachedSorted(finite);
-    const integral = sorted && cachedIntegral(sorted);
-    const p: PreparedColumn = { memo, finite: finite && shared(finite), sorted: sorted && shared(sorted), integral: integral && shared(integral) };
+    const longSide = sorted && cachedLongSide(sorted);
+    const p: PreparedColumn = {
+      memo,
+      finite: finite && shared(finite),
+      sorted: sorted && shared(sorted),
+      longSide: longSide && { integral: shared(longSide.integral), sample: shared(longSide.sample) },
+    };
     adopt(col, p);
     return p;
   });

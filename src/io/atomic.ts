@@ -18,8 +18,15 @@ const pending = new Set<string>();
 
 /** Removes every temp file and staging directory still in flight; for signal handlers, hence synchronous. */
 export function removePendingSync(): void {
-  for (const path of pending) rmSync(path, { recursive: true, force: true });
+  // Retries: DuckDB's threads may still be adding spill files to a private directory while it is removed.
+  for (const path of pending) rmSync(path, { recursive: true, force: true, maxRetries: 3 });
   pending.clear();
+}
+
+/** Has a signal remove `path` (a private working directory) until the returned function says it is gone. */
+export function removeOnSignal(path: string): () => void {
+  pending.add(path);
+  return () => pending.delete(path);
 }
 
 // Temp names carry the writer's pid, so a later run can tell a dead run's leftovers from a live one's.

@@ -194,7 +194,7 @@ export const SETTINGS: readonly Setting[] = [
   },
   {
     flags: '--engine <engine>',
-    help: 'how Parquet inputs are read: memory (every column at once), duckdb (a few columns at a time through DuckDB, for data larger than memory), or auto (duckdb when the estimated in-memory size exceeds --memory-limit)',
+    help: 'how the inputs are read: memory (every column at once), duckdb (a few columns at a time through DuckDB, for data larger than memory; a CSV file is converted first), or auto (duckdb when the estimated in-memory size exceeds --memory-limit; windowed runs stay in memory)',
     config: 'engine',
     type: z.enum(ENGINES),
     default: 'auto',

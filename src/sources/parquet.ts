@@ -75,7 +75,7 @@ async function listFiles(conn: DuckDBConnection, source: string): Promise<string
  * Size and SHA-256 of the files back to back, the Parquet counterpart of the CSV file's hash: on a worker thread
  * where there is one to start, as this thread files the columns meanwhile.
  */
-async function fingerprint(files: string[], parallel: boolean): Promise<{ bytes: number; sha256: string }> {
+export async function fingerprint(files: string[], parallel: boolean): Promise<{ bytes: number; sha256: string }> {
   const script = parallel ? workerScript(import.meta.url, './hash_worker.js') : null;
   if (script) {
     const reply = await new Promise<{ bytes: number; sha256: string } | { error: string }>((resolve, reject) => {
@@ -243,6 +243,15 @@ class ColumnSink {
   }
 
   private cell(buf: Buffer, start: number, end: number, row: number): void {
+    // A number goes straight to its row: interning every distinct number would hold all the texts of a column of
+    // many distinct numbers in text form (every column of a CSV converted for the column-batch engine).
+    if (classifyCell(buf, start, end, this.na, this.scanner) === CELL_NUMBER) {
+      (this.numbers ??= sharedFloat64(this.rows).fill(NaN))[row] = this.scanner.value;
+      this.numericCount++;
+      if (!this.scanner.integer) this.integerLiterals = false;
+      this.numberTexts = true;
+      return;
+    }
     const code = this.cells.intern(buf, start, end);
     if (code === this.kinds.length) this.classify(buf, start, end, code);
     this.place(code, row);
@@ -286,9 +295,14 @@ class ColumnSink {
   cellSql(): CellSql {
     const { sql } = this.reading;
     if (this.reading.kind === 'number') return { sql: `CASE WHEN isnan(${sql}) THEN NULL ELSE ${sql} END`, exact: true, numeric: true };
-    const exact = !this.numberTexts;
-    if (this.missingTexts.length === 0) return { sql, exact, numeric: false };
-    return { sql: `CASE WHEN ${sql} IN (${this.missingTexts.map(sqlString).join(', ')}) THEN NULL ELSE ${sql} END`, exact, numeric: false };
+    const text = this.missingTexts.length === 0 ? sql : `CASE WHEN ${sql} IN (${this.missingTexts.map(sqlString).join(', ')}) THEN NULL ELSE ${sql} END`;
+    const asText: CellSql = { sql: text, exact: !this.numberTexts, numeric: false };
+    if (!this.numberTexts || this.textCount > 0) return asText;
+    // Numbers and missing cells only (every column of a converted CSV file that holds numbers): compared as the
+    // numbers DuckDB parses from the texts, which equal the cell rule's wherever DuckDB parses them, both rounding
+    // correctly; its grammar takes in everything the cell rule's does, and `unparsed` counts the cells where not.
+    const number = `TRY_CAST(${text} AS DOUBLE)`;
+    return { sql: number, exact: true, numeric: true, unparsed: { sql: `${text} IS NOT NULL AND ${number} IS NULL`, asText } };
   }
 
   finish(allMissing: () => Float64Array): ParsedColumn {
@@ -393,6 +407,23 @@ export interface CellSql {
   exact: boolean;
   /** The expression's values are numbers (a missing or infinite one is checked as a float). */
   numeric: boolean;
+  /**
+   * Set when the expression parses texts into numbers in SQL: a condition true for a cell SQL leaves unparsed that
+   * the cell rule read as a number, and the expression to compare the cells by when any is (see `settleCells`).
+   */
+  unparsed?: { sql: string; asText: CellSql };
+}
+
+/**
+ * Each cell SQL that parses numbers, checked over the scan in one query (`run` answers its first row): kept where
+ * DuckDB parses every number, else its text form.
+ */
+export async function settleCells(cells: CellSql[], scan: string, run: (sql: string) => Promise<number[]>): Promise<CellSql[]> {
+  const checked = cells.filter((c) => c.unparsed);
+  if (checked.length === 0) return cells;
+  const counts = await run(`SELECT ${checked.map((c) => `count(*) FILTER (WHERE ${c.unparsed!.sql})`).join(', ')} FROM ${scan}`);
+  const unparsed = new Map(checked.map((c, k) => [c, counts[k] > 0]));
+  return cells.map((c) => (unparsed.get(c) ? c.unparsed!.asText : c));
 }
 
 /**

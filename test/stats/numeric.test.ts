@@ -13,6 +13,8 @@ import { mannWhitney } from '../../src/stats/stattests/mannw.js';
 import { tTest } from '../../src/stats/stattests/t_test.js';
 import { wasserstein } from '../../src/stats/stattests/wasserstein.js';
 import { mulberry32 } from '../helpers/random.js';
+import { adoptLongSide, cachedLongSide, cdfDistance } from '../../src/stats/numeric/cdf_distance.js';
+import { adoptSorted, sortedCopy } from '../../src/stats/numeric/sorted.js';
 
 const TESTS: Record<string, StatTestFn> = {
   ks,
@@ -398,6 +400,25 @@ describe('a window against a long reference', () => {
       const { details } = wasserstein(numericDriftSample({ ref: u, cur: v }));
       expect(relErr(details!.distance as number, expected), label).toBeLessThan(1e-13);
     }
+  });
+});
+
+describe('a window worker handed the reference\'s prefix integrals and placement sample', () => {
+  it('uses them as they are and gives the distance bit for bit', () => {
+    const random = mulberry32(5);
+    const ref = Float64Array.from({ length: 20_000 }, () => Number(random().toFixed(3)));
+    const win = Float64Array.from({ length: 500 }, () => Number((random() + 0.1).toFixed(3)));
+    const here = cdfDistance(1, ref, win);
+    const kept = cachedLongSide(sortedCopy(ref))!;
+    expect(kept.sample.length).toBe(Math.ceil(ref.length / 32));
+    // As a worker receives them (exportPrepared): copies, adopted for its copy of the sorted reference.
+    const [refThere, sortedThere] = [Float64Array.from(ref), Float64Array.from(sortedCopy(ref))];
+    const handed = { integral: Float64Array.from(kept.integral), sample: Float64Array.from(kept.sample) };
+    adoptSorted(refThere, sortedThere);
+    adoptLongSide(sortedThere, handed);
+    expect(cdfDistance(1, refThere, win)).toBe(here);
+    expect(cachedLongSide(sortedThere)).toEqual(handed);
+    expect(cachedLongSide(sortedThere)!.sample).toBe(handed.sample);
   });
 });
 

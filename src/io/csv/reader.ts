@@ -273,6 +273,11 @@ export class CsvParser {
     return this.state === FIELD_START || this.state === AFTER_CR ? i : this.fieldStart;
   }
 
+  /** The header's names once it is parsed, else null. */
+  columnNames(): string[] | null {
+    return this.header === null ? this.columns.map((c) => c.name) : null;
+  }
+
   /** The driver moved `buf[offset, end)` to the front of the buffer. */
   relocate(offset: number): void {
     this.pos -= offset;
@@ -472,11 +477,9 @@ export function checkOptions(options: CsvOptions): void {
   }
 }
 
-/** Reads a whole CSV file into columns, streaming it through one reused buffer. */
-export async function readCsvFile(path: string, options: CsvOptions, internals: ReadInternals = {}): Promise<ParsedTable> {
+/** Checks the options, opens the file and hands it to `use`, closing it after. */
+async function withCsvFile<T>(path: string, options: CsvOptions, use: (handle: FileHandle) => Promise<T>): Promise<T> {
   checkOptions(options);
-  const chunkSize = internals.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  const fieldLimit = internals.fieldLimit ?? FIELD_LIMIT;
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
@@ -484,58 +487,78 @@ export async function readCsvFile(path: string, options: CsvOptions, internals: 
     throw new InputError({ file: path }, `cannot open the file: ${describe(error)}`);
   }
   try {
-    return await readOpen(path, handle, options, chunkSize, fieldLimit);
+    return await use(handle);
   } finally {
     await handle.close();
   }
 }
 
-async function readOpen(
-  path: string,
-  handle: FileHandle,
-  options: CsvOptions,
-  chunkSize: number,
-  fieldLimit: number,
-): Promise<ParsedTable> {
-  const hash = createHash('sha256');
-  let size: number;
-  try {
-    size = (await handle.stat()).size;
-  } catch (error) {
-    throw new InputError({ file: path }, `cannot read the file: ${describe(error)}`);
+/** Reads a whole CSV file into columns, streaming it through one reused buffer. */
+export async function readCsvFile(path: string, options: CsvOptions, internals: ReadInternals = {}): Promise<ParsedTable> {
+  const chunkSize = internals.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const fieldLimit = internals.fieldLimit ?? FIELD_LIMIT;
+  return withCsvFile(path, options, (handle) => readOpen(path, handle, options, chunkSize, fieldLimit));
+}
+
+/** A file read through one growing buffer: the bytes not yet parsed are `buf[0, end)`; everything read is hashed. */
+class FileBuffer {
+  buf: Buffer;
+  end = 0;
+  bytes = 0;
+  eof = false;
+  readonly hash = createHash('sha256');
+
+  constructor(
+    private readonly path: string,
+    private readonly handle: FileHandle,
+    private readonly chunkSize: number,
+  ) {
+    this.buf = Buffer.allocUnsafe(2 * chunkSize);
   }
-  let buf = Buffer.allocUnsafe(2 * chunkSize);
-  let end = 0;
-  let bytes = 0;
-  let eof = false;
-  const read = async (): Promise<void> => {
-    if (end + chunkSize > buf.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(2 * buf.length, end + chunkSize));
-      buf.copy(bigger, 0, 0, end);
-      buf = bigger;
+
+  async read(): Promise<void> {
+    const { chunkSize } = this;
+    if (this.end + chunkSize > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.end + chunkSize));
+      this.buf.copy(bigger, 0, 0, this.end);
+      this.buf = bigger;
     }
     let n: number;
     try {
-      n = (await handle.read(buf, end, chunkSize, null)).bytesRead;
+      n = (await this.handle.read(this.buf, this.end, chunkSize, null)).bytesRead;
     } catch (error) {
-      throw new InputError({ file: path }, `cannot read the file: ${describe(error)}`);
+      throw new InputError({ file: this.path }, `cannot read the file: ${describe(error)}`);
     }
     if (n === 0) {
-      eof = true;
+      this.eof = true;
       return;
     }
-    hash.update(buf.subarray(end, end + n));
-    end += n;
-    bytes += n;
-  };
+    this.hash.update(this.buf.subarray(this.end, this.end + n));
+    this.end += n;
+    this.bytes += n;
+  }
+}
 
-  // Read enough to sniff the delimiter from whole records and to size the column arrays.
+/** What the first records of a file tell before it is parsed. */
+interface Sample {
+  /** Where the header starts (after a byte order mark). */
+  start: number;
+  delimiter: string;
+  /** Data rows the file's size suggests, the initial capacity of every column array. */
+  expectedRows: number;
+  /** Re-estimates the row count from the rows parsed so far, when the expectation turns out short. */
+  estimateRows: (row: number) => number;
+}
+
+/** Reads enough of the file to sniff the delimiter from whole records and to size the column arrays. */
+async function sampleFile(path: string, input: FileBuffer, size: number, options: CsvOptions): Promise<Sample> {
   let spans: number[];
   let start: number;
   for (;;) {
-    await read();
+    await input.read();
+    const { buf, end, eof } = input;
     if (end < 3 && !eof) continue;
-    if (bytes === end) {
+    if (input.bytes === end) {
       const why = notCsvText(buf.subarray(0, Math.min(end, CONTENT_CHECK_BYTES)));
       if (why) throw new InputError({ file: path }, why);
     }
@@ -545,6 +568,7 @@ async function readOpen(
     if (eof || spans.length === 2 * SAMPLE_RECORDS || (spans.length > 0 && sampled >= SAMPLE_BYTES)) break;
     if (sampled >= SAMPLE_LIMIT) break;
   }
+  const { buf } = input;
   const delimiter = options.delimiter ?? (spans.length > 0 ? sniffDelimiter(buf, spans) : ',');
 
   let expectedRows = 1024;
@@ -559,21 +583,69 @@ async function readOpen(
     }
   }
   // The parser is at most one buffer behind the bytes read, close enough to extrapolate from.
-  const estimateRows = (row: number): number =>
-    Math.min(maxRows, Math.ceil((row / bytes) * Math.max(size, bytes) * 1.05) + 16);
+  const estimateRows = (row: number): number => Math.min(maxRows, Math.ceil((row / input.bytes) * Math.max(size, input.bytes) * 1.05) + 16);
+  return { start, delimiter, expectedRows, estimateRows };
+}
 
+async function fileSize(path: string, handle: FileHandle): Promise<number> {
+  try {
+    return (await handle.stat()).size;
+  } catch (error) {
+    throw new InputError({ file: path }, `cannot read the file: ${describe(error)}`);
+  }
+}
+
+async function readOpen(
+  path: string,
+  handle: FileHandle,
+  options: CsvOptions,
+  chunkSize: number,
+  fieldLimit: number,
+): Promise<ParsedTable> {
+  const size = await fileSize(path, handle);
+  const input = new FileBuffer(path, handle, chunkSize);
+  const { start, delimiter, expectedRows, estimateRows } = await sampleFile(path, input, size, options);
   const parser = new CsvParser(path, delimiter, options.naValues, expectedRows, estimateRows);
   parser.start(start);
   for (;;) {
-    const keep = parser.parse(buf, end, eof);
-    if (eof) break;
+    const keep = parser.parse(input.buf, input.end, input.eof);
+    if (input.eof) break;
     // Only the unfinished field is carried over; everything before it is done with.
-    buf.copy(buf, 0, keep, end);
+    input.buf.copy(input.buf, 0, keep, input.end);
     parser.relocate(keep);
-    end -= keep;
-    if (end > fieldLimit) throw parser.fieldTooLong(fieldLimit);
-    await read();
+    input.end -= keep;
+    if (input.end > fieldLimit) throw parser.fieldTooLong(fieldLimit);
+    await input.read();
   }
   const { rowCount, columns, invalidUtf8 } = parser.finish();
-  return { path, format: 'csv', delimiter, rowCount, bytes, sha256: hash.digest('hex'), columns, invalidUtf8 };
+  return { path, format: 'csv', delimiter, rowCount, bytes: input.bytes, sha256: input.hash.digest('hex'), columns, invalidUtf8 };
+}
+
+/** A CSV file's layout, from its first records: what a reader other than this one needs to read it the same way. */
+export interface CsvLayout {
+  delimiter: string;
+  /** The header's column names, checked as the reader checks them (none empty, none twice). */
+  names: string[];
+  /** Data rows the file's size suggests. */
+  expectedRows: number;
+}
+
+/**
+ * Sniffs a CSV file from its first records without reading it whole: the delimiter and the header as this reader
+ * takes them. The sampled records are parsed too, so an error among them reads as the reader's own.
+ */
+export async function sniffCsvFile(path: string, options: CsvOptions): Promise<CsvLayout> {
+  return withCsvFile(path, options, async (handle) => {
+    const size = await fileSize(path, handle);
+    const input = new FileBuffer(path, handle, DEFAULT_CHUNK_SIZE);
+    const { start, delimiter, expectedRows, estimateRows } = await sampleFile(path, input, size, options);
+    const parser = new CsvParser(path, delimiter, options.naValues, Math.min(expectedRows, 1024), estimateRows);
+    parser.start(start);
+    parser.parse(input.buf, input.end, input.eof);
+    const names = parser.columnNames();
+    if (names === null) {
+      throw new InputError({ file: path }, input.bytes === 0 ? 'the file is empty: a header row is required' : 'the header row does not end within its first 16 MB');
+    }
+    return { delimiter, names, expectedRows };
+  });
 }

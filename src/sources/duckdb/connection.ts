@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { UsageError } from '../../errors.js';
+import { removeOnSignal } from '../../io/atomic.js';
 
 export interface DuckDbOptions {
   /** DuckDB's `memory_limit`, e.g. "2GB"; DuckDB's own default (80 % of RAM) when omitted. */
@@ -58,15 +59,27 @@ function loadDuckDb(): Promise<DuckDbModule> {
   duckdbModule ??= import('@duckdb/node-api').catch((e: Error) => {
     duckdbModule = undefined;
     const reason = String(e?.message ?? e).split('\n')[0];
-    throw new UsageError(`Parquet input needs the native module @duckdb/node-api, which failed to load (${reason}); convert the data to CSV`);
+    throw new UsageError(
+      `Parquet input and --engine duckdb need the native module @duckdb/node-api, which failed to load (${reason}); convert Parquet data to CSV and read it with --engine memory`,
+    );
   });
   return duckdbModule;
+}
+
+/** Whether the native module loads: the standalone binary reads even a CSV input larger than memory whole. */
+export async function duckDbLoads(): Promise<boolean> {
+  return loadDuckDb().then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Opens an in-memory DuckDB with one connection; every mlobs connection comes from here. */
 export async function openDuckDb(opts: DuckDbOptions = {}): Promise<DuckDb> {
   const { DuckDBInstance } = await loadDuckDb();
   const dir = await mkdtemp(join(opts.tempDirectory ?? tmpdir(), 'mlobs-duckdb-'));
+  // Spill files and converted CSV inputs can be large: a signal that stops the run takes them too.
+  const released = removeOnSignal(dir);
   let instance: DuckDBInstance | undefined;
   try {
     instance = await DuckDBInstance.create(':memory:', settings(dir, opts));
@@ -88,11 +101,13 @@ export async function openDuckDb(opts: DuckDbOptions = {}): Promise<DuckDb> {
         connection.closeSync();
         open.closeSync();
         await rm(dir, { recursive: true, force: true });
+        released();
       },
     };
   } catch (e) {
     instance?.closeSync();
     await rm(dir, { recursive: true, force: true });
+    released();
     throw e;
   }
 }

@@ -66,11 +66,22 @@ export function cdfDistance(p: 1 | 2, u: Float64Array, v: Float64Array): number 
 /** Prefix integrals of a sorted side's ECDF, kept while the sorted array lives: a reference serves every window. */
 const integrals = new WeakMap<Float64Array, Float64Array>();
 
-/** The prefix integrals kept for a sorted array, if any (exportPrepared in data/values.ts). */
-export const cachedIntegral = (sorted: Float64Array): Float64Array | undefined => integrals.get(sorted);
+/** What a sorted long side keeps for the windows placed in it (exportPrepared in data/values.ts): its prefix integrals and sample. */
+export interface LongSide {
+  integral: Float64Array;
+  sample: Float64Array;
+}
 
-export function adoptIntegral(sorted: Float64Array, integral: Float64Array): void {
-  integrals.set(sorted, integral);
+/** The prefix integrals and the sample kept for a sorted array, if any (both are made by the same first use). */
+export function cachedLongSide(sorted: Float64Array): LongSide | undefined {
+  const integral = integrals.get(sorted);
+  const sample = samples.get(sorted);
+  return integral && sample && { integral, sample };
+}
+
+export function adoptLongSide(sorted: Float64Array, kept: LongSide): void {
+  integrals.set(sorted, kept.integral);
+  samples.set(sorted, kept.sample);
 }
 
 /**
