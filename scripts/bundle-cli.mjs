@@ -43,13 +43,13 @@ const builds = await Promise.all([
   }),
   // Each worker script is replaced by a bundle of itself (same path, so `workerScript` finds it): a drift worker
   // started while the files are read then loads one file instead of ~450, leaving the cores to the readers.
-  ...['drift', 'io/csv', 'schedule', 'windows'].map((dir) =>
+  ...['drift/worker', 'io/csv/worker', 'schedule/worker', 'windows/worker', 'sources/hash_worker'].map((script) =>
     build({
       ...shared,
-      entryPoints: [join(ROOT, 'src', dir, 'worker.ts')],
-      outfile: join(ROOT, 'dist', dir, 'worker.js'),
+      entryPoints: [join(ROOT, 'src', `${script}.ts`)],
+      outfile: join(ROOT, 'dist', `${script}.js`),
       allowOverwrite: true,
-      plugins: [moduleUrls(dir)],
+      plugins: [moduleUrls(dirname(script))],
     }),
   ),
 ]);

@@ -5,7 +5,6 @@
  * checks, correlations, model quality) waits for the last group. The report is the one `analyze` gives on the
  * whole tables: they are typed again once complete, and a column whose early plan differs is analysed anew.
  */
-import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { planColumns, type ColumnPlan } from './data/typing.js';
 import { columnTasks, poolWorkers, summarizeColumns, TaskPool, type ColumnResult, type ColumnTask } from './drift/parallel.js';
@@ -28,25 +27,6 @@ const GROUP_COLUMNS = 4;
 
 const NO_HASH = { bytes: 0, sha256: '' };
 
-/**
- * Parquet files this big together (about a million values) are analysed on worker threads. Their pool is started
- * before DuckDB's library loads, so the workers load their modules meanwhile, on the core that is idle then.
- */
-const EARLY_POOL_BYTES = 2e6;
-
-/** The analysis workers for two Parquet files, started now when the files are big enough to gain from them. */
-export async function earlyPool(paths: string[], parallel: boolean): Promise<TaskPool | undefined> {
-  let bytes = 0;
-  for (const path of paths) {
-    // A directory or glob is measured once it is listed; its pool starts then.
-    const st = await stat(path).catch(() => null);
-    if (!st?.isFile()) return undefined;
-    bytes += st.size;
-  }
-  const { script, workers } = poolWorkers(Infinity, Infinity, parallel);
-  return bytes >= EARLY_POOL_BYTES && script ? new TaskPool(script, workers) : undefined;
-}
-
 /** The promises' values in order once all have settled (no query is left running on a failure), the first failure in order. */
 async function inOrder<T>(promises: Promise<T>[]): Promise<T[]> {
   const settled = await Promise.allSettled(promises);
@@ -64,16 +44,13 @@ export async function computeOverlapped(
   referencePath: string,
   currentPath: string,
   options: AnalyzeOptions,
-  { pool: started, groupColumns = GROUP_COLUMNS }: { pool?: TaskPool; groupColumns?: number } = {},
+  { groupColumns = GROUP_COLUMNS }: { groupColumns?: number } = {},
 ): Promise<{ reference: ParsedTable; current: ParsedTable; computed: ComputedReport; readMs: number }> {
   const t0 = performance.now();
   const parallel = options.parallel !== false;
   const readOptions = { naValues: options.naValues, ignore: options.roles.ignore };
-  const db = await openDuckDb(parallel ? {} : { threads: 1 }).catch((e: unknown) => {
-    started?.close();
-    throw e;
-  });
-  let pool = started;
+  const db = await openDuckDb(parallel ? {} : { threads: 1 });
+  let pool: TaskPool | undefined;
   let sources: ParquetSource[];
   let columns: ParsedColumn[][];
   const early = new Map<string, { plan: ColumnPlan; task: ColumnTask; result: Promise<ColumnResult> }>();
@@ -95,7 +72,7 @@ export async function computeOverlapped(
     const groups = resident.length > 0 ? [resident] : [];
     for (let at = 0; at < others.length; at += groupColumns) groups.push(others.slice(at, at + groupColumns));
     const { script, workers } = poolWorkers(schemaPlans.length, schemaPlans.length * (sources[0].rows + sources[1].rows), parallel);
-    pool ??= new TaskPool(script, workers);
+    pool = new TaskPool(script, workers);
     columns = [[], []];
     const residentColumns: ParsedColumn[][] = [[], []];
     for (const names of groups) {
@@ -115,7 +92,7 @@ export async function computeOverlapped(
         plans.filter((p) => group.has(p.name)),
         options.drift,
       )) {
-        const result = pool.run({ kind: 'column', index: 0, task }) as Promise<ColumnResult>;
+        const result = pool.run({ kind: 'column', task }) as Promise<ColumnResult>;
         void result.catch(() => {});
         early.set(task.plan.name, { plan: task.plan, task, result });
       }
@@ -144,9 +121,7 @@ export async function computeOverlapped(
     const results = await Promise.all(
       columnTasks(plans, options.drift).map((task) => {
         const e = early.get(task.plan.name);
-        return e && e.task.drift === task.drift && samePlan(e.plan, task.plan)
-          ? e.result
-          : (pool.run({ kind: 'column', index: 0, task }) as Promise<ColumnResult>);
+        return e && e.task.drift === task.drift && samePlan(e.plan, task.plan) ? e.result : (pool.run({ kind: 'column', task }) as Promise<ColumnResult>);
       }),
     );
     const quality = results.map((r) => r.quality);
@@ -157,7 +132,7 @@ export async function computeOverlapped(
         quality.map((q) => (s === 0 ? q.ref : q.cur)),
       ),
     );
-    const rows = (await Promise.all(rowInputs.map((input) => pool.run({ kind: 'rows', index: 0, input })))) as RowChecks[];
+    const rows = (await Promise.all(rowInputs.map((input) => pool.run({ kind: 'rows', input })))) as RowChecks[];
     return {
       reference,
       current,

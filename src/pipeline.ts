@@ -4,7 +4,7 @@ import { planColumns, type ColumnPlan, type TypingResult } from './data/typing.j
 import { describeColumns } from './quality/columns.js';
 import type { ColumnQuality } from './quality/profile.js';
 import type { ColumnRoles } from './data/roles.js';
-import { computeColumns, prestartWorkers } from './drift/parallel.js';
+import { computeColumns, endWarmWorkers, startPool } from './drift/parallel.js';
 import { explainColumn, SMALL_SAMPLE } from './drift/explain.js';
 import { checkPerColumnNames, type DriftOptions } from './drift/options.js';
 import { modelQuality, type ModelOptions } from './model_quality/index.js';
@@ -23,7 +23,7 @@ import { analyzeWindows, windowInputs, type WindowOptions } from './windows/inde
 import { pinColumns } from './data/values.js';
 import { computeColumnBatches } from './column_batches.js';
 import { useColumnBatches, type EngineOptions } from './engine.js';
-import { computeOverlapped, earlyPool } from './parquet_overlap.js';
+import { computeOverlapped } from './parquet_overlap.js';
 import { isParquetSource } from './sources/parquet.js';
 
 export interface ReportOptions {
@@ -237,26 +237,30 @@ async function bytesOnDisk(paths: string[]): Promise<number> {
 
 /** Reads both inputs (CSV or Parquet files, or a database's answers) and runs the drift report: the library entry point behind `mlobs report`. */
 export async function runReport(options: ReportOptions): Promise<Report> {
+  try {
+    return await report(options);
+  } finally {
+    // Workers started early that no pool took, as when reading failed.
+    endWarmWorkers();
+  }
+}
+
+async function report(options: ReportOptions): Promise<Report> {
   const started = new Date();
   const t0 = performance.now();
   const parquetPair = !options.source && !options.windows && (await isParquetSource(options.reference)) && (await isParquetSource(options.current));
-  // A big Parquet pair's analysis workers load their modules while DuckDB's library loads, on the idle core.
-  const pool = parquetPair ? await earlyPool([options.reference, options.current], options.parallel ?? true) : undefined;
-  let batches: boolean;
-  try {
-    batches = !options.source && !!options.engine && (await useColumnBatches(options.reference, options.current, options.engine, !!options.windows, options.csv));
-  } catch (e) {
-    pool?.close();
-    throw e;
-  }
-  if (batches) {
-    pool?.close();
-    const engine = options.engine!;
-    return reportInterleaved(options, started, t0, (o) => computeColumnBatches(options.reference, options.current, o, engine, options.csv));
-  }
-  if (parquetPair) return reportInterleaved(options, started, t0, (o) => computeOverlapped(options.reference, options.current, o, { pool }));
   // A reference period of the current log: the file is read once.
   const sameFile = options.reference === options.current && !!options.windows?.referenceRange;
+  const paths = sameFile ? [options.current] : [options.reference, options.current];
+  // A big Parquet pair's analysis workers load their modules while DuckDB's library loads, on the idle core.
+  if (parquetPair) startPool(await bytesOnDisk(paths), 'parquet', options.parallel ?? true);
+  if (!options.source && options.engine && (await useColumnBatches(options.reference, options.current, options.engine, !!options.windows, options.csv))) {
+    // Each batch's pool starts its own workers, with this thread free to read the next batch.
+    endWarmWorkers();
+    const engine = options.engine;
+    return reportInterleaved(options, started, t0, (o) => computeColumnBatches(options.reference, options.current, o, engine, options.csv));
+  }
+  if (parquetPair) return reportInterleaved(options, started, t0, (o) => computeOverlapped(options.reference, options.current, o));
   let tables: ParsedTable[];
   let pushdown: AnalyzeOptions['pushdown'];
   let drift = options.drift;
@@ -272,8 +276,8 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     engineWindows = data.windows;
     closeSource = data.close;
   } else {
-    const paths = sameFile ? [options.current] : [options.reference, options.current];
-    if (options.parallel ?? true) prestartWorkers(await bytesOnDisk(paths));
+    // The analysis workers load their modules while the files are read.
+    startPool(await bytesOnDisk(paths), 'csv', options.parallel ?? true);
     tables = await readSources(paths, {
       csv: options.csv,
       parallel: options.parallel ?? true,

@@ -6,30 +6,28 @@ import { describeColumns } from '../quality/columns.js';
 import { profileColumn, type ColumnQuality } from '../quality/profile.js';
 import type { ColumnInfo } from '../report/model.js';
 import { rowChecks, type RowChecks, type RowChecksInput } from '../quality/summary.js';
-import { poolThreads, settleOnce, workerScript } from '../workers.js';
+import { poolThreads, workerScript } from '../workers.js';
 import { driftColumns, scoreColumn, summarizeDrift, type ColumnOutcome } from './dataset.js';
 import type { DriftOptions } from './options.js';
 
 /** Below this many values in all columns together, starting threads costs more than it saves. */
 const MIN_PARALLEL_VALUES = 1_000_000;
 
-/**
- * Inputs this big usually hold the million values that make the analysis use workers (a CSV value takes 4 to 16
- * bytes); a worker started for fewer values is ended unused.
- */
-const PRESTART_BYTES = 4 << 20;
+/** Input bytes a value takes at least: a CSV value 4 to 16 bytes, a Parquet one (compressed) about 2. */
+const BYTES_PER_VALUE = { csv: 4, parquet: 2 };
 
-/** Workers started while the inputs are read (prestartWorkers), for the next pool to take instead of new ones. */
+/** Workers started before the pool that takes them (startPool); the next TaskPool takes them instead of new ones. */
 let warm: Worker[] = [];
 
 /**
- * Starts the analysis workers of the pool to come while inputs of `inputBytes` are still being read: loading a worker's
- * modules takes about 150 ms, which the reading threads' waits absorb instead of the analysis, whose first
- * columns would otherwise run on this thread alone. Unreferenced until taken, so they never keep the process
- * alive; a run that ends up needing no workers ends them (analysePlans).
+ * Starts the analysis workers of the pool to come while inputs of `inputBytes` are read (CSV) or DuckDB's library
+ * loads (Parquet): loading a worker's modules takes about 150 ms, which the reading threads' waits absorb instead
+ * of the analysis, whose first columns would otherwise run on this thread alone. Only inputs that usually hold
+ * the million values that make the analysis use workers start them. Unreferenced until taken, so they never keep
+ * the process alive; a pool needing fewer, or none, ends the rest (TaskPool, analysePlans, endWarmWorkers).
  */
-export function prestartWorkers(inputBytes: number): void {
-  const script = inputBytes >= PRESTART_BYTES ? workerScript(import.meta.url, './worker.js') : null;
+export function startPool(inputBytes: number, format: keyof typeof BYTES_PER_VALUE, parallel: boolean): void {
+  const script = parallel && inputBytes / BYTES_PER_VALUE[format] >= MIN_PARALLEL_VALUES ? workerScript(import.meta.url, './worker.js') : null;
   if (!script) return;
   while (warm.length < poolThreads(Infinity) - 1) {
     const worker = new Worker(script);
@@ -45,7 +43,8 @@ function takeWorker(script: URL): Worker {
   return worker;
 }
 
-function endWarmWorkers(): void {
+/** Ends the started workers no pool took. */
+export function endWarmWorkers(): void {
   for (const worker of warm) void worker.terminate();
   warm = [];
 }
@@ -63,11 +62,10 @@ export interface ColumnResult {
 }
 
 /** What a worker is asked to do: analyse one column, or run the row checks of one file. */
-export type WorkerTask = { kind: 'column'; index: number; task: ColumnTask } | { kind: 'rows'; index: number; input: RowChecksInput };
+export type WorkerTask = { kind: 'column'; task: ColumnTask } | { kind: 'rows'; input: RowChecksInput };
 
-export type WorkerReply =
-  | { kind: WorkerTask['kind']; index: number; result: ColumnResult | RowChecks }
-  | { kind: WorkerTask['kind']; index: number; error: { name: string; message: string; stack?: string } };
+/** A worker's answer to its oldest unanswered task (a worker answers in the order it was sent them). */
+export type WorkerReply = { result: ColumnResult | RowChecks } | { error: { name: string; message: string; stack?: string } };
 
 export function runTask(t: WorkerTask): ColumnResult | RowChecks {
   return t.kind === 'column' ? analyseColumn(t.task) : rowChecks(t.input);
@@ -90,102 +88,6 @@ function values(plan: ColumnPlan): number {
   return (plan.ref?.numbers.length ?? 0) + (plan.cur?.numbers.length ?? 0);
 }
 
-/**
- * Analyses columns on `threads` threads: this one and `threads - 1` workers, all taking the next column from
- * one queue, biggest (numeric, since they sort) first. Column arrays are shared memory, so a task carries no
- * data copy, and working here too saves a whole worker isolate (about 30 MB) against the memory budget.
- * The row checks need every column's profile, so they are queued once the last column is in, one task per
- * file, and run on two threads instead of leaving the workers idle while this one does them all.
- */
-function analyseInWorkers(
-  script: URL,
-  tasks: ColumnTask[],
-  threads: number,
-  rowInputs: (quality: ColumnQuality[]) => RowChecksInput[],
-  mainThread = true,
-): Promise<{ columns: ColumnResult[]; rows: RowChecks[] }> {
-  const queue: WorkerTask[] = tasks
-    .map((task, index) => ({ task, index, cost: values(task.plan) * (task.plan.type === 'num' ? 2 : 1) }))
-    .sort((a, b) => b.cost - a.cost)
-    .map(({ task, index }) => ({ kind: 'column', index, task }));
-  const columns = new Array<ColumnResult>(tasks.length);
-  let rows: RowChecks[] = [];
-  let pending = tasks.length;
-  return new Promise((resolve, reject) => {
-    const workers: Worker[] = [];
-    const idle: Worker[] = [];
-    let next = 0;
-    let working = false;
-    const pool = settleOnce(workers, () => ({ columns, rows }), resolve, reject);
-    const { finish } = pool;
-    const feed = (worker: Worker) => {
-      if (next < queue.length) worker.postMessage(queue[next++]);
-      else if (!idle.includes(worker)) idle.push(worker);
-    };
-    // This thread's row-check task, kept from the workers: one holding its next task already would take both.
-    let reserved: WorkerTask | undefined;
-    // This thread's share: one task at a time, yielding between tasks so worker replies get handled.
-    const work = () => {
-      working = false;
-      const task = pool.over ? undefined : (reserved ?? (next < queue.length ? queue[next++] : undefined));
-      reserved = undefined;
-      if (!task) return;
-      let result: ColumnResult | RowChecks;
-      try {
-        result = runTask(task);
-      } catch (e) {
-        finish(e as Error);
-        return;
-      }
-      record(task.kind, task.index, result);
-      schedule();
-    };
-    const schedule = () => {
-      if (working || !mainThread) return;
-      working = true;
-      setImmediate(work);
-    };
-    const record = (kind: WorkerTask['kind'], index: number, result: ColumnResult | RowChecks) => {
-      if (kind === 'column') columns[index] = result as ColumnResult;
-      else rows[index] = result as RowChecks;
-      if (--pending > 0) return;
-      if (kind === 'rows') return finish();
-      let inputs: RowChecksInput[];
-      try {
-        inputs = rowInputs(columns.map((c) => c.quality));
-      } catch (e) {
-        return finish(e as Error);
-      }
-      rows = new Array<RowChecks>(inputs.length);
-      pending = inputs.length;
-      if (pending === 0) return finish();
-      const rowTasks = inputs.map((input, index): WorkerTask => ({ kind: 'rows', index, input }));
-      if (mainThread) reserved = rowTasks.shift();
-      queue.push(...rowTasks);
-      for (const worker of idle.splice(0)) feed(worker);
-      schedule();
-    };
-    for (let t = mainThread ? 1 : 0; t < threads; t++) {
-      const worker = takeWorker(script);
-      workers.push(worker);
-      worker.on('message', (reply: WorkerReply) => {
-        if ('error' in reply) {
-          const { name, message, stack } = reply.error;
-          finish(name === 'UsageError' ? new UsageError(message) : Object.assign(new Error(message), { name, stack }));
-          return;
-        }
-        record(reply.kind, reply.index, reply.result);
-        feed(worker);
-      });
-      worker.on('error', (error) => finish(error));
-      // With this thread working too, each worker holds its next task already: a reply waits while this thread
-      // runs a column of its own, and a worker given its next task only then would sit idle meanwhile.
-      for (let queued = 0; queued < (mainThread ? 2 : 1); queued++) feed(worker);
-    }
-    schedule();
-  });
-}
-
 interface Queued {
   task: WorkerTask;
   cost: number;
@@ -194,53 +96,71 @@ interface Queued {
 }
 
 /**
- * Tasks handed out as they arrive, to worker threads and, once `helpHere()` is called, this thread too: for
- * columns analysed while later ones are still being read. Without workers this thread takes them from the
- * start, between its other work. `close()` must be called (in a `finally`): it stops the workers.
+ * Tasks handed out as they arrive, costliest (numeric columns, since they sort) first, to worker threads and,
+ * once `helpHere()` is called, this thread too: for the columns of whole tables, and for columns analysed while
+ * later ones are still being read. Column arrays are shared memory, so a task carries no data copy, and working
+ * here too saves a whole worker isolate (about 30 MB) against the memory budget. Without workers this thread
+ * takes the tasks from the start, between its other work. `close()` must be called (in a `finally`): it stops
+ * the workers.
  */
 export class TaskPool {
   private readonly workers: Worker[] = [];
-  private readonly idle: Worker[] = [];
-  private readonly running = new Map<Worker, Queued>();
-  /** Waiting tasks, costliest (numeric, since they sort) first. */
+  /** Each worker's tasks sent and not answered yet, oldest first. */
+  private readonly sent = new Map<Worker, Queued[]>();
+  /** Waiting tasks, costliest first. */
   private readonly queue: Queued[] = [];
+  /** Waiting tasks kept for this thread (`run(task, true)`). */
+  private readonly own: Queued[] = [];
   private here: boolean;
+  private dispatching = false;
   private scheduled = false;
   private closed = false;
 
-  constructor(script: URL | null, workers: number) {
-    this.here = script === null || workers === 0;
+  /** `workers` threads besides this one; with `here`, this thread takes tasks from the start. */
+  constructor(script: URL | null, workers: number, here = false) {
+    this.here = here || script === null || workers === 0;
     for (let t = 0; script && t < workers; t++) {
-      const worker = new Worker(script);
+      const worker = takeWorker(script);
       this.workers.push(worker);
-      this.idle.push(worker);
+      this.sent.set(worker, []);
       worker.on('message', (reply: WorkerReply) => {
-        const entry = this.running.get(worker);
-        // A reply in flight when the pool failed or closed: its task was rejected already.
+        // None for a reply in flight when the pool failed or closed: its task was rejected already.
+        const entry = this.sent.get(worker)?.shift();
         if (!entry) return;
-        this.running.delete(worker);
         if ('error' in reply) {
           const { name, message, stack } = reply.error;
           entry.reject(name === 'UsageError' ? new UsageError(message) : Object.assign(new Error(message), { name, stack }));
         } else entry.resolve(reply.result);
-        this.idle.push(worker);
         this.dispatch();
       });
       worker.on('error', (error) => {
         // A worker that died takes no more tasks; the others, and this thread once it helps, finish the queue.
-        for (const list of [this.workers, this.idle]) if (list.includes(worker)) list.splice(list.indexOf(worker), 1);
+        if (this.workers.includes(worker)) this.workers.splice(this.workers.indexOf(worker), 1);
         this.fail(error);
       });
     }
+    endWarmWorkers();
   }
 
-  run(task: WorkerTask): Promise<ColumnResult | RowChecks> {
+  /**
+   * Queues `task`; `own` keeps it for this thread, which must help: the row checks, whose task would otherwise
+   * go to a worker that already holds its next one, leaving this thread idle.
+   */
+  run(task: WorkerTask, own = false): Promise<ColumnResult | RowChecks> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new Error('the analysis pool is closed'));
       const cost = task.kind === 'column' ? values(task.task.plan) * (task.task.plan.type === 'num' ? 2 : 1) : 0;
-      const at = this.queue.findIndex((q) => q.cost < cost);
-      this.queue.splice(at < 0 ? this.queue.length : at, 0, { task, cost, resolve, reject });
-      this.dispatch();
+      const queue = own ? this.own : this.queue;
+      const at = queue.findIndex((q) => q.cost < cost);
+      queue.splice(at < 0 ? queue.length : at, 0, { task, cost, resolve, reject });
+      // Once the tasks queued together are all in, so the costliest of them goes out first.
+      if (!this.dispatching) {
+        this.dispatching = true;
+        queueMicrotask(() => {
+          this.dispatching = false;
+          this.dispatch();
+        });
+      }
     });
   }
 
@@ -262,23 +182,27 @@ export class TaskPool {
   }
 
   private fail(error: Error): void {
-    for (const entry of [...this.queue.splice(0), ...this.running.values()]) entry.reject(error);
-    this.running.clear();
+    for (const entry of [...this.queue.splice(0), ...this.own.splice(0), ...[...this.sent.values()].flatMap((s) => s.splice(0))]) entry.reject(error);
   }
 
   private dispatch(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.pop()!;
-      const entry = this.queue.shift()!;
-      this.running.set(worker, entry);
-      worker.postMessage(entry.task);
-    }
-    if (this.here && !this.scheduled && this.queue.length > 0) {
+    // With this thread working too, each worker holds its next task already: a reply waits while this thread
+    // runs a task of its own, and a worker given its next task only then would sit idle meanwhile.
+    const held = this.here ? 2 : 1;
+    for (let k = 0; k < held; k++)
+      for (const worker of this.workers) {
+        const sent = this.sent.get(worker)!;
+        if (sent.length > k || this.queue.length === 0) continue;
+        const entry = this.queue.shift()!;
+        sent.push(entry);
+        worker.postMessage(entry.task);
+      }
+    if (this.here && !this.scheduled && this.own.length + this.queue.length > 0) {
       this.scheduled = true;
       // One task at a time, yielding between tasks so worker replies and reads get handled.
       setImmediate(() => {
         this.scheduled = false;
-        const entry = this.queue.shift();
+        const entry = this.own.shift() ?? this.queue.shift();
         if (!entry) return;
         try {
           entry.resolve(runTask(entry.task));
@@ -288,6 +212,29 @@ export class TaskPool {
         this.dispatch();
       });
     }
+  }
+}
+
+/**
+ * Analyses columns on `threads` threads: this one (unless `offMainThread`) and workers. The row checks need
+ * every column's profile, so they are queued once the last column is in, one task per file, and run on two
+ * threads instead of leaving the workers idle while this one does them all.
+ */
+async function analyseInWorkers(
+  script: URL,
+  tasks: ColumnTask[],
+  threads: number,
+  rowInputs: (quality: ColumnQuality[]) => RowChecksInput[],
+  offMainThread: boolean,
+): Promise<{ columns: ColumnResult[]; rows: RowChecks[] }> {
+  const pool = new TaskPool(script, offMainThread ? threads : threads - 1, !offMainThread);
+  try {
+    const columns = (await Promise.all(tasks.map((task) => pool.run({ kind: 'column', task })))) as ColumnResult[];
+    const inputs = rowInputs(columns.map((c) => c.quality));
+    const rows = (await Promise.all(inputs.map((input, k) => pool.run({ kind: 'rows', input }, !offMainThread && k === 0)))) as RowChecks[];
+    return { columns, rows };
+  } finally {
+    pool.close();
   }
 }
 
@@ -345,9 +292,7 @@ export async function analysePlans(
   const total = plans.reduce((sum, p) => sum + values(p), 0);
   const script = parallel && (offMainThread || (threads >= 2 && total >= MIN_PARALLEL_VALUES)) ? workerScript(import.meta.url, './worker.js') : null;
   if (script) {
-    const pool = analyseInWorkers(script, tasks, threads, rowInputs, !offMainThread);
-    endWarmWorkers();
-    const { columns, rows } = await pool;
+    const { columns, rows } = await analyseInWorkers(script, tasks, threads, rowInputs, offMainThread);
     return { results: columns, rows, threads };
   }
   endWarmWorkers();

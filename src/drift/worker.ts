@@ -5,10 +5,10 @@ import { runTask, type WorkerReply, type WorkerTask } from './parallel.js';
 parentPort!.on('message', (task: WorkerTask) => {
   let reply: WorkerReply;
   try {
-    reply = { kind: task.kind, index: task.index, result: runTask(task) };
+    reply = { result: runTask(task) };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
-    reply = { kind: task.kind, index: task.index, error: { name: err.name, message: err.message, stack: err.stack } };
+    reply = { error: { name: err.name, message: err.message, stack: err.stack } };
   }
   parentPort!.postMessage(reply);
 });
