@@ -4,7 +4,7 @@
 // as do the native addons. Each worker script in dist/ is replaced by a bundle of itself at the same path, which
 // `workerScript` finds as before; in every bundle each module's import.meta.url becomes its own file's URL in
 // dist/, so workers, templates and package.json are found where they were.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -34,11 +34,19 @@ const shared = {
   banner: { js: "import { createRequire as mlobsCreateRequire } from 'node:module';\nconst require = mlobsCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 };
+// The previous build's chunks: their names change with their contents.
+for (const name of readdirSync(join(ROOT, 'dist'))) if (name.endsWith('.mjs')) rmSync(join(ROOT, 'dist', name));
 const builds = await Promise.all([
+  // Split: a module the CLI imports only when used (ClickHouse, Slack delivery) becomes a chunk of its own, with
+  // its packages' imports; in one file those imports would be hoisted to the top and load at every start.
   build({
     ...shared,
-    stdin: { contents: "export { main } from './src/cli/main.ts';\n", resolveDir: ROOT, sourcefile: 'bundle-main.ts', loader: 'ts' },
-    outfile: join(ROOT, 'dist', 'mlobs.mjs'),
+    entryPoints: { mlobs: join(ROOT, 'src', 'cli', 'main.ts') },
+    outdir: join(ROOT, 'dist'),
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    // Beside mlobs.mjs, so that each module's URL in dist/ is the same seen from any chunk.
+    chunkNames: 'mlobs-[name]-[hash]',
     plugins: [moduleUrls('')],
   }),
   // Each worker script is replaced by a bundle of itself (same path, so `workerScript` finds it): a drift worker

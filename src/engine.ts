@@ -40,7 +40,8 @@ export function inMemoryBytes(refRows: number, curRows: number, columns: number)
 async function csvShape(path: string, csv: CsvOptions): Promise<{ rows: number; names: string[] } | null> {
   // A pipe or a missing file is left to the CSV reader, which says what is wrong with it.
   if (!(await stat(path).catch(() => null))?.isFile()) return null;
-  const layout = await sniffCsvFile(path, csv);
+  // Read whole, the file goes through the same reader, which reports any error past the sample as this would.
+  const layout = await sniffCsvFile(path, csv, { sampleOnly: true });
   return { rows: layout.expectedRows, names: layout.names };
 }
 
