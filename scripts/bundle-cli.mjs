@@ -45,8 +45,9 @@ const builds = await Promise.all([
     outdir: join(ROOT, 'dist'),
     outExtension: { '.js': '.mjs' },
     splitting: true,
-    // Beside mlobs.mjs, so that each module's URL in dist/ is the same seen from any chunk.
-    chunkNames: 'mlobs-[name]-[hash]',
+    // Beside mlobs.mjs, so that each module's URL in dist/ is the same seen from any chunk; not `mlobs-*`, which
+    // names the standalone binaries that package.json's `files` leaves out.
+    chunkNames: 'chunk-[name]-[hash]',
     plugins: [moduleUrls('')],
   }),
   // Each worker script is replaced by a bundle of itself (same path, so `workerScript` finds it): a drift worker
