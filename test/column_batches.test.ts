@@ -1,14 +1,13 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './helpers/cli.js';
 import { activitiesArgs, goldenCases } from './helpers/golden.js';
 import { openDuckDb } from '../src/sources/duckdb/connection.js';
 import { openParquet, readParquetColumns } from '../src/sources/parquet.js';
-import { duckdbExec, fixturesAsParquet, itOnEveryGoldenDataset, reportOf, FORMAT_FIELDS, reportDifferences } from './helpers/parquet.js';
+import { duckdbExec, parquetFixtures, itOnEveryGoldenDataset, reportOf, FORMAT_FIELDS, reportDifferences } from './helpers/parquet.js';
 
-let dir: string;
-const parquetOf = new Map<string, string>();
+const { dir, parquetOf } = parquetFixtures('mlobs-batches-');
 
 /** A memory limit so small that every batch holds one column, however small the data. */
 const ONE_COLUMN_AT_A_TIME = ['--engine', 'duckdb', '--memory-limit', '1MB'];
@@ -23,11 +22,6 @@ async function expectSameReport(args: string[], batches = ONE_COLUMN_AT_A_TIME):
   expect(reportDifferences(inMemory, batched, FORMAT_FIELDS)).toEqual([]);
   return batched;
 }
-
-beforeAll(async () => {
-  dir = tempDir('mlobs-batches-');
-  for (const [csv, parquet] of await fixturesAsParquet(dir)) parquetOf.set(csv, parquet);
-}, 60_000);
 
 describe('the column-batch engine gives the in-memory report, one column at a time', () => {
   itOnEveryGoldenDataset(expectSameReport);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { STAT_TEST_IDS } from '../src/drift/registry.js';
 import { readCsv, DEFAULT_NA_VALUES } from '../src/io/csv/index.js';
 import { openDuckDb } from '../src/sources/duckdb/connection.js';
@@ -12,16 +12,14 @@ import { analyze, assembleReport, type AnalyzeOptions } from '../src/pipeline.js
 import { defaultOf } from '../src/settings/index.js';
 import { readReport, ROOT, runCli, tempDir } from './helpers/cli.js';
 import { activitiesArgs } from './helpers/golden.js';
-import { duckdbExec, fixturesAsParquet, itOnEveryGoldenDataset, reportOf, reportDifferences } from './helpers/parquet.js';
+import { duckdbExec, parquetFixtures, itOnEveryGoldenDataset, reportOf, reportDifferences } from './helpers/parquet.js';
 
-let dir: string;
+const { dir, parquetOf } = parquetFixtures('mlobs-parquet-');
 
 /** The same arguments with every CSV path replaced by its Parquet copy. */
 function asParquet(args: string[], map: Map<string, string>): string[] {
   return args.map((a) => map.get(a) ?? a);
 }
-
-const parquetOf = new Map<string, string>();
 
 async function expectSameReport(args: string[]): Promise<void> {
   const csv = await reportOf(args);
@@ -30,11 +28,6 @@ async function expectSameReport(args: string[]): Promise<void> {
   expect(parquet.inputs.reference.delimiter).toBeNull();
   expect(reportDifferences(csv, parquet)).toEqual([]);
 }
-
-beforeAll(async () => {
-  dir = tempDir('mlobs-parquet-');
-  for (const [csv, parquet] of await fixturesAsParquet(dir)) parquetOf.set(csv, parquet);
-}, 60_000);
 
 describe("Parquet input gives the report the CSV gives (every field but the input's name, format and hash)", () => {
   itOnEveryGoldenDataset(expectSameReport);

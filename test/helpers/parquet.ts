@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { run } from '../../src/cli/run.js';
 import { openDuckDb } from '../../src/sources/duckdb/connection.js';
 import { readReport, ROOT, tempDir } from './cli.js';
@@ -40,6 +40,19 @@ export async function fixturesAsParquet(dir: string): Promise<Map<string, string
   await csvToParquet(pairs);
   for (const [csv, parquet] of [...parquetOf]) if (!csv.startsWith('/')) parquetOf.set(join(ROOT, csv), parquet);
   return parquetOf;
+}
+
+/**
+ * A test file's fixtures as Parquet: a temporary directory (removed after the file), and the map from each CSV path
+ * to its Parquet file, filled before the file's tests run.
+ */
+export function parquetFixtures(prefix: string): { dir: string; parquetOf: Map<string, string> } {
+  const dir = tempDir(prefix);
+  const parquetOf = new Map<string, string>();
+  beforeAll(async () => {
+    for (const [csv, parquet] of await fixturesAsParquet(dir)) parquetOf.set(csv, parquet);
+  }, 60_000);
+  return { dir, parquetOf };
 }
 
 /** Runs the CLI in this process (the equality matrices are dozens of runs; process start-up would dominate) and returns its report.json. */
