@@ -10,7 +10,7 @@ import { InputError } from '../errors.js';
 import { sniffCsvFile, type CsvLayout } from '../io/csv/reader.js';
 import type { CsvOptions } from '../io/csv/types.js';
 import { firstLine, openDuckDb, type DuckDbOptions } from './duckdb/connection.js';
-import { fingerprint, isParquetSource, openParquet, type ParquetSource } from './parquet.js';
+import { fingerprint, ident, isParquetSource, openParquet, sqlString, type ParquetSource } from './parquet.js';
 
 /**
  * The longest line DuckDB reads, and its read buffer: DuckDB's buffer defaults to 16 lines, which for lines this
@@ -24,8 +24,6 @@ const MAX_LINE_BYTES = 1 << 24;
  * at this size it fits.
  */
 const ROW_GROUP_ROWS = 16384;
-
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /** An input of the column-batch engine, with its CSV layout when it is a CSV file. */
 export interface BatchInput {
@@ -56,7 +54,7 @@ function readCsvSql(path: string, layout: CsvLayout): string {
  */
 function blankLines(layout: CsvLayout): string {
   if (layout.names.length !== 1) return '';
-  const column = `"${layout.names[0].replaceAll('"', '""')}"`;
+  const column = ident(layout.names[0]);
   return ` WHERE ${column} IS NOT NULL AND NOT regexp_full_match(${column}, '[ \t]+')`;
 }
 

@@ -48,8 +48,9 @@ export async function isParquetSource(path: string): Promise<boolean> {
   }
 }
 
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
-const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
+/** A text as a SQL string literal, and a name as a quoted SQL identifier (DuckDB's quoting). */
+export const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+export const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 /** The files behind a source, sorted (DuckDB's glob order), so the hash and the row order do not depend on the disk. */
 async function listFiles(conn: DuckDBConnection, source: string): Promise<string[]> {
