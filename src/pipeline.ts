@@ -252,8 +252,8 @@ async function report(options: ReportOptions): Promise<Report> {
   // A reference period of the current log: the file is read once.
   const sameFile = options.reference === options.current && !!options.windows?.referenceRange;
   const paths = sameFile ? [options.current] : [options.reference, options.current];
-  // A big Parquet pair's analysis workers load their modules while DuckDB's library loads, on the idle core.
-  if (parquetPair) startPool(await bytesOnDisk(paths), 'parquet', options.parallel ?? true);
+  // The analysis workers load their modules while the files are read (and, for Parquet, DuckDB's library loads).
+  if (!options.source) startPool(await bytesOnDisk(paths), parquetPair ? 'parquet' : 'csv', options.parallel ?? true);
   if (!options.source && options.engine && (await useColumnBatches(options.reference, options.current, options.engine, !!options.windows, options.csv))) {
     // Each batch's pool starts its own workers, with this thread free to read the next batch.
     endWarmWorkers();
@@ -276,8 +276,6 @@ async function report(options: ReportOptions): Promise<Report> {
     engineWindows = data.windows;
     closeSource = data.close;
   } else {
-    // The analysis workers load their modules while the files are read.
-    startPool(await bytesOnDisk(paths), 'csv', options.parallel ?? true);
     tables = await readSources(paths, {
       csv: options.csv,
       parallel: options.parallel ?? true,
