@@ -1,11 +1,9 @@
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from './helpers/cli.js';
 import { activitiesArgs, goldenCases } from './helpers/golden.js';
 import { openDuckDb } from '../src/sources/duckdb/connection.js';
 import { openParquet, readParquetColumns } from '../src/sources/parquet.js';
-import { duckdbExec, parquetFixtures, itOnEveryGoldenDataset, reportOf, FORMAT_FIELDS, reportDifferences } from './helpers/parquet.js';
+import { duckdbExec, expectCleanError, parquetFixtures, itOnEveryGoldenDataset, reportOf, FORMAT_FIELDS, reportDifferences } from './helpers/parquet.js';
 
 const { dir, parquetOf } = parquetFixtures('mlobs-batches-');
 
@@ -129,41 +127,36 @@ describe('larger than DuckDB memory', () => {
 });
 
 describe('bad input: one line, the documented exit code, nothing left behind', () => {
-  async function expectError(args: string[], message: RegExp): Promise<void> {
-    const out = tempDir();
-    const tmp = tempDir();
-    const res = await runCli(['report', ...args, '--out', out], { env: { TMPDIR: tmp } });
-    expect(res.code).toBe(2);
-    expect(res.stdout).toBe('');
-    expect(res.stderr).toMatch(/^mlobs: error: [^\n]*\n$/);
-    expect(res.stderr).toMatch(message);
-    expect(readdirSync(out)).toEqual([]);
-    expect(readdirSync(tmp)).toEqual([]);
-  }
   const ref = () => parquetOf.get('fixtures/activities/reference.csv')!;
 
   it('--engine duckdb with --window, or with --source', async () => {
-    await expectError(
+    await expectCleanError(
       ['-r', ref(), '-c', ref(), '--engine', 'duckdb', '--timestamp', 'x', '--window', '1d'],
       /--engine duckdb does not window.*--source duckdb:/,
     );
-    await expectError(
+    await expectCleanError(
       ['--source', 'duckdb:', '--reference-sql', 'SELECT 1 AS x', '--current-sql', 'SELECT 1 AS x', '--engine', 'duckdb'],
       /with --source the database engine/,
     );
   });
 
   it('a memory limit that is not a size', async () => {
-    await expectError(['-r', ref(), '-c', ref(), '--memory-limit', 'lots'], /--memory-limit.*expected a size of at least 1MB such as 8GB or 512MB, got "lots"/);
-    await expectError(['-r', ref(), '-c', ref(), '--memory-limit', '10KB'], /at least 1MB/);
+    await expectCleanError(
+      ['-r', ref(), '-c', ref(), '--memory-limit', 'lots'],
+      /--memory-limit.*expected a size of at least 1MB such as 8GB or 512MB, got "lots"/,
+    );
+    await expectCleanError(['-r', ref(), '-c', ref(), '--memory-limit', '10KB'], /at least 1MB/);
   });
 
   it('a missing file, a column type mlobs cannot read, a target in neither file', async () => {
-    await expectError(['-r', join(dir, 'missing.parquet'), '-c', ref(), '--engine', 'duckdb'], /missing\.parquet: cannot open the file: no such file/);
+    await expectCleanError(['-r', join(dir, 'missing.parquet'), '-c', ref(), '--engine', 'duckdb'], /missing\.parquet: cannot open the file: no such file/);
     const nested = join(dir, 'nested.parquet');
     await duckdbExec(`COPY (SELECT i AS x, [i, i] AS l FROM range(50) t(i)) TO '${nested}' (FORMAT parquet)`);
-    await expectError(['-r', nested, '-c', nested, ...ONE_COLUMN_AT_A_TIME], /nested\.parquet column "l": Parquet type BIGINT\[\] has no column type in mlobs/);
-    await expectError(
+    await expectCleanError(
+      ['-r', nested, '-c', nested, ...ONE_COLUMN_AT_A_TIME],
+      /nested\.parquet column "l": Parquet type BIGINT\[\] has no column type in mlobs/,
+    );
+    await expectCleanError(
       ['-r', ref(), '-c', ref(), '--target', 'Qualty', ...ONE_COLUMN_AT_A_TIME],
       /column "Qualty".*the target column is not in the file; did you mean "Quality"/,
     );

@@ -1,9 +1,9 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from './helpers/cli.js';
 import { activitiesArgs } from './helpers/golden.js';
-import { csvToParquet, itOnEveryGoldenDataset, reportOf, reportDifferences } from './helpers/parquet.js';
+import { csvToParquet, expectCleanError, itOnEveryGoldenDataset, reportOf, reportDifferences } from './helpers/parquet.js';
 
 /** A memory limit so small that every batch holds one column, however small the data. */
 const ONE_COLUMN_AT_A_TIME = ['--engine', 'duckdb', '--memory-limit', '1MB'];
@@ -104,17 +104,7 @@ describe('bad CSV input: one line naming the file and line, exit 2, nothing left
     return join(d, name);
   };
 
-  async function expectError(file: string, message: RegExp): Promise<void> {
-    const out = tempDir();
-    const tmp = tempDir();
-    const res = await runCli(['report', '-r', good, '-c', file, ...ONE_COLUMN_AT_A_TIME, '--out', out], { env: { TMPDIR: tmp } });
-    expect(res.stderr).toMatch(/^mlobs: error: [^\n]*\n$/);
-    expect(res.stderr).toMatch(message);
-    expect(res.code).toBe(2);
-    expect(res.stdout).toBe('');
-    expect(readdirSync(out)).toEqual([]);
-    expect(readdirSync(tmp)).toEqual([]);
-  }
+  const expectError = (file: string, message: RegExp) => expectCleanError(['-r', good, '-c', file, ...ONE_COLUMN_AT_A_TIME], message);
 
   // Far enough down that the reader's own look at the first records does not see it: DuckDB finds it.
   const filler = Array.from({ length: 5000 }, (_, i) => `${i},v${i % 7}`).join('\n');

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STAT_TEST_IDS } from '../src/drift/registry.js';
@@ -12,7 +12,7 @@ import { analyze, assembleReport, type AnalyzeOptions } from '../src/pipeline.js
 import { defaultOf } from '../src/settings/index.js';
 import { readReport, ROOT, runCli, tempDir } from './helpers/cli.js';
 import { activitiesArgs } from './helpers/golden.js';
-import { duckdbExec, parquetFixtures, itOnEveryGoldenDataset, reportOf, reportDifferences } from './helpers/parquet.js';
+import { duckdbExec, expectCleanError, parquetFixtures, itOnEveryGoldenDataset, reportOf, reportDifferences } from './helpers/parquet.js';
 
 const { dir, parquetOf } = parquetFixtures('mlobs-parquet-');
 
@@ -207,43 +207,33 @@ describe('two Parquet inputs are read a group of columns at a time, each group a
 });
 
 describe('bad Parquet input: one line, exit 2, nothing left behind', () => {
-  async function expectError(args: string[], message: RegExp): Promise<void> {
-    const out = tempDir();
-    const tmp = tempDir();
-    // os.tmpdir() follows TMPDIR, so DuckDB's private directory goes into a temporary directory of the run's own.
-    const res = await runCli(['report', ...args, '--out', out], { env: { TMPDIR: tmp } });
-    expect(res.code).toBe(2);
-    expect(res.stdout).toBe('');
-    expect(res.stderr).toMatch(/^mlobs: error: [^\n]*\n$/);
-    expect(res.stderr).toMatch(message);
-    // No report, and no DuckDB spill or extension directory in the working directory (DuckDB's default `.tmp`)
-    // or the child's temporary directory.
-    expect(existsSync(join(ROOT, '.tmp'))).toBe(false);
-    expect(readdirSync(out)).toEqual([]);
-    expect(readdirSync(tmp)).toEqual([]);
-  }
-
   it('a corrupt file', async () => {
     const bad = join(dir, 'corrupt.parquet');
     writeFileSync(bad, 'PAR1 this is not really parquet');
-    await expectError(['-r', bad, '-c', 'fixtures/activities/current.csv'], /corrupt\.parquet: not a readable Parquet file: /);
+    await expectCleanError(['-r', bad, '-c', 'fixtures/activities/current.csv'], /corrupt\.parquet: not a readable Parquet file: /);
   });
 
   it('a glob that matches nothing, and a missing file', async () => {
-    await expectError(
+    await expectCleanError(
       ['-r', join(dir, 'nothing-*.parquet'), '-c', 'fixtures/activities/current.csv'],
       /nothing-\*\.parquet: no Parquet file matches this pattern/,
     );
-    await expectError(['-r', join(dir, 'missing.parquet'), '-c', 'fixtures/activities/current.csv'], /missing\.parquet: cannot open the file: no such file/);
+    await expectCleanError(
+      ['-r', join(dir, 'missing.parquet'), '-c', 'fixtures/activities/current.csv'],
+      /missing\.parquet: cannot open the file: no such file/,
+    );
     const empty = join(dir, 'empty-dir');
     mkdirSync(empty);
-    await expectError(['-r', empty, '-c', 'fixtures/activities/current.csv'], /empty-dir: no Parquet file matches .*empty-dir\/\*\*\/\*\.parquet/);
+    await expectCleanError(['-r', empty, '-c', 'fixtures/activities/current.csv'], /empty-dir: no Parquet file matches .*empty-dir\/\*\*\/\*\.parquet/);
   });
 
   it('a column of a type with no mlobs type (STRUCT, LIST), unless ignored', async () => {
     const nested = join(dir, 'nested.parquet');
     await duckdbExec(`COPY (SELECT i AS x, {'a': i} AS s, [i, i] AS l FROM range(50) t(i)) TO '${nested}' (FORMAT parquet)`);
-    await expectError(['-r', nested, '-c', nested], /nested\.parquet column "s": Parquet type STRUCT\(a BIGINT\) has no column type in mlobs .*--ignore it/);
+    await expectCleanError(
+      ['-r', nested, '-c', nested],
+      /nested\.parquet column "s": Parquet type STRUCT\(a BIGINT\) has no column type in mlobs .*--ignore it/,
+    );
     const out = tempDir();
     const res = await runCli(['report', '-r', nested, '-c', nested, '--ignore', 's,l', '--out', out, '--quiet']);
     expect(res.stderr).toBe('');
@@ -257,6 +247,6 @@ describe('bad Parquet input: one line, exit 2, nothing left behind', () => {
   it('no rows', async () => {
     const empty = join(dir, 'no-rows.parquet');
     await duckdbExec(`COPY (SELECT 1 AS x WHERE false) TO '${empty}' (FORMAT parquet)`);
-    await expectError(['-r', empty, '-c', 'fixtures/activities/current.csv'], /no-rows\.parquet: the Parquet data has no rows/);
+    await expectCleanError(['-r', empty, '-c', 'fixtures/activities/current.csv'], /no-rows\.parquet: the Parquet data has no rows/);
   });
 });

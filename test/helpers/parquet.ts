@@ -1,8 +1,9 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { run } from '../../src/cli/run.js';
 import { openDuckDb } from '../../src/sources/duckdb/connection.js';
-import { readReport, ROOT, tempDir } from './cli.js';
+import { readReport, ROOT, runCli, tempDir } from './cli.js';
 import { goldenArgs, goldenCases } from './golden.js';
 
 const sql = (s: string) => `'${s.replaceAll("'", "''")}'`;
@@ -63,6 +64,25 @@ export async function reportOf(args: string[]): Promise<any> {
   expect(stderr).toBe('');
   expect(code).toBe(0);
   return readReport(out);
+}
+
+/**
+ * `mlobs report <args>` fails on bad input as promised: exit 2, one `mlobs: error:` line matching `message`, no
+ * report, and no DuckDB spill or extension directory left in the working directory (DuckDB's default `.tmp`) or
+ * in the run's temporary directory (os.tmpdir() follows TMPDIR, so DuckDB's private directory goes into one of
+ * the run's own).
+ */
+export async function expectCleanError(args: string[], message: RegExp): Promise<void> {
+  const out = tempDir();
+  const tmp = tempDir();
+  const res = await runCli(['report', ...args, '--out', out], { env: { TMPDIR: tmp } });
+  expect(res.stderr).toMatch(/^mlobs: error: [^\n]*\n$/);
+  expect(res.stderr).toMatch(message);
+  expect(res.code).toBe(2);
+  expect(res.stdout).toBe('');
+  expect(existsSync(join(ROOT, '.tmp'))).toBe(false);
+  expect(readdirSync(out)).toEqual([]);
+  expect(readdirSync(tmp)).toEqual([]);
 }
 
 /** Two cases per golden dataset, each handing `expectSame` the CSV arguments: the golden run's declared roles, and every type inferred. */
